@@ -97,7 +97,11 @@ export function NeuronNav({
       }
       const layer = pickWeighted(explainedLayers, (candidate) => candidate.explained)!;
       const index = await client.fetchQuery(layerIndexQuery(dataset, layer.layer, manifest));
-      const candidates = explainedNeurons(index);
+      const explained = explainedNeurons(index);
+      const others = explained.filter(
+        (candidate) => layer.layer !== address.layer || candidate !== address.neuron,
+      );
+      const candidates = others.length > 0 ? others : explained;
       const neuron = candidates[Math.floor(Math.random() * candidates.length)];
       if (neuron === undefined)
         throw new Error(`layer ${layer.layer}'s index lists no explained neuron`);

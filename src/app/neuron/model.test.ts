@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseNeuronRecord, parseNeuronSimulationResults } from '../../core/format/parse.ts';
-import { hasRealData, readRealFile } from '../../../tests/app/real-data.ts';
+import { hasRealData, readRealFile } from '../../../tests/app/real-files.ts';
 import {
   allActivations,
   datasetExtent,
