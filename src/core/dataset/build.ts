@@ -69,12 +69,14 @@ export class LayerIndexBuilder {
     return entry;
   }
 
-  addExplanation(neuron: number, results: NeuronSimulationResults): void {
+  /** False when the file holds no explanation (the neuron stays unexplained). */
+  addExplanation(neuron: number, results: NeuronSimulationResults): boolean {
     const best = bestExplanation(results);
-    if (best === null) return;
+    if (best === null) return false;
     const entry = this.entry(neuron);
     entry.explanation = best.explanation;
     entry.score = best.score;
+    return true;
   }
 
   addRecord(neuron: number, record: NeuronRecord): void {
