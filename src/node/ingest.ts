@@ -408,7 +408,10 @@ async function ingestLayer(
       try {
         if (kind === 'explanations') {
           const results = parseNeuronSimulationResults(text, { path, layer, neuron });
-          if (builder.addExplanation(neuron, results)) explainedNeurons.add(neuron);
+          if (builder.addExplanation(neuron, results)) {
+            explainedNeurons.add(neuron);
+            progress.explained += 1;
+          }
         } else {
           builder.addRecord(neuron, parseNeuronRecord(text, { path, layer, neuron }));
         }
@@ -433,7 +436,6 @@ async function ingestLayer(
     note({ path, kind: 'missing', message: `${path}: no explanation file` });
   }
   counts.explained = explainedNeurons.size;
-  progress.explained += counts.explained;
   progress.missing += counts.missing;
   return { index: builder.build(), counts, problems };
 }

@@ -21,7 +21,7 @@ export interface ScaleFixtureOptions {
 }
 
 export interface ScaleFixtureInfo {
-  kind: 'neuron-explorer.scale-fixture/1';
+  kind: typeof SCALE_FIXTURE_KIND;
   layers: number;
   neurons: number;
   seed: number;
@@ -30,6 +30,8 @@ export interface ScaleFixtureInfo {
 }
 
 export const SCALE_FIXTURE_INFO = 'fixture.json';
+/** Changes whenever the generator would write different files for the same options. */
+export const SCALE_FIXTURE_KIND = 'neuron-explorer.scale-fixture/2';
 
 /** A small, fast, seedable generator (mulberry32). */
 export function seededRandom(seed: number): () => number {
@@ -75,7 +77,8 @@ function generatedTexts(random: () => number): string[] {
 export function readScaleFixtureInfo(out: string): ScaleFixtureInfo | null {
   const path = join(out, SCALE_FIXTURE_INFO);
   if (!existsSync(path)) return null;
-  return JSON.parse(readFileSync(path, 'utf8')) as ScaleFixtureInfo;
+  const info = JSON.parse(readFileSync(path, 'utf8')) as ScaleFixtureInfo;
+  return info.kind === SCALE_FIXTURE_KIND ? info : null;
 }
 
 export function writeScaleFixture(options: ScaleFixtureOptions): ScaleFixtureInfo {
@@ -98,7 +101,8 @@ export function writeScaleFixture(options: ScaleFixtureOptions): ScaleFixtureInf
     for (let neuron = 0; neuron < neurons; neuron += 1) {
       const explanation = texts[Math.floor(random() * texts.length)] as string;
       const roll = random();
-      const raw = Math.min(0.99, Math.max(-0.3, mean + 0.18 * normal(random)));
+      let raw = mean + 0.18 * normal(random);
+      while (raw <= -0.3 || raw >= 0.99) raw = mean + 0.18 * normal(random);
       // One in a thousand has an undefined score, as a constant simulation gives.
       const score = roll < 0.0005 ? 'NaN' : roll < 0.001 ? 'null' : String(raw);
       const line =
@@ -112,7 +116,7 @@ export function writeScaleFixture(options: ScaleFixtureOptions): ScaleFixtureInf
     options.onProgress?.(layer + 1, layers);
   }
   const info: ScaleFixtureInfo = {
-    kind: 'neuron-explorer.scale-fixture/1',
+    kind: SCALE_FIXTURE_KIND,
     layers,
     neurons,
     seed,
