@@ -16,6 +16,7 @@ import { parseDatasetList, parseLayerIndex, parseManifest } from '../core/format
 import type { IngestReport } from '../core/dataset/types.ts';
 import { ingestDataset, type IngestProgress } from './ingest.ts';
 import { scanDataDir } from './dataset-list.ts';
+import { openSource } from './source.ts';
 
 const fixtures = fileURLToPath(new URL('../../tests/fixtures/format/', import.meta.url));
 const explanation57 = readFileSync(join(fixtures, 'explanations-5-7.jsonl'), 'utf8');
@@ -236,5 +237,42 @@ describe('ingestDataset', () => {
     });
     expect(list.default).toBe('b');
     expect(list.datasets.map((d) => d.id)).toEqual(['b', 'a']);
+  });
+
+  it('ingests a URL source: 404 is missing, a failing server is unreadable, neither is fatal', async () => {
+    const base = 'https://mirror.test/data/';
+    const files: Record<string, string> = {
+      'explanations/0/0.jsonl': explanationFor(0, 0),
+      'explanations/0/2.jsonl': explanationFor(0, 2),
+      'explanations/1/1.jsonl': explanationFor(1, 1),
+    };
+    const asked: string[] = [];
+    const fetchImpl = (async (input: string | URL | Request) => {
+      const path = String(input).slice(base.length);
+      asked.push(path);
+      if (path === 'explanations/0/1.jsonl') return new Response('down', { status: 503 });
+      const text = files[path];
+      return text === undefined ? new Response('', { status: 404 }) : new Response(text);
+    }) as typeof fetch;
+    const source = openSource(base, {
+      layerCount: 2,
+      neuronsPerLayer: 3,
+      fetch: fetchImpl,
+      retries: 1,
+      retryDelayMs: 1,
+    });
+    const out = join(mkdtempSync(join(tmpdir(), 'ingest-data-')), 'remote');
+    const result = await ingestDataset({ source, out });
+    expect(result.manifest.source).toBe(base);
+    expect(result.manifest.fileKinds).toEqual(['explanations']);
+    expect(result.manifest.layers.map((l) => l.explained)).toEqual([2, 1]);
+    expect(result.report).toMatchObject({ explained: 3, missing: 2, unreadable: 1, malformed: 0 });
+    expect(result.report.problems.find((p) => p.kind === 'unreadable')).toEqual({
+      path: 'explanations/0/1.jsonl',
+      kind: 'unreadable',
+      message: `explanations/0/1.jsonl: could not be fetched from ${base}explanations/0/1.jsonl after 2 attempts (HTTP 503)`,
+    });
+    // Records are not fetched from a URL unless asked for.
+    expect(asked.filter((p) => p.startsWith('collated-activations/0/1'))).toEqual([]);
   });
 });
