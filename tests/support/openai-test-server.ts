@@ -123,7 +123,9 @@ export async function startOpenAiTestServer(
     },
     async close() {
       for (const response of open) response.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
     },
   };
 
