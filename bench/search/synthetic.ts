@@ -2,64 +2,9 @@
  * A synthetic 48 x 6,400 dataset of layer indexes, made from the real explanations' text, for the
  * benchmark until ingest's `fixture scale` is available. Deterministic (seeded), so runs compare.
  */
-import { readFileSync } from 'node:fs';
 import type { LayerIndex } from '../../src/core/dataset/types.ts';
 import { LAYER_INDEX_FORMAT } from '../../src/core/dataset/types.ts';
-
-export interface CsvExplanation {
-  layer: number;
-  neuron: number;
-  explanation: string;
-  score: number | null;
-}
-
-/** Parses paper-explanations.csv (`layer,neuron,explanation,score`, RFC 4180 quoting). */
-export function readPaperExplanations(path: string): CsvExplanation[] {
-  const text = readFileSync(path, 'utf8');
-  const rows: string[][] = [];
-  let field = '';
-  let row: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  const [header, ...body] = rows;
-  if (header?.join(',') !== 'layer,neuron,explanation,score') {
-    throw new Error(`${path}: unexpected header ${header?.join(',')}`);
-  }
-  return body.map((cells, i) => {
-    if (cells.length !== 4) throw new Error(`${path}: row ${i + 2} has ${cells.length} fields`);
-    const [layer, neuron, explanation, score] = cells as [string, string, string, string];
-    return {
-      layer: Number(layer),
-      neuron: Number(neuron),
-      explanation,
-      score: score === '' ? null : Number(score),
-    };
-  });
-}
+import type { CsvExplanation } from '../../tests/fixtures/paper-explanations.ts';
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
