@@ -19,6 +19,7 @@ export const queryKeys = {
   layerIndex: (dataset: string, layer: number) => ['layer-index', dataset, layer] as const,
   neuronFile: (dataset: string, kind: NeuronFileKind, layer: number, neuron: number) =>
     ['neuron-file', dataset, kind, layer, neuron] as const,
+  health: () => ['server-health'] as const,
 };
 
 export const datasetsQuery = () =>
@@ -93,8 +94,9 @@ export function useDatasets() {
   return useQuery(datasetsQuery());
 }
 
-export function useManifest(dataset: string) {
-  return useQuery(manifestQuery(dataset));
+/** `dataset` undefined (not yet known, e.g. while datasets/index.json loads) waits. */
+export function useManifest(dataset: string | undefined) {
+  return useQuery({ ...manifestQuery(dataset ?? ''), enabled: dataset !== undefined });
 }
 
 export function useLayerIndex(dataset: string, layer: number) {
@@ -121,4 +123,38 @@ export function prefetchNeuron(
   for (const kind of ['explanations', 'collated-activations'] as const) {
     void client.prefetchQuery(neuronFileQuery(dataset, kind, layer, neuron));
   }
+}
+
+/** What `api/health` said; `online` is false on a static host (no server behind the app). */
+export interface ServerHealth {
+  online: boolean;
+  /** The parsed body of `api/health` when the server answered. */
+  detail: unknown;
+}
+
+export const serverHealthQuery = () =>
+  queryOptions({
+    queryKey: queryKeys.health(),
+    queryFn: async ({ signal }): Promise<ServerHealth> => {
+      try {
+        const body: unknown = JSON.parse(
+          await fetchText('api/health', { cache: 'no-store', signal }),
+        );
+        // A static host may answer any path with index.html or a 404: only a JSON object counts.
+        return { online: typeof body === 'object' && body !== null, detail: body };
+      } catch {
+        return { online: false, detail: null };
+      }
+    },
+    staleTime: 30_000,
+    retry: false,
+  });
+
+/**
+ * Whether the Node server is behind the app. Controls that need it (simulating an explanation)
+ * should be disabled with a note while `online` is false; `checking` is true until the first answer.
+ */
+export function useServerHealth() {
+  const query = useQuery(serverHealthQuery());
+  return { online: query.data?.online ?? false, checking: query.isPending, query };
 }

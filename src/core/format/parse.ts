@@ -1,18 +1,73 @@
 /**
- * Parsers for every published file type. PLACEHOLDER: the signatures are the contract; the
- * validating implementation (errors naming file and field, NaN/Infinity literals, neuron_id
- * checks) replaces these bodies.
+ * Parsers for every published file type, shared by the browser, the server and the CLI. Each takes
+ * a file's text and where it came from, and returns a typed value or throws a DatasetFileError that
+ * names the file and the field, e.g.
+ * `explanations/0/816.jsonl: scored_explanations[0].scored_simulation.scored_sequence_simulations[2].true_activations: 63 values for 64 tokens`.
+ *
+ * What they accept, as real files hold it:
+ * - `dataclass_name` keys (dropped, as is any other unknown key);
+ * - `NaN`, `Infinity`, `-Infinity` literals (see ./json.ts);
+ * - fields absent where the release's Python dataclasses give a default (`random_sample` [],
+ *   `random_sample_by_quantile` / `quantile_boundaries` / `uncalibrated_simulation` null, the
+ *   statistics NaN, the rsquared and absolute-deviation scores null);
+ * - null scores, statistics, quantile boundaries, average activations and strengths.
+ *
+ * Scores, statistics, quantile boundaries, average activations and strengths that are not finite
+ * become null: for them "undefined" is a meaningful value. Activations are measurements (real or
+ * simulated): a non-finite activation, true activation, expected activation or distribution value
+ * rejects the file, since no heatmap or score can be made from it and inventing a value would
+ * show data that does not exist.
  */
 import type {
+  ActivationRecord,
+  ActivationScale,
+  ConnectedNeurons,
   NeuronFileKind,
   NeuronFileTypes,
+  NeuronId,
   NeuronRecord,
+  NeuronRef,
   NeuronSimulationResults,
   RelatedNeurons,
+  ScoredExplanation,
+  ScoredSequenceSimulation,
+  ScoredSimulation,
+  SequenceSimulation,
   TokenLookupTableSummaryOfNeuron,
+  TokensAndWeights,
   WeightBasedSummaryOfNeuron,
 } from './types.ts';
-import type { DatasetList, DatasetManifest, LayerIndex } from '../dataset/types.ts';
+import type {
+  DatasetList,
+  DatasetListEntry,
+  DatasetManifest,
+  LayerIndex,
+  LayerSummary,
+  ScoreHistogram,
+  ScoreQuantiles,
+} from '../dataset/types.ts';
+import { LAYER_INDEX_FORMAT, MANIFEST_FORMAT } from '../dataset/types.ts';
+import { JsonSyntaxError, parseJsonText } from './json.ts';
+import {
+  at,
+  boolean,
+  fieldPathText,
+  FieldProblem,
+  finite,
+  finiteList,
+  index,
+  list,
+  object,
+  optionalNumber,
+  optionalNumberList,
+  required,
+  sameLength,
+  string,
+  stringList,
+  wrongType,
+  type FieldPath,
+  type JsonObject,
+} from './validate.ts';
 
 /** Where a file came from, so that an error can name it; layer/neuron are checked against neuron_id. */
 export interface FileLocation {
@@ -33,41 +88,358 @@ export class DatasetFileError extends Error {
   }
 }
 
-function parseJson(text: string, where: FileLocation): unknown {
+/** Parses the text and runs `read` over it, turning any problem into a DatasetFileError. */
+function parseWith<T>(text: string, where: FileLocation, read: (root: unknown) => T): T {
+  let root: unknown;
   try {
-    return JSON.parse(text);
+    root = parseJsonText(text);
   } catch (error) {
-    throw new DatasetFileError(where.path, null, `not valid JSON (${String(error)})`);
+    if (error instanceof JsonSyntaxError)
+      throw new DatasetFileError(where.path, null, error.message);
+    throw error;
   }
+  try {
+    return read(root);
+  } catch (error) {
+    if (error instanceof FieldProblem) {
+      throw new DatasetFileError(where.path, fieldPathText(error.field), error.problem);
+    }
+    throw error;
+  }
+}
+
+// --- per-neuron files --------------------------------------------------------------------------
+
+function readNeuronId(value: unknown, path: FieldPath, where: FileLocation): NeuronId {
+  const o = object(value, path);
+  const id: NeuronId = {
+    layer_index: index(required(o, 'layer_index', path), at(path, 'layer_index')),
+    neuron_index: index(required(o, 'neuron_index', path), at(path, 'neuron_index')),
+  };
+  const layerMismatch = where.layer !== undefined && id.layer_index !== where.layer;
+  const neuronMismatch = where.neuron !== undefined && id.neuron_index !== where.neuron;
+  if (layerMismatch || neuronMismatch) {
+    throw new FieldProblem(
+      path,
+      `names layer ${id.layer_index}, neuron ${id.neuron_index}, but the file is for layer ${where.layer ?? '?'}, neuron ${where.neuron ?? '?'}`,
+    );
+  }
+  return id;
+}
+
+function readRecord(value: unknown, path: FieldPath): ActivationRecord {
+  const o = object(value, path);
+  const tokens = stringList(required(o, 'tokens', path), at(path, 'tokens'));
+  const activationsPath = at(path, 'activations');
+  const activations = finiteList(required(o, 'activations', path), activationsPath);
+  sameLength(activations, tokens.length, activationsPath, 'values', 'tokens');
+  return { tokens, activations };
+}
+
+function readRecords(value: unknown, path: FieldPath): ActivationRecord[] {
+  const items = list(value, path);
+  const out = new Array<ActivationRecord>(items.length);
+  for (let i = 0; i < items.length; i += 1) out[i] = readRecord(items[i], at(path, i));
+  return out;
+}
+
+/** A list field that the release's dataclasses default to an empty list. */
+function optionalRecords(o: JsonObject, key: string, parent: FieldPath | null): ActivationRecord[] {
+  const value = o[key];
+  return value === undefined ? [] : readRecords(value, at(parent, key));
+}
+
+function readNeuronRecord(root: unknown, where: FileLocation): NeuronRecord {
+  const o = object(root, null);
+  const neuron_id = readNeuronId(required(o, 'neuron_id', null), at(null, 'neuron_id'), where);
+  const most_positive_activation_records = optionalRecords(
+    o,
+    'most_positive_activation_records',
+    null,
+  );
+  const random_sample = optionalRecords(o, 'random_sample', null);
+
+  let random_sample_by_quantile: ActivationRecord[][] | null = null;
+  const byQuantile = o.random_sample_by_quantile;
+  const byQuantilePath = at(null, 'random_sample_by_quantile');
+  if (byQuantile !== undefined && byQuantile !== null) {
+    const lists = list(byQuantile, byQuantilePath);
+    random_sample_by_quantile = lists.map((records, i) =>
+      readRecords(records, at(byQuantilePath, i)),
+    );
+  }
+
+  let quantile_boundaries: (number | null)[] | null = null;
+  const boundaries = o.quantile_boundaries;
+  if (boundaries !== undefined && boundaries !== null) {
+    quantile_boundaries = optionalNumberList(boundaries, at(null, 'quantile_boundaries'));
+  }
+  if (random_sample_by_quantile && quantile_boundaries) {
+    const expected = quantile_boundaries.length - 1;
+    if (random_sample_by_quantile.length !== expected) {
+      throw new FieldProblem(
+        byQuantilePath,
+        `${random_sample_by_quantile.length} quantile lists for ${quantile_boundaries.length} quantile boundaries (expected ${expected})`,
+      );
+    }
+  }
+
+  return {
+    neuron_id,
+    most_positive_activation_records,
+    random_sample,
+    random_sample_by_quantile,
+    quantile_boundaries,
+    mean: optionalNumber(o.mean, at(null, 'mean')),
+    variance: optionalNumber(o.variance, at(null, 'variance')),
+    skewness: optionalNumber(o.skewness, at(null, 'skewness')),
+    kurtosis: optionalNumber(o.kurtosis, at(null, 'kurtosis')),
+  };
+}
+
+const ACTIVATION_SCALES: readonly ActivationScale[] = [
+  'neuron_activations',
+  'simulated_normalized_activations',
+];
+
+function readDistribution(value: unknown, path: FieldPath): number[][] {
+  const rows = list(value, path);
+  for (let i = 0; i < rows.length; i += 1) finiteList(rows[i], at(path, i));
+  return rows as number[][];
+}
+
+function readSimulation(value: unknown, path: FieldPath): SequenceSimulation {
+  const o = object(value, path);
+  const tokens = stringList(required(o, 'tokens', path), at(path, 'tokens'));
+  const expectedPath = at(path, 'expected_activations');
+  const expected_activations = finiteList(required(o, 'expected_activations', path), expectedPath);
+  sameLength(expected_activations, tokens.length, expectedPath, 'values', 'tokens');
+
+  const scalePath = at(path, 'activation_scale');
+  const scale = required(o, 'activation_scale', path);
+  if (typeof scale !== 'string') throw wrongType(scalePath, 'an activation scale name', scale);
+  if (!ACTIVATION_SCALES.includes(scale as ActivationScale)) {
+    throw new FieldProblem(
+      scalePath,
+      `unknown activation scale ${JSON.stringify(scale)} (expected "neuron_activations" or "simulated_normalized_activations")`,
+    );
+  }
+
+  const valuesPath = at(path, 'distribution_values');
+  const distribution_values = readDistribution(
+    required(o, 'distribution_values', path),
+    valuesPath,
+  );
+  if (distribution_values.length !== 0) {
+    sameLength(distribution_values, tokens.length, valuesPath, 'lists', 'tokens');
+  }
+  const probabilitiesPath = at(path, 'distribution_probabilities');
+  const distribution_probabilities = readDistribution(
+    required(o, 'distribution_probabilities', path),
+    probabilitiesPath,
+  );
+  if (distribution_probabilities.length !== 0) {
+    sameLength(
+      distribution_probabilities,
+      distribution_values.length,
+      probabilitiesPath,
+      'lists',
+      'distribution_values lists',
+    );
+    for (let i = 0; i < distribution_probabilities.length; i += 1) {
+      sameLength(
+        distribution_probabilities[i] ?? [],
+        distribution_values[i]?.length ?? 0,
+        at(probabilitiesPath, i),
+        'probabilities',
+        'values',
+      );
+    }
+  }
+
+  const uncalibrated = o.uncalibrated_simulation;
+  return {
+    tokens,
+    expected_activations,
+    activation_scale: scale as ActivationScale,
+    distribution_values,
+    distribution_probabilities,
+    uncalibrated_simulation:
+      uncalibrated === undefined || uncalibrated === null
+        ? null
+        : readSimulation(uncalibrated, at(path, 'uncalibrated_simulation')),
+  };
+}
+
+function readScoredSequence(value: unknown, path: FieldPath): ScoredSequenceSimulation {
+  const o = object(value, path);
+  const simulation = readSimulation(required(o, 'simulation', path), at(path, 'simulation'));
+  const truePath = at(path, 'true_activations');
+  const true_activations = finiteList(required(o, 'true_activations', path), truePath);
+  sameLength(true_activations, simulation.tokens.length, truePath, 'values', 'tokens');
+  return {
+    simulation,
+    true_activations,
+    ev_correlation_score: optionalNumber(o.ev_correlation_score, at(path, 'ev_correlation_score')),
+    rsquared_score: optionalNumber(o.rsquared_score, at(path, 'rsquared_score')),
+    absolute_dev_explained_score: optionalNumber(
+      o.absolute_dev_explained_score,
+      at(path, 'absolute_dev_explained_score'),
+    ),
+  };
+}
+
+function readScoredSimulation(value: unknown, path: FieldPath): ScoredSimulation {
+  const o = object(value, path);
+  const sequencesPath = at(path, 'scored_sequence_simulations');
+  const sequences = list(required(o, 'scored_sequence_simulations', path), sequencesPath);
+  const scored_sequence_simulations = new Array<ScoredSequenceSimulation>(sequences.length);
+  for (let i = 0; i < sequences.length; i += 1) {
+    scored_sequence_simulations[i] = readScoredSequence(sequences[i], at(sequencesPath, i));
+  }
+  return {
+    scored_sequence_simulations,
+    ev_correlation_score: optionalNumber(o.ev_correlation_score, at(path, 'ev_correlation_score')),
+    rsquared_score: optionalNumber(o.rsquared_score, at(path, 'rsquared_score')),
+    absolute_dev_explained_score: optionalNumber(
+      o.absolute_dev_explained_score,
+      at(path, 'absolute_dev_explained_score'),
+    ),
+  };
+}
+
+function readScoredExplanation(value: unknown, path: FieldPath): ScoredExplanation {
+  const o = object(value, path);
+  return {
+    explanation: string(required(o, 'explanation', path), at(path, 'explanation')),
+    scored_simulation: readScoredSimulation(
+      required(o, 'scored_simulation', path),
+      at(path, 'scored_simulation'),
+    ),
+  };
+}
+
+function readSimulationResults(root: unknown, where: FileLocation): NeuronSimulationResults {
+  const o = object(root, null);
+  const neuron_id = readNeuronId(required(o, 'neuron_id', null), at(null, 'neuron_id'), where);
+  const explanationsPath = at(null, 'scored_explanations');
+  const items = list(required(o, 'scored_explanations', null), explanationsPath);
+  const scored_explanations = new Array<ScoredExplanation>(items.length);
+  for (let i = 0; i < items.length; i += 1) {
+    scored_explanations[i] = readScoredExplanation(items[i], at(explanationsPath, i));
+  }
+  return { neuron_id, scored_explanations };
+}
+
+function readTokenLookupTable(root: unknown): TokenLookupTableSummaryOfNeuron {
+  const o = object(root, null);
+  const tokens = stringList(required(o, 'tokens', null), at(null, 'tokens'));
+  const averagesPath = at(null, 'average_activations');
+  const average_activations = optionalNumberList(
+    required(o, 'average_activations', null),
+    averagesPath,
+  );
+  sameLength(average_activations, tokens.length, averagesPath, 'values', 'tokens');
+  return { tokens, average_activations };
+}
+
+function readTokensAndWeights(o: JsonObject, key: string): TokensAndWeights {
+  const path = at(null, key);
+  const inner = object(required(o, key, null), path);
+  const tokens = stringList(required(inner, 'tokens', path), at(path, 'tokens'));
+  const strengthsPath = at(path, 'strengths');
+  const strengths = optionalNumberList(required(inner, 'strengths', path), strengthsPath);
+  sameLength(strengths, tokens.length, strengthsPath, 'values', 'tokens');
+  return { tokens, strengths };
+}
+
+function readWeightBasedSummary(root: unknown): WeightBasedSummaryOfNeuron {
+  const o = object(root, null);
+  return {
+    input_positive: readTokensAndWeights(o, 'input_positive'),
+    input_negative: readTokensAndWeights(o, 'input_negative'),
+    output_positive: readTokensAndWeights(o, 'output_positive'),
+    output_negative: readTokensAndWeights(o, 'output_negative'),
+  };
+}
+
+const NEURON_NAME = /^(0|[1-9]\d*)_(0|[1-9]\d*)$/;
+
+function readNeuronRefs(value: unknown, path: FieldPath): NeuronRef[] {
+  const names = stringList(value, path);
+  return names.map((name, i) => {
+    const match = NEURON_NAME.exec(name);
+    if (!match) {
+      throw new FieldProblem(
+        at(path, i),
+        `${JSON.stringify(name)} is not a neuron name of the form "layer_neuron"`,
+      );
+    }
+    return { layer: Number(match[1]), neuron: Number(match[2]) };
+  });
+}
+
+function readConnected(value: unknown, path: FieldPath): ConnectedNeurons | null {
+  if (value === undefined || value === null) return null;
+  const o = object(value, path);
+  const side = (sign: 'positive' | 'negative', needed: boolean) => {
+    const neuronsKey = `top_${sign}_neurons`;
+    const weightsKey = `top_${sign}_weights`;
+    if (!needed && o[neuronsKey] === undefined && o[weightsKey] === undefined) {
+      return { neurons: [], weights: [] };
+    }
+    const neurons = readNeuronRefs(required(o, neuronsKey, path), at(path, neuronsKey));
+    const weightsPath = at(path, weightsKey);
+    const weights = finiteList(required(o, weightsKey, path), weightsPath);
+    sameLength(weights, neurons.length, weightsPath, 'weights', 'neurons');
+    return { neurons, weights };
+  };
+  // The release's viewer reads only the positive side; the negative side is not required.
+  const positive = side('positive', true);
+  const negative = side('negative', false);
+  return {
+    top_positive_neurons: positive.neurons,
+    top_positive_weights: positive.weights,
+    top_negative_neurons: negative.neurons,
+    top_negative_weights: negative.weights,
+  };
+}
+
+function readRelatedNeurons(root: unknown): RelatedNeurons {
+  const o = object(root, null);
+  return {
+    c_fc: readConnected(o.c_fc, at(null, 'c_fc')),
+    c_proj: readConnected(o.c_proj, at(null, 'c_proj')),
+  };
 }
 
 export function parseNeuronSimulationResults(
   text: string,
   where: FileLocation,
 ): NeuronSimulationResults {
-  return parseJson(text, where) as NeuronSimulationResults;
+  return parseWith(text, where, (root) => readSimulationResults(root, where));
 }
 
 export function parseNeuronRecord(text: string, where: FileLocation): NeuronRecord {
-  return parseJson(text, where) as NeuronRecord;
+  return parseWith(text, where, (root) => readNeuronRecord(root, where));
 }
 
 export function parseTokenLookupTable(
   text: string,
   where: FileLocation,
 ): TokenLookupTableSummaryOfNeuron {
-  return parseJson(text, where) as TokenLookupTableSummaryOfNeuron;
+  return parseWith(text, where, readTokenLookupTable);
 }
 
 export function parseWeightBasedSummary(
   text: string,
   where: FileLocation,
 ): WeightBasedSummaryOfNeuron {
-  return parseJson(text, where) as WeightBasedSummaryOfNeuron;
+  return parseWith(text, where, readWeightBasedSummary);
 }
 
 export function parseRelatedNeurons(text: string, where: FileLocation): RelatedNeurons {
-  return parseJson(text, where) as RelatedNeurons;
+  return parseWith(text, where, readRelatedNeurons);
 }
 
 export function parseNeuronFile<K extends NeuronFileKind>(
@@ -87,14 +459,201 @@ export function parseNeuronFile<K extends NeuronFileKind>(
   return parsers[kind](text, where);
 }
 
+// --- files that ingest writes ------------------------------------------------------------------
+
+const DATASET_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+function datasetId(value: unknown, path: FieldPath): string {
+  const id = string(value, path);
+  if (!DATASET_ID.test(id) || id.includes('..')) {
+    throw new FieldProblem(
+      path,
+      `${JSON.stringify(id)} is not a dataset id (letters, digits, ".", "_" and "-", starting with a letter or digit)`,
+    );
+  }
+  return id;
+}
+
+function format(o: JsonObject, expected: string): void {
+  const value = required(o, 'format', null);
+  if (value !== expected) {
+    throw new FieldProblem(
+      at(null, 'format'),
+      `expected ${JSON.stringify(expected)}, found ${JSON.stringify(value)}`,
+    );
+  }
+}
+
+function readDatasetList(root: unknown): DatasetList {
+  const o = object(root, null);
+  const defaultId = datasetId(required(o, 'default', null), at(null, 'default'));
+  const datasetsPath = at(null, 'datasets');
+  const datasets = list(required(o, 'datasets', null), datasetsPath).map(
+    (value, i): DatasetListEntry => {
+      const path = at(datasetsPath, i);
+      const entry = object(value, path);
+      return {
+        id: datasetId(required(entry, 'id', path), at(path, 'id')),
+        title: string(required(entry, 'title', path), at(path, 'title')),
+        model: string(required(entry, 'model', path), at(path, 'model')),
+        synthetic: boolean(required(entry, 'synthetic', path), at(path, 'synthetic')),
+      };
+    },
+  );
+  if (datasets.length > 0 && !datasets.some((entry) => entry.id === defaultId)) {
+    throw new FieldProblem(at(null, 'default'), `names ${defaultId}, which is not in the list`);
+  }
+  return { default: defaultId, datasets };
+}
+
+function readQuantiles(value: unknown, path: FieldPath): ScoreQuantiles {
+  const o = object(value, path);
+  const q = (key: keyof ScoreQuantiles) => finite(required(o, key, path), at(path, key));
+  return {
+    min: q('min'),
+    p10: q('p10'),
+    p25: q('p25'),
+    p50: q('p50'),
+    p75: q('p75'),
+    p90: q('p90'),
+    max: q('max'),
+  };
+}
+
+function readHistogram(value: unknown, path: FieldPath): ScoreHistogram {
+  const o = object(value, path);
+  const edges = finiteList(required(o, 'edges', path), at(path, 'edges'));
+  const countsPath = at(path, 'counts');
+  const counts = list(required(o, 'counts', path), countsPath).map((c, i) =>
+    index(c, at(countsPath, i)),
+  );
+  if (edges.length > 0) {
+    sameLength(counts, edges.length - 1, countsPath, 'counts', 'bins');
+  }
+  return { edges, counts };
+}
+
+function readLayerSummary(value: unknown, path: FieldPath): LayerSummary {
+  const o = object(value, path);
+  const int = (key: string) => index(required(o, key, path), at(path, key));
+  const scoresValue = required(o, 'scores', path);
+  let scores: LayerSummary['scores'] = null;
+  if (scoresValue !== null) {
+    const scoresPath = at(path, 'scores');
+    const s = object(scoresValue, scoresPath);
+    scores = {
+      count: index(required(s, 'count', scoresPath), at(scoresPath, 'count')),
+      mean: finite(required(s, 'mean', scoresPath), at(scoresPath, 'mean')),
+      quantiles: readQuantiles(required(s, 'quantiles', scoresPath), at(scoresPath, 'quantiles')),
+    };
+  }
+  const indexPath = at(path, 'index');
+  const indexFile = string(required(o, 'index', path), indexPath);
+  if (!/^index\/layer-\d+\.[0-9a-f]+\.json$/.test(indexFile)) {
+    throw new FieldProblem(
+      indexPath,
+      `${JSON.stringify(indexFile)} is not a layer index file name`,
+    );
+  }
+  return {
+    layer: int('layer'),
+    neurons: int('neurons'),
+    explained: int('explained'),
+    withRecords: int('withRecords'),
+    scores,
+    index: indexFile,
+    indexBytes: int('indexBytes'),
+    indexGzipBytes: int('indexGzipBytes'),
+  };
+}
+
+function readManifest(root: unknown): DatasetManifest {
+  const o = object(root, null);
+  format(o, MANIFEST_FORMAT);
+  const layersPath = at(null, 'layers');
+  const layers = list(required(o, 'layers', null), layersPath).map((value, i) =>
+    readLayerSummary(value, at(layersPath, i)),
+  );
+  const summaryPath = at(null, 'scoreSummary');
+  const summary = object(required(o, 'scoreSummary', null), summaryPath);
+  const quantiles = required(summary, 'quantiles', summaryPath);
+  const mean = required(summary, 'mean', summaryPath);
+  const manifest: DatasetManifest = {
+    format: MANIFEST_FORMAT,
+    id: datasetId(required(o, 'id', null), at(null, 'id')),
+    title: string(required(o, 'title', null), at(null, 'title')),
+    model: string(required(o, 'model', null), at(null, 'model')),
+    synthetic: boolean(required(o, 'synthetic', null), at(null, 'synthetic')),
+    source: string(required(o, 'source', null), at(null, 'source')),
+    createdAt: string(required(o, 'createdAt', null), at(null, 'createdAt')),
+    layers,
+    scoreSummary: {
+      count: index(required(summary, 'count', summaryPath), at(summaryPath, 'count')),
+      mean: mean === null ? null : finite(mean, at(summaryPath, 'mean')),
+      histogram: readHistogram(
+        required(summary, 'histogram', summaryPath),
+        at(summaryPath, 'histogram'),
+      ),
+      quantiles: quantiles === null ? null : readQuantiles(quantiles, at(summaryPath, 'quantiles')),
+    },
+    fileKinds: stringList(required(o, 'fileKinds', null), at(null, 'fileKinds')),
+  };
+  if (o.report !== undefined) manifest.report = string(o.report, at(null, 'report'));
+  if (o.search !== undefined) {
+    const searchPath = at(null, 'search');
+    const search = object(o.search, searchPath);
+    manifest.search = {};
+    for (const [key, value] of Object.entries(search)) {
+      manifest.search[key] = string(value, at(searchPath, key));
+    }
+  }
+  return manifest;
+}
+
+function readLayerIndex(root: unknown): LayerIndex {
+  const o = object(root, null);
+  format(o, LAYER_INDEX_FORMAT);
+  const layer = index(required(o, 'layer', null), at(null, 'layer'));
+  const neuronsPath = at(null, 'neurons');
+  const neurons = list(required(o, 'neurons', null), neuronsPath) as number[];
+  for (let i = 0; i < neurons.length; i += 1) {
+    const neuron = index(neurons[i], at(neuronsPath, i));
+    if (i > 0 && neuron <= (neurons[i - 1] as number)) {
+      throw new FieldProblem(
+        at(neuronsPath, i),
+        `neurons must be ascending, found ${neuron} after ${neurons[i - 1]}`,
+      );
+    }
+  }
+  const column = <T>(key: string, check: (value: unknown, path: FieldPath) => T): T[] => {
+    const path = at(null, key);
+    const values = list(required(o, key, null), path);
+    sameLength(values, neurons.length, path, 'values', 'neurons');
+    for (let i = 0; i < values.length; i += 1) check(values[i], at(path, i));
+    return values as T[];
+  };
+  return {
+    format: LAYER_INDEX_FORMAT,
+    layer,
+    neurons,
+    scores: column('scores', (v, p) => (v === null ? null : finite(v, p))),
+    explanations: column('explanations', (v, p) => (v === null ? null : string(v, p))),
+    maxActivations: column('maxActivations', (v, p) => (v === null ? null : finite(v, p))),
+    hasRecords: column('hasRecords', (v, p) => {
+      if (v !== 0 && v !== 1) throw wrongType(p, '0 or 1', v);
+      return v;
+    }),
+  };
+}
+
 export function parseDatasetList(text: string, where: FileLocation): DatasetList {
-  return parseJson(text, where) as DatasetList;
+  return parseWith(text, where, readDatasetList);
 }
 
 export function parseManifest(text: string, where: FileLocation): DatasetManifest {
-  return parseJson(text, where) as DatasetManifest;
+  return parseWith(text, where, readManifest);
 }
 
 export function parseLayerIndex(text: string, where: FileLocation): LayerIndex {
-  return parseJson(text, where) as LayerIndex;
+  return parseWith(text, where, readLayerIndex);
 }

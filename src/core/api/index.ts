@@ -1,0 +1,4 @@
+/** The HTTP API's contract, shared by the server and the app. */
+export * from './errors.ts';
+export * from './health.ts';
+export * from './limits.ts';
