@@ -1,0 +1,6 @@
+/** The HTTP API's contract, shared by the server and the app. */
+export * from './errors.ts';
+export * from './health.ts';
+export * from './limits.ts';
+export * from './simulate.ts';
+export * from './sse.ts';

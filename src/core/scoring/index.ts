@@ -1,0 +1,2 @@
+export * from './scores.ts';
+export * from './splits.ts';

@@ -1,0 +1,242 @@
+import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatasetList } from '../../core/dataset/types.ts';
+import {
+  catNeuronRecord,
+  manifestFor,
+  temporaryDirectory,
+  writeDataset,
+} from '../../../tests/support/datasets.ts';
+import { testServer } from '../../../tests/support/server.ts';
+import type { Server } from '../app.ts';
+
+const REAL_DATA = '/work/shared/data/gpt2-xl';
+const layerIndex = { format: 'neuron-explorer.layer-index/1', layer: 0, neurons: [3] };
+
+describe('/datasets/', () => {
+  let data: Awaited<ReturnType<typeof temporaryDirectory>>;
+  let server: Server;
+
+  beforeAll(async () => {
+    data = await temporaryDirectory();
+    await writeDataset(data.path, manifestFor('demo', [{ layer: 0, neurons: 8 }]), {
+      'index/layer-0.0123abcd.json': layerIndex,
+      'index/layer-0.0123abcd.json.gz': gzipSync(JSON.stringify(layerIndex)),
+      'ingest-report.json': { problems: [] },
+      '.secret': 'hidden',
+      'collated-activations/0/3.json': catNeuronRecord(0, 3),
+      'explanations/0/3.jsonl': '{"neuron_id":{"layer_index":0,"neuron_index":3}}\n',
+      'explanations/0/notes.txt': 'not a neuron file',
+    });
+    await writeDataset(
+      data.path,
+      manifestFor('real', [{ layer: 1, neurons: 6400 }], {
+        synthetic: false,
+        source: REAL_DATA,
+      }),
+    );
+    await writeDataset(
+      data.path,
+      manifestFor('small', [{ layer: 0, neurons: 4 }], { model: 'gpt2-small' }),
+    );
+    // Not datasets: no manifest, and a manifest that does not parse.
+    await writeDataset(data.path, manifestFor('broken', []), { 'manifest.json': '{not json' });
+    server = await testServer({ DATA_DIR: data.path });
+  });
+  afterAll(async () => {
+    await server.app.close();
+    await data.remove();
+  });
+
+  const get = (url: string, headers: Record<string, string> = {}) =>
+    server.app.inject({ method: 'GET', url, headers });
+
+  it('lists every dataset with a readable manifest, a real GPT-2 XL one as default', async () => {
+    const response = await get('/datasets/index.json');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-cache');
+    const list = response.json<DatasetList>();
+    expect(list.datasets.map((d) => d.id)).toEqual(['demo', 'real', 'small']);
+    expect(list.default).toBe('real');
+    expect(list.datasets[0]).toEqual({
+      id: 'demo',
+      title: 'Test dataset demo',
+      model: 'gpt2-xl',
+      synthetic: true,
+    });
+    const again = await get('/datasets/index.json', { 'if-none-match': response.headers.etag! });
+    expect(again.statusCode).toBe(304);
+  });
+
+  it('takes DEFAULT_DATASET when it is served, else falls back', async () => {
+    const chosen = await testServer({ DATA_DIR: data.path, DEFAULT_DATASET: 'small' });
+    expect((await chosen.app.inject('/datasets/index.json')).json<DatasetList>().default).toBe(
+      'small',
+    );
+    const missing = await testServer({ DATA_DIR: data.path, DEFAULT_DATASET: 'nope' });
+    expect((await missing.app.inject('/datasets/index.json')).json<DatasetList>().default).toBe(
+      'real',
+    );
+    await Promise.all([chosen.app.close(), missing.app.close()]);
+  });
+
+  it('serves the manifest fresh, with an ETag that answers 304', async () => {
+    const response = await get('/datasets/demo/manifest.json');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-cache');
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(response.json()).toMatchObject({ id: 'demo' });
+    const etag = response.headers.etag as string;
+    expect(etag).toBeTruthy();
+    expect((await get('/datasets/demo/manifest.json', { 'if-none-match': etag })).statusCode).toBe(
+      304,
+    );
+  });
+
+  it('serves content-hashed index files as immutable, precompressed when gzip is accepted', async () => {
+    const plain = await get('/datasets/demo/index/layer-0.0123abcd.json');
+    expect(plain.statusCode).toBe(200);
+    expect(plain.headers['cache-control']).toContain('immutable');
+    expect(plain.json()).toEqual(layerIndex);
+    const zipped = await get('/datasets/demo/index/layer-0.0123abcd.json', {
+      'accept-encoding': 'gzip',
+    });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers['content-type']).toMatch(/^application\/json/);
+    expect(zipped.headers.vary).toMatch(/accept-encoding/i);
+    expect(zipped.rawPayload).toEqual(gzipSync(JSON.stringify(layerIndex)));
+  });
+
+  it('serves per-neuron files from the dataset folder', async () => {
+    const response = await get('/datasets/demo/collated-activations/0/3.json');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(response.json()).toEqual(catNeuronRecord(0, 3));
+    const jsonl = await get('/datasets/demo/explanations/0/3.jsonl');
+    expect(jsonl.statusCode).toBe(200);
+    expect(jsonl.headers['content-type']).toBe('application/json; charset=utf-8');
+  });
+
+  it('answers 404 with a JSON error for absent files and neurons outside the layers', async () => {
+    for (const url of [
+      '/datasets/demo/explanations/0/4.jsonl', // inside the layer, no file
+      '/datasets/demo/explanations/0/8.jsonl', // neuron 8 of an 8-neuron layer
+      '/datasets/demo/explanations/1/0.jsonl', // no layer 1
+      '/datasets/demo/explanations/0/03.jsonl', // not a canonical integer
+      '/datasets/demo/explanations/0/3.json', // wrong extension for the kind
+      '/datasets/demo/collated-activations/0/3.jsonl',
+      '/datasets/demo/explanations/0/notes.txt', // inside a per-neuron folder, not a neuron file
+      '/datasets/demo/related-tokens/0/3.json',
+      '/datasets/nope/manifest.json',
+      '/datasets/broken/manifest.json',
+      '/datasets/demo/missing.json',
+    ]) {
+      const response = await get(url);
+      expect(response.statusCode, url).toBe(404);
+      expect(response.headers['cache-control'], url).toBe('no-store');
+      expect(response.json(), url).toEqual({
+        error: {
+          code: 'not_found',
+          message: expect.stringContaining('/datasets/'),
+          retryable: false,
+        },
+      });
+    }
+  });
+
+  it('rejects path traversal and hidden files', async () => {
+    for (const url of [
+      '/datasets/demo/..%2F..%2F..%2Fetc%2Fpasswd',
+      '/datasets/demo/index/..%2Fmanifest.json',
+      '/datasets/demo/%2e%2e/%2e%2e/package.json',
+      '/datasets/..%2F..%2Fpackage.json',
+      '/datasets/demo/.secret',
+      '/datasets/demo/explanations%2F0%2F3.jsonl%00',
+      '/datasets/demo/explanations/0/..%2F..%2F..%2Fmanifest.json',
+      '/datasets/demo//etc/passwd',
+      '/datasets/demo/%5C..%5Cmanifest.json',
+    ]) {
+      const response = await get(url);
+      expect(response.statusCode, url).toBe(404);
+      expect(response.body, url).not.toContain('root:');
+      expect(response.body, url).not.toContain('"format"');
+    }
+  });
+
+  it('rejects raw (unnormalised) traversal paths over real HTTP', async () => {
+    const address = await server.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = new URL(address);
+    for (const path of [
+      '/datasets/demo/../../../../etc/passwd',
+      '/datasets/demo/index/../../small/manifest.json',
+      '/datasets/../datasets/demo/.secret',
+      '/datasets/demo/explanations/0/../../manifest.json',
+    ]) {
+      const { status, body } = await rawGet(Number(port), path);
+      expect(status, path).toBe(404);
+      expect(body, path).not.toContain('root:');
+      expect(body, path).not.toContain('"format"');
+    }
+  });
+
+  it.skipIf(!existsSync(REAL_DATA))(
+    'reads per-neuron files from an absolute source path',
+    async () => {
+      const response = await get('/datasets/real/collated-activations/1/1.json');
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ neuron_id: { layer_index: 1, neuron_index: 1 } });
+      // The manifest names layer 1 only.
+      expect((await get('/datasets/real/collated-activations/0/816.json')).statusCode).toBe(404);
+    },
+  );
+
+  it('compresses large JSON on the fly when the client accepts it', async () => {
+    const response = await get('/datasets/demo/collated-activations/0/3.json', {
+      'accept-encoding': 'br',
+    });
+    expect(response.headers['content-encoding']).toBe('br');
+  });
+});
+
+describe('/api/health', () => {
+  it('says what is configured, and whether a key is set without showing it', async () => {
+    const data = await temporaryDirectory();
+    const server = await testServer({
+      DATA_DIR: data.path,
+      OPENAI_API_KEY: 'sk-test-secret',
+      OPENAI_BASE_URL: 'http://user:pass@127.0.0.1:9/v1',
+      SIMULATOR_MODEL: 'sim-model',
+    });
+    const response = await server.app.inject('/api/health');
+    expect(response.statusCode).toBe(200);
+    expect(response.body).not.toContain('sk-test-secret');
+    expect(response.body).not.toContain('pass');
+    expect(response.json()).toMatchObject({
+      simulator: { id: 'openai', model: 'sim-model' },
+      openai: { baseUrl: 'http://127.0.0.1:9/v1', apiKeySet: true },
+      datasets: { default: '', ids: [] },
+      limits: { maxTexts: 8, maxTextTokens: 64, maxExplanationChars: 500 },
+    });
+    await server.app.close();
+    await data.remove();
+  });
+});
+
+/** A GET with the path sent exactly as written (fetch and inject would normalise it). */
+function rawGet(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+    });
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (text += chunk));
+    socket.on('error', reject);
+    socket.on('end', () => {
+      const status = Number(/^HTTP\/1\.1 (\d+)/.exec(text)?.[1]);
+      resolve({ status, body: text.slice(text.indexOf('\r\n\r\n') + 4) });
+    });
+  });
+}

@@ -1,0 +1,46 @@
+/** `GET /api/health`: what is configured, so a user or a probe can see it at a glance. */
+import type { FastifyInstance } from 'fastify';
+import { HealthSchema, type Health } from '../core/api/health.ts';
+import { MAX_EXPLANATION_CHARS, MAX_TEXT_TOKENS, MAX_TEXTS } from '../core/api/limits.ts';
+import type { DatasetRegistry } from './datasets/registry.ts';
+import { redactUrl, type Settings } from './settings.ts';
+
+const VERSION = process.env.npm_package_version ?? '0.1.0';
+
+export async function healthRoutes(
+  app: FastifyInstance,
+  { settings, registry }: { settings: Settings; registry: DatasetRegistry },
+) {
+  const openai = settings.SIMULATOR === 'openai';
+  app.get('/api/health', async (_request, reply) => {
+    const list = await registry.datasetList();
+    const health: Health = {
+      status: 'ok',
+      version: VERSION,
+      simulator: openai
+        ? { id: 'openai', model: settings.SIMULATOR_MODEL }
+        : { id: 'baseline', model: 'baseline' },
+      explainer: openai
+        ? { id: 'openai', model: settings.EXPLAINER_MODEL }
+        : { id: 'baseline', model: 'baseline' },
+      openai: {
+        baseUrl: redactUrl(settings.OPENAI_BASE_URL),
+        apiKeySet: settings.OPENAI_API_KEY !== undefined,
+      },
+      datasets: { default: list.default, ids: list.datasets.map((dataset) => dataset.id) },
+      limits: {
+        maxExplanationChars: MAX_EXPLANATION_CHARS,
+        maxTexts: MAX_TEXTS,
+        maxTextTokens: MAX_TEXT_TOKENS,
+        bodyLimitBytes: settings.BODY_LIMIT,
+        rateLimit: { max: settings.RATE_LIMIT_MAX, windowMs: settings.RATE_LIMIT_WINDOW_MS },
+        requestTimeoutMs: settings.REQUEST_TIMEOUT_MS,
+        upstreamTimeoutMs: settings.UPSTREAM_TIMEOUT_MS,
+        upstreamMaxRetries: settings.UPSTREAM_MAX_RETRIES,
+        upstreamConcurrency: settings.UPSTREAM_CONCURRENCY,
+      },
+    };
+    reply.header('cache-control', 'no-store');
+    return HealthSchema.parse(health);
+  });
+}
