@@ -1,8 +1,8 @@
 /**
  * Benchmarks of the simulation proxy against the local OpenAI-compatible test server (instant
  * answers), run by `npm run bench:proxy` (`-- --quick` for a short run). The server under test is
- * `src/server/main.ts` in a child process, as `npm start` runs it; the test server and the load
- * driver (autocannon) share this process.
+ * `src/server/main.ts` in a child process, as `npm start` runs it; the test server runs in another
+ * (bench/upstream.ts), and the load driver (autocannon) in this one.
  *
  *   overhead   one client, uncached simulations one after another: time per simulation minus the
  *              time the upstream was busy (at least one call in flight), i.e. everything the proxy
@@ -15,7 +15,7 @@
  *
  * Results are printed as a Markdown table and written to bench/results/proxy.json.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -25,14 +25,14 @@ import {
   temporaryDirectory,
   writeDataset,
 } from '../tests/support/datasets.ts';
-import { startOpenAiTestServer } from '../tests/support/openai-test-server.ts';
+import type { TestServerOptions } from '../tests/support/openai-test-server.ts';
 import { freePortInRange } from '../tests/support/ports.ts';
 
 const quick = process.argv.includes('--quick');
 const UPSTREAM_CONCURRENCY = 64;
 const CALLS_PER_SIMULATION = 20;
 
-const upstream = await startOpenAiTestServer({ latencyMs: 0 });
+const upstream = await startUpstream();
 const data = await temporaryDirectory('ne-bench-data-');
 const cacheDir = await temporaryDirectory('ne-bench-cache-');
 const appDir = await temporaryDirectory('ne-bench-app-');
@@ -82,10 +82,10 @@ try {
   const totals: number[] = [];
   const cpuBefore = await cpuMs(proxy);
   for (let i = 0; i < (quick ? 50 : 200); i++) {
-    const busyBefore = upstream.busyMs();
+    const busyBefore = await upstream.busyMs();
     const { ms } = await simulateOnce(fresh());
     totals.push(ms);
-    overheads.push(ms - (upstream.busyMs() - busyBefore));
+    overheads.push(ms - ((await upstream.busyMs()) - busyBefore));
   }
   results.overhead = {
     simulations: overheads.length,
@@ -98,13 +98,13 @@ try {
   // 2. 64 clients, uncached.
   const seconds = quick ? 5 : 15;
   results.uncached = await load({ connections: 64, seconds, next: fresh });
-  upstream.configure({ latencyMs: 20 });
+  await upstream.configure({ latencyMs: 20 });
   results.uncachedSlowUpstream = {
     upstreamLatencyMs: 20,
     boundSimulationsPerSecond: UPSTREAM_CONCURRENCY / 0.02 / CALLS_PER_SIMULATION,
     ...(await load({ connections: 64, seconds, next: fresh })),
   };
-  upstream.configure({ latencyMs: 0 });
+  await upstream.configure({ latencyMs: 0 });
 
   // 3. Cached: 64 results primed, then asked for over and over.
   const primed = Array.from({ length: 64 }, fresh);
@@ -132,17 +132,25 @@ try {
   // 4. Soak: 200 clients.
   const rssStart = await rss(proxy);
   let soakTurn = 0;
+  const rssSamples: number[] = [];
+  const sampler = setInterval(() => void rss(proxy).then((mib) => rssSamples.push(mib)), 5000);
   const soak = await load({
     connections: 200,
     seconds: quick ? 10 : 30,
     next: () => (soakTurn++ % 5 === 0 ? fresh() : primed[soakTurn % primed.length]!),
   });
+  clearInterval(sampler);
   const rssEnd = await rss(proxy);
-  results.soak = { ...soak, rssStartMiB: rssStart, rssEndMiB: rssEnd };
+  results.soak = {
+    ...soak,
+    rssStartMiB: rssStart,
+    rssEveryFiveSecondsMiB: rssSamples,
+    rssEndMiB: rssEnd,
+  };
 } finally {
   proxy.kill('SIGTERM');
   await new Promise((resolve) => proxy.once('exit', resolve));
-  await upstream.close();
+  upstream.stop();
   await Promise.all([data.remove(), cacheDir.remove(), appDir.remove()]);
 }
 
@@ -158,6 +166,8 @@ async function load(options: { connections: number; seconds: number; next: () =>
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     requests: [{ setupRequest: (request) => ({ ...request, body: options.next() }) }],
+    // Longer than any simulation should take; the server's own limit is REQUEST_TIMEOUT_MS.
+    timeout: 60,
   });
   const served = result['2xx'];
   return {
@@ -171,6 +181,38 @@ async function load(options: { connections: number; seconds: number; next: () =>
     timeouts: result.timeouts,
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
+  };
+}
+
+/** The OpenAI-compatible test server in a process of its own. */
+async function startUpstream() {
+  const child = fork('bench/upstream.ts', { execArgv: ['--import', 'tsx'] });
+  const { baseURL } = await new Promise<{ baseURL: string }>((resolve) =>
+    child.once('message', resolve as (message: unknown) => void),
+  );
+  let asked = 0;
+  return {
+    baseURL,
+    /** Resolves once the server has applied the options (messages arrive in order). */
+    async configure(options: Partial<TestServerOptions>) {
+      child.send({ type: 'configure', options });
+      await this.busyMs();
+    },
+    busyMs(): Promise<number> {
+      const id = ++asked;
+      return new Promise((resolve) => {
+        const onMessage = (message: { type: string; id: number; ms: number }) => {
+          if (message.type !== 'busy' || message.id !== id) return;
+          child.off('message', onMessage);
+          resolve(message.ms);
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'busy', id });
+      });
+    },
+    stop() {
+      child.send({ type: 'stop' });
+    },
   };
 }
 
@@ -250,7 +292,7 @@ function printTable(all: Record<string, unknown>) {
     `| 64 clients, uncached, upstream 20 ms | bound ${f(r.uncachedSlowUpstream?.boundSimulationsPerSecond)} /s | ${f(r.uncachedSlowUpstream?.perSecond)} /s, p50 ${f(r.uncachedSlowUpstream?.latencyP50Ms)} ms |`,
     `| 64 clients, cached | >= 2,000 results/s | ${f(r.cached?.perSecond, 0)} /s, p50 ${f(r.cached?.latencyP50Ms)} ms |`,
     `| cache hit, one client (median, p90) | <= 5 ms | ${f(r.cached?.hitMedianMs, 2)} ms, ${f(r.cached?.hitP90Ms, 2)} ms |`,
-    `| 200 clients for ${r.soak?.seconds ?? '?'} s (1 in 5 new) | no 5xx, memory flat | ${r.soak?.status5xx ?? '?'} 5xx, ${r.soak?.errors ?? '?'} errors, ${f(r.soak?.perSecond, 0)} /s; RSS ${r.soak?.rssStartMiB ?? '?'} -> ${r.soak?.rssEndMiB ?? '?'} MiB |`,
+    `| 200 clients for ${r.soak?.seconds ?? '?'} s (1 in 5 new) | no 5xx, memory flat | ${r.soak?.status5xx ?? '?'} 5xx, ${r.soak?.errors ?? '?'} errors, ${f(r.soak?.perSecond, 0)} /s; RSS ${r.soak?.rssStartMiB ?? '?'} -> ${(all.soak as { rssEveryFiveSecondsMiB?: number[] })?.rssEveryFiveSecondsMiB?.join(' -> ') ?? '?'} -> ${r.soak?.rssEndMiB ?? '?'} MiB |`,
   ];
   process.stdout.write(
     `\n${lines.join('\n')}\n\nload average at start: ${JSON.stringify((all.machine as { loadAverage: number[] }).loadAverage.map((x) => +x.toFixed(2)))}\n`,

@@ -156,6 +156,9 @@ describe('POST /api/simulate and /api/explain with an OpenAI-compatible server',
       Array.from({ length: CALLS_PER_SIMULATION }, (_, i) => i + 1),
     );
     expect(progress.every((p) => p.total === CALLS_PER_SIMULATION)).toBe(true);
+    const purposes = progress.map((p) => p.record.purpose);
+    expect(purposes.filter((p) => p === 'scoring')).toHaveLength(10);
+    expect(purposes.filter((p) => p === 'calibration')).toHaveLength(10);
     const result = stream.at(-1)!.data as RecordsSimulationResult;
     expect(result.ev_correlation_score).toBeCloseTo(expectedCatScore(true), 10);
   });

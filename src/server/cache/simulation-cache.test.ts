@@ -31,8 +31,18 @@ describe('SimulationCache', () => {
     expect(cacheKey(base)).toBe(cacheKey([...base]));
   });
 
+  it('keeps recently used results in memory within its budget', () => {
+    const cache = new SimulationCache(':memory:', { memoryBytes: 16_000 });
+    const value = (i: number) => `${i}`.padEnd(1000, '.');
+    for (let i = 0; i < 20; i++) cache.put(`k${i}`, value(i));
+    cache.flush();
+    // All still there (the database has them), whether or not they are in memory.
+    for (let i = 0; i < 20; i++) expect(cache.get(`k${i}`)).toBe(value(i));
+    cache.close();
+  });
+
   it('drops the oldest entries beyond its limit', () => {
-    const cache = new SimulationCache(':memory:', { maxEntries: 100 });
+    const cache = new SimulationCache(':memory:', { maxEntries: 100, memoryBytes: 0 });
     for (let i = 0; i < 1000; i++) {
       cache.put(`k${i}`, String(i));
       if (i % 100 === 99) cache.flush();

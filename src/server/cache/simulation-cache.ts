@@ -1,7 +1,8 @@
 /**
  * Simulation results kept across restarts in SQLite under CACHE_DIR, keyed (by the caller) by
  * dataset, neuron, explanation, the records used, simulator and model. Only successes are stored.
- * Writes are gathered into one transaction per turn of the event loop.
+ * Writes are gathered into one transaction per turn of the event loop; the most recently used
+ * results are also kept in memory (up to `memoryBytes`), so popular ones skip the database.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -25,13 +26,20 @@ export class SimulationCache {
   };
   private writes = 0;
   private readonly pending = new Map<string, string>();
+  /** Recently used results, least recent first, and the characters they hold. */
+  private readonly hot = new Map<string, string>();
+  private hotChars = 0;
+  private readonly memoryChars: number;
   private flushing: NodeJS.Immediate | null = null;
   /** Orders entries by age: microseconds since 1970 at opening, then one more per entry. */
   private sequence = Date.now() * 1000;
   private readonly writeAll: () => void;
 
   /** Opens (creating) `dir/simulations.sqlite`; ':memory:' for a cache that dies with the process. */
-  constructor(dir: string | ':memory:', options: { maxEntries?: number } = {}) {
+  constructor(
+    dir: string | ':memory:',
+    options: { maxEntries?: number; memoryBytes?: number } = {},
+  ) {
     if (dir === ':memory:') {
       this.path = ':memory:';
     } else {
@@ -39,6 +47,8 @@ export class SimulationCache {
       this.path = join(dir, 'simulations.sqlite');
     }
     this.maxEntries = options.maxEntries ?? 200_000;
+    // JSON results are mostly ASCII: about one byte (and 2 in V8's heap at worst) per character.
+    this.memoryChars = (options.memoryBytes ?? 64 * 1024 * 1024) / 2;
     this.db = new Database(this.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
@@ -71,12 +81,35 @@ export class SimulationCache {
 
   /** The stored JSON text, or undefined. */
   get(key: string): string | undefined {
-    return this.pending.get(key) ?? (this.statements.get.get(key) as string | undefined);
+    const hot = this.hot.get(key);
+    if (hot !== undefined) {
+      this.hot.delete(key);
+      this.hot.set(key, hot);
+      return hot;
+    }
+    const stored = this.pending.get(key) ?? (this.statements.get.get(key) as string | undefined);
+    if (stored !== undefined) this.remember(key, stored);
+    return stored;
+  }
+
+  private remember(key: string, json: string): void {
+    if (json.length > this.memoryChars / 8) return;
+    const previous = this.hot.get(key);
+    if (previous !== undefined) this.hotChars -= previous.length;
+    this.hot.delete(key);
+    this.hot.set(key, json);
+    this.hotChars += json.length;
+    for (const [oldest, value] of this.hot) {
+      if (this.hotChars <= this.memoryChars) break;
+      this.hot.delete(oldest);
+      this.hotChars -= value.length;
+    }
   }
 
   /** Stores an entry; writes are gathered into one transaction per turn of the event loop. */
   put(key: string, json: string): void {
     this.pending.set(key, json);
+    this.remember(key, json);
     this.flushing ??= setImmediate(() => this.flush());
   }
 

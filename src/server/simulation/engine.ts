@@ -74,7 +74,8 @@ export class SimulationEngine {
   private readonly options: EngineOptions;
   /** Changes whenever core's simulation prompt does, so old cached results are not reused. */
   private readonly promptVersion: string;
-  private readonly recordSimulator: Simulator;
+  /** Null without a cache (the baseline: nothing worth keeping). */
+  private readonly memo: RetryMemo | null;
 
   constructor(options: EngineOptions) {
     this.options = options;
@@ -84,9 +85,7 @@ export class SimulationEngine {
       buildSimulationMessages('{explanation}', ['{token}']),
       SIMULATION_TOP_LOGPROBS,
     ]).slice(0, 16);
-    this.recordSimulator = options.cache
-      ? rememberingSimulator(options.simulator, this.promptVersion)
-      : options.simulator;
+    this.memo = options.cache ? new RetryMemo(options.simulator, this.promptVersion) : null;
   }
 
   /** The result of POST /api/simulate, as JSON text. */
@@ -181,10 +180,14 @@ export class SimulationEngine {
     const key = this.key('records', job, loaded.hash);
     const hit = this.fromCache<RecordsSimulationResult>(key);
     if (hit) return hit;
-    const scored = await simulateAndScore(this.recordSimulator, job.explanation, loaded.record, {
+    const run = this.memo?.run() ?? { simulator: this.simulator, keep() {} };
+    const scored = await simulateAndScore(run.simulator, job.explanation, loaded.record, {
       signal: options.signal,
       concurrency: this.options.concurrency,
-      onProgress: ({ done, total, record }) => options.onProgress?.({ done, total, record }),
+      onProgress: (progress) => options.onProgress?.(progress),
+    }).catch((error: unknown) => {
+      run.keep();
+      throw error;
     });
     const result = RecordsSimulationResultSchema.parse({
       ...this.meta(job),
@@ -204,15 +207,12 @@ export class SimulationEngine {
     const hit = this.fromCache<TextsSimulationResult>(key);
     if (hit) return hit;
     let done = 0;
+    const run = this.memo?.run() ?? { simulator: this.simulator, keep() {} };
     const reporting: Simulator = {
-      id: this.recordSimulator.id,
-      model: this.recordSimulator.model,
+      id: run.simulator.id,
+      model: run.simulator.model,
       simulateRecord: async (explanation, tokens, runOptions) => {
-        const simulation = await this.recordSimulator.simulateRecord(
-          explanation,
-          tokens,
-          runOptions,
-        );
+        const simulation = await run.simulator.simulateRecord(explanation, tokens, runOptions);
         const index = texts.indexOf(tokens);
         options.onProgress?.({
           done: ++done,
@@ -225,6 +225,9 @@ export class SimulationEngine {
     const simulations = await simulateTexts(reporting, job.explanation, texts, {
       signal: options.signal,
       concurrency: this.options.concurrency,
+    }).catch((error: unknown) => {
+      run.keep();
+      throw error;
     });
     const result = TextsSimulationResultSchema.parse({
       ...this.meta(job),
@@ -235,25 +238,49 @@ export class SimulationEngine {
   }
 }
 
-/** Record simulations remembered in memory: enough for a user's retry after a failure. */
-const REMEMBERED_RECORDS = 4000;
+/** Record simulations kept from failed runs: enough for the users' retries. */
+const REMEMBERED_RECORDS = 2000;
 
-/** Each record's simulation kept, so a retry after a failure re-simulates only what failed. */
-function rememberingSimulator(inner: Simulator, promptVersion: string): Simulator {
-  const remembered = new Map<string, SequenceSimulation>();
-  return {
-    id: inner.id,
-    model: inner.model,
-    async simulateRecord(explanation, tokens, options) {
-      const key = cacheKey([inner.id, inner.model, promptVersion, explanation, tokens]);
-      const known = remembered.get(key);
-      if (known) return known;
-      const simulation = await inner.simulateRecord(explanation, tokens, options);
-      remembered.set(key, simulation);
-      if (remembered.size > REMEMBERED_RECORDS) remembered.delete(remembered.keys().next().value!);
-      return simulation;
-    },
-  };
+/**
+ * When a simulation fails (one record's answer unreadable, say), the records that succeeded are
+ * kept here, so the user's retry re-simulates only what failed. Successful runs are cached whole.
+ */
+class RetryMemo {
+  private readonly remembered = new Map<string, SequenceSimulation>();
+  private readonly inner: Simulator;
+  private readonly promptVersion: string;
+
+  constructor(inner: Simulator, promptVersion: string) {
+    this.inner = inner;
+    this.promptVersion = promptVersion;
+  }
+
+  /** A simulator for one run; `keep()` after a failure remembers what the run simulated. */
+  run(): { simulator: Simulator; keep: () => void } {
+    const { inner, remembered, promptVersion } = this;
+    const succeeded = new Map<string, SequenceSimulation>();
+    const simulator: Simulator = {
+      id: inner.id,
+      model: inner.model,
+      async simulateRecord(explanation, tokens, options) {
+        const key = cacheKey([inner.id, inner.model, promptVersion, explanation, tokens]);
+        const known = remembered.get(key);
+        const simulation = known ?? (await inner.simulateRecord(explanation, tokens, options));
+        succeeded.set(key, simulation);
+        return simulation;
+      },
+    };
+    const keep = () => {
+      for (const [key, simulation] of succeeded) {
+        remembered.delete(key);
+        remembered.set(key, simulation);
+      }
+      while (remembered.size > REMEMBERED_RECORDS) {
+        remembered.delete(remembered.keys().next().value!);
+      }
+    };
+    return { simulator, keep };
+  }
 }
 
 /** What a user is told when a simulation or explanation fails. */
