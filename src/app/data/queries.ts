@@ -1,7 +1,7 @@
 /**
  * Query keys and hooks for every dataset file. Components get data only through these hooks.
  */
-import { queryOptions, useQuery, type QueryClient } from '@tanstack/react-query';
+import { queryOptions, useQueries, useQuery, type QueryClient } from '@tanstack/react-query';
 import type { NeuronFileKind, NeuronFileTypes } from '../../core/format/types.ts';
 import { neuronFilePath } from '../../core/format/types.ts';
 import {
@@ -102,6 +102,17 @@ export function useManifest(dataset: string | undefined) {
 export function useLayerIndex(dataset: string, layer: number) {
   const manifest = useManifest(dataset);
   return useQuery(layerIndexQuery(dataset, layer, manifest.data));
+}
+
+/**
+ * Several layers' indexes at once (e.g. the layers of a neuron's upstream and downstream neurons);
+ * results are in the order of `layers`.
+ */
+export function useLayerIndexes(dataset: string, layers: readonly number[]) {
+  const manifest = useManifest(dataset);
+  return useQueries({
+    queries: layers.map((layer) => layerIndexQuery(dataset, layer, manifest.data)),
+  });
 }
 
 export function useNeuronFile<K extends NeuronFileKind>(

@@ -7,7 +7,9 @@ import { createHash } from 'node:crypto';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, notFound } from '../errors.ts';
-import { isSafeRelativePath, NEURON_FILE_ROOTS, parseNeuronFilePath } from './paths.ts';
+import { parseNeuronFilePath } from '../../core/format/path.ts';
+import { neuronFilePath } from '../../core/format/types.ts';
+import { isSafeRelativePath, NEURON_FILE_ROOTS } from './paths.ts';
 import type { DatasetRegistry, ServedDataset } from './registry.ts';
 import { UnavailableSourceError } from './source.ts';
 
@@ -46,7 +48,8 @@ export async function datasetRoutes(app: FastifyInstance, options: DatasetRoutes
     if (neuronFile) {
       const neurons = dataset.neuronsPerLayer.get(neuronFile.layer);
       if (neurons === undefined || neuronFile.neuron >= neurons) throw notFound(request);
-      return sendNeuronFile(request, reply, dataset, neuronFile.path);
+      const canonical = neuronFilePath(neuronFile.kind, neuronFile.layer, neuronFile.neuron);
+      return sendNeuronFile(request, reply, dataset, canonical);
     }
     if (NEURON_FILE_ROOTS.has(path.split('/')[0]!)) throw notFound(request);
 

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { tableOf, type TestNeuron } from './fixtures.ts';
+import { binEdges, layerScores, quantileSorted, scoreHistogram } from './stats.ts';
+import { filterMask, NO_FILTERS } from './view.ts';
+
+const neurons: TestNeuron[] = [
+  ...[0.1, 0.2, 0.3, 0.4, 0.5].map((score, neuron) => ({
+    layer: 0,
+    neuron,
+    score,
+    explanation: 'x',
+  })),
+  { layer: 1, neuron: 0, score: -0.25, explanation: 'y' },
+  { layer: 1, neuron: 1, score: null, explanation: 'z' },
+  { layer: 1, neuron: 2, score: 1, explanation: 'w' },
+];
+const table = tableOf(neurons, 3, 5);
+
+describe('overview statistics', () => {
+  it('interpolates quantiles between closest ranks', () => {
+    const values = Float64Array.of(1, 2, 3, 4);
+    expect(quantileSorted(values, 0)).toBe(1);
+    expect(quantileSorted(values, 0.5)).toBe(2.5);
+    expect(quantileSorted(values, 1)).toBe(4);
+    expect(quantileSorted(new Float64Array(0), 0.5)).toBeNaN();
+  });
+
+  it('makes equal-width bins without float drift', () => {
+    expect(binEdges(-0.2, 0.2, 0.1)).toEqual([-0.2, -0.1, 0, 0.1, 0.2]);
+  });
+
+  it('counts the selection per bin, the top edge in the last bin', () => {
+    const selection = { mask: filterMask(table, NO_FILTERS), hits: null };
+    const histogram = scoreHistogram(table, selection, binEdges(-0.5, 1, 0.25));
+    expect(histogram.counts).toEqual([0, 1, 2, 2, 1, 1]);
+    expect(histogram.unscored).toBe(1);
+  });
+
+  it('summarises each loaded layer, honouring search hits', () => {
+    const hits = new Uint8Array(table.size);
+    for (const n of [0, 1, 2]) hits[table.rowOf(0, n)] = 1;
+    const stats = layerScores(table, { mask: filterMask(table, NO_FILTERS), hits });
+    expect(stats.map((s) => s.count)).toEqual([3, 0, 0]);
+    expect(stats[0]!.quantiles).toMatchObject({ min: 0.1, p50: 0.2, max: 0.3 });
+    expect(stats[1]!.quantiles).toBeNull();
+    const all = layerScores(table, { mask: filterMask(table, NO_FILTERS), hits: null });
+    expect(all[1]).toMatchObject({ count: 2, quantiles: { min: -0.25, max: 1 } });
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { layerIndex, tableOf, type TestNeuron } from './fixtures.ts';
+import { explanationKey, layerColumns, NeuronTable } from './table.ts';
+
+const neurons: TestNeuron[] = [
+  { layer: 0, neuron: 0, score: 0.5, explanation: ' dates', maxActivation: 3, hasRecords: 1 },
+  { layer: 0, neuron: 2, score: null, explanation: null, maxActivation: 1, hasRecords: 1 },
+  { layer: 1, neuron: 1, score: -0.1, explanation: '"Quoted" words' },
+  { layer: 1, neuron: 3, score: 0.5, explanation: 'apples' },
+  { layer: 2, neuron: 0, score: 0.9, explanation: 'Bananas' },
+];
+
+const names = (table: NeuronTable, rows: Int32Array) =>
+  Array.from(rows, (row) => `${table.layerOf[row]}:${table.neuronOf[row]}`);
+
+describe('NeuronTable', () => {
+  const table = tableOf(neurons, 3, 4);
+
+  it('numbers rows by layer then neuron and lists only indexed neurons', () => {
+    expect(table.size).toBe(12);
+    expect(table.rowOf(1, 3)).toBe(7);
+    expect(table.rowOf(1, 4)).toBe(-1);
+    expect(table.rowOf(9, 0)).toBe(-1);
+    expect(table.listedCount).toBe(5);
+    expect(table.listed[table.rowOf(0, 1)]).toBe(0);
+    expect(table.explanation[table.rowOf(2, 0)]).toBe('Bananas');
+    expect(Number.isNaN(table.score[table.rowOf(0, 2)]!)).toBe(true);
+  });
+
+  it('orders by score with ties in row order and unscored rows apart', () => {
+    const order = table.order('score');
+    expect(order.valued).toBe(4);
+    expect(names(table, order.rows)).toEqual(['1:1', '0:0', '1:3', '2:0', '0:2']);
+  });
+
+  it('orders by neuron, then layer', () => {
+    expect(names(table, table.order('neuron').rows)).toEqual(['0:0', '2:0', '1:1', '0:2', '1:3']);
+  });
+
+  it('orders by max activation, neurons without one last', () => {
+    const order = table.order('maxActivation');
+    expect(order.valued).toBe(2);
+    expect(names(table, order.rows)).toEqual(['0:2', '0:0', '1:1', '1:3', '2:0']);
+  });
+
+  it('orders explanations ignoring case and leading spaces and quotes', () => {
+    const order = table.order('explanation');
+    expect(names(table, order.rows.subarray(0, order.valued))).toEqual([
+      '1:3',
+      '2:0',
+      '0:0',
+      '1:1',
+    ]);
+    expect(explanationKey(' "Quoted" words')).toBe('quoted" words');
+  });
+
+  it('recomputes orders after a layer loads', () => {
+    const growing = new NeuronTable([
+      { layer: 0, neurons: 2 },
+      { layer: 1, neurons: 2 },
+    ]);
+    growing.addLayer(
+      layerColumns(layerIndex(1, [{ layer: 1, neuron: 0, score: 0.2, explanation: 'b' }])),
+    );
+    expect(names(growing, growing.order('score').rows)).toEqual(['1:0']);
+    growing.addLayer(
+      layerColumns(layerIndex(0, [{ layer: 0, neuron: 1, score: 0.1, explanation: 'a' }])),
+    );
+    expect(names(growing, growing.order('score').rows)).toEqual(['0:1', '1:0']);
+    expect([...growing.loadedLayers].sort()).toEqual([0, 1]);
+  });
+
+  it('rejects a layer index that does not fit the dataset', () => {
+    const small = new NeuronTable([{ layer: 0, neurons: 2 }]);
+    expect(() =>
+      small.addLayer(
+        layerColumns(layerIndex(0, [{ layer: 0, neuron: 5, score: 1, explanation: 'x' }])),
+      ),
+    ).toThrow(/Layer 0 lists neuron 5; the layer has 2/);
+    expect(() => small.addLayer(layerColumns(layerIndex(3, [])))).toThrow(/no layer 3/);
+    const broken = { ...layerIndex(0, []), scores: [1] };
+    expect(() => layerColumns(broken, 'index/layer-0.json')).toThrow(
+      /index\/layer-0.json: scores has 1 entries for 0 neurons/,
+    );
+  });
+});

@@ -1,0 +1,268 @@
+/**
+ * Every neuron of a dataset as columns of typed arrays, for browsing 307,200 rows without
+ * building an object per row. A row is a neuron's ordinal in the dataset: the neurons of earlier
+ * layers (by the manifest's per-layer counts) plus the neuron's index. Layers are added as their
+ * indexes load; a neuron is listed once its layer has loaded and its layer index names it.
+ */
+import type { LayerIndex } from '../dataset/types.ts';
+import { floatKey, radixOrder, refineTies } from './radix.ts';
+
+/** One layer index as typed columns (what the search worker hands to the page). */
+export interface LayerColumns {
+  layer: number;
+  neurons: Int32Array;
+  /** NaN where the layer index has null. */
+  scores: Float64Array;
+  /** NaN where the layer index has null. */
+  maxActivations: Float64Array;
+  hasRecords: Uint8Array;
+  explanations: (string | null)[];
+}
+
+const orNaN = (value: number | null | undefined) => (value == null ? NaN : value);
+
+export function layerColumns(index: LayerIndex, where = `layer ${index.layer}`): LayerColumns {
+  const n = index.neurons.length;
+  for (const field of ['scores', 'explanations', 'maxActivations', 'hasRecords'] as const) {
+    if (index[field].length !== n) {
+      throw new Error(`${where}: ${field} has ${index[field].length} entries for ${n} neurons`);
+    }
+  }
+  return {
+    layer: index.layer,
+    neurons: Int32Array.from(index.neurons),
+    scores: Float64Array.from(index.scores, orNaN),
+    maxActivations: Float64Array.from(index.maxActivations, orNaN),
+    hasRecords: Uint8Array.from(index.hasRecords),
+    explanations: index.explanations.slice(),
+  };
+}
+
+/** The buffers of a LayerColumns, for transferring it to another thread without a copy. */
+export function columnBuffers(columns: LayerColumns): ArrayBuffer[] {
+  return [columns.neurons, columns.scores, columns.maxActivations, columns.hasRecords].map(
+    (array) => array.buffer as ArrayBuffer,
+  );
+}
+
+export type SortColumn = 'layer' | 'neuron' | 'score' | 'maxActivation' | 'explanation';
+
+/**
+ * Rows in ascending order of a column: rows[0..valued) have a value and are sorted by it (ties in
+ * row order); rows[valued..) have none (no score, say) and stay in row order, so that both
+ * directions can list them last.
+ */
+export interface ColumnOrder {
+  rows: Int32Array;
+  valued: number;
+}
+
+export interface LayerSize {
+  layer: number;
+  neurons: number;
+}
+
+export class NeuronTable {
+  /** Total neurons over all layers: the number of possible rows. */
+  readonly size: number;
+  readonly layers: readonly LayerSize[];
+  /** First row of each layer, by position in `layers`. */
+  private readonly firstRow: Int32Array;
+  private readonly layerSlot = new Map<number, number>();
+  readonly layerOf: Uint16Array;
+  readonly neuronOf: Int32Array;
+  /** 1 when the row's layer has loaded and its index lists the neuron. */
+  readonly listed: Uint8Array;
+  readonly score: Float64Array;
+  readonly maxActivation: Float64Array;
+  readonly hasRecords: Uint8Array;
+  readonly explanation: (string | null)[];
+  readonly loadedLayers = new Set<number>();
+  /** Counts the layers added; caches keyed on it stay valid until the next. */
+  version = 0;
+  listedCount = 0;
+  private orders = new Map<string, ColumnOrder>();
+  private ordersVersion = 0;
+
+  constructor(layers: readonly LayerSize[]) {
+    this.layers = [...layers].sort((a, b) => a.layer - b.layer);
+    this.firstRow = new Int32Array(this.layers.length + 1);
+    this.layers.forEach((entry, slot) => {
+      if (this.layerSlot.has(entry.layer)) throw new Error(`Layer ${entry.layer} is listed twice`);
+      this.layerSlot.set(entry.layer, slot);
+      this.firstRow[slot + 1] = this.firstRow[slot]! + entry.neurons;
+    });
+    this.size = this.firstRow[this.layers.length]!;
+    this.layerOf = new Uint16Array(this.size);
+    this.neuronOf = new Int32Array(this.size);
+    this.layers.forEach((entry, slot) => {
+      const first = this.firstRow[slot]!;
+      this.layerOf.fill(entry.layer, first, first + entry.neurons);
+      for (let n = 0; n < entry.neurons; n++) this.neuronOf[first + n] = n;
+    });
+    this.listed = new Uint8Array(this.size);
+    this.score = new Float64Array(this.size).fill(NaN);
+    this.maxActivation = new Float64Array(this.size).fill(NaN);
+    this.hasRecords = new Uint8Array(this.size);
+    this.explanation = new Array<string | null>(this.size).fill(null);
+  }
+
+  /** The row of a neuron, or -1 when the dataset has no such neuron. */
+  rowOf(layer: number, neuron: number): number {
+    const slot = this.layerSlot.get(layer);
+    if (slot === undefined || !Number.isInteger(neuron) || neuron < 0) return -1;
+    if (neuron >= this.layers[slot]!.neurons) return -1;
+    return this.firstRow[slot]! + neuron;
+  }
+
+  /** The rows of a layer: [first, end). */
+  layerRows(layer: number): [number, number] {
+    const slot = this.layerSlot.get(layer);
+    if (slot === undefined) return [0, 0];
+    return [this.firstRow[slot]!, this.firstRow[slot + 1]!];
+  }
+
+  addLayer(columns: LayerColumns): void {
+    const slot = this.layerSlot.get(columns.layer);
+    if (slot === undefined) throw new Error(`The dataset has no layer ${columns.layer}`);
+    if (this.loadedLayers.has(columns.layer)) return;
+    const first = this.firstRow[slot]!;
+    const size = this.layers[slot]!.neurons;
+    for (let i = 0; i < columns.neurons.length; i++) {
+      const neuron = columns.neurons[i]!;
+      if (!(neuron >= 0 && neuron < size)) {
+        throw new Error(`Layer ${columns.layer} lists neuron ${neuron}; the layer has ${size}`);
+      }
+      const row = first + neuron;
+      if (!this.listed[row]) this.listedCount++;
+      this.listed[row] = 1;
+      this.score[row] = columns.scores[i]!;
+      this.maxActivation[row] = columns.maxActivations[i]!;
+      this.hasRecords[row] = columns.hasRecords[i]!;
+      this.explanation[row] = columns.explanations[i]!;
+    }
+    this.loadedLayers.add(columns.layer);
+    this.version++;
+  }
+
+  /**
+   * The listed rows in order of a column, computed once per column, direction and table version.
+   * Rows with equal values stay in row order in both directions. Explanations sort by
+   * `explanationKey` (case and leading spaces and quotes ignored).
+   */
+  order(column: SortColumn, descending = false): ColumnOrder {
+    if (this.ordersVersion !== this.version) {
+      this.orders.clear();
+      this.ordersVersion = this.version;
+    }
+    const name = `${column}:${descending ? 'desc' : 'asc'}`;
+    let order = this.orders.get(name);
+    if (!order) {
+      order = descending ? this.reverseRuns(column, this.order(column)) : this.computeOrder(column);
+      this.orders.set(name, order);
+    }
+    return order;
+  }
+
+  /** Whether `order(column)` is already computed (and so costs nothing). */
+  hasOrder(column: SortColumn, descending = false): boolean {
+    const name = `${column}:${descending ? 'desc' : 'asc'}`;
+    return this.ordersVersion === this.version && this.orders.has(name);
+  }
+
+  /** The descending order from the ascending one: runs of equal values reversed as blocks. */
+  private reverseRuns(column: SortColumn, ascending: ColumnOrder): ColumnOrder {
+    const { rows, valued } = ascending;
+    const same = this.sameValue(column);
+    const out = new Int32Array(rows.length);
+    let at = 0;
+    let end = valued;
+    while (end > 0) {
+      let start = end - 1;
+      while (start > 0 && same(rows[start - 1]!, rows[end - 1]!)) start--;
+      out.set(rows.subarray(start, end), at);
+      at += end - start;
+      end = start;
+    }
+    out.set(rows.subarray(valued), at);
+    return { rows: out, valued };
+  }
+
+  private sameValue(column: SortColumn): (a: number, b: number) => boolean {
+    switch (column) {
+      case 'layer':
+        return (a, b) => this.layerOf[a] === this.layerOf[b];
+      case 'neuron':
+        return (a, b) => this.neuronOf[a] === this.neuronOf[b];
+      case 'score':
+        return (a, b) => this.score[a] === this.score[b];
+      case 'maxActivation':
+        return (a, b) => this.maxActivation[a] === this.maxActivation[b];
+      case 'explanation':
+        return (a, b) =>
+          explanationKey(this.explanation[a] ?? '') === explanationKey(this.explanation[b] ?? '');
+    }
+  }
+
+  private listedRows(): Int32Array {
+    const rows = new Int32Array(this.listedCount);
+    let at = 0;
+    for (let row = 0; row < this.size; row++) if (this.listed[row]) rows[at++] = row;
+    return rows;
+  }
+
+  private computeOrder(column: SortColumn): ColumnOrder {
+    const rows = this.listedRows();
+    switch (column) {
+      case 'layer':
+        return { rows, valued: rows.length };
+      case 'neuron': {
+        const keys = new Uint32Array(rows.length);
+        for (let i = 0; i < rows.length; i++) {
+          const row = rows[i]!;
+          keys[i] = this.neuronOf[row]! * 65536 + this.layerOf[row]!;
+        }
+        return { rows: radixOrder(rows, keys), valued: rows.length };
+      }
+      case 'score':
+        return numberOrder(rows, this.score);
+      case 'maxActivation':
+        return numberOrder(rows, this.maxActivation);
+      case 'explanation': {
+        const texts = this.explanation;
+        const keyed: { row: number; key: string }[] = [];
+        const missing: number[] = [];
+        for (const row of rows) {
+          const text = texts[row];
+          if (text == null) missing.push(row);
+          else keyed.push({ row, key: explanationKey(text) });
+        }
+        keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.row - b.row));
+        const ordered = new Int32Array(rows.length);
+        keyed.forEach((entry, i) => (ordered[i] = entry.row));
+        ordered.set(missing, keyed.length);
+        return { rows: ordered, valued: keyed.length };
+      }
+    }
+  }
+}
+
+/** What explanations sort by: lower case, without leading spaces, quotes and punctuation. */
+export function explanationKey(text: string): string {
+  return text.replace(/^[\s"'“‘(\-–—.,:;]+/u, '').toLowerCase();
+}
+
+function numberOrder(rows: Int32Array, values: Float64Array): ColumnOrder {
+  const valuedRows: number[] = [];
+  const missing: number[] = [];
+  for (const row of rows) (Number.isNaN(values[row]!) ? missing : valuedRows).push(row);
+  const valued = Int32Array.from(valuedRows);
+  const keys = new Uint32Array(valued.length);
+  for (let i = 0; i < valued.length; i++) keys[i] = floatKey(values[valued[i]!]!);
+  const sorted = radixOrder(valued, keys);
+  refineTies(sorted, values);
+  const ordered = new Int32Array(rows.length);
+  ordered.set(sorted);
+  ordered.set(missing, sorted.length);
+  return { rows: ordered, valued: sorted.length };
+}

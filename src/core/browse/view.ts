@@ -1,0 +1,147 @@
+/**
+ * What the browse table shows: the listed rows that pass the filters (and match the search, when
+ * there is one), in the chosen order. Each step is a pass over typed arrays; column orders come
+ * from the table's cache, so a filter or direction change never sorts.
+ */
+import type { SearchHits } from '../search/index.ts';
+import { floatKey, radixOrder } from './radix.ts';
+import type { NeuronTable, SortColumn } from './table.ts';
+
+export type RecordsFilter = 'any' | 'with' | 'without';
+
+export interface Filters {
+  /** Inclusive layer range; null for every layer. */
+  layers: [number, number] | null;
+  /** Inclusive score range; null for any score, including none. */
+  score: [number, number] | null;
+  records: RecordsFilter;
+}
+
+export const NO_FILTERS: Filters = { layers: null, score: null, records: 'any' };
+
+export type SortKey = SortColumn | 'relevance';
+
+export interface Sort {
+  key: SortKey;
+  descending: boolean;
+}
+
+/** Which filters to apply; charts leave out their own dimension (crossfilter style). */
+export interface FilterParts {
+  layers?: boolean;
+  score?: boolean;
+  records?: boolean;
+}
+
+/** 1 for each listed row that passes the filters. */
+export function filterMask(
+  table: NeuronTable,
+  filters: Filters,
+  parts: FilterParts = {},
+): Uint8Array {
+  const mask = new Uint8Array(table.size);
+  const useLayers = parts.layers !== false && filters.layers !== null;
+  const useScore = parts.score !== false && filters.score !== null;
+  const records = parts.records !== false ? filters.records : 'any';
+  let from = 0;
+  let to = table.size;
+  if (useLayers) {
+    const [low, high] = filters.layers!;
+    from = table.size;
+    to = 0;
+    for (const { layer } of table.layers) {
+      if (layer < low || layer > high) continue;
+      const [first, end] = table.layerRows(layer);
+      from = Math.min(from, first);
+      to = Math.max(to, end);
+    }
+  }
+  const { listed, score, hasRecords } = table;
+  const [minScore, maxScore] = useScore ? filters.score! : [-Infinity, Infinity];
+  const wantRecords = records === 'with' ? 1 : 0;
+  for (let row = from; row < to; row++) {
+    if (!listed[row]) continue;
+    if (useScore) {
+      const s = score[row]!;
+      // NaN (no score) fails both comparisons' negation below.
+      if (!(s >= minScore && s <= maxScore)) continue;
+    }
+    if (records !== 'any' && hasRecords[row] !== wantRecords) continue;
+    mask[row] = 1;
+  }
+  return mask;
+}
+
+/**
+ * Search hits in relevance order, most relevant first; equal relevance goes to the higher score,
+ * then (equal or no score) to the lower row. Rows the table does not list are dropped.
+ */
+export function rankHits(table: NeuronTable, hits: SearchHits): Int32Array {
+  const relevance = new Float32Array(table.size);
+  const hit = new Uint8Array(table.size);
+  for (let i = 0; i < hits.rows.length; i++) {
+    const row = hits.rows[i]!;
+    if (row < 0 || row >= table.size || !table.listed[row]) continue;
+    hit[row] = 1;
+    relevance[row] = hits.relevance[i]!;
+  }
+  // Walk the rows by descending score (unscored last), then sort stably by relevance.
+  const byScore = table.order('score', true).rows;
+  const rows = new Int32Array(hits.rows.length);
+  let count = 0;
+  for (let i = 0; i < byScore.length; i++) {
+    const row = byScore[i]!;
+    if (hit[row]) rows[count++] = row;
+  }
+  const ranked = rows.subarray(0, count);
+  const keys = new Uint32Array(count);
+  for (let i = 0; i < count; i++) keys[i] = ~floatKey(relevance[ranked[i]!]!) >>> 0;
+  return radixOrder(ranked, keys);
+}
+
+/** A membership set of rows, for "matches the search". */
+export function rowSet(size: number, rows: Int32Array): Uint8Array {
+  const set = new Uint8Array(size);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (row >= 0 && row < size) set[row] = 1;
+  }
+  return set;
+}
+
+/**
+ * The rows to show. `ranked` (from rankHits) is the search's answer, or null without a search;
+ * sorting by relevance without a search falls back to descending score.
+ */
+export function viewRows(
+  table: NeuronTable,
+  mask: Uint8Array,
+  sort: Sort,
+  ranked: Int32Array | null,
+  rankedSet: Uint8Array | null = ranked ? rowSet(table.size, ranked) : null,
+): Int32Array {
+  if (sort.key === 'relevance' && ranked) {
+    const out = new Int32Array(ranked.length);
+    let count = 0;
+    if (sort.descending) {
+      for (let i = 0; i < ranked.length; i++) if (mask[ranked[i]!]) out[count++] = ranked[i]!;
+    } else {
+      for (let i = ranked.length - 1; i >= 0; i--) if (mask[ranked[i]!]) out[count++] = ranked[i]!;
+    }
+    return out.slice(0, count);
+  }
+  const column: SortColumn = sort.key === 'relevance' ? 'score' : sort.key;
+  const descending = sort.key === 'relevance' ? true : sort.descending;
+  const { rows } = table.order(column, descending);
+  const out = new Int32Array(ranked ? ranked.length : rows.length);
+  let count = 0;
+  if (rankedSet) {
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      if (mask[row] === 1 && rankedSet[row] === 1) out[count++] = row;
+    }
+  } else {
+    for (let i = 0; i < rows.length; i++) if (mask[rows[i]!] === 1) out[count++] = rows[i]!;
+  }
+  return out.slice(0, count);
+}

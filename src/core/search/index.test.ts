@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { SearchIndex } from './index.ts';
+import { parseQuery } from './query.ts';
+
+function indexOf(texts: (string | null)[]): SearchIndex {
+  const index = new SearchIndex();
+  texts.forEach((text, row) => index.add(row, text));
+  return index;
+}
+
+/** Rows of the hits, most relevant first (ties by row). */
+function ranked(index: SearchIndex, query: string): number[] {
+  const { rows, relevance } = index.search(parseQuery(query));
+  return Array.from(rows.keys())
+    .sort((a, b) => relevance[b]! - relevance[a]! || rows[a]! - rows[b]!)
+    .map((i) => rows[i]!);
+}
+
+const matches = (index: SearchIndex, query: string) =>
+  Array.from(index.search(parseQuery(query)).rows).sort((a, b) => a - b);
+
+describe('SearchIndex', () => {
+  const texts = [
+    ' the word "ME" or a part of a word containing "ME"', // 0
+    'numbers and numerals in lists', // 1
+    'words related to time', // 2
+    'time expressions', // 3
+    null, // 4: no explanation
+    'related words, and the word related', // 5
+    'the @ symbol in email addresses', // 6
+  ];
+  const index = indexOf(texts);
+
+  it('finds words by prefix, ignoring case', () => {
+    expect(matches(index, 'NUM')).toEqual([1]);
+    expect(matches(index, 'wor')).toEqual([0, 2, 5]);
+  });
+
+  it('requires every clause (AND)', () => {
+    expect(matches(index, 'time words')).toEqual([2]);
+    expect(matches(index, 'time zebra')).toEqual([]);
+  });
+
+  it('matches phrases only where the words are consecutive and in order', () => {
+    expect(matches(index, '"related to"')).toEqual([2]);
+    expect(matches(index, '"to related"')).toEqual([]);
+    expect(matches(index, '"word me"')).toEqual([0]);
+    expect(matches(index, '"words related')).toEqual([2]);
+    expect(matches(index, '"related wor')).toEqual([5]);
+  });
+
+  it('matches quoted words whole', () => {
+    expect(matches(index, '"word"')).toEqual([0, 5]);
+    expect(matches(index, '"wor"')).toEqual([]);
+  });
+
+  it('finds symbols', () => {
+    expect(matches(index, '@')).toEqual([6]);
+  });
+
+  it('ranks a whole-word match above a completion of the same prefix', () => {
+    const corpus = indexOf(['timelines of events', 'time of events']);
+    expect(ranked(corpus, 'time')).toEqual([1, 0]);
+  });
+
+  it('ranks a shorter explanation above a longer one with the same match', () => {
+    const corpus = indexOf(['dates and times of day in news articles about sport', 'dates']);
+    expect(ranked(corpus, 'dates')).toEqual([1, 0]);
+  });
+
+  it('ranks rare words above common ones', () => {
+    const corpus = indexOf(['common alpha', 'common beta', 'common gamma', 'common rare']);
+    const { rows, relevance } = corpus.search(parseQuery('common rare'));
+    expect(Array.from(rows)).toEqual([3]);
+    const single = corpus.search(parseQuery('common'));
+    expect(single.relevance[0]).toBeLessThan(relevance[0]!);
+  });
+
+  it('ranks a phrase match above the same words apart', () => {
+    const corpus = indexOf(['to time related things', 'related to time things']);
+    expect(ranked(corpus, '"related to" time')[0]).toBe(1);
+  });
+
+  it('answers empty for an empty query or index', () => {
+    expect(index.search(parseQuery('')).rows).toHaveLength(0);
+    expect(new SearchIndex().search(parseQuery('time')).rows).toHaveLength(0);
+  });
+
+  it('sees explanations added after a search', () => {
+    const growing = indexOf(['alpha']);
+    expect(matches(growing, 'bet')).toEqual([]);
+    growing.add(7, 'beta');
+    expect(matches(growing, 'bet')).toEqual([7]);
+    expect(growing.documents).toBe(2);
+  });
+
+  it('reports the caller row numbers', () => {
+    const corpus = new SearchIndex();
+    corpus.addAll(Int32Array.of(1000, 2000), ['alpha', 'alpha beta']);
+    expect(matches(corpus, 'alpha')).toEqual([1000, 2000]);
+    expect(() => corpus.addAll([1], ['a', 'b'])).toThrow(/1 rows but 2 texts/);
+  });
+});
