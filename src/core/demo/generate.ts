@@ -380,22 +380,41 @@ function neuronRecordJson(plan: PlannedNeuron, record: NeuronRecord): string {
 }
 
 /** Tokens with the highest mean activation over the corpus (seen at least twice). */
-function activationBasedTokens(
-  windows: readonly Window[],
-  activations: readonly number[][],
-): string {
-  const sums = new Map<string, { sum: number; count: number }>();
+/** The corpus's distinct tokens, and each window token's index among them. */
+interface Vocabulary {
+  tokens: string[];
+  ids: Int32Array;
+}
+
+function vocabularyOf(windows: readonly Window[]): Vocabulary {
+  const index = new Map<string, number>();
+  const ids = new Int32Array(windows.length * RECORD_LENGTH);
   windows.forEach((window, w) =>
     window.tokens.forEach((token, i) => {
-      const entry = sums.get(token) ?? { sum: 0, count: 0 };
-      entry.sum += activations[w]![i]!;
-      entry.count += 1;
-      sums.set(token, entry);
+      let id = index.get(token);
+      if (id === undefined) {
+        id = index.size;
+        index.set(token, id);
+      }
+      ids[w * RECORD_LENGTH + i] = id;
     }),
   );
-  const ranked = [...sums.entries()]
-    .filter(([, e]) => e.count >= 2)
-    .map(([token, e]) => ({ token, mean: e.sum / e.count }))
+  return { tokens: [...index.keys()], ids };
+}
+
+function activationBasedTokens(vocabulary: Vocabulary, activations: readonly number[][]): string {
+  const sums = new Float64Array(vocabulary.tokens.length);
+  const counts = new Int32Array(vocabulary.tokens.length);
+  activations.forEach((values, w) =>
+    values.forEach((value, i) => {
+      const id = vocabulary.ids[w * RECORD_LENGTH + i]!;
+      sums[id] = sums[id]! + value;
+      counts[id] = counts[id]! + 1;
+    }),
+  );
+  const ranked = vocabulary.tokens
+    .map((token, id) => ({ token, mean: sums[id]! / counts[id]!, count: counts[id]! }))
+    .filter((r) => r.count >= 2)
     .sort((a, b) => b.mean - a.mean || (a.token < b.token ? -1 : 1))
     .slice(0, RELATED_TOKENS);
   return JSON.stringify({
@@ -486,7 +505,8 @@ export interface DemoDataset {
 /** Generate every per-neuron file of the demo dataset (manifest and indexes are ingest's job). */
 export async function generateDemoDataset(): Promise<DemoDataset> {
   const windows = tokenizeCorpus();
-  const vocabulary = [...new Set(windows.flatMap((w) => w.tokens))].sort();
+  const vocabulary = vocabularyOf(windows);
+  const sortedTokens = [...vocabulary.tokens].sort();
   const plans = planDemoNeurons();
   const files: DemoFile[] = [];
   const neurons: DemoNeuronSummary[] = [];
@@ -535,12 +555,12 @@ export async function generateDemoDataset(): Promise<DemoDataset> {
     }
     files.push({
       path: path('related-tokens/activation-based'),
-      text: activationBasedTokens(windows, activations),
+      text: activationBasedTokens(vocabulary, activations),
     });
     if (!DEMO_GAPS.noRelated.includes(id)) {
       files.push({
         path: path('related-tokens/weight-based'),
-        text: weightBasedTokens(plan, vocabulary),
+        text: weightBasedTokens(plan, sortedTokens),
       });
       files.push({ path: path('related-neurons/weight-based'), text: relatedNeurons(plan, plans) });
     }
