@@ -65,8 +65,8 @@ const WINDOW_STRIDE = 16;
 const TOP_RECORDS = 20;
 const RANDOM_RECORDS = 15;
 const QUANTILE_RECORDS = 5;
-/** Quantiles of the records' largest activations that bound the five quantile ranges. */
-const QUANTILE_LEVELS = [0.5, 0.8, 0.95, 0.99];
+/** Quantiles of the records' largest activations that bound the five ranges, as in the release. */
+const QUANTILE_LEVELS = [0.5, 0.9, 0.99, 0.999];
 const RELATED_TOKENS = 20;
 const RELATED_NEURONS = 6;
 
@@ -277,11 +277,11 @@ function neuronRecord(
   const top: number[] = [];
   for (const w of byMax) {
     if (top.length === TOP_RECORDS) break;
-    // Records of one document may not overlap by more than half, as distinct excerpts.
+    // Top-activating records are distinct excerpts: no two overlap.
     const clash = top.some(
       (t) =>
         windows[t]!.doc === windows[w]!.doc &&
-        Math.abs(windows[t]!.start - windows[w]!.start) < RECORD_LENGTH / 2,
+        Math.abs(windows[t]!.start - windows[w]!.start) < RECORD_LENGTH,
     );
     if (!clash) top.push(w);
   }
