@@ -2,6 +2,7 @@
  * POST /api/simulate and POST /api/explain: validate, run the engine, answer with JSON or a stream
  * of server-sent events (Accept: text/event-stream). Rate-limited per client, bounded in time.
  */
+import { setMaxListeners } from 'node:events';
 import { PassThrough } from 'node:stream';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -80,6 +81,8 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
     task: (options: RunOptions) => Promise<string>,
   ) {
     const controller = new AbortController();
+    // Every upstream call of the request (20 or more) listens to this signal.
+    setMaxListeners(500, controller.signal);
     const timer = setTimeout(
       () => controller.abort(new RequestTimeout()),
       settings.REQUEST_TIMEOUT_MS,
