@@ -7,7 +7,6 @@ import { PassThrough } from 'node:stream';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import type { ApiErrorResponse } from '../../core/api/errors.ts';
 import {
   ExplainRequestSchema,
   SimulateRequestSchema,
@@ -147,8 +146,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
         },
         (error: unknown) => {
           if (controller.signal.reason instanceof ClientGone) return;
-          const body: ApiErrorResponse = { error: describe(error).body };
-          send({ event: 'error', data: body.error });
+          send({ event: 'error', data: describe(error).body });
         },
       )
       .finally(() => {
