@@ -17,6 +17,7 @@ import { SearchField } from './SearchField.tsx';
 import { useBrowseView } from './useBrowseView.ts';
 import { effectiveSort } from './viewState.ts';
 import { useDatasetTable, useExplanationOrder, useSearchAnswer } from './data.ts';
+import { useThrottled } from './useThrottled.ts';
 import styles from './BrowsePage.module.css';
 
 /** `#/` and `#/d/<dataset>`: every neuron of a dataset, searchable, filterable and sortable. */
@@ -75,26 +76,30 @@ function Browse({
   const layers = useMemo(() => layersToLoad(manifest, view.filters), [manifest, view.filters]);
   const data = useDatasetTable(service, manifest, layers);
   const { table } = data;
-  // Layers landing while the user types re-sort in the background, not in the keystroke's frame.
-  const version = useDeferredValue(data.version);
+  // Layers land every few milliseconds while loading: take them in a few times a second, and
+  // re-sort in the background rather than in a keystroke's frame.
+  const settled = data.loaded + data.failures.length === data.total;
+  const loaded = useThrottled(data.loaded, settled, 300);
+  const version = useDeferredValue(useThrottled(data.version, settled, 300));
 
   const query = view.query.trim();
   const parsed = useMemo(() => parseQuery(query), [query]);
   const searching = parsed.clauses.length > 0;
-  const answer = useSearchAnswer(service, manifest.id, searching ? query : '', data.loaded);
+  const answer = useSearchAnswer(service, manifest.id, searching ? query : '', loaded);
   const sort: Sort = effectiveSort(view, searching);
   const explanationOrder = useExplanationOrder(
     service,
     manifest.id,
-    data.loaded,
+    loaded,
     sort.key === 'explanation' && !table.hasOrder('explanation'),
   );
 
   const hits = searching ? (answer.data ?? null) : null;
+  // While the first answer is on its way, a search shows nothing rather than every neuron.
   const ranked = useMemo(
-    () => (hits ? rankHits(table, hits) : null),
+    () => (hits ? rankHits(table, hits) : searching ? new Int32Array(0) : null),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the table changes with `version`
-    [hits, table, version],
+    [hits, searching, table, version],
   );
   const rankedSet = useMemo(() => (ranked ? rowSet(table.size, ranked) : null), [ranked, table]);
   const mask = useMemo(

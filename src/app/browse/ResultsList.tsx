@@ -130,6 +130,7 @@ export function ResultsList({
       className={styles.results}
       data-testid="browse-results"
       data-query={query}
+      data-view={viewKey}
       data-rows={rows.length}
       data-complete={complete ? 'true' : 'false'}
     >
