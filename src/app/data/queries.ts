@@ -12,6 +12,7 @@ import {
 } from '../../core/format/parse.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
 import { datasetUrl, fetchText, FetchError } from './http.ts';
+import type { NormalizedSimulateRequest } from './simulation.ts';
 
 export const queryKeys = {
   datasets: () => ['datasets'] as const,
@@ -27,6 +28,19 @@ export const queryKeys = {
     ['search', dataset, query, layers] as const,
   explanationOrder: (dataset: string, layers: number) =>
     ['explanation-order', dataset, layers] as const,
+  /** A simulation run, keyed by its whole request (see data/simulation.ts). */
+  simulation: (request: NormalizedSimulateRequest) =>
+    [
+      'simulation',
+      request.dataset,
+      request.layer,
+      request.neuron,
+      request.explanation,
+      request.texts ?? null,
+    ] as const,
+  /** The streamed progress of the run of the same request (or of an explain run). */
+  runProgress: (run: 'simulate' | 'explain', key: readonly unknown[]) =>
+    ['run-progress', run, ...key] as const,
 };
 
 export const datasetsQuery = () =>
