@@ -1,22 +1,6 @@
-/**
- * Where the real GPT-2 XL data lives (see the shared data README): `$GPT2_XL_DATA` when set, else
- * the first `shared/data/gpt2-xl` found beside the repository or one of its parent folders (CI puts
- * `shared/` beside its clone; worktrees sit one level deeper). Null when absent: tests skip.
- */
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+/** The real GPT-2 XL data for tests (null when absent: tests that need it skip). */
+import { sharedGpt2XlDir } from '../src/node/shared-data.ts';
 
 export function realDataDir(): string | null {
-  const fromEnv = process.env.GPT2_XL_DATA;
-  if (fromEnv) return existsSync(join(fromEnv, 'explanations')) ? resolve(fromEnv) : null;
-  let dir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  for (let depth = 0; depth < 4; depth += 1) {
-    const candidate = join(dir, 'shared', 'data', 'gpt2-xl');
-    if (existsSync(join(candidate, 'explanations'))) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  return null;
+  return sharedGpt2XlDir();
 }

@@ -5,8 +5,11 @@ import { createMemoryRouter, RouterProvider } from 'react-router';
 import { vi } from 'vitest';
 import { routes } from './router.tsx';
 
-/** A response the fake network gives: a value (sent as JSON), raw text, or an HTTP failure. */
-export type FakeFile = unknown | { text: string } | { status: number };
+/**
+ * A response the fake network gives: a value (sent as JSON), raw text, an HTTP failure, or a
+ * failure to connect at all.
+ */
+export type FakeFile = unknown | { text: string } | { status: number } | { unreachable: true };
 
 /**
  * Replaces fetch: `files` maps a URL (as the app requests it, e.g. "datasets/demo/manifest.json")
@@ -17,6 +20,8 @@ export function fakeNetwork(files: Record<string, FakeFile>) {
     const url = String(input);
     const file = files[url];
     if (file === undefined) return new Response('not found', { status: 404 });
+    if (typeof file === 'object' && file !== null && 'unreachable' in file)
+      throw new TypeError('Failed to fetch');
     if (
       typeof file === 'object' &&
       file !== null &&

@@ -78,9 +78,17 @@ export const SETTINGS = {
     schema: integer(0, 10).default(3),
     help: 'retries of an upstream call after a 429, a 5xx or a timeout',
   },
+  UPSTREAM_BACKOFF_MS: {
+    schema: integer(0, 60_000).default(500),
+    help: 'first retry delay when the server gives no Retry-After; doubles each retry (max 8 s)',
+  },
   UPSTREAM_CONCURRENCY: {
     schema: integer(1, 1024).default(16),
     help: 'upstream LLM calls in flight at once, over all clients',
+  },
+  CACHE_MAX_ENTRIES: {
+    schema: integer(100, 100_000_000).default(200_000),
+    help: 'simulation results (and, separately, record simulations) kept in the cache',
   },
   TRUST_PROXY: {
     schema: flag.default(false),

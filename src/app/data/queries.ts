@@ -1,7 +1,7 @@
 /**
  * Query keys and hooks for every dataset file. Components get data only through these hooks.
  */
-import { queryOptions, useQuery, type QueryClient } from '@tanstack/react-query';
+import { queryOptions, useQueries, useQuery, type QueryClient } from '@tanstack/react-query';
 import type { NeuronFileKind, NeuronFileTypes } from '../../core/format/types.ts';
 import { neuronFilePath } from '../../core/format/types.ts';
 import {
@@ -12,6 +12,7 @@ import {
 } from '../../core/format/parse.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
 import { datasetUrl, fetchText, FetchError } from './http.ts';
+import type { NormalizedSimulateRequest } from './simulation.ts';
 
 export const queryKeys = {
   datasets: () => ['datasets'] as const,
@@ -27,6 +28,19 @@ export const queryKeys = {
     ['search', dataset, query, layers] as const,
   explanationOrder: (dataset: string, layers: number) =>
     ['explanation-order', dataset, layers] as const,
+  /** A simulation run, keyed by its whole request (see data/simulation.ts). */
+  simulation: (request: NormalizedSimulateRequest) =>
+    [
+      'simulation',
+      request.dataset,
+      request.layer,
+      request.neuron,
+      request.explanation,
+      request.texts ?? null,
+    ] as const,
+  /** The streamed progress of the run of the same request (or of an explain run). */
+  runProgress: (run: 'simulate' | 'explain', key: readonly unknown[]) =>
+    ['run-progress', run, ...key] as const,
 };
 
 export const datasetsQuery = () =>
@@ -109,6 +123,17 @@ export function useManifest(dataset: string | undefined) {
 export function useLayerIndex(dataset: string, layer: number) {
   const manifest = useManifest(dataset);
   return useQuery(layerIndexQuery(dataset, layer, manifest.data));
+}
+
+/**
+ * Several layers' indexes at once (e.g. the layers of a neuron's upstream and downstream neurons);
+ * results are in the order of `layers`.
+ */
+export function useLayerIndexes(dataset: string, layers: readonly number[]) {
+  const manifest = useManifest(dataset);
+  return useQueries({
+    queries: layers.map((layer) => layerIndexQuery(dataset, layer, manifest.data)),
+  });
 }
 
 export function useNeuronFile<K extends NeuronFileKind>(

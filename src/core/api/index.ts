@@ -2,3 +2,5 @@
 export * from './errors.ts';
 export * from './health.ts';
 export * from './limits.ts';
+export * from './simulate.ts';
+export * from './sse.ts';

@@ -118,12 +118,20 @@ export interface IngestProblem {
   message: string;
 }
 
+/**
+ * Missing means a neuron of a layer without an explanation file (records are optional). Problems
+ * are listed up to a cap per layer (200 missing, 2,000 others); `omitted` counts the rest.
+ */
 export interface IngestReport {
   source: string;
   startedAt: string;
   finishedAt: string;
+  layers: number[];
   filesRead: number;
+  explained: number;
   missing: number;
   malformed: number;
+  unreadable: number;
+  omitted: number;
   problems: IngestProblem[];
 }

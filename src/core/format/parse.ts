@@ -486,7 +486,12 @@ function format(o: JsonObject, expected: string): void {
 
 function readDatasetList(root: unknown): DatasetList {
   const o = object(root, null);
-  const defaultId = datasetId(required(o, 'default', null), at(null, 'default'));
+  const defaultValue = required(o, 'default', null);
+  // An empty list has no default to name.
+  const defaultId =
+    defaultValue === '' && Array.isArray(o.datasets) && o.datasets.length === 0
+      ? ''
+      : datasetId(defaultValue, at(null, 'default'));
   const datasetsPath = at(null, 'datasets');
   const datasets = list(required(o, 'datasets', null), datasetsPath).map(
     (value, i): DatasetListEntry => {

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { realDataDir } from '../../../tests/real-data.ts';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -144,16 +145,7 @@ describe('score edge cases', () => {
   });
 });
 
-function findRealData(): string | null {
-  const candidates = [
-    process.env.GPT2XL_DATA,
-    join(root, '../shared/data/gpt2-xl'),
-    join(root, '../../shared/data/gpt2-xl'),
-  ];
-  return candidates.find((c) => c && existsSync(join(c, 'explanations/0/816.jsonl'))) ?? null;
-}
-
-const realData = findRealData();
+const realData = realDataDir();
 const realReferencePath = join(fixtures, 'real-0-816.json');
 
 describe.skipIf(!realData || !existsSync(realReferencePath))('real GPT-2 XL neuron 0/816', () => {

@@ -1,0 +1,234 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { fakeNetwork, renderApp, type FakeFile } from '../test-utils.tsx';
+import { useSettings } from '../settings.ts';
+import { tinyDatasetFiles } from './fixtures.ts';
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+  localStorage.clear();
+  useSettings.setState({ theme: 'system', simulationView: 'side-by-side' });
+});
+
+function open(path: string, overrides: Record<string, FakeFile> = {}) {
+  const fetchMock = fakeNetwork({ ...tinyDatasetFiles(), ...overrides });
+  return { ...renderApp(path), fetchMock };
+}
+
+async function loaded() {
+  return screen.findByRole('heading', { level: 3, name: /Top-activating records/ });
+}
+
+describe('a neuron with every file', () => {
+  it('shows explanations best first, records, statistics and related neurons', async () => {
+    open('/layers/1/neurons/2');
+    expect(
+      await screen.findByRole('heading', { level: 1, name: 'Neuron 1:2' }),
+    ).toBeInTheDocument();
+    await loaded();
+
+    const explanations = screen.getByRole('region', { name: 'Explanations' });
+    const items = within(within(explanations).getAllByRole('list')[0]!).getAllByRole('listitem');
+    expect(items.map((item) => item.textContent)).toEqual([
+      expect.stringMatching(/references to movies.*score 0\.62/),
+      expect.stringMatching(/films in general.*score 0\.31/),
+      expect.stringMatching(/nothing in particular.*score n\/a/),
+    ]);
+    // The best explanation's two sequences, real and simulated side by side.
+    expect(within(explanations).getAllByRole('group', { name: /real activations$/ })).toHaveLength(
+      2,
+    );
+    expect(
+      within(explanations).getAllByRole('group', { name: /simulated \(activation units\)$/ }),
+    ).toHaveLength(2);
+
+    const records = screen.getByRole('region', { name: 'Activation records' });
+    expect(
+      within(records).getByRole('heading', { name: 'Top-activating records (7)' }),
+    ).toBeInTheDocument();
+    expect(within(records).getByText('activations above 2.5')).toBeInTheDocument();
+    expect(
+      within(records).getByRole('heading', { name: 'Random records (4)' }),
+    ).toBeInTheDocument();
+
+    const statistics = screen.getByRole('region', { name: 'Statistics' });
+    expect(within(statistics).getByText('Kurtosis').nextSibling).toHaveTextContent('190');
+    expect(
+      within(statistics).getByRole('img', { name: /Histogram of \d+ token activations/ }),
+    ).toBeInTheDocument();
+
+    const related = screen.getByRole('region', { name: 'Related tokens and neurons' });
+    expect(within(related).getByText('·Marvel').nextSibling).toHaveTextContent('3.1');
+    expect(within(related).getByText('·soup')).toBeInTheDocument();
+    const upstream = within(related).getByRole('region', { name: /Upstream neurons/ });
+    const link = within(upstream).getByRole('link', { name: '0:3' });
+    expect(link).toHaveAttribute('href', '/layers/0/neurons/3');
+    await waitFor(() => expect(upstream).toHaveTextContent('the word "film"'));
+    expect(upstream).toHaveTextContent('score 0.81');
+    expect(upstream).toHaveTextContent('no explanation'); // 0:4 is in the index unexplained
+    const downstream = within(related).getByRole('region', { name: /Downstream neurons/ });
+    expect(downstream).toHaveTextContent('None in the file.');
+  });
+
+  it('shows a token’s value on hover and on keyboard focus; a click pins it', async () => {
+    open('/layers/1/neurons/2');
+    const records = await screen.findByRole('region', { name: 'Activation records' });
+    await loaded();
+    const first = within(records).getAllByRole('group')[0]!;
+    const marvel = within(first).getByText('Marvel');
+    fireEvent.pointerOver(marvel);
+    const tooltip = await screen.findByRole('tooltip');
+    expect(tooltip).toHaveTextContent('·Marvel');
+    expect(tooltip).toHaveTextContent('activation4');
+
+    fireEvent.click(marvel);
+    expect(tooltip).toHaveTextContent('Pinned');
+    fireEvent.pointerOver(within(first).getByText('The'));
+    expect(tooltip).toHaveTextContent('·Marvel'); // pinned stays
+    fireEvent.keyDown(document, { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByRole('tooltip')).not.toBeInTheDocument());
+
+    const tokens = first.querySelectorAll<HTMLElement>('[data-i]');
+    tokens[0]!.focus();
+    expect(await screen.findByRole('tooltip')).toHaveTextContent('·The');
+    expect(tokens[0]).toHaveAttribute('aria-describedby', screen.getByRole('tooltip').id);
+    await userEvent.keyboard('{ArrowRight}{ArrowRight}');
+    expect(document.activeElement).toBe(tokens[2]);
+    expect(screen.getByRole('tooltip')).toHaveTextContent('·Marvel');
+    expect(tokens[2]).toHaveAttribute('tabindex', '0');
+    expect(tokens[0]).toHaveAttribute('tabindex', '-1');
+    await userEvent.keyboard('{End}');
+    expect(screen.getByRole('tooltip')).toHaveTextContent('↵');
+  });
+
+  it('keeps view choices in the URL and remembers the overlay choice', async () => {
+    const { router } = open('/layers/1/neurons/2');
+    await loaded();
+    await userEvent.click(screen.getByRole('button', { name: 'Overlay' }));
+    expect(router.state.location.search).toContain('view=overlay');
+    expect(useSettings.getState().simulationView).toBe('overlay');
+    expect(
+      screen.getAllByRole('group', { name: /, real and simulated activations$/ }),
+    ).toHaveLength(2);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Show all 7' }));
+    expect(router.state.location.search).toContain('expand=top');
+    const top = screen.getByRole('region', { name: /Top-activating records/ });
+    expect(within(top).getAllByRole('group')).toHaveLength(7);
+
+    await userEvent.click(screen.getByRole('button', { name: /explanation 2/ }));
+    expect(router.state.location.search).toContain('explanation=1');
+    expect(
+      screen.getAllByRole('group', { name: /, real and simulated activations$/ }),
+    ).toHaveLength(1);
+    expect(screen.getByText(/bar full at 10 on the 0–10 scale/)).toBeInTheDocument();
+  });
+
+  it('opens a link with view state as it was copied', async () => {
+    open('/d/tiny/layers/1/neurons/2?explanation=1&view=side-by-side&expand=random');
+    await loaded();
+    expect(screen.getByRole('group', { name: /simulated \(0–10 scale\)$/ })).toBeInTheDocument();
+    const random = screen.getByRole('region', { name: /Random records/ });
+    expect(within(random).getAllByRole('group')).toHaveLength(4);
+    expect(screen.getByRole('button', { name: 'Show fewer' })).toHaveAttribute(
+      'aria-expanded',
+      'true',
+    );
+  });
+});
+
+describe('navigation', () => {
+  it('moves by arrow keys, but not while typing', async () => {
+    const { router } = open('/layers/1/neurons/2?view=overlay&explanation=1');
+    await loaded();
+    await userEvent.keyboard('{ArrowRight}');
+    expect(router.state.location.pathname).toBe('/layers/1/neurons/3');
+    expect(router.state.location.search).toBe('?view=overlay');
+    await userEvent.keyboard('{ArrowUp}');
+    expect(router.state.location.pathname).toBe('/layers/0/neurons/3');
+    await userEvent.keyboard('{ArrowUp}'); // no layer above 0: stays
+    expect(router.state.location.pathname).toBe('/layers/0/neurons/3');
+
+    await userEvent.click(screen.getByRole('searchbox'));
+    await userEvent.keyboard('{ArrowLeft}');
+    expect(router.state.location.pathname).toBe('/layers/0/neurons/3');
+  });
+
+  it('prefetches the next neuron’s files', async () => {
+    const { fetchMock } = open('/layers/1/neurons/2');
+    await loaded();
+    await waitFor(() =>
+      expect(fetchMock.mock.calls.map(([url]) => String(url))).toContain(
+        'datasets/tiny/explanations/1/3.jsonl',
+      ),
+    );
+  });
+
+  it('opens a random explained neuron', async () => {
+    const { router } = open('/layers/1/neurons/2');
+    await loaded();
+    await userEvent.click(screen.getByRole('button', { name: 'Random neuron' }));
+    await waitFor(() => expect(router.state.location.pathname).not.toBe('/layers/1/neurons/2'));
+    expect(['/layers/0/neurons/3', '/layers/1/neurons/5']).toContain(
+      router.state.location.pathname,
+    );
+  });
+});
+
+describe('missing and failing data', () => {
+  it('says what a neuron without files lacks', async () => {
+    open('/layers/1/neurons/5');
+    expect(
+      await screen.findByText('No explanation for this neuron in this dataset.'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('No activation records for this neuron in this dataset.'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('No activation records, so no statistics.')).toBeInTheDocument();
+    expect(screen.getByText('No activation-based token file for this neuron.')).toBeInTheDocument();
+    expect(screen.getByText('No related-neurons file for this neuron.')).toBeInTheDocument();
+  });
+
+  it('names a file that failed and retries it', async () => {
+    const files: Record<string, FakeFile> = {
+      ...tinyDatasetFiles(),
+      'datasets/tiny/explanations/1/2.jsonl': { unreachable: true },
+      'datasets/tiny/collated-activations/1/2.json': { text: '{"neuron_id": ' },
+    };
+    fakeNetwork(files);
+    renderApp('/layers/1/neurons/2');
+    const alerts = await screen.findAllByRole('alert');
+    expect(alerts.map((alert) => alert.textContent)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('Could not load explanations/1/2.jsonl'),
+        expect.stringContaining('Could not load collated-activations/1/2.json'),
+      ]),
+    );
+    files['datasets/tiny/explanations/1/2.jsonl'] =
+      tinyDatasetFiles()['datasets/tiny/explanations/1/2.jsonl'];
+    const explanations = screen.getByRole('region', { name: 'Explanations' });
+    await userEvent.click(within(explanations).getByRole('button', { name: 'Retry' }));
+    expect(await within(explanations).findByText(/references to movies/)).toBeInTheDocument();
+  });
+
+  it('gives a neuron outside the dataset a page with a way on', async () => {
+    open('/layers/9/neurons/0');
+    expect(
+      await screen.findByRole('heading', { name: 'No neuron 9:0 in Tiny' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('This dataset has layers 0 to 1, each with neurons 0 to 7.'),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Open neuron 1:0 instead' })).toHaveAttribute(
+      'href',
+      '/layers/1/neurons/0',
+    );
+    cleanup();
+    open('/layers/1/neurons/8');
+    expect(
+      await screen.findByRole('link', { name: 'Open neuron 1:7 instead' }),
+    ).toBeInTheDocument();
+  });
+});

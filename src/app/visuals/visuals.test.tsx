@@ -1,0 +1,124 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { activationColorScale } from './colorScale.ts';
+import { ColorLegend } from './ColorLegend.tsx';
+import { Histogram } from './Histogram.tsx';
+import { SimulationBars } from './SimulationBars.tsx';
+import { TokenRecord } from './TokenRecord.tsx';
+import { TokenTooltipLayer } from './TokenTooltipLayer.tsx';
+
+afterEach(cleanup);
+
+const scale = activationColorScale({ min: -0.5, max: 4 }, 'light');
+
+describe('TokenRecord', () => {
+  it('renders each token on its colour, newlines and tabs visible, one tab stop', () => {
+    const tokens = [' The', '\n', '\tfilm'];
+    const values = [0, 4, -0.5];
+    render(
+      <TokenRecord
+        tokens={tokens}
+        tokenStyles={values.map(scale)}
+        series={[{ label: 'activation', values }]}
+        label="Record 1"
+      />,
+    );
+    const record = screen.getByRole('group', { name: 'Record 1' });
+    const spans = record.querySelectorAll('span');
+    expect([...spans].map((span) => span.textContent)).toEqual([' The', '↵', '⇥film']);
+    expect(spans[1]).toHaveStyle({ backgroundColor: scale(4).backgroundColor });
+    expect([...spans].map((span) => span.tabIndex)).toEqual([0, -1, -1]);
+  });
+});
+
+describe('TokenTooltipLayer', () => {
+  it('shows every series of the hovered token', () => {
+    render(
+      <TokenTooltipLayer>
+        <SimulationBars
+          tokens={[' a', ' b']}
+          real={[1, 3]}
+          simulated={[2, 10]}
+          realMax={4}
+          simulatedMax={10}
+          series={[
+            { label: 'real activation', values: [1, 3] },
+            { label: 'simulated (0–10 scale)', values: [2, 10] },
+          ]}
+          label="Sequence 1"
+        />
+      </TokenTooltipLayer>,
+    );
+    fireEvent.pointerOver(screen.getByText('b'));
+    const tooltip = screen.getByRole('tooltip');
+    expect(tooltip).toHaveTextContent('·b');
+    expect(within(tooltip).getByText('real activation').nextSibling).toHaveTextContent('3');
+    expect(within(tooltip).getByText('simulated (0–10 scale)').nextSibling).toHaveTextContent('10');
+  });
+});
+
+describe('SimulationBars', () => {
+  it('draws real and simulated bars on their own scales', () => {
+    render(
+      <SimulationBars
+        tokens={[' a', ' b']}
+        real={[2, -1]}
+        simulated={[5, 20]}
+        realMax={4}
+        simulatedMax={10}
+        series={[]}
+        label="Sequence"
+      />,
+    );
+    const cells = screen.getByRole('group', { name: 'Sequence' }).querySelectorAll('[data-i]');
+    const heights = [...cells].map((cell) =>
+      [...cell.querySelectorAll<HTMLElement>('[aria-hidden] > span')].map(
+        (bar) => bar.style.height,
+      ),
+    );
+    expect(heights).toEqual([
+      ['50%', '50%'],
+      ['0%', '100%'],
+    ]);
+  });
+});
+
+describe('ColorLegend', () => {
+  it('labels the ends and zero', () => {
+    render(<ColorLegend scale={scale} />);
+    const legend = screen.getByRole('figure');
+    expect(legend).toHaveTextContent('Activation');
+    expect(legend).toHaveTextContent('−0.5');
+    expect(legend).toHaveTextContent('4');
+    expect(legend).toHaveTextContent(
+      'Colours run from blue for −0.5 through the background colour for 0 to orange for 4.',
+    );
+  });
+});
+
+describe('Histogram', () => {
+  it('counts every value and marks the boundaries', () => {
+    const values = [0, 0, 0, 0.5, 1, 1, 2.5, 3];
+    const { container } = render(
+      <Histogram
+        values={values}
+        markers={[
+          { value: 0.4, label: '0.4' },
+          { value: 99, label: 'off the chart' },
+        ]}
+        bins={6}
+        label="Histogram of 8 values"
+      />,
+    );
+    expect(screen.getByRole('img', { name: 'Histogram of 8 values' })).toBeInTheDocument();
+    const titles = [...container.querySelectorAll('rect title')].map((title) => title.textContent);
+    const counted = titles.reduce(
+      (sum, text) => sum + Number(/: (\d+) tokens/.exec(text ?? '')![1]),
+      0,
+    );
+    expect(counted).toBe(values.length);
+    expect(titles[0]).toBe('0 to 0.5: 3 tokens');
+    expect(screen.getByText('0.4')).toBeInTheDocument();
+    expect(screen.queryByText('off the chart')).not.toBeInTheDocument();
+  });
+});

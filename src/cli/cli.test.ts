@@ -1,0 +1,86 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { runCli } from './main.ts';
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    return { code: await runCli(args), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe('the command line', () => {
+  it('generates a deterministic scale fixture, ingests it and ranks it', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'cli-test-'));
+    const fixture = join(work, 'scale');
+    const args = (folder: string) => [
+      'fixture',
+      'scale',
+      '--out',
+      folder,
+      '--layers',
+      '4',
+      '--neurons',
+      '400',
+      '--seed',
+      '7',
+      '--explanations',
+      join(work, 'absent.csv'),
+    ];
+    const made = await cli(args(fixture));
+    expect(made.code).toBe(0);
+    expect(made.stdout).toMatch(
+      /^Wrote 1,600 explanation files \(4 x 400, seed 7, text generated\) to /,
+    );
+    const again = join(work, 'again');
+    await cli(args(again));
+    for (const path of ['explanations/0/0.jsonl', 'explanations/3/399.jsonl']) {
+      expect(readFileSync(join(again, path), 'utf8')).toBe(
+        readFileSync(join(fixture, path), 'utf8'),
+      );
+    }
+
+    const out = join(work, 'data', 'scale');
+    const ingest = await cli(['ingest', '--source', fixture, '--out', out, '--no-progress']);
+    expect(ingest.code).toBe(0);
+    expect(ingest.stdout).toMatch(/^Ingested scale: 4 layers, 1,600 explained neurons, 0 missing/);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+      layers: { scores: { mean: number; count: number } }[];
+    };
+    const means = manifest.layers.map((l) => l.scores.mean);
+    expect(means[0]).toBeGreaterThan((means[3] ?? 0) + 0.15);
+
+    const top = await cli(['top', '--data', out, '-n', '3', '--layer', '2', '--json']);
+    const rows = JSON.parse(top.stdout) as { layer: number; score: number }[];
+    expect(rows).toHaveLength(3);
+    expect(rows.every((r) => r.layer === 2)).toBe(true);
+    expect(rows[0]?.score).toBeGreaterThanOrEqual(rows[2]?.score ?? 1);
+  });
+
+  it('reports bad arguments and missing datasets in one line', async () => {
+    const missing = await cli(['top', '--data', '/nonexistent/folder']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(
+      'Error: /nonexistent/folder is not a dataset folder: it has no manifest.json (run ingest first)\n',
+    );
+    const range = await cli(['ingest', '--source', '.', '--out', 'x', '--layers', '9-3']);
+    expect(range.code).toBe(1);
+    expect(range.stderr).toContain(
+      "option '--layers <range>' argument '9-3' is invalid. the range 9-3 is empty",
+    );
+  });
+});

@@ -1,0 +1,123 @@
+/** `ingest`: build a dataset folder (manifest, layer indexes, report) from a published layout. */
+import { Option, type Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { ingestDataset, type IngestProgress } from '../../node/ingest.ts';
+import { CliError, parseLayerRange, parsePositive } from '../command.ts';
+
+interface IngestFlags {
+  source: string;
+  out: string;
+  model?: string;
+  layers?: { from: number; to: number };
+  concurrency?: number;
+  id?: string;
+  title?: string;
+  synthetic?: boolean;
+  records?: boolean;
+  neurons?: number;
+  layerCount?: number;
+  cache?: string;
+  restart?: boolean;
+  progress: boolean;
+}
+
+function rate(progress: IngestProgress): string {
+  const seconds = progress.elapsedMs / 1000;
+  return seconds > 0 ? Math.round(progress.filesDone / seconds).toLocaleString('en-US') : '0';
+}
+
+export function register(program: Command): void {
+  program
+    .command('ingest')
+    .description('Read a dataset in the published layout and write the indexes the app loads')
+    .requiredOption(
+      '--source <folder|url>',
+      'local folder or http(s) base URL ("." = the out folder)',
+    )
+    .requiredOption('--out <folder>', 'dataset folder to write (its parent is the data folder)')
+    .option(
+      '--model <name>',
+      'subject model, e.g. gpt2-xl or gpt2-small (default: from the source)',
+    )
+    .option('--layers <range>', 'layers to ingest, e.g. 0-47 or 5', parseLayerRange)
+    .option('--concurrency <n>', 'files read at once (default 32 local, 16 remote)', parsePositive)
+    .option('--id <id>', 'dataset id (default: the out folder name)')
+    .option('--title <title>', 'title shown in the app')
+    .option('--synthetic', 'mark the dataset as synthetic (a demo)')
+    .addOption(
+      new Option('--records', 'read activation records for max activations (default: local only)'),
+    )
+    .option('--no-records', 'do not read activation records')
+    .option(
+      '--neurons <n>',
+      'neurons per layer (for sources without a model preset)',
+      parsePositive,
+    )
+    .option('--layer-count <n>', 'layers of a URL source without a model preset', parsePositive)
+    .option('--cache <folder>', 'keep fetched remote files in this folder')
+    .option('--restart', 'ignore the checkpoints of an interrupted run')
+    .option('--no-progress', 'no progress bar')
+    .action(async (flags: IngestFlags) => {
+      const bar = new cliProgress.SingleBar(
+        {
+          format:
+            '{bar} {percentage}% | {value}/{total} files | {rate} files/s | ETA {eta_formatted} | layer {layer} | {explained} explained, {problems} problems',
+          hideCursor: true,
+          etaBuffer: 2000,
+          fps: 5,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+      const showBar = flags.progress && process.stderr.isTTY;
+      let started = false;
+      const controller = new AbortController();
+      const onSigint = () => controller.abort(new CliError('interrupted', 130));
+      process.once('SIGINT', onSigint);
+      try {
+        const result = await ingestDataset({
+          source: flags.source,
+          out: flags.out,
+          ...(flags.model !== undefined ? { model: flags.model } : {}),
+          ...(flags.layers !== undefined ? { layers: flags.layers } : {}),
+          ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+          ...(flags.id !== undefined ? { id: flags.id } : {}),
+          ...(flags.title !== undefined ? { title: flags.title } : {}),
+          ...(flags.records !== undefined ? { records: flags.records } : {}),
+          ...(flags.neurons !== undefined ? { neuronsPerLayer: flags.neurons } : {}),
+          ...(flags.layerCount !== undefined ? { layerCount: flags.layerCount } : {}),
+          ...(flags.cache !== undefined ? { sourceOptions: { cacheDir: flags.cache } } : {}),
+          synthetic: flags.synthetic ?? false,
+          restart: flags.restart ?? false,
+          signal: controller.signal,
+          onProgress: (p) => {
+            if (!showBar) return;
+            const payload = {
+              rate: rate(p),
+              layer: p.layer ?? '-',
+              explained: p.explained.toLocaleString('en-US'),
+              problems: (p.malformed + p.unreadable).toLocaleString('en-US'),
+            };
+            if (!started) {
+              bar.start(p.filesTotal, p.filesDone, payload);
+              started = true;
+            } else {
+              bar.update(p.filesDone, payload);
+            }
+          },
+        });
+        if (started) bar.stop();
+        process.stdout.write(`${result.summary}\n`);
+      } catch (error) {
+        if (started) bar.stop();
+        if (controller.signal.aborted) {
+          throw new CliError(
+            'interrupted: finished layers are kept; run the same command again to resume',
+            130,
+          );
+        }
+        throw error;
+      } finally {
+        process.removeListener('SIGINT', onSigint);
+      }
+    });
+}

@@ -1,0 +1,300 @@
+/**
+ * The paper's simulation step adapted to chat models. The original read the probabilities of
+ * "0".."10" at each token position of a completion prompt; a chat model instead writes the record
+ * back, one token per line followed by a tab and its activation. When the API returns top_logprobs,
+ * the expected value over the numbers at each activation is used; otherwise the written number.
+ */
+import type { SequenceSimulation } from '../format/types.ts';
+import { escapeToken, quoteToken, tokenMatches, unescapeToken } from './tokens.ts';
+import { SimulationFormatError, type ChatMessage, type ChatTokenLogprob } from './types.ts';
+
+export const MAX_SIMULATED_ACTIVATION = 10;
+
+/** top_logprobs to ask for: enough to see most of the 0..10 distribution at a number. */
+export const SIMULATION_TOP_LOGPROBS = 15;
+
+/** A generous completion budget for simulating these tokens (one short line per token). */
+export function simulationMaxTokens(tokens: readonly string[]): number {
+  return 64 + tokens.length * 12;
+}
+
+/** Explanations are phrases that complete this sentence (the paper's convention). */
+export const EXPLANATION_PREFIX = 'the main thing this neuron does is find';
+
+const SYSTEM = `You predict how strongly one neuron in a language model responds to each token of a text, using only a short description of what the neuron looks for.
+
+Rate every token from 0 to 10: 0 means the neuron is silent (true of most tokens), 10 means it responds as strongly as it ever does. Tokens that only partly fit the description get values in between.
+
+Answer format, which a program reads:
+- exactly one line per token, in the order given, and no other lines (no heading, no remarks, no code fence);
+- each line is the token copied exactly as shown, then a tab character, then one whole number from 0 to 10.
+Tokens are shown with escapes: \\n is a newline, \\t a tab, \\r a carriage return, \\\\ a backslash. Copy them with the same escapes. A token that starts with a space keeps its space.`;
+
+function formatTokens(tokens: readonly string[]): string {
+  return tokens.map(escapeToken).join('\n');
+}
+
+function phrase(explanation: string): string {
+  // Published explanations sometimes end with a period; the sentence gets its own.
+  const trimmed = explanation.trim().replace(/\.+$/, '');
+  return `${EXPLANATION_PREFIX} ${trimmed}`;
+}
+
+// A worked example in the requested format, so the model sees the format once before the task.
+const EXAMPLE_TOKENS = ['The', ' sky', ' turned', ' red', ',', ' then', ' deep', ' violet', '.\n'];
+const EXAMPLE_VALUES = [0, 0, 0, 9, 0, 0, 2, 10, 0];
+
+function userMessage(explanation: string, tokens: readonly string[]): string {
+  return `Neuron description: ${phrase(explanation)}.
+
+Tokens (${tokens.length}):
+${formatTokens(tokens)}`;
+}
+
+/** Chat messages asking a model to rate each token 0..10 given the explanation. */
+export function buildSimulationMessages(
+  explanation: string,
+  tokens: readonly string[],
+): ChatMessage[] {
+  return [
+    { role: 'system', content: SYSTEM },
+    { role: 'user', content: userMessage(' names of colours', EXAMPLE_TOKENS) },
+    {
+      role: 'assistant',
+      content: EXAMPLE_TOKENS.map((t, i) => `${escapeToken(t)}\t${EXAMPLE_VALUES[i]}`).join('\n'),
+    },
+    { role: 'user', content: userMessage(explanation, tokens) },
+  ];
+}
+
+interface Line {
+  /** 1-based line number in the response. */
+  number: number;
+  text: string;
+  /** Offset of the line's first character in the response. */
+  offset: number;
+}
+
+function splitLines(content: string): Line[] {
+  const lines: Line[] = [];
+  let offset = 0;
+  content.split('\n').forEach((raw, index) => {
+    lines.push({ number: index + 1, text: raw.replace(/\r$/, ''), offset });
+    offset += raw.length + 1;
+  });
+  return lines;
+}
+
+interface DataLine {
+  line: Line;
+  /** False when the line had no tab and was split at its last space instead. */
+  tabbed: boolean;
+  echoed: string;
+  valueText: string;
+  /** Offset of the value's first character in the response. */
+  valueOffset: number;
+}
+
+/** Token and value of a line: split at the last tab, or at the last space run when there is none. */
+function splitDataLine(line: Line): DataLine | null {
+  const text = line.text.replace(/\s+$/, '');
+  let at = text.lastIndexOf('\t');
+  let width = 1;
+  if (at < 0) {
+    const match = /\s+(\S+)$/.exec(text);
+    if (!match) return null;
+    at = match.index;
+    width = match[0].length - match[1]!.length;
+  }
+  const rest = text.slice(at + width);
+  const valueText = rest.trimStart();
+  return {
+    line,
+    tabbed: width === 1 && text[at] === '\t',
+    echoed: text.slice(0, at),
+    valueText,
+    valueOffset: line.offset + at + width + (rest.length - valueText.length),
+  };
+}
+
+const FENCE = /^\s*```/;
+
+function parseValue(data: DataLine): number {
+  const cleaned = data.valueText.replace(/^\*\*(.*)\*\*$/, '$1');
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(cleaned)) {
+    throw new SimulationFormatError(
+      `expected a number from 0 to 10 after the token, found ${quoteToken(data.valueText)}`,
+      data.line.number,
+    );
+  }
+  const value = Number(cleaned);
+  if (value < 0 || value > MAX_SIMULATED_ACTIVATION) {
+    throw new SimulationFormatError(`activation ${value} is outside 0..10`, data.line.number);
+  }
+  return value;
+}
+
+export interface ParseSimulationOptions {
+  /** The choice's finish_reason: "length" tells a truncated response from a short one. */
+  finishReason?: string | null;
+}
+
+/**
+ * Read a chat model's simulation. Every token must come back, in order, with a number; anything
+ * else throws a SimulationFormatError that says which line is wrong and how. With `logprobs`
+ * (`choices[0].logprobs.content`), each value is the expected value over the 0..10 numbers among
+ * the top_logprobs where the number was written.
+ */
+export function parseSimulationResponse(
+  tokens: readonly string[],
+  content: string,
+  logprobs?: readonly ChatTokenLogprob[] | null,
+  options: ParseSimulationOptions = {},
+): SequenceSimulation {
+  if (content.trim() === '') throw new SimulationFormatError('the response is empty');
+  // Blank lines and code fences are dropped; a fence with a tab is the token "```" rated.
+  const all = splitLines(content).filter(
+    (l) => l.text.trim() !== '' && !(FENCE.test(l.text) && !l.text.includes('\t')),
+  );
+  // A model may open with a sentence before the lines; when the lines have tabs, skip what does not.
+  const firstTab = all.findIndex((l) => l.text.includes('\t'));
+  const lines = firstTab > 0 ? all.slice(firstTab) : all;
+
+  const values: number[] = [];
+  const data: DataLine[] = [];
+  const truncated = options.finishReason === 'length';
+  for (let i = 0; i < tokens.length; i++) {
+    const line = lines[i];
+    if (!line) {
+      throw new SimulationFormatError(
+        truncated
+          ? `the response was cut off (length limit) after ${i} of ${tokens.length} tokens`
+          : `missing lines: the response rates ${i} of ${tokens.length} tokens`,
+      );
+    }
+    // The last line of a response that stops short, without its number: the output was cut off.
+    const cutOff = i === lines.length - 1 && (truncated || lines.length < tokens.length);
+    const split = splitDataLine(line);
+    if (cutOff && (!split || !split.tabbed || split.valueText === '')) {
+      throw new SimulationFormatError(
+        `the response ends mid-line after ${i} of ${tokens.length} tokens (truncated)`,
+        line.number,
+      );
+    }
+    if (!split) {
+      throw new SimulationFormatError(
+        'no activation after the token (expected token, tab, number)',
+        line.number,
+      );
+    }
+    if (!tokenMatches(tokens[i]!, split.echoed)) {
+      throw new SimulationFormatError(
+        split.tabbed
+          ? `wrong token: expected ${quoteToken(tokens[i]!)} (token ${i + 1}), found ${quoteToken(unescapeToken(split.echoed))}`
+          : `expected token ${i + 1} (${quoteToken(tokens[i]!)}), a tab and a number; found ${quoteToken(line.text)}`,
+        line.number,
+      );
+    }
+    values.push(parseValue(split));
+    data.push(split);
+  }
+  const extra = lines.slice(tokens.length).find((l) => l.text.includes('\t'));
+  if (extra) {
+    throw new SimulationFormatError(
+      `more lines than the ${tokens.length} tokens (${quoteToken(extra.text)})`,
+      extra.number,
+    );
+  }
+
+  const distributions = logprobs ? readDistributions(content, logprobs, data) : null;
+  const known = distributions?.some((d) => d !== null) ?? false;
+  return {
+    tokens: [...tokens],
+    expected_activations: values.map((value, i) => {
+      const distribution = distributions?.[i];
+      if (!distribution) return value;
+      return distribution.values.reduce((sum, v, j) => sum + v * distribution.probabilities[j]!, 0);
+    }),
+    activation_scale: 'simulated_normalized_activations',
+    distribution_values: known ? distributions!.map((d) => d?.values ?? []) : [],
+    distribution_probabilities: known ? distributions!.map((d) => d?.probabilities ?? []) : [],
+    uncalibrated_simulation: null,
+  };
+}
+
+interface Distribution {
+  values: number[];
+  probabilities: number[];
+}
+
+function utf8Length(text: string): number {
+  let length = 0;
+  for (const character of text) {
+    const code = character.codePointAt(0)!;
+    length += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return length;
+}
+
+/**
+ * Where each logprob token starts, in the units `locate` uses: characters when the tokens spell
+ * the response, else UTF-8 bytes (a token may end inside a multi-byte character). Null when
+ * neither lines up with the response, so the logprobs cannot be trusted.
+ */
+function tokenPositions(
+  content: string,
+  logprobs: readonly ChatTokenLogprob[],
+): { starts: number[]; ends: number[]; locate: (offset: number) => number } | null {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let position = 0;
+  if (logprobs.map((l) => l.token).join('') === content) {
+    for (const entry of logprobs) {
+      starts.push(position);
+      position += entry.token.length;
+      ends.push(position);
+    }
+    return { starts, ends, locate: (offset) => offset };
+  }
+  if (logprobs.every((l) => Array.isArray(l.bytes))) {
+    for (const entry of logprobs) {
+      starts.push(position);
+      position += entry.bytes!.length;
+      ends.push(position);
+    }
+    if (position !== utf8Length(content)) return null;
+    return { starts, ends, locate: (offset) => utf8Length(content.slice(0, offset)) };
+  }
+  return null;
+}
+
+function readDistributions(
+  content: string,
+  logprobs: readonly ChatTokenLogprob[],
+  data: readonly DataLine[],
+): (Distribution | null)[] {
+  const positions = tokenPositions(content, logprobs);
+  if (!positions) return data.map(() => null);
+  let entry = 0;
+  return data.map((line) => {
+    const at = positions.locate(line.valueOffset);
+    while (entry < logprobs.length && positions.ends[entry]! <= at) entry++;
+    const token = logprobs[entry];
+    // Only when the number is exactly one token can its alternatives be read as other numbers.
+    if (!token || token.token.trim() !== line.valueText) return null;
+    const byValue = new Map<number, number>();
+    const add = (text: string, logprob: number) => {
+      const trimmed = text.trim();
+      if (!/^\d{1,2}$/.test(trimmed)) return;
+      const value = Number(trimmed);
+      if (value > MAX_SIMULATED_ACTIVATION) return;
+      byValue.set(value, (byValue.get(value) ?? 0) + Math.exp(logprob));
+    };
+    for (const alternative of token.top_logprobs ?? []) add(alternative.token, alternative.logprob);
+    if (byValue.size === 0) add(token.token, token.logprob);
+    const total = [...byValue.values()].reduce((a, b) => a + b, 0);
+    if (!(total > 0)) return null;
+    const values = [...byValue.keys()].sort((a, b) => a - b);
+    return { values, probabilities: values.map((v) => byValue.get(v)! / total) };
+  });
+}

@@ -1,0 +1,485 @@
+/**
+ * Ingest: reads a dataset source in the published layout and writes the static dataset the app
+ * loads (see src/core/dataset/types.ts): manifest.json, one content-hashed LayerIndex per layer
+ * (plain and gzipped), ingest-report.json; then refreshes the data folder's index.json.
+ *
+ * Layers are done one at a time (memory holds one layer, never the whole dataset) and each
+ * finished layer is checkpointed under `.ingest/` in the out folder, so an interrupted run picks
+ * up where it stopped. A file that is missing, malformed or unreadable fails that neuron only: it
+ * goes into the report and the run goes on.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, readdir, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import {
+  buildManifest,
+  LayerIndexBuilder,
+  layerScores,
+  summarizeLayer,
+} from '../core/dataset/build.ts';
+import type {
+  DatasetManifest,
+  IngestProblem,
+  IngestReport,
+  LayerIndex,
+  LayerSummary,
+} from '../core/dataset/types.ts';
+import { LAYER_INDEX_FORMAT } from '../core/dataset/types.ts';
+import {
+  DatasetFileError,
+  parseLayerIndex,
+  parseNeuronRecord,
+  parseNeuronSimulationResults,
+} from '../core/format/parse.ts';
+import { neuronFilePath, type NeuronFileKind } from '../core/format/types.ts';
+import { writeDatasetList } from './dataset-list.ts';
+import { writeFileAtomic } from './files.ts';
+import { openSource, SourceReadError, type DatasetSource, type SourceOptions } from './source.ts';
+
+export interface IngestOptions {
+  /** A folder, an http(s) base URL, "." for per-neuron files inside `out` itself, or a source. */
+  source: string | DatasetSource;
+  /** The dataset folder to write; its parent is the data folder whose index.json is refreshed. */
+  out: string;
+  /** Default: the out folder's name (which is also the id the app uses in URLs). */
+  id?: string;
+  /** Default: the source's model preset (by URL or folder name), else "unknown". */
+  model?: string;
+  /** Default: the preset's title ("GPT-2 XL"), else the id. */
+  title?: string;
+  synthetic?: boolean;
+  /** Inclusive range of layers to ingest; default every layer of the source. */
+  layers?: { from: number; to: number };
+  /** Files read at once (default 32 for a folder, 16 for a URL). */
+  concurrency?: number;
+  /** Read activation records for maxActivations (default: yes for a folder, no for a URL). */
+  records?: boolean;
+  /** For a URL source without a preset, or to override it. */
+  layerCount?: number;
+  neuronsPerLayer?: number;
+  /** Passed to the source when `source` is a string (retries, cache, fetch...). */
+  sourceOptions?: SourceOptions;
+  /** Ignore checkpoints of an interrupted run and start over. */
+  restart?: boolean;
+  onProgress?: (progress: IngestProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface IngestProgress {
+  /** The layer being read, or null before the first and after the last. */
+  layer: number | null;
+  layersDone: number;
+  layersTotal: number;
+  /** Files asked of the source so far (read, missing or failed) and in all. */
+  filesDone: number;
+  filesTotal: number;
+  explained: number;
+  missing: number;
+  malformed: number;
+  unreadable: number;
+  /** Layers taken from an interrupted run's checkpoints instead of being read again. */
+  layersResumed: number;
+  elapsedMs: number;
+}
+
+export interface IngestResult {
+  outDir: string;
+  manifest: DatasetManifest;
+  report: IngestReport;
+  /** One line for a terminal. */
+  summary: string;
+  /** Files read per second over the layers read in this run (not resumed ones). */
+  filesPerSecond: number;
+}
+
+const CHECKPOINT_DIR = '.ingest';
+const REPORT_FILE = 'ingest-report.json';
+const MAX_MISSING_LISTED = 200;
+const MAX_OTHER_LISTED = 2000;
+const DATASET_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+interface LayerCounts {
+  filesRead: number;
+  filesAsked: number;
+  explained: number;
+  missing: number;
+  malformed: number;
+  unreadable: number;
+  omitted: number;
+}
+
+interface Checkpoint {
+  fingerprint: string;
+  summary: LayerSummary;
+  counts: LayerCounts;
+  problems: IngestProblem[];
+}
+
+interface LayerPlan {
+  layer: number;
+  neurons: number;
+  /** Per kind read, the neurons to ask for (listed, or every neuron for a URL). */
+  work: { kind: NeuronFileKind; neurons: number[] }[];
+  files: number;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function zeroCounts(): LayerCounts {
+  return {
+    filesRead: 0,
+    filesAsked: 0,
+    explained: 0,
+    missing: 0,
+    malformed: 0,
+    unreadable: 0,
+    omitted: 0,
+  };
+}
+
+function range(count: number): number[] {
+  return Array.from({ length: count }, (_, i) => i);
+}
+
+/** Runs `task` over items with at most `concurrency` at once, in order of the items. */
+async function forEachLimited<T>(
+  items: readonly T[],
+  concurrency: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next] as T;
+      next += 1;
+      await task(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
+
+function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export async function ingestDataset(options: IngestOptions): Promise<IngestResult> {
+  const started = Date.now();
+  const outDir = resolve(options.out);
+  const id = options.id ?? basename(outDir);
+  if (!DATASET_ID.test(id)) {
+    throw new Error(
+      `${JSON.stringify(id)} cannot be a dataset id (letters, digits, ".", "_", "-"): choose another out folder name or give an id`,
+    );
+  }
+  const sourceOptions: SourceOptions = {
+    ...options.sourceOptions,
+    ...(options.model !== undefined ? { model: options.model } : {}),
+    ...(options.layerCount !== undefined ? { layerCount: options.layerCount } : {}),
+    ...(options.neuronsPerLayer !== undefined ? { neuronsPerLayer: options.neuronsPerLayer } : {}),
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+  };
+  const source =
+    typeof options.source === 'string'
+      ? openSource(options.source === '.' ? outDir : options.source, sourceOptions)
+      : options.source;
+  const sourceField =
+    source.kind === 'local' && resolve(source.location) === outDir ? '.' : source.location;
+  const model = options.model ?? source.preset?.model ?? 'unknown';
+  const title = options.title ?? source.preset?.title ?? id;
+  const concurrency = Math.max(1, options.concurrency ?? (source.kind === 'local' ? 32 : 16));
+
+  const fileKinds = await source.fileKinds();
+  const wantRecords = options.records ?? source.kind === 'local';
+  const kindsRead: NeuronFileKind[] = ['explanations'];
+  if (wantRecords && fileKinds.includes('collated-activations')) {
+    kindsRead.push('collated-activations');
+  }
+
+  let layers = await source.listLayers();
+  if (options.layers) {
+    const { from, to } = options.layers;
+    layers = layers.filter((layer) => layer >= from && layer <= to);
+  }
+  if (layers.length === 0) {
+    throw new Error(`${source.location} holds no layers${options.layers ? ' in that range' : ''}`);
+  }
+
+  // Plan every layer up front so that progress has a total (listing is cheap next to reading).
+  const plans: LayerPlan[] = [];
+  for (const layer of layers) {
+    const neurons = await source.neuronsPerLayer(layer);
+    const work: LayerPlan['work'] = [];
+    for (const kind of kindsRead) {
+      work.push({ kind, neurons: (await source.listNeurons(kind, layer)) ?? range(neurons) });
+    }
+    plans.push({ layer, neurons, work, files: work.reduce((n, w) => n + w.neurons.length, 0) });
+  }
+
+  const fingerprint = sha256(
+    JSON.stringify({ format: LAYER_INDEX_FORMAT, source: source.location, kindsRead }),
+  ).slice(0, 16);
+  const checkpointDir = join(outDir, CHECKPOINT_DIR);
+  if (options.restart) await rm(checkpointDir, { recursive: true, force: true });
+
+  const progress: IngestProgress = {
+    layer: null,
+    layersDone: 0,
+    layersTotal: plans.length,
+    filesDone: 0,
+    filesTotal: plans.reduce((n, p) => n + p.files, 0),
+    explained: 0,
+    missing: 0,
+    malformed: 0,
+    unreadable: 0,
+    layersResumed: 0,
+    elapsedMs: 0,
+  };
+  let lastReported = 0;
+  const report = (force: boolean) => {
+    if (!options.onProgress) return;
+    const now = Date.now();
+    if (!force && now - lastReported < 100) return;
+    lastReported = now;
+    progress.elapsedMs = now - started;
+    options.onProgress({ ...progress });
+  };
+  report(true);
+
+  const summaries: LayerSummary[] = [];
+  const problems: IngestProblem[] = [];
+  const totals = zeroCounts();
+  const allScores: number[] = [];
+  let readMs = 0;
+  let filesReadThisRun = 0;
+
+  for (const plan of plans) {
+    options.signal?.throwIfAborted();
+    progress.layer = plan.layer;
+    const checkpointPath = join(checkpointDir, `layer-${plan.layer}.json`);
+    let checkpoint = await readCheckpoint(checkpointPath, fingerprint, outDir);
+    let index: LayerIndex;
+    if (checkpoint) {
+      index = checkpoint.index;
+      progress.layersResumed += 1;
+    } else {
+      const layerStarted = Date.now();
+      const built = await ingestLayer(source, plan, concurrency, progress, report, options.signal);
+      readMs += Date.now() - layerStarted;
+      filesReadThisRun += built.counts.filesAsked;
+      index = built.index;
+      const written = await writeLayerIndex(outDir, index);
+      checkpoint = {
+        fingerprint,
+        summary: summarizeLayer(index, { neurons: plan.neurons, ...written }),
+        counts: built.counts,
+        problems: built.problems,
+        index,
+      };
+      await writeFileAtomic(
+        checkpointPath,
+        JSON.stringify({
+          fingerprint,
+          summary: checkpoint.summary,
+          counts: checkpoint.counts,
+          problems: checkpoint.problems,
+        } satisfies Checkpoint),
+      );
+    }
+    summaries.push(checkpoint.summary);
+    problems.push(...checkpoint.problems);
+    for (const key of Object.keys(totals) as (keyof LayerCounts)[]) {
+      totals[key] += checkpoint.counts[key];
+    }
+    for (const score of layerScores(index)) allScores.push(score);
+    progress.layersDone += 1;
+    progress.filesDone = plans.slice(0, progress.layersDone).reduce((n, p) => n + p.files, 0);
+    progress.explained = totals.explained;
+    progress.missing = totals.missing;
+    progress.malformed = totals.malformed;
+    progress.unreadable = totals.unreadable;
+    report(true);
+  }
+
+  const finishedAt = new Date().toISOString();
+  const ingestReport: IngestReport = {
+    source: sourceField,
+    startedAt: new Date(started).toISOString(),
+    finishedAt,
+    layers: plans.map((p) => p.layer),
+    filesRead: totals.filesRead,
+    explained: totals.explained,
+    missing: totals.missing,
+    malformed: totals.malformed,
+    unreadable: totals.unreadable,
+    omitted: totals.omitted,
+    problems,
+  };
+  await writeFileAtomic(join(outDir, REPORT_FILE), `${JSON.stringify(ingestReport, null, 1)}\n`);
+  const manifest = buildManifest(
+    {
+      id,
+      title,
+      model,
+      synthetic: options.synthetic ?? false,
+      source: sourceField,
+      createdAt: finishedAt,
+      fileKinds,
+      report: REPORT_FILE,
+    },
+    summaries,
+    allScores,
+  );
+  await writeFileAtomic(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
+  await removeStaleIndexes(outDir, manifest);
+  await rm(checkpointDir, { recursive: true, force: true });
+  await writeDatasetList(dirname(outDir));
+
+  progress.layer = null;
+  report(true);
+  const seconds = (Date.now() - started) / 1000;
+  const filesPerSecond = readMs > 0 ? (filesReadThisRun * 1000) / readMs : 0;
+  const withRecords = summaries.reduce((n, s) => n + s.withRecords, 0);
+  const resumed = progress.layersResumed > 0 ? `, ${progress.layersResumed} layers resumed` : '';
+  const summary =
+    `Ingested ${id}: ${plans.length} layers, ${formatCount(totals.explained)} explained neurons` +
+    (kindsRead.includes('collated-activations')
+      ? ` (${formatCount(withRecords)} with records)`
+      : '') +
+    `, ${formatCount(totals.missing)} missing, ${formatCount(totals.malformed)} malformed, ` +
+    `${formatCount(totals.unreadable)} unreadable; ${formatCount(filesReadThisRun)} files in ${seconds.toFixed(1)} s` +
+    (filesPerSecond > 0 ? ` (${formatCount(Math.round(filesPerSecond))} files/s)` : '') +
+    `${resumed} -> ${join(outDir, 'manifest.json')}`;
+  return { outDir, manifest, report: ingestReport, summary, filesPerSecond };
+}
+
+async function ingestLayer(
+  source: DatasetSource,
+  plan: LayerPlan,
+  concurrency: number,
+  progress: IngestProgress,
+  report: (force: boolean) => void,
+  signal: AbortSignal | undefined,
+): Promise<{ index: LayerIndex; counts: LayerCounts; problems: IngestProblem[] }> {
+  const builder = new LayerIndexBuilder(plan.layer);
+  const counts = zeroCounts();
+  const problems: IngestProblem[] = [];
+  const listed = { missing: 0, other: 0 };
+  const note = (problem: IngestProblem) => {
+    const group = problem.kind === 'missing' ? 'missing' : 'other';
+    const cap = group === 'missing' ? MAX_MISSING_LISTED : MAX_OTHER_LISTED;
+    if (listed[group] < cap) {
+      listed[group] += 1;
+      problems.push(problem);
+    } else {
+      counts.omitted += 1;
+    }
+  };
+  // Neurons whose explanation file exists but could not be used: not "missing".
+  const malformedExplanations = new Set<number>();
+  const explainedNeurons = new Set<number>();
+  const layer = plan.layer;
+
+  for (const { kind, neurons } of plan.work) {
+    await forEachLimited(neurons, concurrency, async (neuron) => {
+      signal?.throwIfAborted();
+      const path = neuronFilePath(kind, layer, neuron);
+      counts.filesAsked += 1;
+      progress.filesDone += 1;
+      let text: string | null;
+      try {
+        text = await source.readNeuronFile(kind, layer, neuron, signal);
+      } catch (error) {
+        if (!(error instanceof SourceReadError)) throw error;
+        counts.unreadable += 1;
+        progress.unreadable += 1;
+        if (kind === 'explanations') malformedExplanations.add(neuron);
+        note({ path, kind: 'unreadable', message: error.message });
+        report(false);
+        return;
+      }
+      if (text === null) {
+        report(false);
+        return;
+      }
+      counts.filesRead += 1;
+      try {
+        if (kind === 'explanations') {
+          const results = parseNeuronSimulationResults(text, { path, layer, neuron });
+          if (builder.addExplanation(neuron, results)) {
+            explainedNeurons.add(neuron);
+            progress.explained += 1;
+          }
+        } else {
+          builder.addRecord(neuron, parseNeuronRecord(text, { path, layer, neuron }));
+        }
+      } catch (error) {
+        if (!(error instanceof DatasetFileError)) throw error;
+        counts.malformed += 1;
+        progress.malformed += 1;
+        if (kind === 'explanations') malformedExplanations.add(neuron);
+        note({ path, kind: 'malformed', message: error.message });
+      }
+      report(false);
+    });
+  }
+
+  // Every neuron of the layer should have an explanation; the ones without are "missing" (a
+  // malformed or unreadable file is counted as such, and a file with no explanation in it as
+  // missing).
+  for (let neuron = 0; neuron < plan.neurons; neuron += 1) {
+    if (explainedNeurons.has(neuron) || malformedExplanations.has(neuron)) continue;
+    const path = neuronFilePath('explanations', layer, neuron);
+    counts.missing += 1;
+    note({ path, kind: 'missing', message: `${path}: no explanation file` });
+  }
+  counts.explained = explainedNeurons.size;
+  progress.missing += counts.missing;
+  return { index: builder.build(), counts, problems };
+}
+
+async function writeLayerIndex(
+  outDir: string,
+  index: LayerIndex,
+): Promise<{ index: string; indexBytes: number; indexGzipBytes: number }> {
+  const text = JSON.stringify(index);
+  const path = `index/layer-${index.layer}.${sha256(text).slice(0, 12)}.json`;
+  const gzipped = gzipSync(text, { level: 9 });
+  await writeFileAtomic(join(outDir, path), text);
+  await writeFileAtomic(join(outDir, `${path}.gz`), gzipped);
+  return { index: path, indexBytes: Buffer.byteLength(text), indexGzipBytes: gzipped.length };
+}
+
+async function readCheckpoint(
+  path: string,
+  fingerprint: string,
+  outDir: string,
+): Promise<(Checkpoint & { index: LayerIndex }) | null> {
+  try {
+    const checkpoint = JSON.parse(await readFile(path, 'utf8')) as Checkpoint;
+    if (checkpoint.fingerprint !== fingerprint) return null;
+    const indexPath = checkpoint.summary.index;
+    const text = await readFile(join(outDir, indexPath), 'utf8');
+    return { ...checkpoint, index: parseLayerIndex(text, { path: indexPath }) };
+  } catch {
+    return null;
+  }
+}
+
+/** Index files of earlier runs that the new manifest no longer names. */
+async function removeStaleIndexes(outDir: string, manifest: DatasetManifest): Promise<void> {
+  const keep = new Set(manifest.layers.flatMap((l) => [l.index, `${l.index}.gz`]));
+  let names: string[] = [];
+  try {
+    names = await readdir(join(outDir, 'index'));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (/^layer-\d+\.[0-9a-f]+\.json(\.gz)?$/.test(name) && !keep.has(`index/${name}`)) {
+      await rm(join(outDir, 'index', name), { force: true });
+    }
+  }
+}

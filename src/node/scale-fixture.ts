@@ -1,0 +1,128 @@
+/**
+ * A full-size dataset for benchmarks: explanation files for every neuron of a GPT-2 XL-shaped
+ * model (48 x 6,400 = 307,200 by default), in the published layout and file form (one JSON line
+ * with `dataclass_name` keys). Deterministic for a seed. Explanations are drawn from the paper's
+ * CSV when given, else made from word lists; scores are full-precision, spread like the release's
+ * (most low, a few above 0.8, falling with depth), with a few undefined ones written as NaN or null.
+ * Not real data: for measuring ingest, never for display.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readPaperExplanations } from './paper-csv.ts';
+
+export interface ScaleFixtureOptions {
+  out: string;
+  layers?: number;
+  neurons?: number;
+  seed?: number;
+  /** The paper's CSV of explanations; when absent or missing, text is generated. */
+  explanationsCsv?: string;
+  onProgress?: (layersDone: number, layers: number) => void;
+}
+
+export interface ScaleFixtureInfo {
+  kind: typeof SCALE_FIXTURE_KIND;
+  layers: number;
+  neurons: number;
+  seed: number;
+  files: number;
+  textSource: 'paper-explanations.csv' | 'generated';
+}
+
+export const SCALE_FIXTURE_INFO = 'fixture.json';
+/** Changes whenever the generator would write different files for the same options. */
+export const SCALE_FIXTURE_KIND = 'neuron-explorer.scale-fixture/2';
+
+/** A small, fast, seedable generator (mulberry32). */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function normal(random: () => number): number {
+  const u = Math.max(random(), Number.EPSILON);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}
+
+const SUBJECTS = ['words', 'phrases', 'tokens', 'references', 'mentions', 'occurrences'];
+const TOPICS = [
+  'sports teams',
+  'numbers in dates',
+  'legal language',
+  'the letter "s"',
+  'programming keywords',
+  'family members',
+  'negative emotions',
+  'place names',
+  'units of measurement',
+  'punctuation after quotes',
+  'medical terms',
+  'verbs in the past tense',
+];
+
+function generatedTexts(random: () => number): string[] {
+  return Array.from({ length: 5000 }, () => {
+    const pick = (list: string[]) => list[Math.floor(random() * list.length)] as string;
+    return ` ${pick(SUBJECTS)} related to ${pick(TOPICS)} and ${pick(TOPICS)}`;
+  });
+}
+
+/** Reads a fixture's info file, or null when the folder holds no complete fixture. */
+export function readScaleFixtureInfo(out: string): ScaleFixtureInfo | null {
+  const path = join(out, SCALE_FIXTURE_INFO);
+  if (!existsSync(path)) return null;
+  const info = JSON.parse(readFileSync(path, 'utf8')) as ScaleFixtureInfo;
+  return info.kind === SCALE_FIXTURE_KIND ? info : null;
+}
+
+export function writeScaleFixture(options: ScaleFixtureOptions): ScaleFixtureInfo {
+  const layers = options.layers ?? 48;
+  const neurons = options.neurons ?? 6400;
+  const seed = options.seed ?? 1;
+  const random = seededRandom(seed);
+  const csv = options.explanationsCsv;
+  const fromCsv = csv !== undefined && existsSync(csv);
+  const texts = fromCsv
+    ? readPaperExplanations(csv).map((row) => row.explanation)
+    : generatedTexts(random);
+
+  for (let layer = 0; layer < layers; layer += 1) {
+    const folder = join(options.out, 'explanations', String(layer));
+    mkdirSync(folder, { recursive: true });
+    // Mean score falls from about 0.42 in the first layer to 0.14 in the last.
+    const depth = layers > 1 ? layer / (layers - 1) : 0;
+    const mean = 0.42 - 0.28 * depth;
+    for (let neuron = 0; neuron < neurons; neuron += 1) {
+      const explanation = texts[Math.floor(random() * texts.length)] as string;
+      const roll = random();
+      let raw = mean + 0.18 * normal(random);
+      while (raw <= -0.3 || raw >= 0.99) raw = mean + 0.18 * normal(random);
+      // One in a thousand has an undefined score, as a constant simulation gives.
+      const score = roll < 0.0005 ? 'NaN' : roll < 0.001 ? 'null' : String(raw);
+      const line =
+        `{"dataclass_name": "NeuronSimulationResults", "neuron_id": {"dataclass_name": "NeuronId", ` +
+        `"layer_index": ${layer}, "neuron_index": ${neuron}}, "scored_explanations": [{"dataclass_name": ` +
+        `"ScoredExplanation", "explanation": ${JSON.stringify(explanation)}, "scored_simulation": ` +
+        `{"dataclass_name": "ScoredSimulation", "scored_sequence_simulations": [], ` +
+        `"ev_correlation_score": ${score}, "rsquared_score": null, "absolute_dev_explained_score": null}}]}\n`;
+      writeFileSync(join(folder, `${neuron}.jsonl`), line);
+    }
+    options.onProgress?.(layer + 1, layers);
+  }
+  const info: ScaleFixtureInfo = {
+    kind: SCALE_FIXTURE_KIND,
+    layers,
+    neurons,
+    seed,
+    files: layers * neurons,
+    textSource: fromCsv ? 'paper-explanations.csv' : 'generated',
+  };
+  writeFileSync(join(options.out, SCALE_FIXTURE_INFO), `${JSON.stringify(info, null, 1)}\n`);
+  return info;
+}

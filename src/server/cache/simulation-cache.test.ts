@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { temporaryDirectory } from '../../../tests/support/datasets.ts';
+import { cacheKey, SimulationCache } from './simulation-cache.ts';
+
+describe('SimulationCache', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    await Promise.all(cleanups.splice(0).map((cleanup) => cleanup()));
+  });
+
+  it('keeps entries across reopening the file', async () => {
+    const dir = await temporaryDirectory('ne-cache-');
+    cleanups.push(dir.remove);
+    const key = cacheKey(['demo', 0, 3, 'cats']);
+    const first = new SimulationCache(dir.path);
+    expect(first.get(key)).toBeUndefined();
+    first.put(key, '{"x":1}');
+    first.close();
+    const second = new SimulationCache(dir.path);
+    expect(second.get(key)).toBe('{"x":1}');
+    expect(second.get(cacheKey(['demo', 0, 3, 'dogs']))).toBeUndefined();
+    second.close();
+  });
+
+  it('keys differ whenever any part differs', () => {
+    const base = ['demo', 0, 3, 'cats', 'hash', 'openai', 'gpt'];
+    const keys = new Set(
+      base.map((_, i) => cacheKey(base.map((part, j) => (i === j ? `${String(part)}!` : part)))),
+    );
+    expect(keys.size).toBe(base.length);
+    expect(cacheKey(base)).toBe(cacheKey([...base]));
+  });
+
+  it('keeps recently used results in memory within its budget', () => {
+    const cache = new SimulationCache(':memory:', { memoryBytes: 16_000 });
+    const value = (i: number) => `${i}`.padEnd(1000, '.');
+    for (let i = 0; i < 20; i++) cache.put(`k${i}`, value(i));
+    cache.flush();
+    // All still there (the database has them), whether or not they are in memory.
+    for (let i = 0; i < 20; i++) expect(cache.get(`k${i}`)).toBe(value(i));
+    cache.close();
+  });
+
+  it('drops the oldest entries beyond its limit', () => {
+    const cache = new SimulationCache(':memory:', { maxEntries: 100, memoryBytes: 0 });
+    for (let i = 0; i < 1000; i++) {
+      cache.put(`k${i}`, String(i));
+      if (i % 100 === 99) cache.flush();
+    }
+    expect(cache.size()).toBe(100);
+    expect(cache.get('k0')).toBeUndefined();
+    expect(cache.get('k999')).toBe('999');
+    cache.close();
+  });
+});

@@ -1,0 +1,344 @@
+/**
+ * Chat completions from any OpenAI-compatible server (OpenAI, vLLM, llama.cpp server, Ollama)
+ * through the `openai` SDK, with what the SDK does not give us:
+ * - retries of 429, 5xx, timeouts and dropped connections with backoff, honouring Retry-After
+ *   (the SDK's own retries sleep without heeding an abort signal and wait for any Retry-After,
+ *   however long, so they are turned off);
+ * - a cap on calls in flight over all clients (a retry waiting out its backoff holds no slot);
+ * - servers that reject a parameter (logprobs, max_tokens, temperature) are asked again without it,
+ *   and remembered;
+ * - every failure is an UpstreamError whose message a user can read.
+ */
+import OpenAI from 'openai';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { createUpstreamFetch } from './upstream-fetch.ts';
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface ChatTokenLogprob {
+  token: string;
+  logprob: number;
+  bytes?: number[] | null;
+  top_logprobs?: { token: string; logprob: number; bytes?: number[] | null }[];
+}
+
+export interface ChatRequest {
+  model: string;
+  messages: ChatMessage[];
+  maxTokens: number;
+  /** Ask for logprobs with this many alternatives per token (when the server supports them). */
+  topLogprobs?: number;
+  temperature?: number;
+}
+
+export interface ChatResponse {
+  content: string;
+  /** `choices[0].logprobs.content`; null when the server gave none. */
+  logprobs: ChatTokenLogprob[] | null;
+  finishReason: string | null;
+  /** Upstream calls this response took (1 + retries). */
+  attempts: number;
+}
+
+export type UpstreamErrorKind =
+  'rate_limited' | 'server_error' | 'timeout' | 'connection' | 'rejected' | 'bad_response';
+
+/** A failed upstream call, with a message for the user. */
+export class UpstreamError extends Error {
+  readonly kind: UpstreamErrorKind;
+  readonly status: number | undefined;
+  readonly retryable: boolean;
+  /** How long the server asked us to wait, when it said. */
+  readonly retryAfterMs: number | undefined;
+  constructor(
+    kind: UpstreamErrorKind,
+    message: string,
+    options: { status?: number; retryable: boolean; retryAfterMs?: number; cause?: unknown },
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'UpstreamError';
+    this.kind = kind;
+    this.status = options.status;
+    this.retryable = options.retryable;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+export interface ChatClientOptions {
+  baseURL: string;
+  /** Servers such as vLLM or Ollama may need none. */
+  apiKey: string | undefined;
+  /** Longest one call may take (headers and body) before it is abandoned and retried. */
+  timeoutMs: number;
+  maxRetries: number;
+  /** Calls in flight at once over all users of this client. */
+  concurrency: number;
+  /** First backoff delay; doubled each retry, with jitter, up to maxBackoffMs. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** A Retry-After longer than this fails at once instead of waiting. */
+  maxRetryAfterMs?: number;
+}
+
+/** Parameters some servers reject; each is dropped (or renamed) once the server says so. */
+interface Compatibility {
+  logprobs: boolean;
+  temperature: boolean;
+  tokenLimit: 'max_tokens' | 'max_completion_tokens';
+}
+
+export class ChatClient {
+  readonly baseURL: string;
+  private readonly client: OpenAI;
+  private readonly options: Required<ChatClientOptions>;
+  private readonly limit: LimitFunction;
+  private readonly closeConnections: () => Promise<void>;
+  private readonly compatibility: Compatibility = {
+    logprobs: true,
+    temperature: true,
+    tokenLimit: 'max_tokens',
+  };
+
+  constructor(options: ChatClientOptions) {
+    this.options = {
+      backoffMs: 500,
+      maxBackoffMs: 8000,
+      maxRetryAfterMs: 60_000,
+      ...options,
+    };
+    this.baseURL = options.baseURL;
+    const upstream = createUpstreamFetch({ connections: options.concurrency });
+    this.closeConnections = upstream.close;
+    this.client = new OpenAI({
+      baseURL: options.baseURL,
+      apiKey: options.apiKey ?? 'no-key',
+      maxRetries: 0,
+      timeout: options.timeoutMs,
+      fetch: upstream.fetch,
+    });
+    this.limit = pLimit(options.concurrency);
+  }
+
+  /** Closes the kept-alive connections to the LLM server. */
+  close(): Promise<void> {
+    return this.closeConnections();
+  }
+
+  /** Calls waiting for a slot, and in flight: for /api/health and benchmarks. */
+  get load(): { active: number; pending: number } {
+    return { active: this.limit.activeCount, pending: this.limit.pendingCount };
+  }
+
+  async complete(request: ChatRequest, signal?: AbortSignal): Promise<ChatResponse> {
+    const { maxRetries } = this.options;
+    for (let attempt = 0; ; attempt++) {
+      signal?.throwIfAborted();
+      try {
+        const response = await this.limit(() => this.once(request, signal));
+        return { ...response, attempts: attempt + 1 };
+      } catch (error) {
+        signal?.throwIfAborted();
+        const failure = this.describe(error, attempt);
+        if (!failure.retryable || attempt >= maxRetries) throw failure;
+        const delay = failure.retryAfterMs ?? this.backoff(attempt);
+        if (delay > this.options.maxRetryAfterMs) throw failure;
+        await sleep(delay, signal);
+      }
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const delay = Math.min(this.options.backoffMs * 2 ** attempt, this.options.maxBackoffMs);
+    return delay * (1 - Math.random() * 0.25);
+  }
+
+  /** One call, asked again at once without any parameter the server rejects. */
+  private async once(
+    request: ChatRequest,
+    signal: AbortSignal | undefined,
+  ): Promise<Omit<ChatResponse, 'attempts'>> {
+    for (;;) {
+      const sent = { ...this.compatibility };
+      try {
+        return await this.call(request, sent, signal);
+      } catch (error) {
+        if (!(error instanceof OpenAI.APIError) || (error.status !== 400 && error.status !== 422)) {
+          throw error;
+        }
+        const message = error.message.toLowerCase();
+        if (sent.logprobs && request.topLogprobs !== undefined && message.includes('logprobs')) {
+          this.compatibility.logprobs = false;
+        } else if (sent.tokenLimit === 'max_tokens' && message.includes('max_tokens')) {
+          this.compatibility.tokenLimit = 'max_completion_tokens';
+        } else if (
+          sent.temperature &&
+          request.temperature !== undefined &&
+          message.includes('temperature')
+        ) {
+          this.compatibility.temperature = false;
+        } else {
+          throw error;
+        }
+      }
+    }
+  }
+
+  private async call(
+    request: ChatRequest,
+    compatibility: Compatibility,
+    signal: AbortSignal | undefined,
+  ): Promise<Omit<ChatResponse, 'attempts'>> {
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const body: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming = {
+      model: request.model,
+      messages: request.messages,
+      [compatibility.tokenLimit]: request.maxTokens,
+    };
+    if (request.temperature !== undefined && compatibility.temperature) {
+      body.temperature = request.temperature;
+    }
+    if (request.topLogprobs !== undefined && compatibility.logprobs) {
+      body.logprobs = true;
+      body.top_logprobs = request.topLogprobs;
+    }
+    let completion: OpenAI.Chat.ChatCompletion;
+    try {
+      completion = await this.client.chat.completions.create(body, { signal: combined });
+    } catch (error) {
+      if (timeout.aborted && !signal?.aborted) throw new TimeoutError();
+      throw error;
+    }
+    const choice = completion?.choices?.[0];
+    if (!choice || typeof choice !== 'object') {
+      throw new UpstreamError('bad_response', 'The LLM server answered without any choice.', {
+        retryable: true,
+      });
+    }
+    const content = choice.message?.content;
+    if (typeof content !== 'string' || content === '') {
+      const refusal = choice.message?.refusal;
+      throw new UpstreamError(
+        'bad_response',
+        refusal
+          ? `The model refused: ${refusal}`
+          : `The LLM server answered with no text (finish_reason ${JSON.stringify(choice.finish_reason ?? null)}).`,
+        { retryable: true },
+      );
+    }
+    const logprobs = Array.isArray(choice.logprobs?.content) ? choice.logprobs.content : null;
+    return { content, logprobs, finishReason: choice.finish_reason ?? null };
+  }
+
+  /** What went wrong, for the user, and whether another try may help. */
+  private describe(error: unknown, attempt: number): UpstreamError {
+    if (error instanceof UpstreamError) return error;
+    const tries = `${attempt + 1} ${attempt === 0 ? 'try' : 'tries'}`;
+    const server = this.baseURL;
+    if (error instanceof TimeoutError || error instanceof OpenAI.APIConnectionTimeoutError) {
+      return new UpstreamError(
+        'timeout',
+        `The LLM server at ${server} did not answer within ${this.options.timeoutMs / 1000} s (${tries}).`,
+        { retryable: true, cause: error },
+      );
+    }
+    if (error instanceof OpenAI.APIConnectionError) {
+      const cause = (error.cause as Error | undefined)?.message ?? error.message;
+      return new UpstreamError(
+        'connection',
+        `Could not reach the LLM server at ${server}: ${cause} (${tries}).`,
+        { retryable: true, cause: error },
+      );
+    }
+    if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
+      const status = error.status;
+      const detail = upstreamDetail(error);
+      const retryAfterMs = retryAfter(error.headers);
+      if (status === 429) {
+        return new UpstreamError(
+          'rate_limited',
+          `The LLM server is rate-limiting requests (HTTP 429${detail}) (${tries}).`,
+          {
+            status,
+            retryable: true,
+            cause: error,
+            ...(retryAfterMs !== undefined && { retryAfterMs }),
+          },
+        );
+      }
+      if (status >= 500 || status === 408 || status === 409) {
+        return new UpstreamError(
+          'server_error',
+          `The LLM server failed (HTTP ${status}${detail}) (${tries}).`,
+          {
+            status,
+            retryable: true,
+            cause: error,
+            ...(retryAfterMs !== undefined && { retryAfterMs }),
+          },
+        );
+      }
+      const what =
+        status === 401 || status === 403
+          ? 'refused the API key'
+          : status === 404
+            ? 'does not know this model or endpoint'
+            : 'rejected the request';
+      return new UpstreamError('rejected', `The LLM server ${what} (HTTP ${status}${detail}).`, {
+        status,
+        retryable: false,
+        cause: error,
+      });
+    }
+    if (error instanceof SyntaxError) {
+      // A body cut short by a proxy or a dropped connection: worth another try.
+      return new UpstreamError(
+        'bad_response',
+        `The LLM server sent a response that is not valid JSON (${tries}).`,
+        { retryable: true, cause: error },
+      );
+    }
+    return new UpstreamError('connection', `The LLM call failed: ${String(error)} (${tries}).`, {
+      retryable: true,
+      cause: error,
+    });
+  }
+}
+
+class TimeoutError extends Error {}
+
+function upstreamDetail(error: InstanceType<typeof OpenAI.APIError>): string {
+  const body = error.error as { message?: unknown } | undefined;
+  const message = typeof body?.message === 'string' ? body.message : '';
+  return message ? `: ${message.slice(0, 300)}` : '';
+}
+
+/** Retry-After-Ms, or Retry-After in seconds or as an HTTP date. */
+export function retryAfter(headers: Headers | undefined): number | undefined {
+  const milliseconds = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
+  if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds;
+  const value = headers?.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number.parseFloat(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,38 @@
+/** Servers that tests and benchmarks start listen on a free port of this project's range. */
+import type { Server } from 'node:http';
+
+export const PORT_RANGE = { first: 8100, last: 8199 } as const;
+
+/** Listens on the first free port of the range, from a random start; returns the port. */
+export async function listenInRange(server: Server, host = '127.0.0.1'): Promise<number> {
+  const size = PORT_RANGE.last - PORT_RANGE.first + 1;
+  const start = Math.floor(Math.random() * size);
+  for (let i = 0; i < size; i++) {
+    const port = PORT_RANGE.first + ((start + i) % size);
+    const listening = await new Promise<boolean>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) => {
+        server.off('listening', onListening);
+        if (error.code === 'EADDRINUSE') resolve(false);
+        else reject(error);
+      };
+      const onListening = () => {
+        server.off('error', onError);
+        resolve(true);
+      };
+      server.once('error', onError);
+      server.once('listening', onListening);
+      server.listen(port, host);
+    });
+    if (listening) return port;
+  }
+  throw new Error(`no free port in ${PORT_RANGE.first}-${PORT_RANGE.last}`);
+}
+
+/** A free port of the range, for a server that listens by itself (e.g. Fastify's listen). */
+export async function freePortInRange(): Promise<number> {
+  const { createServer } = await import('node:http');
+  const probe = createServer();
+  const port = await listenInRange(probe);
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
