@@ -1,5 +1,5 @@
 import { useDeferredValue, useMemo, useState } from 'react';
-import { useNavigate } from 'react-router';
+import { useLocation, useNavigate } from 'react-router';
 import type { Filters, Sort } from '../../core/browse/view.ts';
 import { filterMask, rankHits, rowSet, viewRows } from '../../core/browse/view.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
@@ -14,7 +14,7 @@ import { LoadProgress } from './LoadProgress.tsx';
 import { Overview } from './Overview.tsx';
 import { ResultsList } from './ResultsList.tsx';
 import { SearchField } from './SearchField.tsx';
-import { useBrowseView } from './useBrowseView.ts';
+import { isTypedState, useBrowseView } from './useBrowseView.ts';
 import { effectiveSort } from './viewState.ts';
 import { useDatasetTable, useExplanationOrder, useSearchAnswer } from './data.ts';
 import { useThrottled } from './useThrottled.ts';
@@ -64,13 +64,16 @@ function Browse({
 }) {
   const service = useSearchService();
   const navigate = useNavigate();
+  const location = useLocation();
   const [view, updateView] = useBrowseView();
+  // The search box leads: results follow what is typed, and the URL (updated as the router gets
+  // to it) follows. A query that arrives in the URL from elsewhere (the header's box, a link)
+  // replaces the text; the page's own late-arriving updates do not.
   const [text, setText] = useState(view.query);
-  // The URL leads when it changes from outside (back button, a shared link); typing updates both.
-  const [lastUrlQuery, setLastUrlQuery] = useState(view.query);
-  if (view.query !== lastUrlQuery) {
-    setLastUrlQuery(view.query);
-    if (view.query !== text) setText(view.query);
+  const [urlQuery, setUrlQuery] = useState(view.query);
+  if (view.query !== urlQuery) {
+    setUrlQuery(view.query);
+    if (!isTypedState(location.state) && view.query !== text) setText(view.query);
   }
 
   const layers = useMemo(() => layersToLoad(manifest, view.filters), [manifest, view.filters]);
@@ -79,10 +82,10 @@ function Browse({
   // Layers land every few milliseconds while loading: take them in a few times a second, and
   // re-sort in the background rather than in a keystroke's frame.
   const settled = data.loaded + data.failures.length === data.total;
-  const loaded = useThrottled(data.loaded, settled, 300);
-  const version = useDeferredValue(useThrottled(data.version, settled, 300));
+  const loaded = useThrottled(data.loaded, settled, 500);
+  const version = useDeferredValue(useThrottled(data.version, settled, 500));
 
-  const query = view.query.trim();
+  const query = text.trim();
   const parsed = useMemo(() => parseQuery(query), [query]);
   const searching = parsed.clauses.length > 0;
   const answer = useSearchAnswer(service, manifest.id, searching ? query : '', loaded);
@@ -143,8 +146,7 @@ function Browse({
         }
         onText={(next) => {
           setText(next);
-          setLastUrlQuery(next);
-          updateView((current) => ({ ...current, query: next }));
+          updateView((current) => ({ ...current, query: next }), { typed: true });
         }}
         onOpenNeuron={openNeuron}
       />

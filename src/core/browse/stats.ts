@@ -12,8 +12,14 @@ export interface Selection {
   hits: Uint8Array | null;
 }
 
-const selected = (selection: Selection, row: number) =>
-  selection.mask[row] === 1 && (selection.hits === null || selection.hits[row] === 1);
+/** 1 for each selected row: the mask, narrowed to the hits when there are any. */
+function selectedRows(table: NeuronTable, selection: Selection): Uint8Array {
+  if (!selection.hits) return selection.mask;
+  const both = new Uint8Array(table.size);
+  const { mask, hits } = selection;
+  for (let row = 0; row < table.size; row++) both[row] = mask[row]! & hits[row]!;
+  return both;
+}
 
 export interface HistogramCounts {
   /** Ascending; counts[i] counts scores in [edges[i], edges[i+1]), the last bin closed. */
@@ -25,6 +31,7 @@ export interface HistogramCounts {
 
 /** Equal-width bin edges from `low` to `high`. */
 export function binEdges(low: number, high: number, width: number): number[] {
+  // Rounded so that 0.1 + 0.2 style drift does not move a score into the wrong bin.
   const edges: number[] = [];
   const steps = Math.round((high - low) / width);
   for (let i = 0; i <= steps; i++) edges.push(Math.round((low + i * width) * 1e9) / 1e9);
@@ -41,31 +48,24 @@ export function scoreHistogram(
   let unscored = 0;
   const low = edges[0]!;
   const high = edges[bins]!;
+  const width = (high - low) / bins;
+  const chosen = selectedRows(table, selection);
+  const scores = table.score;
   for (let row = 0; row < table.size; row++) {
-    if (!selected(selection, row)) continue;
-    const score = table.score[row]!;
-    if (Number.isNaN(score)) {
+    if (chosen[row] !== 1) continue;
+    const score = scores[row]!;
+    if (score !== score) {
       unscored++;
       continue;
     }
     if (score < low || score > high) continue;
-    let bin = binOf(edges, score);
-    if (bin >= bins) bin = bins - 1;
+    // Equal-width bins: a guess from the width, corrected against the edges (rounding).
+    let bin = Math.min(bins - 1, Math.floor((score - low) / width));
+    while (bin > 0 && score < edges[bin]!) bin--;
+    while (bin < bins - 1 && score >= edges[bin + 1]!) bin++;
     counts[bin]!++;
   }
   return { edges, counts, unscored };
-}
-
-/** The bin holding `value`: the last edge at or below it. */
-function binOf(edges: number[], value: number): number {
-  let low = 0;
-  let high = edges.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >>> 1;
-    if (edges[mid]! <= value) low = mid;
-    else high = mid - 1;
-  }
-  return low;
 }
 
 export interface LayerScores {
@@ -105,16 +105,18 @@ export function layerScores(table: NeuronTable, selection: Selection): LayerScor
   const slotOf = new Int32Array(Math.max(0, ...table.layers.map((entry) => entry.layer)) + 1);
   table.layers.forEach((entry, slot) => (slotOf[entry.layer] = slot));
   const counts = new Int32Array(table.layers.length);
+  const chosen = selectedRows(table, selection);
+  const layerOf = table.layerOf;
   for (let i = 0; i < valued; i++) {
     const row = rows[i]!;
-    if (selected(selection, row)) counts[slotOf[table.layerOf[row]!]!]!++;
+    if (chosen[row] === 1) counts[slotOf[layerOf[row]!]!]!++;
   }
   const values = table.layers.map((_, slot) => new Float64Array(counts[slot]!));
   const fill = new Int32Array(table.layers.length);
   for (let i = 0; i < valued; i++) {
     const row = rows[i]!;
-    if (!selected(selection, row)) continue;
-    const slot = slotOf[table.layerOf[row]!]!;
+    if (chosen[row] !== 1) continue;
+    const slot = slotOf[layerOf[row]!]!;
     values[slot]![fill[slot]!++] = table.score[row]!;
   }
   return table.layers
