@@ -68,6 +68,8 @@ export interface OpenAiTestServer {
   requests: ChatBody[];
   /** Most calls in flight at once since the last reset. */
   maxInFlight: number;
+  /** Milliseconds during which at least one call was in flight, since the last reset. */
+  busyMs(): number;
   configure(options: Partial<TestServerOptions>): void;
   reset(options?: Partial<TestServerOptions>): void;
   close(): Promise<void>;
@@ -105,6 +107,8 @@ export async function startOpenAiTestServer(
   let options: TestServerOptions = { ...DEFAULTS, ...initial };
   let calls = 0;
   let inFlight = 0;
+  let busy = 0;
+  let busySince = 0;
   const open = new Set<ServerResponse>();
 
   const state: OpenAiTestServer = {
@@ -112,6 +116,7 @@ export async function startOpenAiTestServer(
     port: 0,
     requests: [],
     maxInFlight: 0,
+    busyMs: () => busy + (inFlight > 0 ? performance.now() - busySince : 0),
     configure(next) {
       options = { ...options, ...next };
     },
@@ -120,6 +125,8 @@ export async function startOpenAiTestServer(
       calls = 0;
       state.requests.length = 0;
       state.maxInFlight = 0;
+      busy = 0;
+      busySince = performance.now();
     },
     async close() {
       for (const response of open) response.destroy();
@@ -140,6 +147,13 @@ export async function startOpenAiTestServer(
         error: { message: `no route ${request.url}`, type: 'invalid_request_error' },
       });
     }
+    if (inFlight++ === 0) busySince = performance.now();
+    state.maxInFlight = Math.max(state.maxInFlight, inFlight);
+    open.add(response);
+    response.on('close', () => {
+      if (--inFlight === 0) busy += performance.now() - busySince;
+      open.delete(response);
+    });
     let text = '';
     for await (const chunk of request) text += String(chunk);
     const body = JSON.parse(text) as ChatBody;
@@ -147,13 +161,6 @@ export async function startOpenAiTestServer(
     const failing = options.failFirst === undefined || calls < options.failFirst;
     calls++;
     const mode = failing ? options.mode : 'correct';
-    inFlight++;
-    state.maxInFlight = Math.max(state.maxInFlight, inFlight);
-    open.add(response);
-    response.on('close', () => {
-      inFlight--;
-      open.delete(response);
-    });
     if (options.latencyMs > 0) await new Promise((r) => setTimeout(r, options.latencyMs));
     answer(mode, body, response);
   }

@@ -54,6 +54,21 @@ describe('NeuronTable', () => {
     expect(explanationKey(' "Quoted" words')).toBe('quoted" words');
   });
 
+  it('takes an order computed elsewhere when it covers every listed row', () => {
+    const other = tableOf(neurons, 3, 4);
+    const full = tableOf(neurons, 3, 4).order('explanation');
+    const extra = Int32Array.from([...full.rows.subarray(0, 2), 11, ...full.rows.subarray(2)]);
+    expect(other.provideOrder('explanation', { rows: extra, valued: full.valued + 1 })).toBe(true);
+    expect(other.hasOrder('explanation')).toBe(true);
+    expect(names(other, other.order('explanation').rows)).toEqual(names(table, full.rows));
+    expect(other.order('explanation').valued).toBe(full.valued);
+    const fresh = tableOf(neurons, 3, 4);
+    expect(fresh.provideOrder('explanation', { rows: full.rows.subarray(1), valued: 3 })).toBe(
+      false,
+    );
+    expect(fresh.hasOrder('explanation')).toBe(false);
+  });
+
   it('recomputes orders after a layer loads', () => {
     const growing = new NeuronTable([
       { layer: 0, neurons: 2 },

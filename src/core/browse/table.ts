@@ -164,6 +164,31 @@ export class NeuronTable {
     return order;
   }
 
+  /**
+   * Takes an ascending order computed elsewhere (the search worker sorts explanations, which takes
+   * hundreds of milliseconds). Rows the table does not list are dropped; a row it lists but the
+   * order lacks makes the order unusable, so it is ignored and false returned.
+   */
+  provideOrder(column: SortColumn, order: ColumnOrder): boolean {
+    if (this.ordersVersion !== this.version) {
+      this.orders.clear();
+      this.ordersVersion = this.version;
+    }
+    const rows = new Int32Array(this.listedCount);
+    let count = 0;
+    let valued = 0;
+    for (let i = 0; i < order.rows.length; i++) {
+      const row = order.rows[i]!;
+      if (row < 0 || row >= this.size || !this.listed[row]) continue;
+      if (count === rows.length) return false;
+      rows[count++] = row;
+      if (i < order.valued) valued++;
+    }
+    if (count !== this.listedCount) return false;
+    this.orders.set(`${column}:asc`, { rows, valued });
+    return true;
+  }
+
   /** Whether `order(column)` is already computed (and so costs nothing). */
   hasOrder(column: SortColumn, descending = false): boolean {
     const name = `${column}:${descending ? 'desc' : 'asc'}`;
@@ -199,8 +224,8 @@ export class NeuronTable {
       case 'maxActivation':
         return (a, b) => this.maxActivation[a] === this.maxActivation[b];
       case 'explanation':
-        return (a, b) =>
-          explanationKey(this.explanation[a] ?? '') === explanationKey(this.explanation[b] ?? '');
+        // Exact text: cheap, and texts that differ only in case keep their ascending tie order.
+        return (a, b) => this.explanation[a] === this.explanation[b];
     }
   }
 

@@ -4,7 +4,7 @@
  * from the table's cache, so a filter or direction change never sorts.
  */
 import type { SearchHits } from '../search/index.ts';
-import { floatKey, radixOrder } from './radix.ts';
+import { radixOrder } from './radix.ts';
 import type { NeuronTable, SortColumn } from './table.ts';
 
 export type RecordsFilter = 'any' | 'with' | 'without';
@@ -73,8 +73,16 @@ export function filterMask(
 }
 
 /**
- * Search hits in relevance order, most relevant first; equal relevance goes to the higher score,
- * then (equal or no score) to the lower row. Rows the table does not list are dropped.
+ * Relevance counts in steps of this fraction of the best hit's: hits that close are equally
+ * relevant, so the better-scored explanation comes first (a slightly shorter explanation should
+ * not outrank a much better one).
+ */
+export const RELEVANCE_STEP = 0.05;
+
+/**
+ * Search hits in relevance order, most relevant first; equal relevance (within RELEVANCE_STEP)
+ * goes to the higher score, then (equal or no score) to the lower row. Rows the table does not
+ * list are dropped.
  */
 export function rankHits(table: NeuronTable, hits: SearchHits): Int32Array {
   const relevance = new Float32Array(table.size);
@@ -94,8 +102,14 @@ export function rankHits(table: NeuronTable, hits: SearchHits): Int32Array {
     if (hit[row]) rows[count++] = row;
   }
   const ranked = rows.subarray(0, count);
+  let best = 0;
+  for (let i = 0; i < count; i++) best = Math.max(best, relevance[ranked[i]!]!);
+  const steps = Math.round(1 / RELEVANCE_STEP);
   const keys = new Uint32Array(count);
-  for (let i = 0; i < count; i++) keys[i] = ~floatKey(relevance[ranked[i]!]!) >>> 0;
+  for (let i = 0; i < count; i++) {
+    const level = best > 0 ? Math.ceil((relevance[ranked[i]!]! / best) * steps - 1e-6) : 0;
+    keys[i] = steps - Math.min(steps, level);
+  }
   return radixOrder(ranked, keys);
 }
 

@@ -11,6 +11,7 @@
  */
 import OpenAI from 'openai';
 import pLimit, { type LimitFunction } from 'p-limit';
+import { createUpstreamFetch } from './upstream-fetch.ts';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -94,6 +95,7 @@ export class ChatClient {
   private readonly client: OpenAI;
   private readonly options: Required<ChatClientOptions>;
   private readonly limit: LimitFunction;
+  private readonly closeConnections: () => Promise<void>;
   private readonly compatibility: Compatibility = {
     logprobs: true,
     temperature: true,
@@ -108,13 +110,21 @@ export class ChatClient {
       ...options,
     };
     this.baseURL = options.baseURL;
+    const upstream = createUpstreamFetch({ connections: options.concurrency });
+    this.closeConnections = upstream.close;
     this.client = new OpenAI({
       baseURL: options.baseURL,
       apiKey: options.apiKey ?? 'no-key',
       maxRetries: 0,
       timeout: options.timeoutMs,
+      fetch: upstream.fetch,
     });
     this.limit = pLimit(options.concurrency);
+  }
+
+  /** Closes the kept-alive connections to the LLM server. */
+  close(): Promise<void> {
+    return this.closeConnections();
   }
 
   /** Calls waiting for a slot, and in flight: for /api/health and benchmarks. */

@@ -1,0 +1,172 @@
+/**
+ * The e2e environment shared by `npm run test:e2e` and the benchmarks: the built app, a temporary
+ * DATA_DIR (the demo dataset, and GPT-2 XL ingested from the shared real data when present), and
+ * the real server on a free port.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { realDataDir } from '../real-data.ts';
+
+export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const tsx = join(repoRoot, 'node_modules/.bin/tsx');
+
+function log(message: string) {
+  process.stderr.write(`[e2e] ${message}\n`);
+}
+
+function newestMtime(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) {
+    if (entry.endsWith('.test.ts') || entry.endsWith('.test.tsx')) continue;
+    newest = Math.max(newest, newestMtime(join(path, entry)));
+  }
+  return newest;
+}
+
+/** Builds the app into dist/ unless dist is newer than every source it is built from. */
+export function buildAppIfNeeded(): string {
+  const dist = join(repoRoot, 'dist');
+  const index = join(dist, 'index.html');
+  const sources = ['src/app', 'src/core', 'index.html', 'public', 'vite.config.ts', 'package.json'];
+  const newestSource = Math.max(
+    ...sources
+      .map((path) => join(repoRoot, path))
+      .filter(existsSync)
+      .map(newestMtime),
+  );
+  if (existsSync(index) && statSync(index).mtimeMs > newestSource) return dist;
+  log('building the app (vite build) ...');
+  const result = spawnSync(
+    join(repoRoot, 'node_modules/.bin/vite'),
+    ['build', '--logLevel', 'warn'],
+    {
+      cwd: repoRoot,
+      stdio: 'inherit',
+    },
+  );
+  if (result.status !== 0) throw new Error('vite build failed');
+  return dist;
+}
+
+export interface DataDir {
+  path: string;
+  /** Ids of the datasets prepared here (the server adds the demo dataset itself). */
+  ingested: string[];
+  remove: () => void;
+}
+
+/**
+ * A temporary DATA_DIR holding GPT-2 XL ingested from the shared real data, when present.
+ * E2E_DATA_DIR names an existing one to use as it is instead (kept afterwards).
+ */
+export function prepareDataDir(): DataDir {
+  const given = process.env.E2E_DATA_DIR;
+  if (given) {
+    const ingested = readdirSync(given).filter((entry) =>
+      existsSync(join(given, entry, 'manifest.json')),
+    );
+    return { path: resolve(given), ingested, remove: () => {} };
+  }
+  const path = mkdtempSync(join(tmpdir(), 'neuron-explorer-e2e-'));
+  const ingested: string[] = [];
+  const real = realDataDir();
+  const cli = join(repoRoot, 'src/cli/main.ts');
+  if (real && existsSync(cli)) {
+    log(`ingesting ${real} ...`);
+    const result = spawnSync(
+      tsx,
+      [cli, 'ingest', '--source', real, '--out', join(path, 'gpt2-xl'), '--no-progress'],
+      { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    if (result.status !== 0) throw new Error('ingest of the real GPT-2 XL data failed');
+    ingested.push('gpt2-xl');
+  } else if (!real) {
+    log('no real GPT-2 XL data (set GPT2_XL_DATA): its tests skip');
+  } else {
+    log('src/cli/main.ts is missing: cannot ingest the real data; its tests skip');
+  }
+  return { path, ingested, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const probe = createServer();
+    probe.once('error', () => done(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => done(true)));
+  });
+}
+
+/** The first free port from E2E_PORT (default 8210) upward. */
+export async function freePort(start = Number(process.env.E2E_PORT ?? 8210)): Promise<number> {
+  for (let port = start; port < start + 90; port++) if (await portIsFree(port)) return port;
+  throw new Error(`no free port in ${start}..${start + 89}`);
+}
+
+export interface RunningServer {
+  url: string;
+  process: ChildProcess;
+  stop: () => Promise<void>;
+}
+
+/** Starts `src/server/main.ts` and waits until /api/health answers. */
+export async function startServer(options: {
+  dataDir: string;
+  appDir: string;
+  port: number;
+  env?: Record<string, string>;
+}): Promise<RunningServer> {
+  const url = `http://127.0.0.1:${options.port}/`;
+  const child = spawn(tsx, [join(repoRoot, 'src/server/main.ts')], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      PORT: String(options.port),
+      HOST: '127.0.0.1',
+      DATA_DIR: options.dataDir,
+      APP_DIR: options.appDir,
+      CACHE_DIR: join(options.dataDir, '.cache'),
+      LOG_REQUESTS: 'false',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the server exited early:\n${output}`);
+    try {
+      const response = await fetch(`${url}api/health`);
+      if (response.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGTERM');
+      throw new Error(`the server did not answer /api/health within 120 s:\n${output}`);
+    }
+    await new Promise((done) => setTimeout(done, 250));
+  }
+  log(`server up at ${url}`);
+  return {
+    url,
+    process: child,
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 12_000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+}

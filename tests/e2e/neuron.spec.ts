@@ -1,0 +1,296 @@
+/**
+ * The neuron page end to end, on the real server: GPT-2 XL ingested from the shared real data
+ * (skipped when absent) and the generated demo dataset.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import {
+  completeNeuron,
+  datasetList,
+  DESKTOP,
+  expectAccessible,
+  PHONE,
+  screenshot,
+  settled,
+} from './support.ts';
+
+async function hasDataset(page: Page, id: string) {
+  const list = await datasetList(page.request);
+  return list.datasets.some((entry) => entry.id === id);
+}
+
+test.describe('GPT-2 XL, real data', () => {
+  test.beforeEach(async ({ page }) => {
+    test.skip(!(await hasDataset(page, 'gpt2-xl')), 'GPT-2 XL was not ingested (no real data)');
+  });
+
+  test('1/1 by its release permalink: the complete real record', async ({ page }) => {
+    await page.goto('#/layers/1/neurons/1');
+    await settled(page);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Neuron 1:1');
+    await expect(page.getByLabel('Dataset')).toHaveValue('gpt2-xl');
+
+    // 1/1 has records but no explanation in the real data.
+    await expect(page.getByText('No explanation for this neuron in this dataset.')).toBeVisible();
+    const records = page.getByRole('region', { name: 'Activation records' });
+    for (const [name, count] of [
+      ['Top-activating records', 50],
+      ['Quantile range 5 (quantiles 0.999–1)', 20],
+      ['Quantile range 4 (quantiles 0.99–0.999)', 20],
+      ['Quantile range 3 (quantiles 0.9–0.99)', 20],
+      ['Quantile range 2 (quantiles 0.5–0.9)', 20],
+      ['Quantile range 1 (quantiles 0–0.5)', 20],
+      ['Random records', 50],
+    ] as const) {
+      await expect(records.getByRole('heading', { name: `${name} (${count})` })).toBeVisible();
+    }
+    await expect(records.getByText('activations 1.5146 to 2.3789')).toBeVisible();
+
+    // The largest activation of the neuron: " transfers" in the first top-activating record.
+    const firstRecord = records.getByRole('group', {
+      name: /^Top-activating records, record 1 of 50/,
+    });
+    await firstRecord.getByText('transfers', { exact: true }).hover();
+    const tooltip = page.getByRole('tooltip');
+    await expect(tooltip).toContainText('·transfers');
+    await expect(tooltip).toContainText('3.2617');
+
+    const statistics = page.getByRole('region', { name: 'Statistics' });
+    await expect(statistics.getByText('Kurtosis')).toBeVisible();
+    await expect(statistics.locator('dd')).toHaveText([
+      '3.2617',
+      '−0.0499',
+      '0.0053',
+      '9.8557',
+      '195.6007',
+    ]);
+    const histogram = statistics.getByRole('img', {
+      name: /^Histogram of 12777 token activations/,
+    });
+    await expect(histogram).toBeVisible();
+    for (const boundary of ['−0.0032', '0.5005', '1.5146', '2.3789']) {
+      await expect(histogram.getByText(boundary, { exact: true })).toBeVisible();
+    }
+
+    await page.getByRole('button', { name: 'Show all 50' }).first().click();
+    await expect(page).toHaveURL(/expand=top/);
+    await expect(
+      records.getByRole('group', { name: /^Top-activating records, record/ }),
+    ).toHaveCount(50);
+  });
+
+  test('0/816: real vs simulated, side by side and overlaid, kept in the link', async ({
+    page,
+    context,
+  }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.goto('#/layers/0/neurons/816');
+    await settled(page);
+    const explanations = page.getByRole('region', { name: 'Explanations' });
+    await expect(
+      explanations.getByText('references to movies, characters, and entertainment.'),
+    ).toBeVisible();
+    await expect(explanations.getByRole('group', { name: /real activations$/ })).toHaveCount(4);
+    await expect(
+      explanations.getByRole('group', { name: /simulated \(activation units\)$/ }),
+    ).toHaveCount(4);
+
+    await explanations.getByRole('button', { name: 'Overlay' }).click();
+    await expect(page).toHaveURL(/view=overlay/);
+    const overlaid = explanations.getByRole('group', { name: /, real and simulated activations$/ });
+    await expect(overlaid).toHaveCount(4);
+    await overlaid.first().getByText('Ultron', { exact: true }).hover();
+    await expect(page.getByRole('tooltip')).toContainText('real activation');
+    await expect(page.getByRole('tooltip')).toContainText('simulated (activation units)');
+    await expect(page.getByRole('tooltip')).toContainText('6.8674');
+
+    // The choice survives a reload (URL) and is remembered for links without it (store).
+    await page.reload();
+    await expect(
+      explanations.getByRole('group', { name: /, real and simulated activations$/ }),
+    ).toHaveCount(4);
+    await page.goto('#/layers/0/neurons/816');
+    await expect(explanations.getByRole('button', { name: 'Overlay' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Link copied' })).toBeVisible();
+    const link = await page.evaluate(() => navigator.clipboard.readText());
+    expect(link).toMatch(/#\/d\/gpt2-xl\/layers\/0\/neurons\/816\?view=overlay$/);
+
+    await explanations.getByRole('button', { name: 'Side by side' }).click();
+    await expect(page).toHaveURL(/view=side-by-side/);
+    await expect(explanations.getByRole('group', { name: /real activations$/ })).toHaveCount(4);
+  });
+
+  test('0/0: an explanation without records says what is missing', async ({ page }) => {
+    await page.goto('#/d/gpt2-xl/layers/0/neurons/0');
+    await settled(page);
+    await expect(
+      page.getByRole('region', { name: 'Explanations' }).getByRole('listitem'),
+    ).toHaveCount(1);
+    await expect(
+      page.getByText('No activation records for this neuron in this dataset.'),
+    ).toBeVisible();
+    await expect(page.getByText('No activation records, so no statistics.')).toBeVisible();
+    await expect(page.getByText('No related-neurons file for this neuron.')).toBeVisible();
+  });
+
+  test('a neuron that does not exist gets a page with a way on', async ({ page }) => {
+    await page.goto('#/layers/48/neurons/0');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^No neuron 48:0 in GPT-2 XL/);
+    await expect(page.getByText('layers 0 to 47, each with neurons 0 to 6399')).toBeVisible();
+    await page.getByRole('link', { name: 'Open neuron 47:0 instead' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Neuron 47:0');
+
+    await page.goto('#/layers/5/neurons/6400');
+    await expect(page.getByRole('link', { name: 'Open neuron 5:6399 instead' })).toBeVisible();
+    await expectAccessible(page);
+  });
+
+  test('keyboard: arrows move between neurons and layers, and within a record', async ({
+    page,
+  }) => {
+    await page.goto('#/layers/1/neurons/1');
+    await settled(page);
+    await page.keyboard.press('ArrowRight');
+    await expect(page).toHaveURL(/#\/layers\/1\/neurons\/2$/);
+    await page.keyboard.press('ArrowDown');
+    await expect(page).toHaveURL(/#\/layers\/2\/neurons\/2$/);
+    await page.keyboard.press('ArrowLeft');
+    await expect(page).toHaveURL(/#\/layers\/2\/neurons\/1$/);
+    await page.keyboard.press('ArrowUp');
+    await expect(page).toHaveURL(/#\/layers\/1\/neurons\/1$/);
+    await settled(page);
+
+    // Typing in the search box is not navigation.
+    await page.getByRole('searchbox').fill('0:816');
+    await page.keyboard.press('ArrowLeft');
+    await expect(page).toHaveURL(/#\/layers\/1\/neurons\/1$/);
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(/#\/layers\/0\/neurons\/816$/);
+    await page.goBack();
+    await settled(page);
+
+    // Tab reaches the first token of a record; arrows then move within it.
+    const record = page.getByRole('group', { name: /^Top-activating records, record 1 of 50/ });
+    const first = record.locator('[data-i="0"]');
+    await first.focus();
+    await expect(page.getByRole('tooltip')).toContainText('·omission');
+    await page.keyboard.press('ArrowRight');
+    await expect(record.locator('[data-i="1"]')).toBeFocused();
+    await expect(page.getByRole('tooltip')).toContainText('·from');
+    await expect(page).toHaveURL(/#\/layers\/1\/neurons\/1$/);
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('tooltip')).toContainText('Pinned');
+    await page.keyboard.press('Escape');
+  });
+
+  test('a failed or malformed file is named, with a retry', async ({ page }) => {
+    let fail = true;
+    await page.route('**/collated-activations/1/1.json', (route) =>
+      fail
+        ? route.fulfill({
+            status: 200,
+            body: '{"neuron_id": {"layer_index": 1, "neuron_index": 1}, "most_',
+          })
+        : route.fallback(),
+    );
+    await page.goto('#/layers/1/neurons/1');
+    const records = page.getByRole('region', { name: 'Activation records' });
+    await expect(records.getByRole('alert')).toContainText(
+      'Could not load collated-activations/1/1.json',
+    );
+    fail = false;
+    await records.getByRole('button', { name: 'Retry' }).click();
+    await expect(
+      records.getByRole('heading', { name: 'Top-activating records (50)' }),
+    ).toBeVisible();
+  });
+
+  test('no serious accessibility violations, light and dark', async ({ page }) => {
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      for (const path of [
+        '#/layers/1/neurons/1?expand=top',
+        '#/layers/0/neurons/816?view=overlay',
+      ]) {
+        await page.goto(path);
+        await settled(page);
+        await expectAccessible(page);
+      }
+    }
+  });
+
+  test('screenshots', async ({ page }) => {
+    for (const [size, viewport] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const) {
+      await page.setViewportSize(viewport);
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        for (const [name, path] of [
+          ['gpt2xl-1-1', '#/layers/1/neurons/1'],
+          ['gpt2xl-0-816', '#/layers/0/neurons/816'],
+        ] as const) {
+          await page.goto(path);
+          await settled(page);
+          await screenshot(page, `${name}-${scheme}-${size}`);
+        }
+      }
+    }
+  });
+});
+
+test.describe('demo dataset', () => {
+  test('a complete demo neuron: every section, related neurons linked', async ({ page }) => {
+    const list = await datasetList(page.request);
+    const demo = list.datasets.find((entry) => entry.synthetic);
+    test.skip(!demo, 'no synthetic demo dataset on the server');
+    const neuron = await completeNeuron(page.request, demo!.id);
+    expect(neuron, 'the demo has a neuron with an explanation and records').not.toBeNull();
+    const path = `#/d/${demo!.id}/layers/${neuron!.layer}/neurons/${neuron!.neuron}`;
+    await page.goto(path);
+    await settled(page);
+    await expect(page.locator('header').getByText('synthetic demo', { exact: true })).toBeVisible();
+    await expect(
+      page.getByRole('region', { name: 'Explanations' }).getByRole('group').first(),
+    ).toBeVisible();
+    await expect(page.getByRole('heading', { name: /^Top-activating records/ })).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Statistics' }).getByRole('img')).toBeVisible();
+    await expectAccessible(page);
+    for (const [size, viewport] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const) {
+      await page.setViewportSize(viewport);
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.goto(path);
+        await settled(page);
+        await screenshot(page, `demo-${scheme}-${size}`);
+      }
+    }
+  });
+});
+
+test.describe('dark mode', () => {
+  test('follows the system, and a remembered toggle overrides it', async ({ page }) => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.goto('#/');
+    const background = () =>
+      page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    expect(await background()).toBe('rgb(18, 21, 25)');
+    const toggle = page.getByRole('button', { name: 'Dark mode' });
+    await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+    await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+    expect(await background()).toBe('rgb(255, 255, 255)');
+    await page.reload();
+    expect(await background()).toBe('rgb(255, 255, 255)');
+    await page.getByRole('button', { name: 'Dark mode' }).click();
+    expect(await background()).toBe('rgb(18, 21, 25)');
+  });
+});

@@ -1,0 +1,65 @@
+/** Helpers shared by the e2e specs. */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import type { DatasetList, DatasetManifest, LayerIndex } from '../../src/core/dataset/types.ts';
+
+export const SCREENSHOT_DIR = join(import.meta.dirname, '../../test-results/screenshots');
+
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+export async function datasetList(request: APIRequestContext): Promise<DatasetList> {
+  const response = await request.get('datasets/index.json');
+  expect(response.ok()).toBe(true);
+  return (await response.json()) as DatasetList;
+}
+
+/** A neuron of the dataset with an explanation and records, from its layer indexes. */
+export async function completeNeuron(
+  request: APIRequestContext,
+  dataset: string,
+): Promise<{ layer: number; neuron: number } | null> {
+  const manifest = (await (
+    await request.get(`datasets/${dataset}/manifest.json`)
+  ).json()) as DatasetManifest;
+  for (const summary of manifest.layers) {
+    if (summary.explained === 0 || summary.withRecords === 0) continue;
+    const index = (await (
+      await request.get(`datasets/${dataset}/${summary.index}`)
+    ).json()) as LayerIndex;
+    const i = index.neurons.findIndex(
+      (_, k) => index.hasRecords[k] === 1 && index.explanations[k] !== null,
+    );
+    if (i >= 0) return { layer: summary.layer, neuron: index.neurons[i]! };
+  }
+  return null;
+}
+
+/** Waits until every skeleton has been replaced by content. */
+export async function settled(page: Page) {
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect(page.locator('.skeleton')).toHaveCount(0);
+}
+
+/** No serious or critical accessibility violation (axe-core, WCAG 2 A/AA rules and best practice). */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter(
+    (violation) => violation.impact === 'serious' || violation.impact === 'critical',
+  );
+  const summary = bad.map(
+    (violation) =>
+      `${violation.id} (${violation.impact}): ${violation.help}\n  ${violation.nodes
+        .slice(0, 5)
+        .map((node) => node.target.join(' '))
+        .join('\n  ')}`,
+  );
+  expect(summary, 'axe-core serious/critical violations').toEqual([]);
+}
+
+export async function screenshot(page: Page, name: string) {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
