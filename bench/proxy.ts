@@ -25,6 +25,7 @@ import {
   temporaryDirectory,
   writeDataset,
 } from '../tests/support/datasets.ts';
+import { SIMULATION_TOP_LOGPROBS } from '../src/core/simulation/simulation-prompt.ts';
 import type { TestServerOptions } from '../tests/support/openai-test-server.ts';
 import { freePortInRange } from '../tests/support/ports.ts';
 
@@ -61,7 +62,7 @@ const results: Record<string, unknown> = {
   node: process.version,
   upstreamConcurrency: UPSTREAM_CONCURRENCY,
   callsPerSimulation: CALLS_PER_SIMULATION,
-  upstreamAlternativesPerToken: alternatives,
+  upstreamAlternativesPerToken: Math.min(alternatives, SIMULATION_TOP_LOGPROBS),
 };
 
 let serial = 0;
@@ -313,6 +314,6 @@ function printTable(all: Record<string, unknown>) {
     `| 200 clients for ${r.soak?.seconds ?? '?'} s (1 in 5 new) | no 5xx, memory flat | ${r.soak?.status5xx ?? '?'} 5xx, ${r.soak?.errors ?? '?'} errors, ${f(r.soak?.perSecond, 0)} /s; RSS ${r.soak?.rssStartMiB ?? '?'} -> ${(all.soak as { rssEveryFiveSecondsMiB?: number[] })?.rssEveryFiveSecondsMiB?.join(' -> ') ?? '?'} -> ${r.soak?.rssEndMiB ?? '?'} MiB |`,
   ];
   process.stdout.write(
-    `\n${lines.join('\n')}\n\nload average at start: ${JSON.stringify((all.machine as { loadAverage: number[] }).loadAverage.map((x) => +x.toFixed(2)))}\n`,
+    `\nupstream alternatives per token: ${String(all.upstreamAlternativesPerToken)}, result size: ${String(all.resultBytes)} bytes\n${lines.join('\n')}\n\nload average at start: ${JSON.stringify((all.machine as { loadAverage: number[] }).loadAverage.map((x) => +x.toFixed(2)))}\n`,
   );
 }
