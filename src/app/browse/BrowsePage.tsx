@@ -1,7 +1,7 @@
-import { useDeferredValue, useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import type { Filters, Sort } from '../../core/browse/view.ts';
-import { filterMask, rankHits, rowSet, viewRows } from '../../core/browse/view.ts';
+import { filterMask, NO_FILTERS, rankHits, rowSet, viewRows } from '../../core/browse/view.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
 import { parseNeuronRef, parseQuery } from '../../core/search/query.ts';
 import { useManifest } from '../data/queries.ts';
@@ -15,7 +15,7 @@ import { Overview } from './Overview.tsx';
 import { ResultsList } from './ResultsList.tsx';
 import { SearchField } from './SearchField.tsx';
 import { isTypedState, useBrowseView } from './useBrowseView.ts';
-import { effectiveSort } from './viewState.ts';
+import { effectiveSort, viewParams } from './viewState.ts';
 import { useDatasetTable, useExplanationOrder, useSearchAnswer } from './data.ts';
 import { useThrottled } from './useThrottled.ts';
 import styles from './BrowsePage.module.css';
@@ -65,7 +65,13 @@ function Browse({
   const service = useSearchService();
   const navigate = useNavigate();
   const location = useLocation();
-  const [view, updateView] = useBrowseView();
+  const [urlView, updateView] = useBrowseView();
+  // The filters by value: typing changes the URL (and so the view object) but not the filters,
+  // and every mask and chart depends on them.
+  const filtersKey = JSON.stringify(urlView.filters);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the key is the filters' value
+  const filters = useMemo(() => urlView.filters, [filtersKey]);
+  const view = useMemo(() => ({ ...urlView, filters }), [urlView, filters]);
   // The search box leads: results follow what is typed, and the URL (updated as the router gets
   // to it) follows. A query that arrives in the URL from elsewhere (the header's box, a link)
   // replaces the text; the page's own late-arriving updates do not.
@@ -89,7 +95,9 @@ function Browse({
   const parsed = useMemo(() => parseQuery(query), [query]);
   const searching = parsed.clauses.length > 0;
   const answer = useSearchAnswer(service, manifest.id, searching ? query : '', loaded);
-  const sort: Sort = effectiveSort(view, searching);
+  const chosenSort = effectiveSort(view, searching);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the sort by value
+  const sort: Sort = useMemo(() => chosenSort, [chosenSort.key, chosenSort.descending]);
   const explanationOrder = useExplanationOrder(
     service,
     manifest.id,
@@ -126,12 +134,33 @@ function Browse({
   const resultsQuery = searching ? searchedQuery : '';
   const resultsParsed = useMemo(() => parseQuery(resultsQuery), [resultsQuery]);
   const complete =
-    data.loaded === data.total &&
-    (!searching || (searchedQuery === query && !answer.isPlaceholderData));
+    settled &&
+    loaded === data.loaded &&
+    (!searching || (searchedQuery === query && !answer.isPlaceholderData && !answer.isFetching));
   const neuronRef = parseNeuronRef(text);
+  const viewKey = `${manifest.id}?${viewParams(view).toString()}`;
 
-  const openNeuron = (layer: number, neuron: number) =>
-    navigate(neuronPath(urlDataset, { layer, neuron }));
+  // Stable callbacks, so that typing re-renders only what depends on the text.
+  const openNeuron = useCallback(
+    (layer: number, neuron: number) => navigate(neuronPath(urlDataset, { layer, neuron })),
+    [navigate, urlDataset],
+  );
+  const onText = useCallback(
+    (next: string) => {
+      setText(next);
+      updateView((current) => ({ ...current, query: next }), { typed: true });
+    },
+    [updateView],
+  );
+  const onFilters = useCallback(
+    (next: Filters) => updateView((current) => ({ ...current, filters: next })),
+    [updateView],
+  );
+  const onSort = useCallback(
+    (next: Sort) => updateView((current) => ({ ...current, sort: next })),
+    [updateView],
+  );
+  const onClearFilters = useCallback(() => onFilters(NO_FILTERS), [onFilters]);
 
   return (
     <section className={styles.page} aria-labelledby="browse-heading">
@@ -144,27 +173,25 @@ function Browse({
         neuronRef={
           neuronRef && table.rowOf(neuronRef.layer, neuronRef.neuron) >= 0 ? neuronRef : null
         }
-        onText={(next) => {
-          setText(next);
-          updateView((current) => ({ ...current, query: next }), { typed: true });
-        }}
+        onText={onText}
         onOpenNeuron={openNeuron}
       />
       <FilterBar
         manifest={manifest}
-        view={view}
+        filters={filters}
         sort={sort}
         searching={searching}
-        onChange={updateView}
+        onFilters={onFilters}
+        onSort={onSort}
       />
       <LoadProgress loaded={data.loaded} total={data.total} failures={data.failures} />
       <Overview
         manifest={manifest}
         table={table}
         version={version}
-        filters={view.filters}
-        hits={rankedSet}
-        onFilters={(filters) => updateView((current) => ({ ...current, filters }))}
+        filters={filters}
+        hits={ranked}
+        onFilters={onFilters}
       />
       <ResultsList
         table={table}
@@ -175,16 +202,12 @@ function Browse({
         sortPending={!sortReady}
         searching={searching}
         complete={complete}
-        view={view}
+        viewKey={viewKey}
+        filtered={filters !== NO_FILTERS && JSON.stringify(filters) !== JSON.stringify(NO_FILTERS)}
         urlDataset={urlDataset}
         datasetId={manifest.id}
-        onSort={(next) => updateView((current) => ({ ...current, sort: next }))}
-        onClearFilters={() =>
-          updateView((current) => ({
-            ...current,
-            filters: { layers: null, score: null, records: 'any' },
-          }))
-        }
+        onSort={onSort}
+        onClearFilters={onClearFilters}
       />
     </section>
   );

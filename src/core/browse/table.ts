@@ -83,6 +83,7 @@ export class NeuronTable {
   listedCount = 0;
   /** Computed orders by "column:direction", each with the table version it is for. */
   private orders = new Map<string, { version: number; order: ColumnOrder }>();
+  private positionCache = new Map<string, { version: number; places: Int32Array }>();
   /** The rows each addLayer listed, with the version it made: to bring older orders up to date. */
   private added: { version: number; rows: Int32Array }[] = [];
   private listedCache: Int32Array | null = null;
@@ -97,6 +98,8 @@ export class NeuronTable {
       this.firstRow[slot + 1] = this.firstRow[slot]! + entry.neurons;
     });
     this.size = this.firstRow[this.layers.length]!;
+    if (this.size > 2 ** 27)
+      throw new Error(`${this.size} neurons are more than this table can rank`);
     this.layerOf = new Uint16Array(this.size);
     this.neuronOf = new Int32Array(this.size);
     this.layers.forEach((entry, slot) => {
@@ -179,6 +182,21 @@ export class NeuronTable {
     }
     this.orders.set(name, { version: this.version, order });
     return order;
+  }
+
+  /**
+   * Each row's place in `order(column, descending)`, or -1 for rows not listed (cached likewise).
+   * Rows number at most 2^27 here (134 million; GPT-2 XL has 307,200).
+   */
+  positions(column: SortColumn, descending = false): Int32Array {
+    const name = `${column}:${descending ? 'desc' : 'asc'}`;
+    const cached = this.positionCache.get(name);
+    if (cached?.version === this.version) return cached.places;
+    const { rows } = this.order(column, descending);
+    const places = new Int32Array(this.size).fill(-1);
+    for (let i = 0; i < rows.length; i++) places[rows[i]!] = i;
+    this.positionCache.set(name, { version: this.version, places });
+    return places;
   }
 
   /**
