@@ -7,12 +7,19 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCompress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
+import { baselineExplainer, baselineSimulator } from '../core/simulation/baseline.ts';
+import { apiRoutes } from './api/routes.ts';
+import { SimulationCache } from './cache/simulation-cache.ts';
 import { DatasetRegistry } from './datasets/registry.ts';
 import { datasetRoutes } from './datasets/routes.ts';
 import { notFound, sendApiError, toApiError } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import { consoleLogger, type Logger } from './log.ts';
+import { ChatClient } from './llm/chat.ts';
+import { openAiExplainer, openAiSimulator } from './llm/openai.ts';
 import type { Settings } from './settings.ts';
+import { SimulationEngine } from './simulation/engine.ts';
+import { NeuronRecordStore } from './simulation/records.ts';
 
 export interface ServerOptions {
   settings: Settings;
@@ -22,6 +29,44 @@ export interface ServerOptions {
 export interface Server {
   app: FastifyInstance;
   registry: DatasetRegistry;
+  engine: SimulationEngine;
+  /** Null with the baseline simulator (nothing to cache). */
+  cache: SimulationCache | null;
+  /** Null with the baseline simulator. */
+  chat: ChatClient | null;
+}
+
+/** The simulator and explainer the settings choose, with the LLM client and cache they need. */
+export function createEngine(settings: Settings) {
+  const records = new NeuronRecordStore();
+  if (settings.SIMULATOR === 'baseline') {
+    const engine = new SimulationEngine({
+      simulator: baselineSimulator,
+      explainer: baselineExplainer,
+      cache: null,
+      records,
+      concurrency: 20,
+    });
+    return { engine, cache: null, chat: null };
+  }
+  const chat = new ChatClient({
+    baseURL: settings.OPENAI_BASE_URL,
+    apiKey: settings.OPENAI_API_KEY,
+    timeoutMs: settings.UPSTREAM_TIMEOUT_MS,
+    maxRetries: settings.UPSTREAM_MAX_RETRIES,
+    concurrency: settings.UPSTREAM_CONCURRENCY,
+    backoffMs: settings.UPSTREAM_BACKOFF_MS,
+  });
+  const cache = new SimulationCache(settings.CACHE_DIR, { maxEntries: settings.CACHE_MAX_ENTRIES });
+  const engine = new SimulationEngine({
+    simulator: openAiSimulator(chat, settings.SIMULATOR_MODEL),
+    explainer: openAiExplainer(chat, settings.EXPLAINER_MODEL),
+    cache,
+    records,
+    // Every record of a request at once; the client's cap bounds calls over all requests.
+    concurrency: 20,
+  });
+  return { engine, cache, chat };
 }
 
 export async function buildServer({
@@ -57,10 +102,17 @@ export async function buildServer({
 
   const registry = new DatasetRegistry(settings.DATA_DIR, {
     defaultDataset: settings.DEFAULT_DATASET,
+    sourceCacheDir: join(settings.CACHE_DIR, 'sources'),
     warn: logger.warn,
   });
   await app.register(datasetRoutes, { registry, warn: logger.warn });
-  await app.register(healthRoutes, { settings, registry });
+  const { engine, cache, chat } = createEngine(settings);
+  app.addHook('onClose', async () => {
+    cache?.close();
+    await chat?.close();
+  });
+  await app.register(apiRoutes, { settings, registry, engine, logger });
+  await app.register(healthRoutes, { settings, registry, engine });
 
   if (existsSync(join(settings.APP_DIR, 'index.html'))) {
     await app.register(fastifyStatic, {
@@ -79,5 +131,5 @@ export async function buildServer({
     logger.warn(`no built app in ${settings.APP_DIR}; only /datasets/ and /api/ are served`);
   }
 
-  return { app, registry };
+  return { app, registry, engine, cache, chat };
 }

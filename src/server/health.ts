@@ -4,25 +4,25 @@ import { HealthSchema, type Health } from '../core/api/health.ts';
 import { MAX_EXPLANATION_CHARS, MAX_TEXT_TOKENS, MAX_TEXTS } from '../core/api/limits.ts';
 import type { DatasetRegistry } from './datasets/registry.ts';
 import { redactUrl, type Settings } from './settings.ts';
+import type { SimulationEngine } from './simulation/engine.ts';
 
 const VERSION = process.env.npm_package_version ?? '0.1.0';
 
 export async function healthRoutes(
   app: FastifyInstance,
-  { settings, registry }: { settings: Settings; registry: DatasetRegistry },
+  {
+    settings,
+    registry,
+    engine,
+  }: { settings: Settings; registry: DatasetRegistry; engine: SimulationEngine },
 ) {
-  const openai = settings.SIMULATOR === 'openai';
   app.get('/api/health', async (_request, reply) => {
     const list = await registry.datasetList();
     const health: Health = {
       status: 'ok',
       version: VERSION,
-      simulator: openai
-        ? { id: 'openai', model: settings.SIMULATOR_MODEL }
-        : { id: 'baseline', model: 'baseline' },
-      explainer: openai
-        ? { id: 'openai', model: settings.EXPLAINER_MODEL }
-        : { id: 'baseline', model: 'baseline' },
+      simulator: { id: engine.simulator.id, model: engine.simulator.model },
+      explainer: { id: engine.explainer.id, model: engine.explainer.model },
       openai: {
         baseUrl: redactUrl(settings.OPENAI_BASE_URL),
         apiKeySet: settings.OPENAI_API_KEY !== undefined,

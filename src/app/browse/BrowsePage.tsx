@@ -1,37 +1,214 @@
-import { Link } from 'react-router';
+import { useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { useLocation, useNavigate } from 'react-router';
+import type { Filters, Sort } from '../../core/browse/view.ts';
+import { filterMask, NO_FILTERS, rankHits, rowSet, viewRows } from '../../core/browse/view.ts';
+import type { DatasetManifest } from '../../core/dataset/types.ts';
+import { parseNeuronRef, parseQuery } from '../../core/search/query.ts';
 import { useManifest } from '../data/queries.ts';
 import { neuronPath } from '../paths.ts';
+import { useSearchService } from '../search/client.tsx';
 import { useDatasetRoute } from '../shell/dataset.ts';
+import { Skeleton } from '../shell/Skeleton.tsx';
+import { FilterBar } from './FilterBar.tsx';
+import { LoadProgress } from './LoadProgress.tsx';
+import { Overview } from './Overview.tsx';
+import { ResultsList } from './ResultsList.tsx';
+import { SearchField } from './SearchField.tsx';
+import { isTypedState, useBrowseView } from './useBrowseView.ts';
+import { effectiveSort, viewParams } from './viewState.ts';
+import { useDatasetTable, useExplanationOrder, useSearchAnswer } from './data.ts';
+import { useThrottled } from './useThrottled.ts';
+import styles from './BrowsePage.module.css';
 
-/**
- * PLACEHOLDER for the browse page (owned by the browse/search work, which replaces this file and
- * keeps the export name `BrowsePage`). Shows the dataset's layers so the app is usable meanwhile.
- */
+/** `#/` and `#/d/<dataset>`: every neuron of a dataset, searchable, filterable and sortable. */
 export function BrowsePage() {
-  const { dataset, urlDataset } = useDatasetRoute();
+  const { dataset, urlDataset, datasets } = useDatasetRoute();
   const manifest = useManifest(dataset);
+  if (datasets.isError || manifest.isError) {
+    return (
+      <section className={styles.page}>
+        <h1>Browse neurons</h1>
+        <p role="alert">
+          Could not load{' '}
+          {manifest.isError ? `the manifest of dataset “${dataset}”` : 'the list of datasets'}:{' '}
+          {String((manifest.error ?? datasets.error)?.message)}
+        </p>
+      </section>
+    );
+  }
+  if (!manifest.data) {
+    return (
+      <section className={styles.page} aria-busy="true">
+        <h1>Browse neurons</h1>
+        <Skeleton width="100%" height="12rem" />
+      </section>
+    );
+  }
+  return <Browse manifest={manifest.data} urlDataset={urlDataset} />;
+}
+
+function layersToLoad(manifest: DatasetManifest, filters: Filters): number[] {
+  return manifest.layers
+    .map((entry) => entry.layer)
+    .filter(
+      (layer) => !filters.layers || (layer >= filters.layers[0] && layer <= filters.layers[1]),
+    );
+}
+
+function Browse({
+  manifest,
+  urlDataset,
+}: {
+  manifest: DatasetManifest;
+  urlDataset: string | null;
+}) {
+  const service = useSearchService();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [urlView, updateView] = useBrowseView();
+  // The filters by value: typing changes the URL (and so the view object) but not the filters,
+  // and every mask and chart depends on them.
+  const filtersKey = JSON.stringify(urlView.filters);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the key is the filters' value
+  const filters = useMemo(() => urlView.filters, [filtersKey]);
+  const view = useMemo(() => ({ ...urlView, filters }), [urlView, filters]);
+  // The search box leads: results follow what is typed, and the URL (updated as the router gets
+  // to it) follows. A query that arrives in the URL from elsewhere (the header's box, a link)
+  // replaces the text; the page's own late-arriving updates do not.
+  const [text, setText] = useState(view.query);
+  const [urlQuery, setUrlQuery] = useState(view.query);
+  if (view.query !== urlQuery) {
+    setUrlQuery(view.query);
+    if (!isTypedState(location.state) && view.query !== text) setText(view.query);
+  }
+
+  const layers = useMemo(() => layersToLoad(manifest, view.filters), [manifest, view.filters]);
+  const data = useDatasetTable(service, manifest, layers);
+  const { table } = data;
+  // Layers land every few milliseconds while loading: take them in a few times a second, and
+  // re-sort in the background rather than in a keystroke's frame.
+  const settled = data.loaded + data.failures.length === data.total;
+  const loaded = useThrottled(data.loaded, settled, 500);
+  const version = useDeferredValue(useThrottled(data.version, settled, 500));
+
+  const query = text.trim();
+  const parsed = useMemo(() => parseQuery(query), [query]);
+  const searching = parsed.clauses.length > 0;
+  const answer = useSearchAnswer(service, manifest.id, searching ? query : '', loaded);
+  const chosenSort = effectiveSort(view, searching);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the sort by value
+  const sort: Sort = useMemo(() => chosenSort, [chosenSort.key, chosenSort.descending]);
+  const explanationOrder = useExplanationOrder(
+    service,
+    manifest.id,
+    loaded,
+    sort.key === 'explanation' && !table.hasOrder('explanation'),
+  );
+
+  const hits = searching ? (answer.data ?? null) : null;
+  // While the first answer is on its way, a search shows nothing rather than every neuron.
+  const ranked = useMemo(
+    () => (hits ? rankHits(table, hits) : searching ? new Int32Array(0) : null),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the table changes with `version`
+    [hits, searching, table, version],
+  );
+  const rankedSet = useMemo(() => (ranked ? rowSet(table.size, ranked) : null), [ranked, table]);
+  const mask = useMemo(
+    () => filterMask(table, view.filters),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the table changes with `version`
+    [table, view.filters, version],
+  );
+  const sortReady =
+    sort.key !== 'explanation' ||
+    table.hasOrder('explanation') ||
+    (explanationOrder.data !== undefined &&
+      table.provideOrder('explanation', explanationOrder.data));
+  const effective: Sort = sortReady ? sort : { key: 'layer', descending: false };
+  const rows = useMemo(
+    () => viewRows(table, mask, effective, ranked, rankedSet),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the table changes with `version`
+    [table, mask, effective.key, effective.descending, ranked, rankedSet, version],
+  );
+
+  const searchedQuery = hits?.query.trim() ?? '';
+  const resultsQuery = searching ? searchedQuery : '';
+  const resultsParsed = useMemo(() => parseQuery(resultsQuery), [resultsQuery]);
+  const complete =
+    settled &&
+    loaded === data.loaded &&
+    (!searching || (searchedQuery === query && !answer.isPlaceholderData && !answer.isFetching));
+  const neuronRef = parseNeuronRef(text);
+  const viewKey = `${manifest.id}?${viewParams(view).toString()}`;
+
+  // Stable callbacks, so that typing re-renders only what depends on the text.
+  const openNeuron = useCallback(
+    (layer: number, neuron: number) => navigate(neuronPath(urlDataset, { layer, neuron })),
+    [navigate, urlDataset],
+  );
+  const onText = useCallback(
+    (next: string) => {
+      setText(next);
+      updateView((current) => ({ ...current, query: next }), { typed: true });
+    },
+    [updateView],
+  );
+  const onFilters = useCallback(
+    (next: Filters) => updateView((current) => ({ ...current, filters: next })),
+    [updateView],
+  );
+  const onSort = useCallback(
+    (next: Sort) => updateView((current) => ({ ...current, sort: next })),
+    [updateView],
+  );
+  const onClearFilters = useCallback(() => onFilters(NO_FILTERS), [onFilters]);
+
   return (
-    <section aria-labelledby="browse-heading">
-      <h1 id="browse-heading">{manifest.data?.title ?? 'Browse neurons'}</h1>
-      {manifest.isError && <p role="alert">Could not load this dataset's manifest.</p>}
-      {manifest.data && (
-        <>
-          <p>
-            {manifest.data.scoreSummary.count.toLocaleString()} explained neurons in{' '}
-            {manifest.data.layers.length} layers. Type <kbd>layer:neuron</kbd> above to open one.
-          </p>
-          <ul>
-            {manifest.data.layers.map((layer) => (
-              <li key={layer.layer}>
-                <Link to={neuronPath(urlDataset, { layer: layer.layer, neuron: 0 })}>
-                  Layer {layer.layer}
-                </Link>{' '}
-                <span className="muted">({layer.explained.toLocaleString()} explained)</span>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
+    <section className={styles.page} aria-labelledby="browse-heading">
+      <div className={styles.heading}>
+        <h1 id="browse-heading">{manifest.title}</h1>
+        {manifest.synthetic && <span className={styles.badge}>Synthetic demo data</span>}
+      </div>
+      <SearchField
+        text={text}
+        neuronRef={
+          neuronRef && table.rowOf(neuronRef.layer, neuronRef.neuron) >= 0 ? neuronRef : null
+        }
+        onText={onText}
+        onOpenNeuron={openNeuron}
+      />
+      <FilterBar
+        manifest={manifest}
+        filters={filters}
+        sort={sort}
+        searching={searching}
+        onFilters={onFilters}
+        onSort={onSort}
+      />
+      <LoadProgress loaded={data.loaded} total={data.total} failures={data.failures} />
+      <Overview
+        manifest={manifest}
+        table={table}
+        version={version}
+        filters={filters}
+        hits={ranked}
+        onFilters={onFilters}
+      />
+      <ResultsList
+        table={table}
+        rows={rows}
+        query={resultsQuery}
+        parsedQuery={resultsParsed}
+        sort={sort}
+        sortPending={!sortReady}
+        searching={searching}
+        complete={complete}
+        viewKey={viewKey}
+        filtered={filters !== NO_FILTERS && JSON.stringify(filters) !== JSON.stringify(NO_FILTERS)}
+        urlDataset={urlDataset}
+        datasetId={manifest.id}
+        onSort={onSort}
+        onClearFilters={onClearFilters}
+      />
     </section>
   );
 }

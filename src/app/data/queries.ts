@@ -12,6 +12,7 @@ import {
 } from '../../core/format/parse.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
 import { datasetUrl, fetchText, FetchError } from './http.ts';
+import type { NormalizedSimulateRequest } from './simulation.ts';
 
 export const queryKeys = {
   datasets: () => ['datasets'] as const,
@@ -20,6 +21,26 @@ export const queryKeys = {
   neuronFile: (dataset: string, kind: NeuronFileKind, layer: number, neuron: number) =>
     ['neuron-file', dataset, kind, layer, neuron] as const,
   health: () => ['server-health'] as const,
+  /** A layer index as typed columns, loaded (and indexed for search) by the search worker. */
+  layerColumns: (dataset: string, layer: number) => ['layer-columns', dataset, layer] as const,
+  /** Search hits over the layers loaded so far (`layers` counts them, so hits refresh as they load). */
+  search: (dataset: string, query: string, layers: number) =>
+    ['search', dataset, query, layers] as const,
+  explanationOrder: (dataset: string, layers: number) =>
+    ['explanation-order', dataset, layers] as const,
+  /** A simulation run, keyed by its whole request (see data/simulation.ts). */
+  simulation: (request: NormalizedSimulateRequest) =>
+    [
+      'simulation',
+      request.dataset,
+      request.layer,
+      request.neuron,
+      request.explanation,
+      request.texts ?? null,
+    ] as const,
+  /** The streamed progress of the run of the same request (or of an explain run). */
+  runProgress: (run: 'simulate' | 'explain', key: readonly unknown[]) =>
+    ['run-progress', run, ...key] as const,
 };
 
 export const datasetsQuery = () =>

@@ -3,6 +3,7 @@ import type { DatasetManifest } from '../../core/dataset/types.ts';
 import { neuronFilePath, type NeuronFileKind } from '../../core/format/types.ts';
 import { useNeuronFile } from '../data/queries.ts';
 import { useResolvedTheme } from '../shell/theme.ts';
+import { SimulatePanel } from '../simulate/SimulatePanel.tsx';
 import { Skeleton } from '../shell/Skeleton.tsx';
 import { activationColorScale } from '../visuals/colorScale.ts';
 import { TokenTooltipLayer } from '../visuals/TokenTooltipLayer.tsx';
@@ -102,6 +103,15 @@ export function NeuronView({
           onSelect={viewState.selectExplanation}
           view={viewState.view}
           onView={viewState.setView}
+        />
+        <SimulatePanel
+          key={`${dataset}/${layer}/${neuron}`}
+          dataset={dataset}
+          layer={layer}
+          neuron={neuron}
+          published={best?.explanation ?? null}
+          hasRecords={records.isPending || records.isError ? null : records.data !== null}
+          scale={scale}
         />
         <RecordsSection
           query={records}

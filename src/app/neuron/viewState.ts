@@ -9,6 +9,7 @@
  * Unknown or malformed values fall back to defaults; unrelated params are kept.
  */
 import { SIMULATION_VIEWS, type SimulationView } from '../settings.ts';
+import { SHARE_PARAMS } from '../simulate/shareLink.ts';
 
 export const RECORD_GROUP_IDS = ['top', 'q5', 'q4', 'q3', 'q2', 'q1', 'random'] as const;
 export type RecordGroupId = (typeof RECORD_GROUP_IDS)[number];
@@ -56,9 +57,10 @@ export function writeViewState(
   return next;
 }
 
-/** What carries over to another neuron: how things are shown, not which explanation. */
+/** What carries over to another neuron: how things are shown, not which explanation is shown or tested. */
 export function carriedViewState(params: URLSearchParams): URLSearchParams {
   const next = new URLSearchParams(params);
   next.delete('explanation');
+  for (const name of SHARE_PARAMS) next.delete(name);
   return next;
 }

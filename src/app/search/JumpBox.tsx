@@ -1,20 +1,20 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
-import { neuronPath, parseNeuronAddress, type NeuronAddress } from '../paths.ts';
+import { browsePath, neuronPath, parseNeuronAddress, type NeuronAddress } from '../paths.ts';
 import { useDatasetRoute } from '../shell/dataset.ts';
 import styles from './JumpBox.module.css';
 
 /**
  * The header's search box. Given a neuron (`5:131`, `5/131`, or a pasted link) it opens that
- * neuron's page in the current dataset. `onText` lets a keyword search take over other input:
- * return true when it handled the text.
+ * neuron's page in the current dataset; given words, it opens the browse page searching for them.
+ * `onText` lets a caller take over text that names no neuron: return true when it handled it.
  */
 export function JumpBox({
   onText,
-  placeholder = 'Neuron, e.g. 5:131',
-  label = 'Go to neuron (layer:neuron)',
+  placeholder = 'Search, or go to 5:131',
+  label = 'Search explanations, or go to neuron (layer:neuron)',
 }: {
-  /** Called with text that names no neuron; return true if handled, else the box says it is invalid. */
+  /** Called with text that names no neuron; return true if handled. By default words are searched. */
   onText?: (text: string) => boolean;
   placeholder?: string;
   /** Accessible name of the input. */
@@ -31,15 +31,27 @@ export function JumpBox({
     setText('');
   };
 
+  const search = (words: string) => {
+    if (words.trim() === '') return false;
+    navigate(`${browsePath(urlDataset)}?${new URLSearchParams({ q: words.trim() }).toString()}`);
+    setText('');
+    return true;
+  };
+
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     const address = parseNeuronAddress(text);
     if (address) go(address);
-    else setInvalid(!(onText?.(text) ?? false));
+    else setInvalid(!(onText ?? search)(text));
   };
 
   return (
-    <form role="search" className={styles.form} onSubmit={onSubmit} aria-label="Go to a neuron">
+    <form
+      role="search"
+      className={styles.form}
+      onSubmit={onSubmit}
+      aria-label="Search or go to a neuron"
+    >
       <label htmlFor={id} className="visually-hidden">
         {label}
       </label>
@@ -60,7 +72,7 @@ export function JumpBox({
       />
       <button type="submit">Go</button>
       <span id={`${id}-error`} className={styles.error} role="status">
-        {invalid ? 'Type a layer and a neuron, e.g. 5:131' : ''}
+        {invalid ? 'Type words to search for, or a layer and a neuron, e.g. 5:131' : ''}
       </span>
     </form>
   );

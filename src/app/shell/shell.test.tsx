@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { screen, waitFor, cleanup } from '@testing-library/react';
+import { screen, waitFor, cleanup, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { fakeNetwork, renderApp } from '../test-utils.tsx';
 import { SETTINGS_STORAGE_KEY, useSettings } from '../settings.ts';
@@ -48,10 +48,23 @@ describe('jump box', () => {
     expect(router.state.location.pathname).toBe('/d/demo/layers/2/neurons/9');
   });
 
-  it('says what to type when the text names no neuron', async () => {
+  it('searches explanations for text that names no neuron', async () => {
+    const { router } = renderApp('/d/demo/layers/1/neurons/2');
+    await userEvent.type(
+      screen.getByRole('searchbox', { name: /go to neuron/i }),
+      ' movies {Enter}',
+    );
+    expect(router.state.location.pathname).toBe('/d/demo');
+    expect(router.state.location.search).toBe('?q=movies');
+  });
+
+  it('says what to type when there is nothing to search for', async () => {
     const { router } = renderApp('/');
-    await userEvent.type(screen.getByRole('searchbox', { name: /go to neuron/i }), 'movies{Enter}');
-    expect(screen.getByRole('status')).toHaveTextContent('Type a layer and a neuron, e.g. 5:131');
+    await userEvent.type(screen.getByRole('searchbox', { name: /go to neuron/i }), '   {Enter}');
+    const form = screen.getByRole('search', { name: /go to a neuron/i });
+    expect(within(form).getByRole('status')).toHaveTextContent(
+      'Type words to search for, or a layer and a neuron, e.g. 5:131',
+    );
     expect(router.state.location.pathname).toBe('/');
   });
 });

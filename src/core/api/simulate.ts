@@ -151,7 +151,12 @@ export const ProgressEventSchema = z.object({
   done: z.number().int().min(0),
   total: z.number().int().min(0),
   /** The one just finished. */
-  record: z.object({ kind: z.enum(['top', 'random', 'text']), index: z.number().int().min(0) }),
+  record: z.object({
+    kind: z.enum(['top', 'random', 'text']),
+    index: z.number().int().min(0),
+    /** Held-out records are scored; calibration records fit the simulation to activation units. */
+    purpose: z.enum(['scoring', 'calibration']).optional(),
+  }),
 });
 export type ProgressEvent = z.infer<typeof ProgressEventSchema>;
 

@@ -86,6 +86,15 @@ describe('filters and views', () => {
     expect(view(NO_FILTERS, 'score', false, ranked)).toEqual(['0:1', '0:0', '2:1', '1:1', '1:0']);
   });
 
+  it('counts relevance within a step of the best as equal, so score decides', () => {
+    const row = (l: number, n: number) => table.rowOf(l, n);
+    const hits = {
+      rows: Int32Array.of(row(0, 1), row(1, 1), row(0, 0)),
+      relevance: Float32Array.of(10, 9.7, 5),
+    };
+    expect(names(table, rankHits(table, hits))).toEqual(['1:1', '0:1', '0:0']);
+  });
+
   it('sorts by score when asked for relevance without a search', () => {
     expect(view(NO_FILTERS, 'relevance')).toEqual(view(NO_FILTERS, 'score'));
   });

@@ -4,7 +4,7 @@
  * from the table's cache, so a filter or direction change never sorts.
  */
 import type { SearchHits } from '../search/index.ts';
-import { floatKey, radixOrder } from './radix.ts';
+import { radixOrder } from './radix.ts';
 import type { NeuronTable, SortColumn } from './table.ts';
 
 export type RecordsFilter = 'any' | 'with' | 'without';
@@ -73,30 +73,42 @@ export function filterMask(
 }
 
 /**
- * Search hits in relevance order, most relevant first; equal relevance goes to the higher score,
- * then (equal or no score) to the lower row. Rows the table does not list are dropped.
+ * Relevance counts in steps of this fraction of the best hit's: hits that close are equally
+ * relevant, so the better-scored explanation comes first (a slightly shorter explanation should
+ * not outrank a much better one).
+ */
+export const RELEVANCE_STEP = 0.05;
+
+/**
+ * Search hits in relevance order, most relevant first; equal relevance (within RELEVANCE_STEP)
+ * goes to the higher score, then (equal or no score) to the lower row. Rows the table does not
+ * list are dropped.
  */
 export function rankHits(table: NeuronTable, hits: SearchHits): Int32Array {
-  const relevance = new Float32Array(table.size);
-  const hit = new Uint8Array(table.size);
+  // Each hit's place in the descending score order breaks ties: one radix sort of the hits by
+  // (relevance step, that place), so the cost follows the number of hits, not of neurons.
+  const place = table.positions('score', true);
+  let best = 0;
+  let count = 0;
   for (let i = 0; i < hits.rows.length; i++) {
     const row = hits.rows[i]!;
-    if (row < 0 || row >= table.size || !table.listed[row]) continue;
-    hit[row] = 1;
-    relevance[row] = hits.relevance[i]!;
+    if (row < 0 || row >= table.size || place[row]! < 0) continue;
+    count++;
+    best = Math.max(best, hits.relevance[i]!);
   }
-  // Walk the rows by descending score (unscored last), then sort stably by relevance.
-  const byScore = table.order('score', true).rows;
-  const rows = new Int32Array(hits.rows.length);
-  let count = 0;
-  for (let i = 0; i < byScore.length; i++) {
-    const row = byScore[i]!;
-    if (hit[row]) rows[count++] = row;
-  }
-  const ranked = rows.subarray(0, count);
+  const steps = Math.round(1 / RELEVANCE_STEP);
+  const rows = new Int32Array(count);
   const keys = new Uint32Array(count);
-  for (let i = 0; i < count; i++) keys[i] = ~floatKey(relevance[ranked[i]!]!) >>> 0;
-  return radixOrder(ranked, keys);
+  let at = 0;
+  for (let i = 0; i < hits.rows.length; i++) {
+    const row = hits.rows[i]!;
+    if (row < 0 || row >= table.size || place[row]! < 0) continue;
+    const level = best > 0 ? Math.ceil((hits.relevance[i]! / best) * steps - 1e-6) : 0;
+    rows[at] = row;
+    keys[at] = (steps - Math.min(steps, Math.max(0, level))) * 2 ** 27 + place[row]!;
+    at++;
+  }
+  return radixOrder(rows, keys);
 }
 
 /** A membership set of rows, for "matches the search". */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SearchIndex } from './index.ts';
 import { parseQuery } from './query.ts';
+import { Vocabulary, words } from './tokenize.ts';
 
 function indexOf(texts: (string | null)[]): SearchIndex {
   const index = new SearchIndex();
@@ -99,5 +100,52 @@ describe('SearchIndex', () => {
     corpus.addAll(Int32Array.of(1000, 2000), ['alpha', 'alpha beta']);
     expect(matches(corpus, 'alpha')).toEqual([1000, 2000]);
     expect(() => corpus.addAll([1], ['a', 'b'])).toThrow(/1 rows but 2 texts/);
+  });
+});
+
+describe('Vocabulary', () => {
+  it('cuts words exactly as the reference tokenizer does, ASCII or not', () => {
+    const texts = [
+      ' the word "ME" or a part of a word containing "ME"',
+      'C++ and e.g. x=1 <tags> $5 50% @user #tag a&b a*b ^_^ `code` |pipe| ~tilde',
+      'Tabs\tand\nnewlines, UPPER lower MiXeD 123abc',
+      'café naïve Ünïcödé İstanbul ® — “quoted” ß',
+      '',
+      '   ',
+      'x'.repeat(5000),
+    ];
+    const vocabulary = new Vocabulary();
+    for (const text of texts) {
+      const { ids, count } = vocabulary.addWords(text);
+      expect(Array.from(ids.subarray(0, count), (id) => vocabulary.terms[id])).toEqual(words(text));
+    }
+    expect(vocabulary.id('me')).toBe(vocabulary.terms.indexOf('me'));
+    expect(vocabulary.id('café')).toBeGreaterThanOrEqual(0);
+    expect(vocabulary.id('absent')).toBe(-1);
+  });
+
+  it('keeps one id per word across many texts and growth of its table', () => {
+    const vocabulary = new Vocabulary();
+    for (let i = 0; i < 5000; i++) vocabulary.addWords(`w${i} common`);
+    expect(vocabulary.size).toBe(5001);
+    expect(vocabulary.terms[vocabulary.id('w4321')]).toBe('w4321');
+    const { ids, count } = vocabulary.addWords('COMMON w7');
+    expect(Array.from(ids.subarray(0, count))).toEqual([
+      vocabulary.id('common'),
+      vocabulary.id('w7'),
+    ]);
+  });
+
+  it('agrees with the reference tokenizer on random ASCII text', () => {
+    const alphabet = 'aZ09 .,;:!?"\'()[]{}<>=+-*/\\|@#$%^&_`~\t\n';
+    const vocabulary = new Vocabulary();
+    for (let n = 0; n < 500; n++) {
+      const text = Array.from(
+        { length: 40 },
+        () => alphabet[Math.floor(Math.random() * alphabet.length)],
+      ).join('');
+      const { ids, count } = vocabulary.addWords(text);
+      expect(Array.from(ids.subarray(0, count), (id) => vocabulary.terms[id])).toEqual(words(text));
+    }
   });
 });

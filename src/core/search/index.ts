@@ -14,7 +14,7 @@
  * are one short sentence.
  */
 import type { QueryClause, QueryWord, SearchQuery } from './query.ts';
-import { words } from './tokenize.ts';
+import { Vocabulary } from './tokenize.ts';
 
 export const PREFIX_WEIGHT = 0.7;
 export const PHRASE_BONUS = 1.5;
@@ -58,10 +58,16 @@ class Int32List {
 }
 
 export class SearchIndex {
-  private readonly termIds = new Map<string, number>();
-  private readonly terms: string[] = [];
-  /** Per term id: the documents holding it, ascending, each once. */
-  private readonly postings: number[][] = [];
+  private readonly vocabulary = new Vocabulary();
+  /**
+   * Per term id t: the documents holding it, ascending, each once, are
+   * postingDocs[postingStart[t] .. postingStart[t + 1]). Built from `tokens` when a query comes
+   * after documents were added (a counting sort: tens of milliseconds for 307,200 explanations,
+   * where growing a list per word while adding took several times longer).
+   */
+  private postingStart = new Int32Array(1);
+  private postingDocs = new Int32Array(0);
+  private postingsUpTo = 0;
   /** Per document: the row it stands for (the caller's numbering). */
   private readonly docRows = new Int32List();
   /** Per document: where its words start in `tokens`; one extra entry closes the last. */
@@ -92,28 +98,16 @@ export class SearchIndex {
     return this.docRows.length;
   }
 
-  get vocabulary(): number {
-    return this.terms.length;
+  get terms(): number {
+    return this.vocabulary.size;
   }
 
   /** Adds one explanation. Rows need not be distinct or ordered; a null text adds nothing. */
   add(row: number, text: string | null): void {
     if (text == null) return;
-    const doc = this.docRows.length;
     this.docRows.push(row);
-    for (const word of words(text)) {
-      let id = this.termIds.get(word);
-      if (id === undefined) {
-        id = this.terms.length;
-        this.termIds.set(word, id);
-        this.terms.push(word);
-        this.postings.push([doc]);
-      } else {
-        const docs = this.postings[id]!;
-        if (docs[docs.length - 1] !== doc) docs.push(doc);
-      }
-      this.tokens.push(id);
-    }
+    const { ids, count } = this.vocabulary.addWords(text);
+    for (let i = 0; i < count; i++) this.tokens.push(ids[i]!);
     this.tokenStart.push(this.tokens.length);
   }
 
@@ -137,7 +131,7 @@ export class SearchIndex {
     clauses.sort((a, b) => a.cost - b.cost);
 
     const generation = ++this.generation;
-    const { stamp, progress, score, best, candidates } = this;
+    const { stamp, progress, score, best, candidates, postingStart, postingDocs } = this;
     let count = 0;
 
     // The cheapest clause proposes the candidates, from the postings of its rarest word.
@@ -147,9 +141,9 @@ export class SearchIndex {
       for (let r = range.low; r < range.high; r++) {
         const term = this.sortedIds[r]!;
         const weight = term === range.exact ? range.idf : range.idf * PREFIX_WEIGHT;
-        const docs = this.postings[term]!;
-        for (let i = 0; i < docs.length; i++) {
-          const doc = docs[i]!;
+        const end = postingStart[term + 1]!;
+        for (let i = postingStart[term]!; i < end; i++) {
+          const doc = postingDocs[i]!;
           if (stamp[doc] !== generation) {
             stamp[doc] = generation;
             progress[doc] = 1;
@@ -163,9 +157,10 @@ export class SearchIndex {
     } else {
       const rarest = first.words.reduce((a, b) => (b.postings < a.postings ? b : a));
       for (let r = rarest.low; r < rarest.high; r++) {
-        const docs = this.postings[this.sortedIds[r]!]!;
-        for (let i = 0; i < docs.length; i++) {
-          const doc = docs[i]!;
+        const term = this.sortedIds[r]!;
+        const end = postingStart[term + 1]!;
+        for (let i = postingStart[term]!; i < end; i++) {
+          const doc = postingDocs[i]!;
           if (stamp[doc] === generation) continue;
           stamp[doc] = generation;
           const weight = this.clauseWeight(doc, first);
@@ -189,9 +184,9 @@ export class SearchIndex {
         for (let r = range.low; r < range.high; r++) {
           const term = this.sortedIds[r]!;
           const weight = term === range.exact ? range.idf : range.idf * PREFIX_WEIGHT;
-          const docs = this.postings[term]!;
-          for (let i = 0; i < docs.length; i++) {
-            const doc = docs[i]!;
+          const end = postingStart[term + 1]!;
+          for (let i = postingStart[term]!; i < end; i++) {
+            const doc = postingDocs[i]!;
             if (stamp[doc] !== generation) continue;
             if (progress[doc] === c) {
               progress[doc] = c + 1;
@@ -278,7 +273,7 @@ export class SearchIndex {
   }
 
   private resolveWord(word: QueryWord): WordRange | null {
-    const exact = this.termIds.get(word.text) ?? -1;
+    const exact = this.vocabulary.id(word.text);
     let low: number;
     let high: number;
     if (word.prefix) {
@@ -291,10 +286,48 @@ export class SearchIndex {
     }
     if (low >= high) return null;
     let postings = 0;
-    for (let r = low; r < high; r++) postings += this.postings[this.sortedIds[r]!]!.length;
+    for (let r = low; r < high; r++) {
+      const term = this.sortedIds[r]!;
+      postings += this.postingStart[term + 1]! - this.postingStart[term]!;
+    }
     const documents = Math.min(postings, this.documents);
     const idf = Math.log(1 + (this.documents - documents + 0.5) / (documents + 0.5));
     return { low, high, exact, idf, postings };
+  }
+
+  private buildPostings(): void {
+    const terms = this.vocabulary.size;
+    const tokens = this.tokens.data;
+    const tokenStart = this.tokenStart.data;
+    const documents = this.documents;
+    // Count each term once per document, then place the documents in ascending order.
+    const lastDoc = new Int32Array(terms).fill(-1);
+    const start = new Int32Array(terms + 1);
+    for (let doc = 0; doc < documents; doc++) {
+      for (let i = tokenStart[doc]!; i < tokenStart[doc + 1]!; i++) {
+        const term = tokens[i]!;
+        if (lastDoc[term] !== doc) {
+          lastDoc[term] = doc;
+          start[term + 1]!++;
+        }
+      }
+    }
+    for (let term = 0; term < terms; term++) start[term + 1]! += start[term]!;
+    const fill = start.slice(0, terms);
+    const docs = new Int32Array(start[terms]!);
+    lastDoc.fill(-1);
+    for (let doc = 0; doc < documents; doc++) {
+      for (let i = tokenStart[doc]!; i < tokenStart[doc + 1]!; i++) {
+        const term = tokens[i]!;
+        if (lastDoc[term] !== doc) {
+          lastDoc[term] = doc;
+          docs[fill[term]!++] = doc;
+        }
+      }
+    }
+    this.postingStart = start;
+    this.postingDocs = docs;
+    this.postingsUpTo = documents;
   }
 
   /** The first sorted position whose term fails `before` (which must hold for a prefix of them). */
@@ -310,9 +343,10 @@ export class SearchIndex {
   }
 
   private prepare(): void {
-    if (this.sortedUpTo !== this.terms.length) {
-      const ids = Int32Array.from(this.terms.keys());
-      const terms = this.terms;
+    if (this.postingsUpTo !== this.documents) this.buildPostings();
+    const terms = this.vocabulary.terms;
+    if (this.sortedUpTo !== terms.length) {
+      const ids = Int32Array.from(terms.keys());
       ids.sort((a, b) => (terms[a]! < terms[b]! ? -1 : terms[a]! > terms[b]! ? 1 : 0));
       this.sortedIds = ids;
       this.sortedTerms = Array.from(ids, (id) => terms[id]!);

@@ -1,4 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { realDataDir } from '../../../tests/real-data.ts';
+import { parseNeuronRecord, parseNeuronSimulationResults } from '../format/parse.ts';
+import { simulateAndScore } from './simulate.ts';
 import { decode, encode } from 'gpt-tokenizer/encoding/r50k_base';
 import type { ActivationRecord } from '../format/types.ts';
 import { correlationScore } from '../scoring/scores.ts';
@@ -210,4 +215,26 @@ describe('category phrases', () => {
       expect(compileExplanation(` ${category.phrase}`).categories).toContain(category);
     },
   );
+});
+
+const realData = realDataDir();
+
+describe.skipIf(!realData)('the baseline on real GPT-2 XL neurons', () => {
+  it.each([
+    ['6/3251', 0.9],
+    ['13/979', 0.9],
+    ['14/417', 0.6],
+  ])('scores the published explanation of %s above %d', async (id, floor) => {
+    const [layer, neuron] = id.split('/');
+    const read = (path: string) => readFileSync(join(realData!, path), 'utf8');
+    const record = parseNeuronRecord(read(`collated-activations/${layer}/${neuron}.json`), {
+      path: `collated-activations/${id}.json`,
+    });
+    const published = parseNeuronSimulationResults(read(`explanations/${layer}/${neuron}.jsonl`), {
+      path: `explanations/${id}.jsonl`,
+    });
+    const explanation = published.scored_explanations[0]!.explanation;
+    const scored = await simulateAndScore(baselineSimulator, explanation, record);
+    expect(scored.ev_correlation_score).toBeGreaterThan(floor);
+  });
 });

@@ -11,17 +11,40 @@ import type { Explainer, Simulator } from './types.ts';
 
 export const BASELINE_MODEL = 'baseline';
 
-/** Each token with the whole word it belongs to, so that " Sept" + "ember" reads as "september". */
-export function tokenViews(tokens: readonly string[]): TokenView[] {
-  const views: TokenView[] = tokens.map((token) => ({ token, text: token.trim(), word: '' }));
+const viewsOf = new WeakMap<readonly string[], readonly TokenView[]>();
+
+/**
+ * Each token with the whole word it belongs to, so that " Sept" + "ember" reads as "september".
+ * Cached per tokens array (records are simulated again for every explanation).
+ */
+export function tokenViews(tokens: readonly string[]): readonly TokenView[] {
+  let views = viewsOf.get(tokens);
+  if (!views) {
+    views = computeTokenViews(tokens);
+    viewsOf.set(tokens, views);
+  }
+  return views;
+}
+
+function computeTokenViews(tokens: readonly string[]): TokenView[] {
+  const views: TokenView[] = tokens.map((token) => ({
+    token,
+    text: token.trim(),
+    word: '',
+    spelled: '',
+  }));
   let start = 0;
   for (let i = 0; i <= tokens.length; i++) {
     const continues =
       i > 0 && i < tokens.length && /^\p{L}/u.test(tokens[i]!) && /\p{L}$/u.test(tokens[i - 1]!);
     if (continues) continue;
     if (i > start) {
-      const word = tokens.slice(start, i).join('').trim().toLowerCase();
-      for (let j = start; j < i; j++) views[j]!.word = word;
+      const spelled = tokens.slice(start, i).join('').trim();
+      const word = spelled.toLowerCase();
+      for (let j = start; j < i; j++) {
+        views[j]!.word = word;
+        views[j]!.spelled = spelled;
+      }
     }
     start = i;
   }
@@ -221,12 +244,16 @@ function coverage(hits: readonly Hit[], test: (hit: Hit) => boolean): number {
   return total > 0 ? covered / total : 0;
 }
 
-/** The most weighty distinct token texts among the hits, as they read in the text. */
+/**
+ * The most weighty distinct words among the hits, as written: the whole word when GPT-2 split it
+ * ("lemons", not "mons"), else the token. Whitespace tokens give none.
+ */
 function examples(hits: readonly Hit[], count: number): string[] {
   const weights = new Map<string, number>();
   for (const hit of hits) {
-    if (hit.view.text === '') continue;
-    weights.set(hit.view.text, (weights.get(hit.view.text) ?? 0) + hit.weight);
+    const shown = /\p{L}/u.test(hit.view.spelled) ? hit.view.spelled : hit.view.text;
+    if (shown === '') continue;
+    weights.set(shown, (weights.get(shown) ?? 0) + hit.weight);
   }
   return [...weights.entries()]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
@@ -243,6 +270,8 @@ function quoteList(texts: readonly string[]): string {
 // A hit is a token at 5 or more on the 0..10 scale: clearly above the neuron's resting level.
 const HIT_LEVEL = 5;
 const COVERS = 0.6;
+/** How much less a more specific category may cover and still be preferred. */
+const NEARLY = 0.15;
 
 /**
  * The baseline explainer's explanation of top-activating records: the kind of token the top
@@ -268,11 +297,11 @@ export function baselineExplain(records: readonly ActivationRecord[]): string {
   });
   if (hits.length === 0) return ' nothing in particular (the neuron never fires in these records)';
 
-  let best: { category: Category; share: number } | null = null;
-  for (const category of CATEGORIES) {
-    const share = coverage(hits, (hit) => category.matches(hit.view));
-    if (!best || share > best.share) best = { category, share };
-  }
+  // Categories run from specific to broad: take the first that covers nearly as much as any.
+  const shares = CATEGORIES.map((category) => coverage(hits, (hit) => category.matches(hit.view)));
+  const widest = Math.max(...shares);
+  const chosen = shares.findIndex((share) => share >= widest - NEARLY);
+  const best = { category: CATEGORIES[chosen]!, share: shares[chosen]! };
   const distinct = new Set(hits.map((hit) => hit.view.word)).size;
   const previousCounts = new Map<string, number>();
   for (const hit of hits) {
@@ -288,18 +317,23 @@ export function baselineExplain(records: readonly ActivationRecord[]): string {
     : 0;
   const startShare = coverage(hits, (hit) => hit.position <= 3);
 
-  const categoryShare = best?.share ?? 0;
+  const categoryShare = widest;
   if (startShare >= COVERS && startShare > categoryShare && distinct >= 3) {
     return ' the first few tokens at the start of the text';
   }
   if (commonPrevious && contextShare >= COVERS && contextShare > categoryShare && distinct >= 3) {
     return ` words right after ${JSON.stringify(commonPrevious[0])}`;
   }
-  if (best && categoryShare >= COVERS) {
-    const matching = hits.filter((hit) => best.category.matches(hit.view));
-    return ` ${best.category.phrase} (like ${quoteList(examples(matching, 3))})`;
+  if (best.share >= COVERS) {
+    const shown = examples(
+      hits.filter((hit) => best.category.matches(hit.view)),
+      3,
+    );
+    return shown.length > 0
+      ? ` ${best.category.phrase} (like ${quoteList(shown)})`
+      : ` ${best.category.phrase}`;
   }
-  if (best && categoryShare >= 0.3) {
+  if (best.share >= 0.3) {
     // Two kinds together: a polysemantic neuron, or one kind with stray tokens.
     const rest = hits.filter((hit) => !best.category.matches(hit.view));
     let second: { category: Category; share: number } | null = null;

@@ -12,6 +12,8 @@ export interface TokenView {
   text: string;
   /** The whole word the token is part of, lower-cased ("september" for " Sept" + "ember"). */
   word: string;
+  /** The same word as written ("September"). */
+  spelled: string;
 }
 
 export interface Category {
@@ -66,9 +68,11 @@ const PLACES = words(`london paris berlin tokyo madrid rome lisbon dublin cairo 
   beijing sydney toronto chicago boston texas california york england france germany spain italy
   japan china india canada brazil mexico egypt kenya norway sweden ireland scotland wales europe
   africa asia america australia city town village country river mountain valley harbor harbour`);
-const CODE = words(`function return const let var def class import export from if else elif
-  while for try catch except print null undefined true false none self this async await new
-  public private static void int string bool`);
+// Words that are code rather than prose (so not "for", "if", "return"), and SQL in capitals.
+const CODE = words(`def const elif lambda null undefined async await void bool int str self
+  println printf console json var func fn impl struct enum typeof instanceof isinstance import
+  return print function`);
+const SQL = words('SELECT FROM WHERE JOIN GROUP ORDER BY HAVING INSERT UPDATE DELETE LIMIT');
 const PRONOUNS = words(`i me my mine we us our ours you your yours he him his she her hers it its
   they them their theirs myself yourself himself herself itself ourselves themselves`);
 const PREPOSITIONS = words(`of in on at to from by with about into onto over under between through
@@ -184,7 +188,9 @@ export const CATEGORIES: readonly Category[] = [
     phrase: 'programming code',
     cue: /\bcode\b|\bprogramming\b|\bsoftware\b|\bsyntax\b|\bfunctions?\b|\bvariables?\b|\bkeywords?\b/,
     matches: (v) =>
-      CODE.has(v.word) || /^[=<>!+\-*/%&|]{1,3}$|^[(){};[\]]+;?$|[_.]\w+\(|=>/.test(v.text),
+      CODE.has(v.word) ||
+      SQL.has(v.text) ||
+      /^(?:[=<>!+\-*/%&|]{2,3}|=|[{}]|\(\);?|\);|\w*_\w+|[a-z]+[A-Z]\w*|\w+\.\w+\(?)$/.test(v.text),
   },
   {
     id: 'weather',

@@ -36,6 +36,11 @@ describe('buildSimulationMessages', () => {
     expect(last.content).toContain(`Tokens (${tokens.length}):`);
   });
 
+  it('ends the description with one period', () => {
+    const messages = buildSimulationMessages(' movies and characters.', tokens);
+    expect(messages.at(-1)!.content).toContain('find movies and characters.\n');
+  });
+
   it('shows the answer format once, in a worked example the parser accepts', () => {
     const messages = buildSimulationMessages(' anything', tokens);
     const exampleTokens = messages[1]!.content

@@ -35,7 +35,8 @@ function formatTokens(tokens: readonly string[]): string {
 }
 
 function phrase(explanation: string): string {
-  const trimmed = explanation.trim();
+  // Published explanations sometimes end with a period; the sentence gets its own.
+  const trimmed = explanation.trim().replace(/\.+$/, '');
   return `${EXPLANATION_PREFIX} ${trimmed}`;
 }
 

@@ -29,6 +29,8 @@ describe('tokenMatches', () => {
     expect(tokenMatches(' the', 'the')).toBe(true);
     expect(tokenMatches('the', ' the ')).toBe(true);
     expect(tokenMatches(' March', 'March')).toBe(true);
+    expect(tokenMatches(' March', '" March"')).toBe(true);
+    expect(tokenMatches('"', '"')).toBe(true);
   });
 
   it('reads escapes back and accepts whitespace tokens written empty', () => {

@@ -43,7 +43,11 @@ function normalize(token: string): string {
 
 /** Whether a chat model's copy of a token (as it wrote it, escaped) is that token. */
 export function tokenMatches(token: string, echoed: string): boolean {
-  if (normalize(token) === normalize(unescapeToken(echoed))) return true;
+  const copy = normalize(unescapeToken(echoed));
+  if (normalize(token) === copy) return true;
+  // Some models quote what they copy: '" the"' for " the".
+  const quoted = /^"(.*)"$/s.exec(copy);
+  if (quoted && normalize(token) === normalize(quoted[1]!)) return true;
   // A whitespace-only token (newline, spaces) may come back empty, escaped or as spaces.
   return normalize(token) === '' && /^(?:\s|\\[nrt])*$/.test(echoed);
 }

@@ -13,12 +13,12 @@ describe('SimulationCache', () => {
     cleanups.push(dir.remove);
     const key = cacheKey(['demo', 0, 3, 'cats']);
     const first = new SimulationCache(dir.path);
-    expect(first.get('results', key)).toBeUndefined();
-    first.put('results', key, '{"x":1}');
+    expect(first.get(key)).toBeUndefined();
+    first.put(key, '{"x":1}');
     first.close();
     const second = new SimulationCache(dir.path);
-    expect(second.get('results', key)).toBe('{"x":1}');
-    expect(second.get('records', key)).toBeUndefined();
+    expect(second.get(key)).toBe('{"x":1}');
+    expect(second.get(cacheKey(['demo', 0, 3, 'dogs']))).toBeUndefined();
     second.close();
   });
 
@@ -31,11 +31,34 @@ describe('SimulationCache', () => {
     expect(cacheKey(base)).toBe(cacheKey([...base]));
   });
 
+  it('keeps recently used results in memory within its budget', () => {
+    const cache = new SimulationCache(':memory:', { memoryBytes: 16_000 });
+    const value = (i: number) => `${i}`.padEnd(1000, '.');
+    for (let i = 0; i < 20; i++) cache.put(`k${i}`, value(i));
+    cache.flush();
+    // All still there (the database has them), whether or not they are in memory.
+    for (let i = 0; i < 20; i++) expect(cache.get(`k${i}`)).toBe(value(i));
+    cache.close();
+  });
+
+  it('still answers from memory after it is closed (requests finishing at shutdown)', () => {
+    const cache = new SimulationCache(':memory:');
+    cache.put('k', '{"x":1}');
+    cache.close();
+    expect(cache.get('k')).toBe('{"x":1}');
+    expect(cache.get('other')).toBeUndefined();
+    expect(() => cache.put('late', '{}')).not.toThrow();
+  });
+
   it('drops the oldest entries beyond its limit', () => {
-    const cache = new SimulationCache(':memory:', { maxEntries: 100 });
-    for (let i = 0; i < 1000; i++) cache.put('records', `k${i}`, String(i));
-    expect(cache.get('records', 'k0')).toBeUndefined();
-    expect(cache.get('records', 'k999')).toBe('999');
+    const cache = new SimulationCache(':memory:', { maxEntries: 100, memoryBytes: 0 });
+    for (let i = 0; i < 1000; i++) {
+      cache.put(`k${i}`, String(i));
+      if (i % 100 === 99) cache.flush();
+    }
+    expect(cache.size()).toBe(100);
+    expect(cache.get('k0')).toBeUndefined();
+    expect(cache.get('k999')).toBe('999');
     cache.close();
   });
 });

@@ -1,15 +1,13 @@
 /**
- * Simulation results kept across restarts in SQLite under CACHE_DIR. Two tables: whole results
- * (keyed by dataset, neuron, explanation, the records used, simulator and model) and single-record
- * simulations (keyed by explanation, tokens, simulator and model), so a retry after one record
- * failed re-simulates only that record. Only successes are stored.
+ * Simulation results kept across restarts in SQLite under CACHE_DIR, keyed (by the caller) by
+ * dataset, neuron, explanation, the records used, simulator and model. Only successes are stored.
+ * Writes are gathered into one transaction per turn of the event loop; the most recently used
+ * results are also kept in memory (up to `memoryBytes`), so popular ones skip the database.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-
-type Table = 'results' | 'records';
 
 /** A stable key for any JSON-able parts. */
 export function cacheKey(parts: readonly unknown[]): string {
@@ -20,19 +18,28 @@ export class SimulationCache {
   readonly path: string;
   private readonly db: Database.Database;
   private readonly maxEntries: number;
-  private readonly statements: Record<
-    Table,
-    {
-      get: Database.Statement;
-      put: Database.Statement;
-      count: Database.Statement;
-      prune: Database.Statement;
-    }
-  >;
+  private readonly statements: {
+    get: Database.Statement;
+    put: Database.Statement;
+    count: Database.Statement;
+    prune: Database.Statement;
+  };
   private writes = 0;
+  private readonly pending = new Map<string, string>();
+  /** Recently used results, least recent first, and the characters they hold. */
+  private readonly hot = new Map<string, string>();
+  private hotChars = 0;
+  private readonly memoryChars: number;
+  private flushing: NodeJS.Immediate | null = null;
+  /** Orders entries by age: microseconds since 1970 at opening, then one more per entry. */
+  private sequence = Date.now() * 1000;
+  private readonly writeAll: () => void;
 
   /** Opens (creating) `dir/simulations.sqlite`; ':memory:' for a cache that dies with the process. */
-  constructor(dir: string | ':memory:', options: { maxEntries?: number } = {}) {
+  constructor(
+    dir: string | ':memory:',
+    options: { maxEntries?: number; memoryBytes?: number } = {},
+  ) {
     if (dir === ':memory:') {
       this.path = ':memory:';
     } else {
@@ -40,44 +47,92 @@ export class SimulationCache {
       this.path = join(dir, 'simulations.sqlite');
     }
     this.maxEntries = options.maxEntries ?? 200_000;
+    // JSON results are mostly ASCII: about one byte (and 2 in V8's heap at worst) per character.
+    this.memoryChars = (options.memoryBytes ?? 64 * 1024 * 1024) / 2;
     this.db = new Database(this.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
-    const prepare = (table: Table) => {
-      this.db.exec(
-        `CREATE TABLE IF NOT EXISTS ${table} (key TEXT PRIMARY KEY, value TEXT NOT NULL, stored_at INTEGER NOT NULL) WITHOUT ROWID;
-         CREATE INDEX IF NOT EXISTS ${table}_stored_at ON ${table} (stored_at);`,
-      );
-      return {
-        get: this.db.prepare(`SELECT value FROM ${table} WHERE key = ?`).pluck(),
-        put: this.db.prepare(
-          `INSERT OR REPLACE INTO ${table} (key, value, stored_at) VALUES (?, ?, ?)`,
-        ),
-        count: this.db.prepare(`SELECT count(*) FROM ${table}`).pluck(),
-        prune: this.db.prepare(
-          `DELETE FROM ${table} WHERE key IN (SELECT key FROM ${table} ORDER BY stored_at LIMIT ?)`,
-        ),
-      };
+    this.db.exec(
+      `CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT NOT NULL, stored_at INTEGER NOT NULL) WITHOUT ROWID;
+       CREATE INDEX IF NOT EXISTS results_stored_at ON results (stored_at);`,
+    );
+    this.statements = {
+      get: this.db.prepare('SELECT value FROM results WHERE key = ?').pluck(),
+      put: this.db.prepare(
+        'INSERT OR REPLACE INTO results (key, value, stored_at) VALUES (?, ?, ?)',
+      ),
+      count: this.db.prepare('SELECT count(*) FROM results').pluck(),
+      prune: this.db.prepare(
+        'DELETE FROM results WHERE key IN (SELECT key FROM results ORDER BY stored_at LIMIT ?)',
+      ),
     };
-    this.statements = { results: prepare('results'), records: prepare('records') };
+    this.writeAll = this.db.transaction(() => {
+      for (const [key, json] of this.pending) this.statements.put.run(key, json, this.sequence++);
+      this.writes += this.pending.size;
+      this.pending.clear();
+      // Keep the file bounded: now and then drop the oldest entries beyond the limit.
+      if (this.writes >= 1000) {
+        this.writes = 0;
+        const excess = (this.statements.count.get() as number) - this.maxEntries;
+        if (excess > 0) this.statements.prune.run(excess);
+      }
+    });
   }
 
   /** The stored JSON text, or undefined. */
-  get(table: Table, key: string): string | undefined {
-    return this.statements[table].get.get(key) as string | undefined;
+  get(key: string): string | undefined {
+    const hot = this.hot.get(key);
+    if (hot !== undefined) {
+      this.hot.delete(key);
+      this.hot.set(key, hot);
+      return hot;
+    }
+    // After close (requests still finishing during shutdown) only memory answers.
+    const stored =
+      this.pending.get(key) ??
+      (this.db.open ? (this.statements.get.get(key) as string | undefined) : undefined);
+    if (stored !== undefined) this.remember(key, stored);
+    return stored;
   }
 
-  put(table: Table, key: string, json: string): void {
-    const statements = this.statements[table];
-    statements.put.run(key, json, Date.now());
-    // Keep the file bounded: now and then drop the oldest entries beyond the limit.
-    if (++this.writes % 1000 === 0) {
-      const excess = (statements.count.get() as number) - this.maxEntries;
-      if (excess > 0) statements.prune.run(excess);
+  private remember(key: string, json: string): void {
+    if (json.length > this.memoryChars / 8) return;
+    const previous = this.hot.get(key);
+    if (previous !== undefined) this.hotChars -= previous.length;
+    this.hot.delete(key);
+    this.hot.set(key, json);
+    this.hotChars += json.length;
+    for (const [oldest, value] of this.hot) {
+      if (this.hotChars <= this.memoryChars) break;
+      this.hot.delete(oldest);
+      this.hotChars -= value.length;
     }
   }
 
+  /** Stores an entry; writes are gathered into one transaction per turn of the event loop. */
+  put(key: string, json: string): void {
+    this.remember(key, json);
+    if (!this.db.open) return;
+    this.pending.set(key, json);
+    this.flushing ??= setImmediate(() => this.flush());
+  }
+
+  /** Writes what is pending now (also done on its own, soon after each put). */
+  flush(): void {
+    if (this.flushing) clearImmediate(this.flushing);
+    this.flushing = null;
+    if (!this.db.open) return;
+    this.writeAll();
+  }
+
+  /** Entries stored in a table (pending ones included). */
+  size(): number {
+    this.flush();
+    return this.statements.count.get() as number;
+  }
+
   close(): void {
+    this.flush();
     if (this.db.open) this.db.close();
   }
 }

@@ -1,42 +1,41 @@
 /**
- * The datasets under DATA_DIR: every folder holding a manifest.json that parses. Rescanned at most
- * once a second, so a dataset that ingest writes while the server runs appears without a restart.
+ * The datasets under DATA_DIR (scanned by src/node/dataset-list), each with its per-neuron file
+ * source open (src/node/source: local folder, or a URL read through an on-disk cache under
+ * CACHE_DIR). Rescanned at most once a second, so a dataset that ingest writes while the server
+ * runs appears without a restart.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatasetList, DatasetManifest } from '../../core/dataset/types.ts';
-import { parseManifest } from '../../core/format/parse.ts';
+import { scanDataDir } from '../../node/dataset-list.ts';
+import { openManifestSource, type DatasetSource } from '../../node/source.ts';
 import { DATASET_ID } from './paths.ts';
-import { openSource, type NeuronFileSource } from './source.ts';
 
 export interface ServedDataset {
   /** The folder name, which is the dataset's URL segment. */
   id: string;
   dir: string;
   manifest: DatasetManifest;
-  source: NeuronFileSource;
+  source: DatasetSource;
   /** Neurons per layer, from the manifest. */
   neuronsPerLayer: ReadonlyMap<number, number>;
 }
 
 export interface RegistryOptions {
   defaultDataset?: string | undefined;
+  /** Remote sources keep fetched files under this folder (one folder per dataset). */
+  sourceCacheDir?: string | undefined;
   /** Told once about each manifest that cannot be used. */
   warn?: (message: string) => void;
   rescanIntervalMs?: number;
 }
 
-interface Entry {
-  mtimeMs: number;
-  size: number;
-  dataset: ServedDataset | null;
-}
-
 export class DatasetRegistry {
   readonly dataDir: string;
   private readonly options: RegistryOptions;
-  private readonly entries = new Map<string, Entry>();
-  private scanned: Promise<ServedDataset[]> | null = null;
+  /** Open datasets by id, reused while their manifest text is unchanged. */
+  private readonly open = new Map<string, { key: string; dataset: ServedDataset }>();
+  private readonly warned = new Set<string>();
+  private scanned: Promise<{ datasets: ServedDataset[]; order: string[] }> | null = null;
   private scannedAt = 0;
 
   constructor(dataDir: string, options: RegistryOptions = {}) {
@@ -44,14 +43,9 @@ export class DatasetRegistry {
     this.options = options;
   }
 
-  /** Every served dataset, by id. */
-  list(): Promise<ServedDataset[]> {
-    const interval = this.options.rescanIntervalMs ?? 1000;
-    if (!this.scanned || Date.now() - this.scannedAt >= interval) {
-      this.scannedAt = Date.now();
-      this.scanned = this.scan();
-    }
-    return this.scanned;
+  /** Every served dataset, in the order of the dataset list. */
+  async list(): Promise<ServedDataset[]> {
+    return (await this.scan()).datasets;
   }
 
   async get(id: string): Promise<ServedDataset | undefined> {
@@ -73,62 +67,54 @@ export class DatasetRegistry {
     };
   }
 
-  private async scan(): Promise<ServedDataset[]> {
-    let names: string[];
-    try {
-      names = (await readdir(this.dataDir, { withFileTypes: true }))
-        .filter((entry) => entry.isDirectory() && DATASET_ID.test(entry.name))
-        .map((entry) => entry.name)
-        .sort();
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
+  private scan() {
+    const interval = this.options.rescanIntervalMs ?? 1000;
+    if (!this.scanned || Date.now() - this.scannedAt >= interval) {
+      this.scannedAt = Date.now();
+      this.scanned = this.rescan();
     }
-    const found = await Promise.all(names.map((name) => this.load(name)));
-    for (const id of this.entries.keys()) if (!names.includes(id)) this.entries.delete(id);
-    return found.filter((dataset): dataset is ServedDataset => dataset !== null);
+    return this.scanned;
   }
 
-  private async load(id: string): Promise<ServedDataset | null> {
-    const dir = join(this.dataDir, id);
-    const path = join(dir, 'manifest.json');
-    let stats;
-    try {
-      stats = await stat(path);
-    } catch {
-      this.entries.delete(id);
-      return null;
+  private async rescan() {
+    const scan = await scanDataDir(this.dataDir);
+    for (const problem of scan.problems) {
+      if (!this.warned.has(problem)) {
+        this.warned.add(problem);
+        this.options.warn?.(`dataset not served as it is: ${problem}`);
+      }
     }
-    const known = this.entries.get(id);
-    if (known && known.mtimeMs === stats.mtimeMs && known.size === stats.size) return known.dataset;
-    let dataset: ServedDataset | null = null;
-    try {
-      const manifest = parseManifest(await readFile(path, 'utf8'), { path: `${id}/manifest.json` });
-      dataset = {
-        id,
-        dir,
-        manifest,
-        source: openSource(manifest.source, dir),
-        neuronsPerLayer: neuronsPerLayer(manifest, `${id}/manifest.json`),
-      };
-    } catch (error) {
-      this.options.warn?.(`dataset ${id} is not served: ${(error as Error).message}`);
+    const order = scan.list.datasets.map((entry) => entry.id);
+    const datasets: ServedDataset[] = [];
+    for (const { id, dir, manifest } of scan.datasets) {
+      const key = JSON.stringify(manifest);
+      let known = this.open.get(id);
+      if (known?.key !== key) {
+        const cacheDir = this.options.sourceCacheDir;
+        const source = openManifestSource(dir, manifest.source, {
+          model: manifest.model,
+          retries: 2,
+          timeoutMs: 15_000,
+          ...(cacheDir !== undefined && { cacheDir: join(cacheDir, id) }),
+        });
+        known = {
+          key,
+          dataset: {
+            id,
+            dir,
+            manifest,
+            source,
+            neuronsPerLayer: new Map(manifest.layers.map((l) => [l.layer, l.neurons])),
+          },
+        };
+        this.open.set(id, known);
+      }
+      datasets.push(known.dataset);
     }
-    this.entries.set(id, { mtimeMs: stats.mtimeMs, size: stats.size, dataset });
-    return dataset;
+    for (const id of this.open.keys()) if (!order.includes(id)) this.open.delete(id);
+    datasets.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+    return { datasets, order };
   }
-}
-
-function neuronsPerLayer(manifest: DatasetManifest, path: string): Map<number, number> {
-  if (!Array.isArray(manifest.layers)) throw new Error(`${path}: layers: not a list`);
-  const layers = new Map<number, number>();
-  manifest.layers.forEach((summary, index) => {
-    if (!Number.isSafeInteger(summary?.layer) || !Number.isSafeInteger(summary?.neurons)) {
-      throw new Error(`${path}: layers[${index}]: needs integer layer and neurons`);
-    }
-    layers.set(summary.layer, summary.neurons);
-  });
-  return layers;
 }
 
 /**

@@ -1,5 +1,8 @@
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetList } from '../../core/dataset/types.ts';
@@ -9,6 +12,7 @@ import {
   temporaryDirectory,
   writeDataset,
 } from '../../../tests/support/datasets.ts';
+import { listenInRange } from '../../../tests/support/ports.ts';
 import { testServer } from '../../../tests/support/server.ts';
 import type { Server } from '../app.ts';
 
@@ -58,9 +62,10 @@ describe('/datasets/', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['cache-control']).toBe('no-cache');
     const list = response.json<DatasetList>();
-    expect(list.datasets.map((d) => d.id)).toEqual(['demo', 'real', 'small']);
+    // Real datasets first, then synthetic ones.
+    expect(list.datasets.map((d) => d.id)).toEqual(['real', 'demo', 'small']);
     expect(list.default).toBe('real');
-    expect(list.datasets[0]).toEqual({
+    expect(list.datasets[1]).toEqual({
       id: 'demo',
       title: 'Test dataset demo',
       model: 'gpt2-xl',
@@ -166,8 +171,8 @@ describe('/datasets/', () => {
   });
 
   it('rejects raw (unnormalised) traversal paths over real HTTP', async () => {
-    const address = await server.app.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = new URL(address);
+    await server.app.ready();
+    const port = await listenInRange(server.app.server);
     for (const path of [
       '/datasets/demo/../../../../etc/passwd',
       '/datasets/demo/index/../../small/manifest.json',
@@ -191,6 +196,49 @@ describe('/datasets/', () => {
       expect((await get('/datasets/real/collated-activations/0/816.json')).statusCode).toBe(404);
     },
   );
+
+  it('reads per-neuron files of a URL source through the on-disk cache', async () => {
+    const published = createServer((request, response) => {
+      fetched.push(request.url!);
+      if (request.url === '/release/explanations/0/1.jsonl') {
+        response.writeHead(200, { 'content-type': 'application/octet-stream' });
+        response.end('{"neuron_id":{"layer_index":0,"neuron_index":1},"scored_explanations":[]}');
+      } else {
+        response.writeHead(404).end();
+      }
+    });
+    const fetched: string[] = [];
+    const port = await listenInRange(published);
+    const cache = await temporaryDirectory('ne-source-cache-');
+    await writeDataset(
+      data.path,
+      manifestFor('remote', [{ layer: 0, neurons: 8 }], {
+        source: `http://127.0.0.1:${port}/release/`,
+      }),
+    );
+    const remote = await testServer({ DATA_DIR: data.path, CACHE_DIR: cache.path });
+    try {
+      for (let i = 0; i < 2; i++) {
+        const response = await remote.app.inject('/datasets/remote/explanations/0/1.jsonl');
+        expect(response.statusCode).toBe(200);
+        expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+        expect(response.json()).toMatchObject({ neuron_id: { neuron_index: 1 } });
+      }
+      expect((await remote.app.inject('/datasets/remote/explanations/0/2.jsonl')).statusCode).toBe(
+        404,
+      );
+      // Once each: the second read came from the cache; nothing else was asked for.
+      expect(fetched).toEqual([
+        '/release/explanations/0/1.jsonl',
+        '/release/explanations/0/2.jsonl',
+      ]);
+    } finally {
+      await remote.app.close();
+      published.close();
+      await cache.remove();
+      await rm(join(data.path, 'remote'), { recursive: true });
+    }
+  });
 
   it('compresses large JSON on the fly when the client accepts it', async () => {
     const response = await get('/datasets/demo/collated-activations/0/3.json', {

@@ -11,7 +11,6 @@ import { parseNeuronFilePath } from '../../core/format/path.ts';
 import { neuronFilePath } from '../../core/format/types.ts';
 import { isSafeRelativePath, NEURON_FILE_ROOTS } from './paths.ts';
 import type { DatasetRegistry, ServedDataset } from './registry.ts';
-import { UnavailableSourceError } from './source.ts';
 
 /** Content-hashed files (e.g. index/layer-3.1a2b3c4d.json) never change under their name. */
 const CONTENT_HASHED = /\.[0-9a-f]{8,}\.[a-z0-9]+$/i;
@@ -68,21 +67,27 @@ export async function datasetRoutes(app: FastifyInstance, options: DatasetRoutes
   ) {
     const { source } = dataset;
     reply.type('application/json; charset=utf-8').header('vary', 'accept-encoding');
-    if (source.localRoot !== null) {
+    if (source.kind === 'local') {
       reply.header('cache-control', NEURON_FILE_CACHE);
-      return reply.sendFile(path, source.localRoot, { cacheControl: false, contentType: false });
+      return reply.sendFile(path, source.location, { cacheControl: false, contentType: false });
     }
-    let bytes: Buffer | null;
+    let text: string | null;
     try {
-      bytes = await source.read(path);
+      text = await source.readPath(path);
     } catch (error) {
-      const reason =
-        error instanceof UnavailableSourceError ? error.message : (error as Error).message;
+      const reason = (error as Error).message;
       options.warn(`datasets/${dataset.id}/${path}: ${reason}`);
-      throw new ApiError(502, 'dataset_file', `Could not read ${path} of ${dataset.id}: ${reason}`);
+      throw new ApiError(
+        502,
+        'dataset_file',
+        `Could not read ${path} of ${dataset.id}: ${reason}`,
+        {
+          retryable: true,
+        },
+      );
     }
-    if (bytes === null) throw notFound(request);
-    return sendWithEtag(request, reply, bytes, NEURON_FILE_CACHE);
+    if (text === null) throw notFound(request);
+    return sendWithEtag(request, reply, text, NEURON_FILE_CACHE);
   }
 }
 

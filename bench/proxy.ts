@@ -1,0 +1,319 @@
+/**
+ * Benchmarks of the simulation proxy against the local OpenAI-compatible test server (instant
+ * answers), run by `npm run bench:proxy` (`-- --quick` for a short run). The server under test is
+ * `src/server/main.ts` in a child process, as `npm start` runs it; the test server runs in another
+ * (bench/upstream.ts), and the load driver (autocannon) in this one.
+ *
+ *   overhead   one client, uncached simulations one after another: time per simulation minus the
+ *              time the upstream was busy (at least one call in flight), i.e. everything the proxy
+ *              adds. 20 upstream calls per simulation (10 held-out + 10 calibration records).
+ *   uncached   64 clients, every simulation new; then the same with 20 ms of upstream latency,
+ *              where the bound is UPSTREAM_CONCURRENCY / latency upstream calls per second.
+ *   cached     64 clients asking for results in the cache; and a single client's cache-hit latency.
+ *   soak       200 clients for 30 s (1 in 5 requests new, the rest cached): 5xx count and the
+ *              proxy's resident memory at start and end.
+ *
+ * Results are printed as a Markdown table and written to bench/results/proxy-<alternatives>.json.
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import {
+  catNeuronRecord,
+  manifestFor,
+  temporaryDirectory,
+  writeDataset,
+} from '../tests/support/datasets.ts';
+import { SIMULATION_TOP_LOGPROBS } from '../src/core/simulation/simulation-prompt.ts';
+import type { TestServerOptions } from '../tests/support/openai-test-server.ts';
+import { freePortInRange } from '../tests/support/ports.ts';
+
+const quick = process.argv.includes('--quick');
+/**
+ * `--alternatives N`: top_logprobs alternatives the test server gives per token. By default as many
+ * as asked (15), as real servers do; 2 shows the cost of the proxy itself with small answers.
+ */
+const alternativesFlag = process.argv.indexOf('--alternatives');
+const alternatives = alternativesFlag > 0 ? Number(process.argv[alternativesFlag + 1]) : 20;
+const UPSTREAM_CONCURRENCY = 64;
+const CALLS_PER_SIMULATION = 20;
+
+const upstream = await startUpstream();
+await upstream.configure({ maxAlternatives: alternatives });
+const data = await temporaryDirectory('ne-bench-data-');
+const cacheDir = await temporaryDirectory('ne-bench-cache-');
+const appDir = await temporaryDirectory('ne-bench-app-');
+await writeFile(join(appDir.path, 'index.html'), '<!doctype html><title>bench</title>');
+// Records of 64 tokens, as in the published data.
+await writeDataset(data.path, manifestFor('bench', [{ layer: 0, neurons: 8 }]), {
+  'collated-activations/0/3.json': catNeuronRecord(0, 3, 64),
+});
+
+const port = await freePortInRange();
+const base = `http://127.0.0.1:${port}`;
+const proxy = await startProxy();
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  machine: {
+    cpus: (await import('node:os')).cpus().length,
+    loadAverage: (await import('node:os')).loadavg(),
+  },
+  node: process.version,
+  upstreamConcurrency: UPSTREAM_CONCURRENCY,
+  callsPerSimulation: CALLS_PER_SIMULATION,
+  upstreamAlternativesPerToken: Math.min(alternatives, SIMULATION_TOP_LOGPROBS),
+};
+
+let serial = 0;
+const body = (explanation: string) =>
+  JSON.stringify({ dataset: 'bench', layer: 0, neuron: 3, explanation });
+const fresh = () => body(`the word "cat" (variant ${process.pid}-${serial++})`);
+
+async function simulateOnce(
+  payload: string,
+): Promise<{ ms: number; cached: boolean; bytes: number }> {
+  const started = performance.now();
+  const response = await fetch(`${base}/api/simulate`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: payload,
+  });
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${text.slice(0, 300)}`);
+  return {
+    ms: performance.now() - started,
+    cached: text.startsWith('{"cached":true'),
+    bytes: text.length,
+  };
+}
+
+try {
+  // Warm up the JIT, the SQLite file and the connection pools.
+  for (let i = 0; i < 30; i++) await simulateOnce(fresh());
+  results.resultBytes = (await simulateOnce(fresh())).bytes;
+
+  // 1. Overhead per simulation.
+  const overheads: number[] = [];
+  const totals: number[] = [];
+  const cpuBefore = await cpuMs(proxy);
+  for (let i = 0; i < (quick ? 50 : 200); i++) {
+    const busyBefore = await upstream.busyMs();
+    const { ms } = await simulateOnce(fresh());
+    totals.push(ms);
+    overheads.push(ms - ((await upstream.busyMs()) - busyBefore));
+  }
+  results.overhead = {
+    simulations: overheads.length,
+    proxyCpuMsPerSimulation: ((await cpuMs(proxy)) - cpuBefore) / overheads.length,
+    medianMs: median(overheads),
+    p90Ms: percentile(overheads, 0.9),
+    medianTotalMs: median(totals),
+  };
+
+  // 2. 64 clients, uncached.
+  const seconds = quick ? 5 : 15;
+  results.uncached = await load({ connections: 64, seconds, next: fresh });
+  await upstream.configure({ latencyMs: 20 });
+  results.uncachedSlowUpstream = {
+    upstreamLatencyMs: 20,
+    boundSimulationsPerSecond: UPSTREAM_CONCURRENCY / 0.02 / CALLS_PER_SIMULATION,
+    ...(await load({ connections: 64, seconds, next: fresh })),
+  };
+  await upstream.configure({ latencyMs: 0 });
+
+  // 3. Cached: 64 results primed, then asked for over and over.
+  const primed = Array.from({ length: 64 }, fresh);
+  for (const payload of primed) await simulateOnce(payload);
+  let turn = 0;
+  const cachedLoad = await load({
+    connections: 64,
+    seconds,
+    next: () => primed[turn++ % primed.length]!,
+  });
+  const hits: number[] = [];
+  const cpuBeforeHits = await cpuMs(proxy);
+  for (let i = 0; i < 300; i++) {
+    const { ms, cached } = await simulateOnce(primed[i % primed.length]!);
+    if (!cached) throw new Error('a primed result was not cached');
+    hits.push(ms);
+  }
+  results.cached = {
+    ...cachedLoad,
+    hitMedianMs: median(hits),
+    hitP90Ms: percentile(hits, 0.9),
+    proxyCpuMsPerHit: ((await cpuMs(proxy)) - cpuBeforeHits) / hits.length,
+  };
+
+  // 4. Soak: 200 clients.
+  const rssStart = await rss(proxy);
+  let soakTurn = 0;
+  const rssSamples: number[] = [];
+  const sampler = setInterval(() => void rss(proxy).then((mib) => rssSamples.push(mib)), 5000);
+  const soak = await load({
+    connections: 200,
+    seconds: quick ? 10 : 30,
+    next: () => (soakTurn++ % 5 === 0 ? fresh() : primed[soakTurn % primed.length]!),
+  });
+  clearInterval(sampler);
+  const rssEnd = await rss(proxy);
+  results.soak = {
+    ...soak,
+    rssStartMiB: rssStart,
+    rssEveryFiveSecondsMiB: rssSamples,
+    rssEndMiB: rssEnd,
+  };
+} finally {
+  proxy.kill('SIGTERM');
+  await new Promise((resolve) => proxy.once('exit', resolve));
+  upstream.stop();
+  await Promise.all([data.remove(), cacheDir.remove(), appDir.remove()]);
+}
+
+await mkdir('bench/results', { recursive: true });
+await writeFile(
+  `bench/results/proxy-${alternatives}.json`,
+  `${JSON.stringify(results, null, 2)}\n`,
+);
+printTable(results);
+
+async function load(options: { connections: number; seconds: number; next: () => string }) {
+  const result = await autocannon({
+    url: `${base}/api/simulate`,
+    connections: options.connections,
+    duration: options.seconds,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    requests: [{ setupRequest: (request) => ({ ...request, body: options.next() }) }],
+    // Longer than any simulation should take; the server's own limit is REQUEST_TIMEOUT_MS.
+    timeout: 60,
+  });
+  const served = result['2xx'];
+  return {
+    connections: options.connections,
+    seconds: options.seconds,
+    perSecond: served / options.seconds,
+    ok: served,
+    non2xx: result.non2xx,
+    status5xx: result['5xx'],
+    errors: result.errors,
+    timeouts: result.timeouts,
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+  };
+}
+
+/** The OpenAI-compatible test server in a process of its own. */
+async function startUpstream() {
+  const child = fork('bench/upstream.ts', { execArgv: ['--import', 'tsx'] });
+  const { baseURL } = await new Promise<{ baseURL: string }>((resolve) =>
+    child.once('message', resolve as (message: unknown) => void),
+  );
+  let asked = 0;
+  return {
+    baseURL,
+    /** Resolves once the server has applied the options (messages arrive in order). */
+    async configure(options: Partial<TestServerOptions>) {
+      child.send({ type: 'configure', options });
+      await this.busyMs();
+    },
+    busyMs(): Promise<number> {
+      const id = ++asked;
+      return new Promise((resolve) => {
+        const onMessage = (message: { type: string; id: number; ms: number }) => {
+          if (message.type !== 'busy' || message.id !== id) return;
+          child.off('message', onMessage);
+          resolve(message.ms);
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'busy', id });
+      });
+    },
+    stop() {
+      child.send({ type: 'stop' });
+    },
+  };
+}
+
+async function startProxy(): Promise<ChildProcess> {
+  // BENCH_PROFILE=dir writes a CPU profile of the server there.
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+    : [];
+  const child = spawn(
+    process.execPath,
+    [
+      ...profile,
+      ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+      '--import',
+      'tsx',
+      'src/server/main.ts',
+    ],
+    {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        DATA_DIR: data.path,
+        CACHE_DIR: cacheDir.path,
+        APP_DIR: appDir.path,
+        SIMULATOR: 'openai',
+        OPENAI_API_KEY: 'bench',
+        OPENAI_BASE_URL: upstream.baseURL,
+        UPSTREAM_CONCURRENCY: String(UPSTREAM_CONCURRENCY),
+        RATE_LIMIT_MAX: '1000000',
+        LOG_REQUESTS: 'false',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('is running at')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`the server exited (${code}): ${output}`)));
+  });
+  return child;
+}
+
+async function rss(child: ChildProcess): Promise<number> {
+  const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+  const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+  return Math.round(kib / 1024);
+}
+
+/** CPU time (user + system) the process has used, in ms. */
+async function cpuMs(child: ChildProcess): Promise<number> {
+  const fields = (await readFile(`/proc/${child.pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  // utime and stime, fields 14 and 15 of stat, in clock ticks of 10 ms.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+function median(values: readonly number[]): number {
+  return percentile(values, 0.5);
+}
+
+function printTable(all: Record<string, unknown>) {
+  const r = all as Record<string, Record<string, number>>;
+  const f = (n: number | undefined, digits = 1) => (n === undefined ? '?' : n.toFixed(digits));
+  const lines = [
+    '| measure | target | result |',
+    '| --- | --- | --- |',
+    `| proxy overhead per simulation (median, p90) | <= 10 ms | ${f(r.overhead?.medianMs)} ms, ${f(r.overhead?.p90Ms)} ms |`,
+    `| proxy CPU per simulation / per cache hit | | ${f(r.overhead?.proxyCpuMsPerSimulation)} ms / ${f(r.cached?.proxyCpuMsPerHit, 2)} ms |`,
+    `| 64 clients, uncached, instant upstream | >= 100 simulations/s | ${f(r.uncached?.perSecond)} /s (${f((r.uncached?.perSecond ?? 0) * CALLS_PER_SIMULATION, 0)} upstream calls/s), p50 ${f(r.uncached?.latencyP50Ms)} ms |`,
+    `| 64 clients, uncached, upstream 20 ms | bound ${f(r.uncachedSlowUpstream?.boundSimulationsPerSecond)} /s | ${f(r.uncachedSlowUpstream?.perSecond)} /s, p50 ${f(r.uncachedSlowUpstream?.latencyP50Ms)} ms |`,
+    `| 64 clients, cached | >= 2,000 results/s | ${f(r.cached?.perSecond, 0)} /s, p50 ${f(r.cached?.latencyP50Ms)} ms |`,
+    `| cache hit, one client (median, p90) | <= 5 ms | ${f(r.cached?.hitMedianMs, 2)} ms, ${f(r.cached?.hitP90Ms, 2)} ms |`,
+    `| 200 clients for ${r.soak?.seconds ?? '?'} s (1 in 5 new) | no 5xx, memory flat | ${r.soak?.status5xx ?? '?'} 5xx, ${r.soak?.errors ?? '?'} errors, ${f(r.soak?.perSecond, 0)} /s; RSS ${r.soak?.rssStartMiB ?? '?'} -> ${(all.soak as { rssEveryFiveSecondsMiB?: number[] })?.rssEveryFiveSecondsMiB?.join(' -> ') ?? '?'} -> ${r.soak?.rssEndMiB ?? '?'} MiB |`,
+  ];
+  process.stdout.write(
+    `\nupstream alternatives per token: ${String(all.upstreamAlternativesPerToken)}, result size: ${String(all.resultBytes)} bytes\n${lines.join('\n')}\n\nload average at start: ${JSON.stringify((all.machine as { loadAverage: number[] }).loadAverage.map((x) => +x.toFixed(2)))}\n`,
+  );
+}

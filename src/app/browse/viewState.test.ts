@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { effectiveSort, parseView, viewParams, type BrowseView } from './viewState.ts';
+
+const parse = (text: string) => parseView(new URLSearchParams(text));
+
+describe('browse view in the URL', () => {
+  it('reads every part', () => {
+    expect(
+      parse('q=%22the+word%22&sort=layer&dir=desc&layers=3-10&score=-0.2..0.5&records=with'),
+    ).toEqual({
+      query: '"the word"',
+      filters: { layers: [3, 10], score: [-0.2, 0.5], records: 'with' },
+      sort: { key: 'layer', descending: true },
+    });
+  });
+
+  it('falls back to defaults for what does not parse', () => {
+    expect(parse('sort=size&layers=10-3&score=1..0&records=maybe')).toEqual({
+      query: '',
+      filters: { layers: null, score: null, records: 'any' },
+      sort: null,
+    });
+    expect(parse('layers=x').filters.layers).toBeNull();
+    expect(parse('score=0.5').filters.score).toBeNull();
+  });
+
+  it('reads a single layer and each column default direction', () => {
+    expect(parse('layers=7').filters.layers).toEqual([7, 7]);
+    expect(parse('sort=score').sort).toEqual({ key: 'score', descending: true });
+    expect(parse('sort=neuron').sort).toEqual({ key: 'neuron', descending: false });
+  });
+
+  it('writes only what differs from the defaults, and reads it back', () => {
+    const view: BrowseView = {
+      query: 'time',
+      filters: { layers: [5, 5], score: [0.1 + 0.2, 1], records: 'without' },
+      sort: { key: 'explanation', descending: true },
+    };
+    const params = viewParams(view);
+    expect(params.toString()).toBe(
+      'q=time&sort=explanation&dir=desc&layers=5&score=0.3..1&records=without',
+    );
+    expect(parseView(params)).toEqual({ ...view, filters: { ...view.filters, score: [0.3, 1] } });
+    expect(viewParams(parse('')).toString()).toBe('');
+  });
+
+  it('sorts by relevance while searching and by score otherwise, unless the URL says', () => {
+    expect(effectiveSort(parse(''), false)).toEqual({ key: 'score', descending: true });
+    expect(effectiveSort(parse('q=x'), true)).toEqual({ key: 'relevance', descending: true });
+    expect(effectiveSort(parse('sort=relevance'), false)).toEqual({
+      key: 'score',
+      descending: true,
+    });
+    expect(effectiveSort(parse('q=x&sort=layer'), true)).toEqual({
+      key: 'layer',
+      descending: false,
+    });
+  });
+});

@@ -1,0 +1,569 @@
+/**
+ * The synthetic demo dataset: a few layers of neurons with planted behaviours, run over the demo
+ * corpus tokenized as GPT-2 does, written in the published layout (explanations, activation
+ * records, related tokens and neurons). Explanations and their scores come from the project's own
+ * baseline explainer, baseline simulator and scorer. Seeded: the same bytes on every run.
+ *
+ * The layout has realistic gaps: a neuron with no files, neurons with an explanation but no
+ * records and the reverse, one with a malformed explanation file, one without related files.
+ */
+import { decode, encode } from 'gpt-tokenizer/encoding/r50k_base';
+import type {
+  ActivationRecord,
+  NeuronRecord,
+  ScoredSimulation,
+  SequenceSimulation,
+} from '../format/types.ts';
+import { neuronFilePath } from '../format/types.ts';
+import { trainRecords } from '../scoring/splits.ts';
+import { baselineExplain, baselineSimulator, tokenViews } from '../simulation/baseline.ts';
+import { simulateAndScore } from '../simulation/simulate.ts';
+import {
+  BEHAVIOURS,
+  NEAR_DEAD,
+  POLYSEMANTIC,
+  isCodeLine,
+  type Behaviour,
+  type DemoWindow,
+} from './behaviours.ts';
+import { DEMO_DOCUMENTS } from './corpus.ts';
+import { hashString, Random } from './random.ts';
+
+export const DEMO_DATASET = {
+  id: 'demo',
+  title: 'Synthetic demo (GPT-2 tokens)',
+  model: 'demo',
+  layers: 4,
+  neuronsPerLayer: 32,
+} as const;
+
+/** A file of the dataset, by its path relative to the dataset folder. */
+export interface DemoFile {
+  path: string;
+  text: string;
+}
+
+type NeuronKey = `${number}/${number}`;
+const key = (layer: number, neuron: number): NeuronKey => `${layer}/${neuron}`;
+
+/** The planted gaps, by "layer/neuron". */
+export const DEMO_GAPS = {
+  /** No file of any kind. */
+  missing: ['2/17'] as NeuronKey[],
+  /** An explanation file but no activation records. */
+  noRecords: ['0/9', '3/4'] as NeuronKey[],
+  /** Activation records but no explanation file. */
+  noExplanation: ['1/12', '2/25'] as NeuronKey[],
+  /** An explanation file that is not valid JSON (cut off mid-file). */
+  malformedExplanation: ['1/5'] as NeuronKey[],
+  /** No related-neurons or weight-based related-tokens file. */
+  noRelated: ['3/30'] as NeuronKey[],
+};
+
+const RECORD_LENGTH = 64;
+const WINDOW_STRIDE = 16;
+const TOP_RECORDS = 20;
+const RANDOM_RECORDS = 15;
+const QUANTILE_RECORDS = 5;
+/** Quantiles of the records' largest activations that bound the five ranges, as in the release. */
+const QUANTILE_LEVELS = [0.5, 0.9, 0.99, 0.999];
+const RELATED_TOKENS = 20;
+const RELATED_NEURONS = 6;
+
+export interface PlannedNeuron {
+  layer: number;
+  neuron: number;
+  behaviour: Behaviour;
+  /** Peak pre-activation added by the behaviour, in activation units. */
+  gain: number;
+  /** Resting pre-activation (GELU of it is the small negative resting activation). */
+  base: number;
+  noise: number;
+  /** Chance per token of a spurious bump, growing with depth as real neurons get harder to explain. */
+  strayRate: number;
+  /** Share of the behaviour's strength that spills onto the next token. */
+  spill: number;
+  seed: number;
+}
+
+/** Which behaviour each neuron has, and its parameters. */
+export function planDemoNeurons(): PlannedNeuron[] {
+  const planned: PlannedNeuron[] = [];
+  for (let layer = 0; layer < DEMO_DATASET.layers; layer++) {
+    const random = new Random(hashString(`demo layer ${layer}`));
+    const pool = [...random.shuffle(BEHAVIOURS), ...POLYSEMANTIC, NEAR_DEAD];
+    while (pool.length < DEMO_DATASET.neuronsPerLayer) pool.push(random.pick(BEHAVIOURS));
+    const behaviours = random.shuffle(pool.slice(0, DEMO_DATASET.neuronsPerLayer));
+    behaviours.forEach((behaviour, neuron) => {
+      const seed = hashString(`demo neuron ${layer}/${neuron}`);
+      const r = new Random(seed);
+      const dead = behaviour === NEAR_DEAD;
+      planned.push({
+        layer,
+        neuron,
+        behaviour,
+        gain: dead ? 0 : r.uniform(2.5, 7),
+        base: behaviour.id === 'periods' ? r.uniform(-0.85, -0.65) : r.uniform(-2.2, -1.0),
+        noise: (dead ? 0.03 : 0.06 + 0.05 * layer) + r.uniform(0, 0.04),
+        strayRate: dead ? 0.004 : 0.002 + 0.006 * layer,
+        spill: r.next() < 0.25 ? r.uniform(0.15, 0.4) : 0,
+        seed,
+      });
+    });
+  }
+  return planned;
+}
+
+const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
+
+/** GPT-2's GELU (the tanh approximation). */
+function gelu(x: number): number {
+  return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+}
+
+interface Window extends DemoWindow {
+  doc: number;
+  start: number;
+}
+
+function tokenizeCorpus(): Window[] {
+  const windows: Window[] = [];
+  DEMO_DOCUMENTS.forEach((document, doc) => {
+    const tokens = encode(document).map((id) => decode([id]));
+    const codeLines = document.split('\n').map(isCodeLine);
+    let line = 0;
+    const code = tokens.map((token) => {
+      // A token's line is the one its first non-newline character is on.
+      const onLine = codeLines[line + (/^\n/.test(token) ? 1 : 0)] ?? false;
+      line += token.split('\n').length - 1;
+      return onLine;
+    });
+    const starts: number[] = [];
+    for (let start = 0; start + RECORD_LENGTH <= tokens.length; start += WINDOW_STRIDE) {
+      starts.push(start);
+    }
+    const last = tokens.length - RECORD_LENGTH;
+    if (last >= 0 && starts.at(-1) !== last) starts.push(last);
+    for (const start of starts) {
+      const slice = tokens.slice(start, start + RECORD_LENGTH);
+      windows.push({
+        doc,
+        start,
+        tokens: slice,
+        views: tokenViews(slice),
+        code: code.slice(start, start + RECORD_LENGTH),
+      });
+    }
+  });
+  return windows;
+}
+
+interface BehaviourStrengths {
+  /** Per token of every window, in order: the strength with every preference at 1 ... */
+  strength: Float64Array;
+  /** ... and the word whose preference scales it, if any. */
+  words: (string | null)[];
+}
+
+/** A behaviour's strengths over the corpus, once for all neurons that share it. */
+function behaviourStrengths(behaviour: Behaviour, windows: readonly Window[]): BehaviourStrengths {
+  const strength = new Float64Array(windows.length * RECORD_LENGTH);
+  const words: (string | null)[] = new Array<string | null>(strength.length).fill(null);
+  let preferred: string | null = null;
+  const record = (word: string) => {
+    preferred = word;
+    return 1;
+  };
+  windows.forEach((window, w) => {
+    for (let i = 0; i < RECORD_LENGTH; i++) {
+      preferred = null;
+      strength[w * RECORD_LENGTH + i] = behaviour.strength(window, i, record);
+      words[w * RECORD_LENGTH + i] = preferred;
+    }
+  });
+  return { strength, words };
+}
+
+function activate(
+  plan: PlannedNeuron,
+  windows: readonly Window[],
+  strengths: BehaviourStrengths,
+): number[][] {
+  const random = new Random(plan.seed ^ 0x9e3779b9);
+  const preferences = new Map<string, number>();
+  const prefer = (word: string) => {
+    let preference = preferences.get(word);
+    if (preference === undefined) {
+      preference = 0.55 + 0.45 * (hashString(word, plan.seed) / 4294967296);
+      preferences.set(word, preference);
+    }
+    return preference;
+  };
+  return windows.map((_, w) => {
+    let previous = 0;
+    const activations = new Array<number>(RECORD_LENGTH);
+    for (let i = 0; i < RECORD_LENGTH; i++) {
+      const at = w * RECORD_LENGTH + i;
+      const word = strengths.words[at];
+      const strength =
+        word === null ? strengths.strength[at]! : strengths.strength[at]! * prefer(word!);
+      let z =
+        plan.base + plan.gain * (strength + plan.spill * previous) + plan.noise * random.normal();
+      if (random.next() < plan.strayRate) {
+        z += plan.gain > 0 ? plan.gain * random.uniform(0.2, 0.7) : random.uniform(1.2, 1.8);
+      }
+      previous = strength;
+      activations[i] = round4(gelu(z));
+    }
+    return activations;
+  });
+}
+
+/** Linear interpolation between order statistics, as numpy's default percentile. */
+function quantile(sorted: readonly number[], level: number): number {
+  const position = (sorted.length - 1) * level;
+  const low = Math.floor(position);
+  const high = Math.min(low + 1, sorted.length - 1);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (position - low);
+}
+
+function moments(records: readonly (readonly number[])[]) {
+  let n = 0;
+  let sum = 0;
+  for (const values of records) {
+    for (const v of values) {
+      n++;
+      sum += v;
+    }
+  }
+  const mean = sum / n;
+  let m2 = 0;
+  let m3 = 0;
+  let m4 = 0;
+  for (const values of records) {
+    for (const v of values) {
+      const d = v - mean;
+      const d2 = d * d;
+      m2 += d2;
+      m3 += d2 * d;
+      m4 += d2 * d2;
+    }
+  }
+  m2 /= n;
+  m3 /= n;
+  m4 /= n;
+  return {
+    mean: round4(mean),
+    variance: round4(m2),
+    skewness: m2 > 0 ? round4(m3 / m2 ** 1.5) : null,
+    // Excess kurtosis (0 for a normal distribution), as scipy.stats.kurtosis gives by default.
+    kurtosis: m2 > 0 ? round4(m4 / (m2 * m2) - 3) : null,
+  };
+}
+
+function neuronRecord(
+  plan: PlannedNeuron,
+  windows: readonly Window[],
+  activations: readonly number[][],
+): NeuronRecord {
+  const random = new Random(plan.seed ^ 0x51ed270b);
+  // Records share their window's tokens: one array, so the simulator's per-array caches hold.
+  const record = (w: number): ActivationRecord => ({
+    tokens: windows[w]!.tokens as string[],
+    activations: activations[w]!,
+  });
+  const maxima = activations.map((a) => Math.max(...a));
+  const byMax = maxima.map((_, w) => w).sort((a, b) => maxima[b]! - maxima[a]! || a - b);
+  const top: number[] = [];
+  for (const w of byMax) {
+    if (top.length === TOP_RECORDS) break;
+    // Top-activating records are distinct excerpts: no two overlap.
+    const clash = top.some(
+      (t) =>
+        windows[t]!.doc === windows[w]!.doc &&
+        Math.abs(windows[t]!.start - windows[w]!.start) < RECORD_LENGTH,
+    );
+    if (!clash) top.push(w);
+  }
+  const randomSample = random.shuffle(windows.map((_, w) => w)).slice(0, RANDOM_RECORDS);
+  const sortedMaxima = [...maxima].sort((a, b) => a - b);
+  const boundaries = QUANTILE_LEVELS.map((level) => round4(quantile(sortedMaxima, level)));
+  const edges = [-Infinity, ...boundaries, Infinity];
+  const byQuantile = edges.slice(0, -1).map((low, q) => {
+    const inRange = maxima
+      .map((m, w) => ({ m, w }))
+      .filter(({ m }) => m >= low && m < edges[q + 1]!)
+      .map(({ w }) => w);
+    return random.shuffle(inRange).slice(0, QUANTILE_RECORDS).map(record);
+  });
+  return {
+    neuron_id: { layer_index: plan.layer, neuron_index: plan.neuron },
+    most_positive_activation_records: top.map(record),
+    random_sample: randomSample.map(record),
+    random_sample_by_quantile: byQuantile,
+    quantile_boundaries: [null, ...boundaries, null],
+    ...moments(activations),
+  };
+}
+
+// Serialization in the release's form: "dataclass_name" keys, the release's key order.
+
+const roundAll = (values: readonly number[]) => values.map(round4);
+
+function simulationJson(s: SequenceSimulation): unknown {
+  return {
+    dataclass_name: 'SequenceSimulation',
+    tokens: s.tokens,
+    expected_activations: roundAll(s.expected_activations),
+    activation_scale: s.activation_scale,
+    distribution_values: s.distribution_values.map(roundAll),
+    distribution_probabilities: s.distribution_probabilities.map(roundAll),
+    uncalibrated_simulation: s.uncalibrated_simulation
+      ? simulationJson(s.uncalibrated_simulation)
+      : null,
+  };
+}
+
+function explanationsJson(
+  plan: PlannedNeuron,
+  explanations: { explanation: string; scored: ScoredSimulation }[],
+): string {
+  return JSON.stringify({
+    dataclass_name: 'NeuronSimulationResults',
+    neuron_id: neuronIdJson(plan),
+    scored_explanations: explanations.map(({ explanation, scored }) => ({
+      dataclass_name: 'ScoredExplanation',
+      explanation,
+      scored_simulation: {
+        dataclass_name: 'ScoredSimulation',
+        scored_sequence_simulations: scored.scored_sequence_simulations.map((s) => ({
+          dataclass_name: 'ScoredSequenceSimulation',
+          simulation: simulationJson(s.simulation),
+          true_activations: s.true_activations,
+          ev_correlation_score: s.ev_correlation_score,
+          rsquared_score: s.rsquared_score,
+          absolute_dev_explained_score: s.absolute_dev_explained_score,
+        })),
+        ev_correlation_score: scored.ev_correlation_score,
+        rsquared_score: scored.rsquared_score,
+        absolute_dev_explained_score: scored.absolute_dev_explained_score,
+      },
+    })),
+  });
+}
+
+function neuronIdJson(plan: PlannedNeuron) {
+  return { dataclass_name: 'NeuronId', layer_index: plan.layer, neuron_index: plan.neuron };
+}
+
+function recordJson(record: ActivationRecord) {
+  return {
+    dataclass_name: 'ActivationRecord',
+    tokens: record.tokens,
+    activations: record.activations,
+  };
+}
+
+function neuronRecordJson(plan: PlannedNeuron, record: NeuronRecord): string {
+  return JSON.stringify({
+    dataclass_name: 'NeuronRecord',
+    neuron_id: neuronIdJson(plan),
+    random_sample: record.random_sample.map(recordJson),
+    random_sample_by_quantile: record.random_sample_by_quantile!.map((q) => q.map(recordJson)),
+    quantile_boundaries: record.quantile_boundaries,
+    mean: record.mean,
+    variance: record.variance,
+    skewness: record.skewness,
+    kurtosis: record.kurtosis,
+    most_positive_activation_records: record.most_positive_activation_records.map(recordJson),
+  });
+}
+
+/** Tokens with the highest mean activation over the corpus (seen at least twice). */
+/** The corpus's distinct tokens, and each window token's index among them. */
+interface Vocabulary {
+  tokens: string[];
+  ids: Int32Array;
+}
+
+function vocabularyOf(windows: readonly Window[]): Vocabulary {
+  const index = new Map<string, number>();
+  const ids = new Int32Array(windows.length * RECORD_LENGTH);
+  windows.forEach((window, w) =>
+    window.tokens.forEach((token, i) => {
+      let id = index.get(token);
+      if (id === undefined) {
+        id = index.size;
+        index.set(token, id);
+      }
+      ids[w * RECORD_LENGTH + i] = id;
+    }),
+  );
+  return { tokens: [...index.keys()], ids };
+}
+
+function activationBasedTokens(vocabulary: Vocabulary, activations: readonly number[][]): string {
+  const sums = new Float64Array(vocabulary.tokens.length);
+  const counts = new Int32Array(vocabulary.tokens.length);
+  activations.forEach((values, w) =>
+    values.forEach((value, i) => {
+      const id = vocabulary.ids[w * RECORD_LENGTH + i]!;
+      sums[id] = sums[id]! + value;
+      counts[id] = counts[id]! + 1;
+    }),
+  );
+  const ranked = vocabulary.tokens
+    .map((token, id) => ({ token, mean: sums[id]! / counts[id]!, count: counts[id]! }))
+    .filter((r) => r.count >= 2)
+    .sort((a, b) => b.mean - a.mean || (a.token < b.token ? -1 : 1))
+    .slice(0, RELATED_TOKENS);
+  return JSON.stringify({
+    dataclass_name: 'TokenLookupTableSummaryOfNeuron',
+    tokens: ranked.map((r) => r.token),
+    average_activations: ranked.map((r) => round4(r.mean)),
+  });
+}
+
+/** Plausible synthetic weight-based tokens: the behaviour's own tokens, and random ones against. */
+function weightBasedTokens(plan: PlannedNeuron, vocabulary: readonly string[]): string {
+  const random = new Random(plan.seed ^ 0x2545f491);
+  const strengths = (count: number, sign: 1 | -1) => {
+    let s = random.uniform(0.15, 0.4);
+    return Array.from({ length: count }, () => {
+      const value = round4(sign * s);
+      s *= random.uniform(0.8, 0.95);
+      return value;
+    });
+  };
+  const others = (count: number) => random.shuffle(vocabulary).slice(0, count);
+  const side = (tokens: readonly string[], sign: 1 | -1) => ({
+    tokens: [...tokens],
+    strengths: strengths(tokens.length, sign),
+  });
+  return JSON.stringify({
+    dataclass_name: 'WeightBasedSummaryOfNeuron',
+    input_positive: side(random.shuffle(plan.behaviour.inputs), 1),
+    input_negative: side(others(8), -1),
+    output_positive: side(random.shuffle(plan.behaviour.outputs), 1),
+    output_negative: side(others(8), -1),
+  });
+}
+
+/** Upstream (c_fc) neurons in earlier layers and downstream (c_proj) ones in later layers. */
+function relatedNeurons(plan: PlannedNeuron, all: readonly PlannedNeuron[]): string {
+  const random = new Random(plan.seed ^ 0x7f4a7c15);
+  const present = all.filter((p) => !DEMO_GAPS.missing.includes(key(p.layer, p.neuron)));
+  const shares = (p: PlannedNeuron) =>
+    p.behaviour.id.split('+').some((id) => plan.behaviour.id.split('+').includes(id));
+  const connected = (candidates: PlannedNeuron[]) => {
+    if (candidates.length === 0) return null;
+    const alike = random.shuffle(candidates.filter(shares));
+    const positive = [...alike, ...random.shuffle(candidates.filter((p) => !shares(p)))].slice(
+      0,
+      RELATED_NEURONS,
+    );
+    const negative = random
+      .shuffle(candidates.filter((p) => !positive.includes(p)))
+      .slice(0, RELATED_NEURONS);
+    const weights = (count: number, sign: number) => {
+      let w = random.uniform(0.2, 0.6);
+      return Array.from({ length: count }, () => {
+        const value = round4(sign * w);
+        w *= random.uniform(0.7, 0.95);
+        return value;
+      });
+    };
+    return {
+      top_positive_neurons: positive.map((p) => `${p.layer}_${p.neuron}`),
+      top_positive_weights: weights(positive.length, 1),
+      top_negative_neurons: negative.map((p) => `${p.layer}_${p.neuron}`),
+      top_negative_weights: weights(negative.length, -1),
+    };
+  };
+  return JSON.stringify({
+    c_fc: connected(present.filter((p) => p.layer < plan.layer)),
+    c_proj: connected(present.filter((p) => p.layer > plan.layer)),
+  });
+}
+
+export interface DemoNeuronSummary {
+  layer: number;
+  neuron: number;
+  behaviour: string;
+  planted: string;
+  /** ev_correlation_score of the planted description and of the baseline explainer's. */
+  plantedScore: number | null;
+  baselineExplanation: string;
+  baselineScore: number | null;
+}
+
+export interface DemoDataset {
+  files: DemoFile[];
+  neurons: DemoNeuronSummary[];
+}
+
+/** Generate every per-neuron file of the demo dataset (manifest and indexes are ingest's job). */
+export async function generateDemoDataset(): Promise<DemoDataset> {
+  const windows = tokenizeCorpus();
+  const vocabulary = vocabularyOf(windows);
+  const sortedTokens = [...vocabulary.tokens].sort();
+  const plans = planDemoNeurons();
+  const files: DemoFile[] = [];
+  const neurons: DemoNeuronSummary[] = [];
+  const byBehaviour = new Map<Behaviour, BehaviourStrengths>();
+  for (const plan of plans) {
+    const id = key(plan.layer, plan.neuron);
+    if (DEMO_GAPS.missing.includes(id)) continue;
+    let strengths = byBehaviour.get(plan.behaviour);
+    if (!strengths) {
+      strengths = behaviourStrengths(plan.behaviour, windows);
+      byBehaviour.set(plan.behaviour, strengths);
+    }
+    const activations = activate(plan, windows, strengths);
+    const record = neuronRecord(plan, windows, activations);
+    const path = (kind: Parameters<typeof neuronFilePath>[0]) =>
+      neuronFilePath(kind, plan.layer, plan.neuron);
+
+    const planted = plan.behaviour.explanation;
+    const explained = baselineExplain(trainRecords(record));
+    const candidates = explained === planted ? [planted] : [planted, explained];
+    const explanations = [];
+    for (const explanation of candidates) {
+      explanations.push({
+        explanation,
+        scored: await simulateAndScore(baselineSimulator, explanation, record),
+      });
+    }
+    neurons.push({
+      layer: plan.layer,
+      neuron: plan.neuron,
+      behaviour: plan.behaviour.id,
+      planted,
+      plantedScore: explanations[0]!.scored.ev_correlation_score,
+      baselineExplanation: explained,
+      baselineScore: explanations.at(-1)!.scored.ev_correlation_score,
+    });
+
+    if (!DEMO_GAPS.noExplanation.includes(id)) {
+      let text = explanationsJson(plan, explanations);
+      if (DEMO_GAPS.malformedExplanation.includes(id))
+        text = text.slice(0, Math.floor(text.length / 3));
+      files.push({ path: path('explanations'), text: `${text}\n` });
+    }
+    if (!DEMO_GAPS.noRecords.includes(id)) {
+      files.push({ path: path('collated-activations'), text: neuronRecordJson(plan, record) });
+    }
+    files.push({
+      path: path('related-tokens/activation-based'),
+      text: activationBasedTokens(vocabulary, activations),
+    });
+    if (!DEMO_GAPS.noRelated.includes(id)) {
+      files.push({
+        path: path('related-tokens/weight-based'),
+        text: weightBasedTokens(plan, sortedTokens),
+      });
+      files.push({ path: path('related-neurons/weight-based'), text: relatedNeurons(plan, plans) });
+    }
+  }
+  return { files, neurons };
+}

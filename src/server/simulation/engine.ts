@@ -1,0 +1,326 @@
+/**
+ * What /api/simulate and /api/explain do once a request is valid: load the neuron's records,
+ * simulate with core's simulateAndScore / simulateTexts, cache successes, and turn every failure
+ * into an ApiError a user can act on. Results leave as validated JSON text.
+ */
+import {
+  ExplainResultSchema,
+  RecordsSimulationResultSchema,
+  TextsSimulationResultSchema,
+  type ExplainResult,
+  type ExplanationEvent,
+  type ProgressEvent,
+  type RecordsSimulationResult,
+  type TextsSimulationResult,
+} from '../../core/api/simulate.ts';
+import type { SequenceSimulation } from '../../core/format/types.ts';
+import { scoringRecords, trainRecords } from '../../core/scoring/splits.ts';
+import { NoRecordsError, simulateAndScore, simulateTexts } from '../../core/simulation/simulate.ts';
+import {
+  buildSimulationMessages,
+  SIMULATION_TOP_LOGPROBS,
+} from '../../core/simulation/simulation-prompt.ts';
+import {
+  ExplanationFormatError,
+  SimulationFormatError,
+  type Explainer,
+  type Simulator,
+} from '../../core/simulation/types.ts';
+import { cacheKey, type SimulationCache } from '../cache/simulation-cache.ts';
+import type { ServedDataset } from '../datasets/registry.ts';
+import { ApiError } from '../errors.ts';
+import { UpstreamError } from '../llm/chat.ts';
+import type { NeuronRecordStore } from './records.ts';
+
+export interface NeuronJob {
+  dataset: ServedDataset;
+  layer: number;
+  neuron: number;
+}
+
+export interface SimulateJob extends NeuronJob {
+  explanation: string;
+  /** The user's texts as GPT-2 tokens; absent to simulate the neuron's held-out records. */
+  texts?: string[][];
+}
+
+export interface RunOptions {
+  signal: AbortSignal;
+  onProgress?: (progress: ProgressEvent) => void;
+  onExplanation?: (event: ExplanationEvent) => void;
+}
+
+export interface EngineOptions {
+  simulator: Simulator;
+  explainer: Explainer;
+  /** Null: nothing is cached (the baseline is instant and changes with the code). */
+  cache: SimulationCache | null;
+  records: NeuronRecordStore;
+  /** Records of one request simulated at once (upstream calls are capped globally as well). */
+  concurrency: number;
+}
+
+/** A result as sent: its JSON text (`cached` first, so a hit can flip it) and its value. */
+interface Produced<T> {
+  json: string;
+  value: T;
+}
+
+const CACHED_FALSE = '{"cached":false,';
+
+export class SimulationEngine {
+  readonly simulator: Simulator;
+  readonly explainer: Explainer;
+  private readonly options: EngineOptions;
+  /** Changes whenever core's simulation prompt does, so old cached results are not reused. */
+  private readonly promptVersion: string;
+  /** Null without a cache (the baseline: nothing worth keeping). */
+  private readonly memo: RetryMemo | null;
+
+  constructor(options: EngineOptions) {
+    this.options = options;
+    this.simulator = options.simulator;
+    this.explainer = options.explainer;
+    this.promptVersion = cacheKey([
+      buildSimulationMessages('{explanation}', ['{token}']),
+      SIMULATION_TOP_LOGPROBS,
+    ]).slice(0, 16);
+    this.memo = options.cache ? new RetryMemo(options.simulator, this.promptVersion) : null;
+  }
+
+  /** The result of POST /api/simulate, as JSON text. */
+  async simulate(job: SimulateJob, options: RunOptions): Promise<string> {
+    try {
+      return (await this.produce(job, options)).json;
+    } catch (error) {
+      throw asApiError(error, options.signal);
+    }
+  }
+
+  /** The result of POST /api/explain, as JSON text. */
+  async explain(job: NeuronJob, options: RunOptions): Promise<string> {
+    try {
+      const { record } = await this.options.records.get(job.dataset, job.layer, job.neuron);
+      const train = trainRecords(record);
+      if (train.length === 0) throw new NoRecordsError();
+      const written = await this.explainer.explain(train, { signal: options.signal });
+      const explainer = { id: this.explainer.id, model: this.explainer.model };
+      const explanation = written.trim();
+      options.onExplanation?.({ explanation, explainer });
+      const simulated = await this.produce({ ...job, explanation }, options);
+      const result: ExplainResult = ExplainResultSchema.parse({ ...simulated.value, explainer });
+      return JSON.stringify(result);
+    } catch (error) {
+      throw asApiError(error, options.signal);
+    }
+  }
+
+  private produce(
+    job: SimulateJob,
+    options: RunOptions,
+  ): Promise<Produced<RecordsSimulationResult | TextsSimulationResult>> {
+    return job.texts
+      ? this.simulateTexts(job, job.texts, options)
+      : this.simulateRecords(job, options);
+  }
+
+  private meta(job: SimulateJob) {
+    return {
+      cached: false,
+      dataset: job.dataset.id,
+      layer: job.layer,
+      neuron: job.neuron,
+      explanation: job.explanation,
+      simulator: this.simulator.id,
+      model: this.simulator.model,
+    };
+  }
+
+  private key(kind: string, job: SimulateJob, records: unknown): string {
+    const { id, model } = this.simulator;
+    return cacheKey([
+      kind,
+      job.dataset.id,
+      job.layer,
+      job.neuron,
+      job.explanation,
+      records,
+      id,
+      model,
+      this.promptVersion,
+    ]);
+  }
+
+  private fromCache<T>(key: string): Produced<T> | null {
+    const stored = this.options.cache?.get(key);
+    if (stored === undefined || !stored.startsWith(CACHED_FALSE)) return null;
+    const json = `{"cached":true,${stored.slice(CACHED_FALSE.length)}`;
+    // Parsed only when wanted (by /api/explain): a hit is usually sent on as it is.
+    return {
+      json,
+      get value() {
+        return JSON.parse(json) as T;
+      },
+    };
+  }
+
+  private store<T extends { cached: boolean }>(key: string, value: T): Produced<T> {
+    // `cached` first, as fromCache expects.
+    const { cached: _cached, ...rest } = value;
+    const json = JSON.stringify({ cached: false, ...rest });
+    this.options.cache?.put(key, json);
+    return { json, value };
+  }
+
+  private async simulateRecords(
+    job: SimulateJob,
+    options: RunOptions,
+  ): Promise<Produced<RecordsSimulationResult>> {
+    const loaded = await this.options.records.get(job.dataset, job.layer, job.neuron);
+    const key = this.key('records', job, loaded.hash);
+    const hit = this.fromCache<RecordsSimulationResult>(key);
+    if (hit) return hit;
+    const run = this.memo?.run() ?? { simulator: this.simulator, keep() {} };
+    const scored = await simulateAndScore(run.simulator, job.explanation, loaded.record, {
+      signal: options.signal,
+      concurrency: this.options.concurrency,
+      onProgress: (progress) => options.onProgress?.(progress),
+    }).catch((error: unknown) => {
+      run.keep();
+      throw error;
+    });
+    const result = RecordsSimulationResultSchema.parse({
+      ...this.meta(job),
+      mode: 'records',
+      records: scoringRecords(loaded.record).map(({ kind, index }) => ({ kind, index })),
+      ...scored,
+    });
+    return this.store(key, result);
+  }
+
+  private async simulateTexts(
+    job: SimulateJob,
+    texts: string[][],
+    options: RunOptions,
+  ): Promise<Produced<TextsSimulationResult>> {
+    const key = this.key('texts', job, texts);
+    const hit = this.fromCache<TextsSimulationResult>(key);
+    if (hit) return hit;
+    let done = 0;
+    const run = this.memo?.run() ?? { simulator: this.simulator, keep() {} };
+    const reporting: Simulator = {
+      id: run.simulator.id,
+      model: run.simulator.model,
+      simulateRecord: async (explanation, tokens, runOptions) => {
+        const simulation = await run.simulator.simulateRecord(explanation, tokens, runOptions);
+        const index = texts.indexOf(tokens);
+        options.onProgress?.({
+          done: ++done,
+          total: texts.length,
+          record: { kind: 'text', index },
+        });
+        return simulation;
+      },
+    };
+    const simulations = await simulateTexts(reporting, job.explanation, texts, {
+      signal: options.signal,
+      concurrency: this.options.concurrency,
+    }).catch((error: unknown) => {
+      run.keep();
+      throw error;
+    });
+    const result = TextsSimulationResultSchema.parse({
+      ...this.meta(job),
+      mode: 'texts',
+      simulations,
+    });
+    return this.store(key, result);
+  }
+}
+
+/** Record simulations kept from failed runs: enough for the users' retries. */
+const REMEMBERED_RECORDS = 2000;
+
+/**
+ * When a simulation fails (one record's answer unreadable, say), the records that succeeded are
+ * kept here, so the user's retry re-simulates only what failed. Successful runs are cached whole.
+ */
+class RetryMemo {
+  private readonly remembered = new Map<string, SequenceSimulation>();
+  private readonly inner: Simulator;
+  private readonly promptVersion: string;
+
+  constructor(inner: Simulator, promptVersion: string) {
+    this.inner = inner;
+    this.promptVersion = promptVersion;
+  }
+
+  /** A simulator for one run; `keep()` after a failure remembers what the run simulated. */
+  run(): { simulator: Simulator; keep: () => void } {
+    const { inner, remembered, promptVersion } = this;
+    const succeeded = new Map<string, SequenceSimulation>();
+    const simulator: Simulator = {
+      id: inner.id,
+      model: inner.model,
+      async simulateRecord(explanation, tokens, options) {
+        const key = cacheKey([inner.id, inner.model, promptVersion, explanation, tokens]);
+        const known = remembered.get(key);
+        const simulation = known ?? (await inner.simulateRecord(explanation, tokens, options));
+        succeeded.set(key, simulation);
+        return simulation;
+      },
+    };
+    const keep = () => {
+      for (const [key, simulation] of succeeded) {
+        remembered.delete(key);
+        remembered.set(key, simulation);
+      }
+      while (remembered.size > REMEMBERED_RECORDS) {
+        remembered.delete(remembered.keys().next().value!);
+      }
+    };
+    return { simulator, keep };
+  }
+}
+
+/** What a user is told when a simulation or explanation fails. */
+export function asApiError(error: unknown, signal: AbortSignal): unknown {
+  if (signal.aborted && error === signal.reason) return error;
+  if (error instanceof ApiError) return error;
+  if (error instanceof UpstreamError) {
+    const retryAfter =
+      error.retryAfterMs === undefined
+        ? undefined
+        : Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+    const status = error.kind === 'rate_limited' ? 503 : error.kind === 'timeout' ? 504 : 502;
+    return new ApiError(status, 'upstream_error', error.message, {
+      retryable: error.retryable,
+      ...(retryAfter !== undefined && { retryAfter }),
+      cause: error,
+    });
+  }
+  if (error instanceof SimulationFormatError || error instanceof RangeError) {
+    return new ApiError(
+      502,
+      'upstream_format',
+      `The simulator's answer could not be read (${error.message}), so there is no score; try again.`,
+      { retryable: true, cause: error },
+    );
+  }
+  if (error instanceof ExplanationFormatError) {
+    return new ApiError(
+      502,
+      'upstream_format',
+      `The explainer's answer could not be read (${error.message}); try again.`,
+      { retryable: true, cause: error },
+    );
+  }
+  if (error instanceof NoRecordsError) {
+    return new ApiError(
+      404,
+      'not_found',
+      `This neuron has no records to work from: ${error.message}.`,
+    );
+  }
+  return error;
+}

@@ -1,0 +1,98 @@
+/**
+ * Neurons' activation records (collated-activations/L/N.json) for simulation, read from the
+ * dataset's source, parsed by core, and kept in memory for a short while: a user usually simulates
+ * several explanations of the same neuron in a row.
+ */
+import { createHash } from 'node:crypto';
+import { DatasetFileError, parseNeuronRecord } from '../../core/format/parse.ts';
+import { neuronFilePath, type NeuronRecord } from '../../core/format/types.ts';
+import type { ServedDataset } from '../datasets/registry.ts';
+import { ApiError } from '../errors.ts';
+
+export interface LoadedRecords {
+  record: NeuronRecord;
+  /** Identifies the file's content, for cache keys. */
+  hash: string;
+}
+
+interface Entry {
+  loaded: Promise<LoadedRecords>;
+  at: number;
+}
+
+export class NeuronRecordStore {
+  private readonly entries = new Map<string, Entry>();
+  private readonly maxEntries: number;
+  private readonly ttlMs: number;
+
+  constructor(options: { maxEntries?: number; ttlMs?: number } = {}) {
+    this.maxEntries = options.maxEntries ?? 64;
+    this.ttlMs = options.ttlMs ?? 60_000;
+  }
+
+  get(dataset: ServedDataset, layer: number, neuron: number): Promise<LoadedRecords> {
+    const key = `${dataset.id}/${layer}/${neuron}`;
+    const now = Date.now();
+    const known = this.entries.get(key);
+    if (known && now - known.at < this.ttlMs) {
+      // Most recently used last, so the first key is the one to evict.
+      this.entries.delete(key);
+      this.entries.set(key, known);
+      return known.loaded;
+    }
+    const loaded = load(dataset, layer, neuron);
+    this.entries.set(key, { loaded, at: now });
+    // A failure is not kept: the next request reads the file again.
+    loaded.catch(() => {
+      if (this.entries.get(key)?.loaded === loaded) this.entries.delete(key);
+    });
+    while (this.entries.size > this.maxEntries) {
+      this.entries.delete(this.entries.keys().next().value!);
+    }
+    return loaded;
+  }
+}
+
+async function load(dataset: ServedDataset, layer: number, neuron: number): Promise<LoadedRecords> {
+  const path = neuronFilePath('collated-activations', layer, neuron);
+  const where = `${path} of dataset ${dataset.id}`;
+  let text: string | null;
+  try {
+    text = await dataset.source.readNeuronFile('collated-activations', layer, neuron);
+  } catch (error) {
+    throw new ApiError(
+      502,
+      'dataset_file',
+      `Could not read ${where}: ${(error as Error).message}`,
+      {
+        retryable: true,
+        cause: error,
+      },
+    );
+  }
+  if (text === null) {
+    throw new ApiError(
+      404,
+      'not_found',
+      `Neuron ${layer}/${neuron} has no activation records (${where} does not exist), so an ` +
+        'explanation cannot be scored on it; simulate texts of your own instead.',
+    );
+  }
+  try {
+    const record = parseNeuronRecord(text, { path: where, layer, neuron });
+    return { record, hash: createHash('sha256').update(text).digest('base64url') };
+  } catch (error) {
+    if (error instanceof DatasetFileError) {
+      throw new ApiError(
+        500,
+        'dataset_file',
+        `This neuron's records cannot be used: ${error.message}`,
+        {
+          retryable: false,
+          cause: error,
+        },
+      );
+    }
+    throw error;
+  }
+}
