@@ -100,7 +100,7 @@ export function NeuronView({
         linkParams={viewState.linkParams}
         prefetch={settled}
       />
-      <TokenTooltipLayer>
+      <TokenTooltipLayer className={styles.sections}>
         <ExplanationsSection
           query={explanations}
           path={path('explanations')}
