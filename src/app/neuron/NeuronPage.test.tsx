@@ -233,4 +233,10 @@ describe('missing and failing data', () => {
       await screen.findByRole('link', { name: 'Open neuron 1:7 instead' }),
     ).toBeInTheDocument();
   });
+
+  it('names a dataset the server does not have, with links to those it has', async () => {
+    open('/d/nope/layers/1/neurons/2');
+    expect(await screen.findByRole('heading', { name: 'No dataset “nope”' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Tiny' })).toHaveAttribute('href', '/d/tiny');
+  });
 });
