@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiErrorResponse } from '../../core/api/errors.ts';
 import type {
@@ -184,6 +185,30 @@ describe('POST /api/simulate and /api/explain with an OpenAI-compatible server',
     await new Promise((resolve) => setTimeout(resolve, 1000));
     // Two calls at a time, 100 ms each: without the abort all 20 would have been made by now.
     expect(upstream.requests.length).toBeLessThanOrEqual(6);
+  });
+
+  it('gzips the event stream and a JSON result when the client accepts it', async () => {
+    const streamed = await server.app.inject({
+      method: 'POST',
+      url: '/api/simulate',
+      headers: { accept: 'text/event-stream', 'accept-encoding': 'gzip, deflate, br' },
+      payload: { dataset: DATASET, ...CAT_NEURON, explanation: EXPLANATION },
+    });
+    expect(streamed.headers['content-encoding']).toBe('gzip');
+    const stream = events(gunzipSync(streamed.rawPayload).toString('utf8'));
+    expect(stream.at(-1)?.event).toBe('result');
+    expect(stream.filter((e) => e.event === 'progress')).toHaveLength(CALLS_PER_SIMULATION);
+
+    const json = await server.app.inject({
+      method: 'POST',
+      url: '/api/simulate',
+      headers: { accept: 'application/json', 'accept-encoding': 'gzip' },
+      payload: { dataset: DATASET, ...CAT_NEURON, explanation: EXPLANATION },
+    });
+    expect(json.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(gunzipSync(json.rawPayload).toString('utf8'))).toMatchObject({
+      cached: true,
+    });
   });
 
   it('retries a rate-limited (429) upstream and still gives the right score', async () => {
