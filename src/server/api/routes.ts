@@ -52,7 +52,11 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
       ),
   });
 
-  const routeOptions = { config: { rateLimit: {} } };
+  const routeOptions = {
+    config: { rateLimit: {} },
+    // Fresh results of hundreds of KB: fast gzip costs a few ms, brotli many more.
+    compress: { encodings: ['gzip' as const], zlibOptions: { level: 1 } },
+  };
 
   app.post('/api/simulate', routeOptions, async (request, reply) => {
     const body = validate(SimulateRequestSchema, request.body);

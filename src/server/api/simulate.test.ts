@@ -202,7 +202,7 @@ describe('POST /api/simulate and /api/explain with an OpenAI-compatible server',
     const json = await server.app.inject({
       method: 'POST',
       url: '/api/simulate',
-      headers: { accept: 'application/json', 'accept-encoding': 'gzip' },
+      headers: { accept: 'application/json', 'accept-encoding': 'br, gzip' },
       payload: { dataset: DATASET, ...CAT_NEURON, explanation: EXPLANATION },
     });
     expect(json.headers['content-encoding']).toBe('gzip');
