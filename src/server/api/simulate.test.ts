@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiErrorResponse } from '../../core/api/errors.ts';
 import type {
   ExplainResult,
@@ -58,8 +58,11 @@ describe('POST /api/simulate and /api/explain with an OpenAI-compatible server',
     cacheDir = await temporaryDirectory('ne-cache-');
     server = await testServer(env());
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await server.app.close();
+    await cacheDir.remove();
+  });
+  afterAll(async () => {
     await upstream.close();
     await data.remove();
   });
