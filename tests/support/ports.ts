@@ -1,7 +1,15 @@
 /** Servers that tests and benchmarks start listen on a free port of this project's range. */
 import type { Server } from 'node:http';
 
-export const PORT_RANGE = { first: 8100, last: 8199 } as const;
+/** TEST_PORT_RANGE=first-last moves the range (e.g. for a run beside others on a shared machine). */
+function rangeFromEnv(text: string | undefined): { first: number; last: number } | null {
+  const match = /^(\d+)-(\d+)$/.exec(text?.trim() ?? '');
+  if (!match) return null;
+  const [first, last] = [Number(match[1]), Number(match[2])];
+  return first > 0 && first <= last && last < 65536 ? { first, last } : null;
+}
+
+export const PORT_RANGE = rangeFromEnv(process.env.TEST_PORT_RANGE) ?? { first: 8100, last: 8199 };
 
 /** Listens on the first free port of the range, from a random start; returns the port. */
 export async function listenInRange(server: Server, host = '127.0.0.1'): Promise<number> {

@@ -40,6 +40,12 @@ export function RunProgress({
         {...(total !== null && total > 0 ? { max: total, value: progress.done } : {})}
       />
       <p className={styles.progressText}>{progressText(progress, unit)}</p>
+      {unit === 'records' && total !== null && (
+        <p className={styles.hint}>
+          The held-out records are scored; the others calibrate the simulation to activation units,
+          as in the paper.
+        </p>
+      )}
       {progress.finished.length > 0 && (
         <ol
           className={styles.finished}

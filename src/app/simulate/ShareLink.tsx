@@ -10,7 +10,7 @@ export function ShareLink({ url }: { url: string }) {
   async function copy() {
     try {
       await navigator.clipboard.writeText(url);
-      setStatus('Link copied.');
+      setStatus('Share link copied.');
     } catch {
       // No clipboard access (an insecure origin, or denied): leave the link selected instead.
       input.current?.select();
@@ -34,7 +34,7 @@ export function ShareLink({ url }: { url: string }) {
           onFocus={(event) => event.currentTarget.select()}
         />
         <button type="button" onClick={() => void copy()}>
-          Copy link
+          Copy share link
         </button>
       </div>
       <p role="status" className={styles.hint}>

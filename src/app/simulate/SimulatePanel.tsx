@@ -208,7 +208,7 @@ export function SimulatePanel({
         {simulator && (
           <>
             {' '}
-            Simulator: <strong>{simulator.name}</strong>{' '}
+            Simulator: <strong className={styles.model}>{simulator.name}</strong>{' '}
             <span className="muted">({simulator.detail})</span>.
           </>
         )}
@@ -228,7 +228,7 @@ export function SimulatePanel({
             Explanation
           </label>
           <p id={ids.explanationHint} className={styles.hint}>
-            Completes “the main thing this neuron does is find…”, e.g. <q>the word “cat”</q>.
+            Completes “the main thing this neuron does is find…”, e.g. <q>the word ‘cat’</q>.
           </p>
           <textarea
             id={ids.explanation}
@@ -362,7 +362,7 @@ export function SimulatePanel({
           title={
             explain.progress.explanation
               ? 'Scoring the explanation it wrote'
-              : `Writing an explanation${explainer ? ` with the ${explainer.name}` : ''}`
+              : `Writing an explanation${explainer ? ` with ${explainer.byline}` : ''}`
           }
           explanation={explain.progress.explanation?.explanation ?? null}
           progress={explain.progress}

@@ -76,12 +76,12 @@ export function SimulationResultView({
       <ul className={styles.provenance}>
         {explainer && (
           <li>
-            Explanation written by the <strong>{explainer.name}</strong>{' '}
+            Explanation written by <strong className={styles.model}>{explainer.byline}</strong>{' '}
             <span className="muted">({explainer.detail})</span>
           </li>
         )}
         <li>
-          Simulated by the <strong>{simulator.name}</strong>{' '}
+          Simulated by <strong className={styles.model}>{simulator.byline}</strong>{' '}
           <span className="muted">({simulator.detail})</span>
         </li>
       </ul>

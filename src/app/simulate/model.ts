@@ -82,6 +82,8 @@ export function fieldLabel(field: string): string {
 export interface ProviderDescription {
   /** Short name, e.g. "baseline simulator" or "gpt-4o-mini". */
   name: string;
+  /** The name after "by": "the baseline simulator", "gpt-4o-mini". */
+  byline: string;
   /** What it is, in a few words. */
   detail: string;
 }
@@ -94,13 +96,18 @@ export function describeProvider(
   if (provider.id === 'baseline') {
     return {
       name: `baseline ${role}`,
+      byline: `the baseline ${role}`,
       detail:
         role === 'simulator'
           ? 'offline word matching, not a language model'
           : 'offline, from the top-activating tokens; not a language model',
     };
   }
-  return { name: provider.model, detail: 'through an OpenAI-compatible API' };
+  return {
+    name: provider.model,
+    byline: provider.model,
+    detail: 'through an OpenAI-compatible API',
+  };
 }
 
 export interface PreparedSequence {
