@@ -89,19 +89,22 @@ function Browse({
   // re-sort in the background rather than in a keystroke's frame.
   const settled = data.loaded + data.failures.length === data.total;
   const loaded = useThrottled(data.loaded, settled, 500);
-  const version = useDeferredValue(useThrottled(data.version, settled, 500));
+  // The table's version counts every layer it has taken in (only ever up): search answers are
+  // keyed by it, so an answer over fewer layers is never reused for more.
+  const tableVersion = useThrottled(data.version, settled, 500);
+  const version = useDeferredValue(tableVersion);
 
   const query = text.trim();
   const parsed = useMemo(() => parseQuery(query), [query]);
   const searching = parsed.clauses.length > 0;
-  const answer = useSearchAnswer(service, manifest.id, searching ? query : '', loaded);
+  const answer = useSearchAnswer(service, manifest.id, searching ? query : '', tableVersion);
   const chosenSort = effectiveSort(view, searching);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the sort by value
   const sort: Sort = useMemo(() => chosenSort, [chosenSort.key, chosenSort.descending]);
   const explanationOrder = useExplanationOrder(
     service,
     manifest.id,
-    loaded,
+    tableVersion,
     sort.key === 'explanation' && !table.hasOrder('explanation'),
   );
 

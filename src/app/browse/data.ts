@@ -115,13 +115,13 @@ export function useSearchAnswer(
 export function useExplanationOrder(
   service: SearchService,
   dataset: string,
-  layersLoaded: number,
+  tableVersion: number,
   enabled: boolean,
 ) {
   return useQuery({
-    queryKey: queryKeys.explanationOrder(dataset, layersLoaded),
+    queryKey: queryKeys.explanationOrder(dataset, tableVersion),
     queryFn: (): Promise<ExplanationOrder> => service.explanationOrder(dataset),
-    enabled: enabled && layersLoaded > 0,
+    enabled: enabled && tableVersion > 0,
     placeholderData: keepPreviousData,
     staleTime: Infinity,
     gcTime: 60_000,
