@@ -123,11 +123,22 @@ describe('testing an explanation', () => {
     await screen.findByText('2 of 4 records simulated (latest: random record 2)', {
       selector: 'p',
     });
-    expect(
-      within(screen.getByRole('list', { name: 'Records simulated so far' })).getAllByRole(
-        'listitem',
-      ),
-    ).toHaveLength(2);
+    act(() =>
+      call.stream.send({
+        event: 'progress',
+        data: { done: 3, total: 4, record: { kind: 'top', index: 1, purpose: 'calibration' } },
+      }),
+    );
+    await screen.findByText(
+      '3 of 4 records simulated (latest: top-activating record 2, for calibration)',
+      { selector: 'p' },
+    );
+    const finished = within(screen.getByRole('list', { name: 'Records simulated so far' }));
+    expect(finished.getAllByRole('listitem').map((item) => item.textContent)).toEqual([
+      'Top-activating record 3',
+      'Random record 2',
+      'Top-activating record 2 · calibration',
+    ]);
 
     act(() => {
       call.stream.send({ event: 'result', data: recordsResult('films and Marvel') });
