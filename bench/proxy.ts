@@ -13,7 +13,7 @@
  *   soak       200 clients for 30 s (1 in 5 requests new, the rest cached): 5xx count and the
  *              proxy's resident memory at start and end.
  *
- * Results are printed as a Markdown table and written to bench/results/proxy.json.
+ * Results are printed as a Markdown table and written to bench/results/proxy-<alternatives>.json.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -25,14 +25,22 @@ import {
   temporaryDirectory,
   writeDataset,
 } from '../tests/support/datasets.ts';
+import { SIMULATION_TOP_LOGPROBS } from '../src/core/simulation/simulation-prompt.ts';
 import type { TestServerOptions } from '../tests/support/openai-test-server.ts';
 import { freePortInRange } from '../tests/support/ports.ts';
 
 const quick = process.argv.includes('--quick');
+/**
+ * `--alternatives N`: top_logprobs alternatives the test server gives per token. By default as many
+ * as asked (15), as real servers do; 2 shows the cost of the proxy itself with small answers.
+ */
+const alternativesFlag = process.argv.indexOf('--alternatives');
+const alternatives = alternativesFlag > 0 ? Number(process.argv[alternativesFlag + 1]) : 20;
 const UPSTREAM_CONCURRENCY = 64;
 const CALLS_PER_SIMULATION = 20;
 
 const upstream = await startUpstream();
+await upstream.configure({ maxAlternatives: alternatives });
 const data = await temporaryDirectory('ne-bench-data-');
 const cacheDir = await temporaryDirectory('ne-bench-cache-');
 const appDir = await temporaryDirectory('ne-bench-app-');
@@ -54,6 +62,7 @@ const results: Record<string, unknown> = {
   node: process.version,
   upstreamConcurrency: UPSTREAM_CONCURRENCY,
   callsPerSimulation: CALLS_PER_SIMULATION,
+  upstreamAlternativesPerToken: Math.min(alternatives, SIMULATION_TOP_LOGPROBS),
 };
 
 let serial = 0;
@@ -61,7 +70,9 @@ const body = (explanation: string) =>
   JSON.stringify({ dataset: 'bench', layer: 0, neuron: 3, explanation });
 const fresh = () => body(`the word "cat" (variant ${process.pid}-${serial++})`);
 
-async function simulateOnce(payload: string): Promise<{ ms: number; cached: boolean }> {
+async function simulateOnce(
+  payload: string,
+): Promise<{ ms: number; cached: boolean; bytes: number }> {
   const started = performance.now();
   const response = await fetch(`${base}/api/simulate`, {
     method: 'POST',
@@ -70,12 +81,17 @@ async function simulateOnce(payload: string): Promise<{ ms: number; cached: bool
   });
   const text = await response.text();
   if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${text.slice(0, 300)}`);
-  return { ms: performance.now() - started, cached: text.startsWith('{"cached":true') };
+  return {
+    ms: performance.now() - started,
+    cached: text.startsWith('{"cached":true'),
+    bytes: text.length,
+  };
 }
 
 try {
   // Warm up the JIT, the SQLite file and the connection pools.
   for (let i = 0; i < 30; i++) await simulateOnce(fresh());
+  results.resultBytes = (await simulateOnce(fresh())).bytes;
 
   // 1. Overhead per simulation.
   const overheads: number[] = [];
@@ -155,7 +171,10 @@ try {
 }
 
 await mkdir('bench/results', { recursive: true });
-await writeFile('bench/results/proxy.json', `${JSON.stringify(results, null, 2)}\n`);
+await writeFile(
+  `bench/results/proxy-${alternatives}.json`,
+  `${JSON.stringify(results, null, 2)}\n`,
+);
 printTable(results);
 
 async function load(options: { connections: number; seconds: number; next: () => string }) {
@@ -295,6 +314,6 @@ function printTable(all: Record<string, unknown>) {
     `| 200 clients for ${r.soak?.seconds ?? '?'} s (1 in 5 new) | no 5xx, memory flat | ${r.soak?.status5xx ?? '?'} 5xx, ${r.soak?.errors ?? '?'} errors, ${f(r.soak?.perSecond, 0)} /s; RSS ${r.soak?.rssStartMiB ?? '?'} -> ${(all.soak as { rssEveryFiveSecondsMiB?: number[] })?.rssEveryFiveSecondsMiB?.join(' -> ') ?? '?'} -> ${r.soak?.rssEndMiB ?? '?'} MiB |`,
   ];
   process.stdout.write(
-    `\n${lines.join('\n')}\n\nload average at start: ${JSON.stringify((all.machine as { loadAverage: number[] }).loadAverage.map((x) => +x.toFixed(2)))}\n`,
+    `\nupstream alternatives per token: ${String(all.upstreamAlternativesPerToken)}, result size: ${String(all.resultBytes)} bytes\n${lines.join('\n')}\n\nload average at start: ${JSON.stringify((all.machine as { loadAverage: number[] }).loadAverage.map((x) => +x.toFixed(2)))}\n`,
   );
 }

@@ -6,22 +6,21 @@
  *
  * Builds the app (unless --no-build), serves it with the project's server on BENCH_PORT (8390),
  * and prints medians and 95th percentiles; the figures also go to bench/results/browse.json.
- * The dataset is the given folder, else a synthetic one made from the real explanations' text
- * under .cache/bench/browse-data (see ./datasets.ts).
+ * The dataset is the given folder, else the scale fixture ingested at fixtures-out/data/scale
+ * (made with `cli fixture scale` and `cli ingest` when missing, as `npm run bench:ingest` does).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { DatasetManifest } from '../../src/core/dataset/types.ts';
-import { writeBenchDatasets } from './datasets.ts';
 
 const args = process.argv.slice(2);
 const port = Number(process.env.BENCH_PORT ?? 8390);
 const base = `http://127.0.0.1:${port}`;
 const dataArg = args.includes('--data') ? args[args.indexOf('--data') + 1] : undefined;
-const datasetDir = resolve(dataArg ?? '.cache/bench/browse-data/scale');
+const datasetDir = resolve(dataArg ?? 'fixtures-out/data/scale');
 const dataDir = dirname(datasetDir);
 const dataset = basename(datasetDir);
 
@@ -245,8 +244,26 @@ async function waitForServer() {
   throw new Error(`The server did not answer on ${base}`);
 }
 
+/** The 307,200-neuron scale fixture, generated and ingested by the CLI. */
+function makeScaleDataset() {
+  const cli = (...words: string[]) =>
+    execFileSync('npx', ['tsx', 'src/cli/main.ts', ...words], { stdio: 'inherit' });
+  if (!existsSync('fixtures-out/scale')) cli('fixture', 'scale', '--out', 'fixtures-out/scale');
+  cli(
+    'ingest',
+    '--source',
+    'fixtures-out/scale',
+    '--out',
+    datasetDir,
+    '--synthetic',
+    '--title',
+    'Scale fixture (307,200 neurons)',
+    '--no-progress',
+  );
+}
+
 async function main() {
-  if (!dataArg) await writeBenchDatasets(dataDir);
+  if (!dataArg && !existsSync(join(datasetDir, 'manifest.json'))) makeScaleDataset();
   const manifest = JSON.parse(
     readFileSync(join(datasetDir, 'manifest.json'), 'utf8'),
   ) as DatasetManifest;

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from 'react-router';
+import { preloadForLocation } from './preload.ts';
 import { createAppRouter } from './router.tsx';
 
 export function createAppQueryClient() {
@@ -13,7 +14,11 @@ export function createAppQueryClient() {
 }
 
 export function App() {
-  const [queryClient] = useState(createAppQueryClient);
+  const [queryClient] = useState(() => {
+    const client = createAppQueryClient();
+    preloadForLocation(client, window.location.hash);
+    return client;
+  });
   const [router] = useState(createAppRouter);
   return (
     <QueryClientProvider client={queryClient}>

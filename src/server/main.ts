@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
+import { ensureDemoDataset } from '../node/demo.ts';
 import { buildServer } from './app.ts';
 import { consoleLogger as log } from './log.ts';
 import { loadSettings, SettingsError, settingsHelp, type Settings } from './settings.ts';
@@ -27,17 +28,18 @@ async function ensureApp(settings: Settings) {
 }
 
 async function ensureDemo(settings: Settings) {
-  // The demo writer lands on main from another branch; until then start without it.
-  const specifier = '../node/demo.ts';
-  let demo: { ensureDemoDataset?: (dataDir: string) => Promise<unknown> };
+  const started = performance.now();
   try {
-    demo = (await import(/* @vite-ignore */ specifier)) as typeof demo;
+    const { created, path } = await ensureDemoDataset(settings.DATA_DIR);
+    if (created) {
+      log.info(
+        `wrote the demo dataset to ${path} in ${Math.round(performance.now() - started)} ms`,
+      );
+    }
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    log.warn('src/node/demo.ts is not here yet: the demo dataset is not written');
-    return;
+    // The other datasets can still be served.
+    log.warn(`the demo dataset could not be written: ${(error as Error).message}`);
   }
-  await demo.ensureDemoDataset?.(settings.DATA_DIR);
 }
 
 async function main() {

@@ -140,6 +140,9 @@ export async function startServer(options: {
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  // Never leave the server behind, even when the caller crashes.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
 
   const deadline = Date.now() + 120_000;
   for (;;) {
@@ -161,6 +164,7 @@ export async function startServer(options: {
     url,
     process: child,
     stop: async () => {
+      process.off('exit', killOnExit);
       if (child.exitCode === null) {
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 12_000);

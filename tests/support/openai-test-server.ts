@@ -43,6 +43,8 @@ export interface TestServerOptions {
   explanation: string;
   /** Probability given to the written number at each token, the rest to its neighbour. */
   confidence: number;
+  /** Most top_logprobs alternatives given per token (real servers give as many as asked). */
+  maxAlternatives: number;
 }
 
 const DEFAULTS: TestServerOptions = {
@@ -50,6 +52,7 @@ const DEFAULTS: TestServerOptions = {
   latencyMs: 0,
   explanation: 'the word "cat"',
   confidence: 0.8,
+  maxAlternatives: 20,
 };
 
 interface ChatBody {
@@ -211,30 +214,37 @@ export async function startOpenAiTestServer(
     let finishReason = 'stop';
     if (tokens === null) {
       content = options.explanation;
-      if (withLogprobs) logprobs = [entry(content, 0, [])];
+      if (withLogprobs) logprobs = [entry(content, 0, [alternative(content, 0)])];
     } else {
       const explanation = promptExplanation(prompt);
       const entries: object[] = [];
+      // As real servers do: `top_logprobs` alternatives at every token, the unlikely ones at -20.
+      const wanted = Math.min(body.top_logprobs ?? 0, options.maxAlternatives);
+      const alternatives = (likely: { token: string; p: number }[], numeric: boolean) => {
+        const list = likely.map(({ token, p }) => alternative(token, Math.log(p)));
+        for (let k = 0; list.length < wanted && k < 40; k++) {
+          const token = numeric ? String(k) : `alt${k}`;
+          if (numeric && k > 10) break;
+          if (!likely.some((l) => l.token === token)) list.push(alternative(token, -20));
+        }
+        return list.slice(0, wanted);
+      };
       let lines = tokens.map((token, i) => {
         const value = mode === 'zeros' ? 0 : rateToken(token, explanation);
         const echoed = mode === 'wrong-tokens' ? `wrong${i}` : token;
-        const alternative = value === 10 ? 9 : value + 1;
+        const neighbour = value === 10 ? 9 : value + 1;
         const top =
           mode === 'zeros'
-            ? [{ value: 0, p: 1 }]
+            ? [{ token: '0', p: 1 }]
             : [
-                { value, p: options.confidence },
-                { value: alternative, p: 1 - options.confidence },
+                { token: String(value), p: options.confidence },
+                { token: String(neighbour), p: 1 - options.confidence },
               ];
         entries.push(
-          entry(echoed, Math.log(1), []),
-          entry('\t', 0, []),
-          entry(
-            String(value),
-            Math.log(top[0]!.p),
-            top.map((t) => entry(String(t.value), Math.log(t.p), [])),
-          ),
-          entry('\n', 0, []),
+          entry(echoed, 0, alternatives([{ token: echoed, p: 1 }], false)),
+          entry('\t', 0, alternatives([{ token: '\t', p: 1 }], false)),
+          entry(String(value), Math.log(top[0]!.p), alternatives(top, true)),
+          entry('\n', 0, alternatives([{ token: '\n', p: 1 }], false)),
         );
         return `${echoed}\t${value}`;
       });
@@ -280,8 +290,12 @@ const rateLimitBody = {
   },
 };
 
+function alternative(token: string, logprob: number) {
+  return { token, logprob, bytes: [...Buffer.from(token, 'utf8')] };
+}
+
 function entry(token: string, logprob: number, top: object[]) {
-  return { token, logprob, bytes: [...Buffer.from(token, 'utf8')], top_logprobs: top };
+  return { ...alternative(token, logprob), top_logprobs: top };
 }
 
 function json(

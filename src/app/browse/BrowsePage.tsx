@@ -1,7 +1,7 @@
-import { useDeferredValue, useMemo, useState } from 'react';
-import { useNavigate } from 'react-router';
+import { useCallback, useDeferredValue, useMemo, useState } from 'react';
+import { useLocation, useNavigate } from 'react-router';
 import type { Filters, Sort } from '../../core/browse/view.ts';
-import { filterMask, rankHits, rowSet, viewRows } from '../../core/browse/view.ts';
+import { filterMask, NO_FILTERS, rankHits, rowSet, viewRows } from '../../core/browse/view.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
 import { parseNeuronRef, parseQuery } from '../../core/search/query.ts';
 import { useManifest } from '../data/queries.ts';
@@ -14,8 +14,8 @@ import { LoadProgress } from './LoadProgress.tsx';
 import { Overview } from './Overview.tsx';
 import { ResultsList } from './ResultsList.tsx';
 import { SearchField } from './SearchField.tsx';
-import { useBrowseView } from './useBrowseView.ts';
-import { effectiveSort } from './viewState.ts';
+import { isTypedState, useBrowseView } from './useBrowseView.ts';
+import { effectiveSort, viewParams } from './viewState.ts';
 import { useDatasetTable, useExplanationOrder, useSearchAnswer } from './data.ts';
 import { useThrottled } from './useThrottled.ts';
 import styles from './BrowsePage.module.css';
@@ -64,13 +64,22 @@ function Browse({
 }) {
   const service = useSearchService();
   const navigate = useNavigate();
-  const [view, updateView] = useBrowseView();
+  const location = useLocation();
+  const [urlView, updateView] = useBrowseView();
+  // The filters by value: typing changes the URL (and so the view object) but not the filters,
+  // and every mask and chart depends on them.
+  const filtersKey = JSON.stringify(urlView.filters);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the key is the filters' value
+  const filters = useMemo(() => urlView.filters, [filtersKey]);
+  const view = useMemo(() => ({ ...urlView, filters }), [urlView, filters]);
+  // The search box leads: results follow what is typed, and the URL (updated as the router gets
+  // to it) follows. A query that arrives in the URL from elsewhere (the header's box, a link)
+  // replaces the text; the page's own late-arriving updates do not.
   const [text, setText] = useState(view.query);
-  // The URL leads when it changes from outside (back button, a shared link); typing updates both.
-  const [lastUrlQuery, setLastUrlQuery] = useState(view.query);
-  if (view.query !== lastUrlQuery) {
-    setLastUrlQuery(view.query);
-    if (view.query !== text) setText(view.query);
+  const [urlQuery, setUrlQuery] = useState(view.query);
+  if (view.query !== urlQuery) {
+    setUrlQuery(view.query);
+    if (!isTypedState(location.state) && view.query !== text) setText(view.query);
   }
 
   const layers = useMemo(() => layersToLoad(manifest, view.filters), [manifest, view.filters]);
@@ -79,14 +88,16 @@ function Browse({
   // Layers land every few milliseconds while loading: take them in a few times a second, and
   // re-sort in the background rather than in a keystroke's frame.
   const settled = data.loaded + data.failures.length === data.total;
-  const loaded = useThrottled(data.loaded, settled, 300);
-  const version = useDeferredValue(useThrottled(data.version, settled, 300));
+  const loaded = useThrottled(data.loaded, settled, 500);
+  const version = useDeferredValue(useThrottled(data.version, settled, 500));
 
-  const query = view.query.trim();
+  const query = text.trim();
   const parsed = useMemo(() => parseQuery(query), [query]);
   const searching = parsed.clauses.length > 0;
   const answer = useSearchAnswer(service, manifest.id, searching ? query : '', loaded);
-  const sort: Sort = effectiveSort(view, searching);
+  const chosenSort = effectiveSort(view, searching);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the sort by value
+  const sort: Sort = useMemo(() => chosenSort, [chosenSort.key, chosenSort.descending]);
   const explanationOrder = useExplanationOrder(
     service,
     manifest.id,
@@ -123,12 +134,33 @@ function Browse({
   const resultsQuery = searching ? searchedQuery : '';
   const resultsParsed = useMemo(() => parseQuery(resultsQuery), [resultsQuery]);
   const complete =
-    data.loaded === data.total &&
-    (!searching || (searchedQuery === query && !answer.isPlaceholderData));
+    settled &&
+    loaded === data.loaded &&
+    (!searching || (searchedQuery === query && !answer.isPlaceholderData && !answer.isFetching));
   const neuronRef = parseNeuronRef(text);
+  const viewKey = `${manifest.id}?${viewParams(view).toString()}`;
 
-  const openNeuron = (layer: number, neuron: number) =>
-    navigate(neuronPath(urlDataset, { layer, neuron }));
+  // Stable callbacks, so that typing re-renders only what depends on the text.
+  const openNeuron = useCallback(
+    (layer: number, neuron: number) => navigate(neuronPath(urlDataset, { layer, neuron })),
+    [navigate, urlDataset],
+  );
+  const onText = useCallback(
+    (next: string) => {
+      setText(next);
+      updateView((current) => ({ ...current, query: next }), { typed: true });
+    },
+    [updateView],
+  );
+  const onFilters = useCallback(
+    (next: Filters) => updateView((current) => ({ ...current, filters: next })),
+    [updateView],
+  );
+  const onSort = useCallback(
+    (next: Sort) => updateView((current) => ({ ...current, sort: next })),
+    [updateView],
+  );
+  const onClearFilters = useCallback(() => onFilters(NO_FILTERS), [onFilters]);
 
   return (
     <section className={styles.page} aria-labelledby="browse-heading">
@@ -141,28 +173,25 @@ function Browse({
         neuronRef={
           neuronRef && table.rowOf(neuronRef.layer, neuronRef.neuron) >= 0 ? neuronRef : null
         }
-        onText={(next) => {
-          setText(next);
-          setLastUrlQuery(next);
-          updateView((current) => ({ ...current, query: next }));
-        }}
+        onText={onText}
         onOpenNeuron={openNeuron}
       />
       <FilterBar
         manifest={manifest}
-        view={view}
+        filters={filters}
         sort={sort}
         searching={searching}
-        onChange={updateView}
+        onFilters={onFilters}
+        onSort={onSort}
       />
       <LoadProgress loaded={data.loaded} total={data.total} failures={data.failures} />
       <Overview
         manifest={manifest}
         table={table}
         version={version}
-        filters={view.filters}
-        hits={rankedSet}
-        onFilters={(filters) => updateView((current) => ({ ...current, filters }))}
+        filters={filters}
+        hits={ranked}
+        onFilters={onFilters}
       />
       <ResultsList
         table={table}
@@ -173,16 +202,12 @@ function Browse({
         sortPending={!sortReady}
         searching={searching}
         complete={complete}
-        view={view}
+        viewKey={viewKey}
+        filtered={filters !== NO_FILTERS && JSON.stringify(filters) !== JSON.stringify(NO_FILTERS)}
         urlDataset={urlDataset}
         datasetId={manifest.id}
-        onSort={(next) => updateView((current) => ({ ...current, sort: next }))}
-        onClearFilters={() =>
-          updateView((current) => ({
-            ...current,
-            filters: { layers: null, score: null, records: 'any' },
-          }))
-        }
+        onSort={onSort}
+        onClearFilters={onClearFilters}
       />
     </section>
   );

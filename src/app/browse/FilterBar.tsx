@@ -1,8 +1,8 @@
-import { useId } from 'react';
-import type { RecordsFilter, Sort, SortKey } from '../../core/browse/view.ts';
+import { memo, useId } from 'react';
+import type { Filters, RecordsFilter, Sort, SortKey } from '../../core/browse/view.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
 import { RangeFilter } from './RangeFilter.tsx';
-import { defaultDescending, type BrowseView } from './viewState.ts';
+import { defaultDescending } from './viewState.ts';
 import styles from './BrowsePage.module.css';
 
 export const SORT_LABELS: Record<SortKey, string> = {
@@ -17,28 +17,28 @@ export const SORT_LABELS: Record<SortKey, string> = {
 const formatScore = (value: number) => String(Math.round(value * 100) / 100);
 
 /** Layer range, score range, records, and the order (also set by the column headers). */
-export function FilterBar({
+export const FilterBar = memo(function FilterBar({
   manifest,
-  view,
+  filters,
   sort,
   searching,
-  onChange,
+  onFilters,
+  onSort,
 }: {
   manifest: DatasetManifest;
-  view: BrowseView;
+  filters: Filters;
   sort: Sort;
   searching: boolean;
-  onChange: (change: (view: BrowseView) => BrowseView) => void;
+  onFilters: (filters: Filters) => void;
+  onSort: (sort: Sort) => void;
 }) {
   const id = useId();
   const layers = manifest.layers.map((entry) => entry.layer);
   const firstLayer = Math.min(...layers);
   const lastLayer = Math.max(...layers);
   const hasRecords = manifest.layers.some((entry) => entry.withRecords > 0);
-  const { filters } = view;
   const filtered = filters.layers !== null || filters.score !== null || filters.records !== 'any';
-  const setFilters = (change: Partial<BrowseView['filters']>) =>
-    onChange((current) => ({ ...current, filters: { ...current.filters, ...change } }));
+  const setFilters = (change: Partial<Filters>) => onFilters({ ...filters, ...change });
   const sortKeys = (Object.keys(SORT_LABELS) as SortKey[]).filter(
     (key) => key !== 'relevance' || searching,
   );
@@ -85,10 +85,7 @@ export function FilterBar({
             value={`${sort.key}:${sort.descending ? 'desc' : 'asc'}`}
             onChange={(event) => {
               const [key, direction] = event.target.value.split(':') as [SortKey, string];
-              onChange((current) => ({
-                ...current,
-                sort: { key, descending: direction === 'desc' },
-              }));
+              onSort({ key, descending: direction === 'desc' });
             }}
           >
             {sortKeys.flatMap((key) => {
@@ -115,7 +112,7 @@ export function FilterBar({
       </div>
     </div>
   );
-}
+});
 
 export function directionLabel(key: SortKey, descending: boolean): string {
   if (key === 'explanation') return descending ? '(Z–A)' : '(A–Z)';

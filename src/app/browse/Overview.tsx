@@ -1,4 +1,4 @@
-import { useDeferredValue, useMemo } from 'react';
+import { memo, useDeferredValue, useMemo } from 'react';
 import { binEdges, layerScores, scoreHistogram } from '../../core/browse/stats.ts';
 import type { NeuronTable } from '../../core/browse/table.ts';
 import { filterMask, type Filters } from '../../core/browse/view.ts';
@@ -13,7 +13,7 @@ const BIN_WIDTH = 0.05;
  * The selection at a glance: its scores as a histogram, and its scores per layer. Each chart
  * leaves out its own filter (so every bar and layer stays clickable) and marks what is chosen.
  */
-export function Overview({
+export const Overview = memo(function Overview({
   manifest,
   table,
   version,
@@ -25,7 +25,8 @@ export function Overview({
   table: NeuronTable;
   version: number;
   filters: Filters;
-  hits: Uint8Array | null;
+  /** The search's matching rows, or null without a search. */
+  hits: Int32Array | null;
   onFilters: (filters: Filters) => void;
 }) {
   // The table repaints first; the charts follow when the page is idle.
@@ -39,24 +40,24 @@ export function Overview({
     return binEdges(low, 1, BIN_WIDTH);
   }, [manifest]);
 
-  const histogram = useMemo(
-    () =>
-      scoreHistogram(
-        table,
-        { mask: filterMask(table, deferredFilters, { score: false }), hits: deferredHits },
-        edges,
-      ),
+  // Each chart leaves out its own filter; the masks change with the filters, not with the query.
+  const withoutScore = useMemo(
+    () => filterMask(table, deferredFilters, { score: false }),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the table changes with `version`
-    [table, deferredFilters, deferredHits, edges, deferredVersion],
+    [table, deferredFilters, deferredVersion],
+  );
+  const withoutLayers = useMemo(
+    () => filterMask(table, deferredFilters, { layers: false }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the table changes with `version`
+    [table, deferredFilters, deferredVersion],
+  );
+  const histogram = useMemo(
+    () => scoreHistogram(table, { mask: withoutScore, hits: deferredHits }, edges),
+    [table, withoutScore, deferredHits, edges],
   );
   const perLayer = useMemo(
-    () =>
-      layerScores(table, {
-        mask: filterMask(table, deferredFilters, { layers: false }),
-        hits: deferredHits,
-      }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the table changes with `version`
-    [table, deferredFilters, deferredHits, deferredVersion],
+    () => layerScores(table, { mask: withoutLayers, hits: deferredHits }),
+    [table, withoutLayers, deferredHits],
   );
 
   return (
@@ -93,4 +94,4 @@ export function Overview({
       </figure>
     </div>
   );
-}
+});

@@ -16,20 +16,22 @@ import { highlight } from '../../core/search/highlight.ts';
 import type { SearchQuery } from '../../core/search/query.ts';
 import { prefetchNeuron } from '../data/queries.ts';
 import { neuronPath } from '../paths.ts';
-import { defaultDescending, viewParams, type BrowseView } from './viewState.ts';
+import { defaultDescending } from './viewState.ts';
 import styles from './ResultsList.module.css';
 
 const NARROW = '(max-width: 40rem)';
+
+let narrowQuery: MediaQueryList | null = null;
+const narrow = () => (narrowQuery ??= matchMedia(NARROW));
 
 function useNarrow(): boolean {
   return useSyncExternalStore(
     (notify) => {
       if (typeof matchMedia === 'undefined') return () => {};
-      const query = matchMedia(NARROW);
-      query.addEventListener('change', notify);
-      return () => query.removeEventListener('change', notify);
+      narrow().addEventListener('change', notify);
+      return () => narrow().removeEventListener('change', notify);
     },
-    () => typeof matchMedia !== 'undefined' && matchMedia(NARROW).matches,
+    () => typeof matchMedia !== 'undefined' && narrow().matches,
     () => false,
   );
 }
@@ -46,7 +48,7 @@ const COLUMNS: { key: SortKey; label: string; className: string }[] = [
 ];
 
 /** The matching neurons, one row each, rendered only where the window shows them. */
-export function ResultsList({
+export const ResultsList = memo(function ResultsList({
   table,
   rows,
   query,
@@ -55,7 +57,8 @@ export function ResultsList({
   sortPending,
   searching,
   complete,
-  view,
+  viewKey,
+  filtered,
   urlDataset,
   datasetId,
   onSort,
@@ -72,14 +75,16 @@ export function ResultsList({
   searching: boolean;
   /** Every layer has loaded and the rows answer the current query. */
   complete: boolean;
-  view: BrowseView;
+  /** The view as URL params: where the list was scrolled is remembered per view. */
+  viewKey: string;
+  /** Whether any filter is set (the empty state offers to clear them). */
+  filtered: boolean;
   urlDataset: string | null;
   datasetId: string;
   onSort: (sort: Sort) => void;
   onClearFilters: () => void;
 }) {
-  const narrow = useNarrow();
-  const rowHeight = narrow ? 68 : 40;
+  const rowHeight = useNarrow() ? 68 : 40;
   const listRef = useRef<HTMLOListElement>(null);
   const [scrollMargin, setScrollMargin] = useState(0);
   useLayoutEffect(() => {
@@ -102,7 +107,6 @@ export function ResultsList({
   });
 
   // Remember the scroll position for this view; restore it once its rows are back.
-  const viewKey = `${datasetId}?${viewParams(view).toString()}`;
   const restored = useRef(false);
   useEffect(() => {
     const save = () => scrollPositions.set(viewKey, window.scrollY);
@@ -121,8 +125,6 @@ export function ResultsList({
     (row: number) => prefetchNeuron(client, datasetId, table.layerOf[row]!, table.neuronOf[row]!),
     [client, datasetId, table],
   );
-  const filtered =
-    view.filters.layers !== null || view.filters.score !== null || view.filters.records !== 'any';
   const items = virtualizer.getVirtualItems();
 
   return (
@@ -220,7 +222,7 @@ export function ResultsList({
       </ol>
     </div>
   );
-}
+});
 
 const formatScore = (value: number) => (Number.isNaN(value) ? '—' : value.toFixed(3));
 const formatActivation = (value: number) =>

@@ -22,14 +22,31 @@ export function datasetUrl(datasetId: string, relativePath: string): string {
   return `datasets/${encodeURIComponent(datasetId)}/${relativePath}`;
 }
 
+declare global {
+  interface Window {
+    /** Requests index.html started before the app loaded, by URL (see its inline script). */
+    __earlyFetches?: Record<string, Promise<Response> | undefined>;
+  }
+}
+
+/** A response index.html already asked for, handed out once (a retry fetches afresh). */
+export function takeEarlyFetch(url: string): Promise<Response> | undefined {
+  const early = typeof window === 'undefined' ? undefined : window.__earlyFetches;
+  const response = early?.[url];
+  if (early && response) delete early[url];
+  return response;
+}
+
 export async function fetchText(url: string, init?: RequestInit): Promise<string> {
   let response: Response;
   try {
-    response = await fetch(url, init);
+    response = await (takeEarlyFetch(url) ?? fetch(url, init));
   } catch (error) {
     throw new FetchError(url, null, `Could not reach ${url}: ${String(error)}`);
   }
   if (!response.ok) {
+    // Release the unread body, or the connection stays busy (and the browser never goes idle).
+    await response.body?.cancel().catch(() => {});
     throw new FetchError(url, response.status, `${url}: HTTP ${response.status}`);
   }
   return response.text();

@@ -30,6 +30,7 @@ export function NeuronNav({
   address,
   params,
   linkParams,
+  prefetch,
 }: {
   dataset: string;
   /** The dataset as the URL names it (null: the release form); links keep that form. */
@@ -40,6 +41,8 @@ export function NeuronNav({
   params: URLSearchParams;
   /** The search params a copied link holds. */
   linkParams: URLSearchParams;
+  /** True once this neuron's own files are in: only then are the neighbours prefetched. */
+  prefetch: boolean;
 }) {
   const navigate = useNavigate();
   const client = useQueryClient();
@@ -52,10 +55,11 @@ export function NeuronNav({
   const go = useCallback((target: NeuronAddress) => navigate(pathTo(target)), [navigate, pathTo]);
 
   useEffect(() => {
+    if (!prefetch) return;
     for (const target of [near.nextNeuron, near.previousNeuron]) {
       if (target) prefetchNeuron(client, dataset, target.layer, target.neuron);
     }
-  }, [client, dataset, near]);
+  }, [client, dataset, near, prefetch]);
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useDeferredValue, useMemo } from 'react';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
 import { neuronFilePath, type NeuronFileKind } from '../../core/format/types.ts';
 import { useNeuronFile } from '../data/queries.ts';
@@ -56,6 +56,8 @@ export function NeuronView({
   );
 
   const best = rankExplanations(explanationData)[0];
+  // Statistics and related sections sit below the records: render them just after the first paint.
+  const belowTheFold = useDeferredValue(true, false);
 
   return (
     <article aria-labelledby="neuron-heading" className={styles.page}>
@@ -90,6 +92,7 @@ export function NeuronView({
         address={address}
         params={viewState.params}
         linkParams={viewState.linkParams}
+        prefetch={settled}
       />
       <TokenTooltipLayer>
         <ExplanationsSection
@@ -118,8 +121,13 @@ export function NeuronView({
           onToggle={viewState.toggleGroup}
         />
       </TokenTooltipLayer>
-      <StatisticsSection query={records} path={path('collated-activations')} />
+      <StatisticsSection
+        query={records}
+        path={path('collated-activations')}
+        defer={!belowTheFold}
+      />
       <RelatedSection
+        defer={!belowTheFold}
         dataset={dataset}
         urlDataset={urlDataset}
         activationTokens={activationTokens}

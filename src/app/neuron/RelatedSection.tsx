@@ -30,6 +30,7 @@ export function RelatedSection({
   weightTokens,
   relatedNeurons,
   paths,
+  defer = false,
 }: {
   dataset: string;
   urlDataset: string | null;
@@ -37,12 +38,22 @@ export function RelatedSection({
   weightTokens: UseQueryResult<WeightBasedSummaryOfNeuron | null>;
   relatedNeurons: UseQueryResult<RelatedNeurons | null>;
   paths: { activationTokens: string; weightTokens: string; relatedNeurons: string };
+  /** Show skeletons for now (the page renders this section after its first paint). */
+  defer?: boolean;
 }) {
   const listSkeleton = (
     <div aria-hidden="true" className={styles.stack}>
       <Skeleton height="6rem" />
     </div>
   );
+  if (defer) {
+    return (
+      <section aria-labelledby="related-heading" className={styles.section}>
+        <h2 id="related-heading">Related tokens and neurons</h2>
+        {listSkeleton}
+      </section>
+    );
+  }
   return (
     <section aria-labelledby="related-heading" className={styles.section}>
       <h2 id="related-heading">Related tokens and neurons</h2>

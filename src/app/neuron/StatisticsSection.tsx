@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { NeuronRecord } from '../../core/format/types.ts';
 import { Histogram } from '../visuals/Histogram.tsx';
-import { formatActivation } from '../visuals/tokens.ts';
+import { formatActivation, formatCount } from '../visuals/tokens.ts';
 import { Skeleton } from '../shell/Skeleton.tsx';
 import { Absent, FileState } from './FileState.tsx';
 import { allActivations, maxActivation } from './model.ts';
@@ -16,26 +16,34 @@ import styles from './NeuronPage.module.css';
 export function StatisticsSection({
   query,
   path,
+  defer = false,
 }: {
   query: UseQueryResult<NeuronRecord | null>;
   path: string;
+  /** Show the skeleton for now (the page renders this section after its first paint). */
+  defer?: boolean;
 }) {
+  const skeleton = (
+    <div aria-hidden="true" className={styles.stack}>
+      <Skeleton height="3.4rem" />
+      <Skeleton height="15rem" />
+    </div>
+  );
   return (
     <section aria-labelledby="statistics-heading" className={styles.section}>
       <h2 id="statistics-heading">Statistics</h2>
-      <FileState
-        query={query}
-        path={path}
-        skeleton={
-          <div aria-hidden="true" className={styles.stack}>
-            <Skeleton height="3.4rem" />
-            <Skeleton height="13rem" />
-          </div>
-        }
-        absent={<Absent>No activation records, so no statistics.</Absent>}
-      >
-        {(record) => <Statistics record={record} />}
-      </FileState>
+      {defer ? (
+        skeleton
+      ) : (
+        <FileState
+          query={query}
+          path={path}
+          skeleton={skeleton}
+          absent={<Absent>No activation records, so no statistics.</Absent>}
+        >
+          {(record) => <Statistics record={record} />}
+        </FileState>
+      )}
     </section>
   );
 }
@@ -73,7 +81,7 @@ function Statistics({ record }: { record: NeuronRecord }) {
       {values.length > 0 ? (
         <>
           <h3 className={styles.subheading}>
-            Activations of all {values.length.toLocaleString('en-US')} record tokens
+            Activations of all {formatCount(values.length)} record tokens
           </h3>
           <Histogram
             values={values}

@@ -1,7 +1,7 @@
 import { useMemo, useRef } from 'react';
 import { bin, extent, max as maxOf } from 'd3-array';
 import { scaleLinear, scaleSymlog } from 'd3-scale';
-import { formatActivation } from './tokens.ts';
+import { formatActivation, formatCount } from './tokens.ts';
 import { useElementWidth } from './useElementWidth.ts';
 import styles from './Histogram.module.css';
 
@@ -105,7 +105,7 @@ export function Histogram({
             <g key={tick} transform={`translate(${MARGIN.left},${y(tick)})`}>
               <line x2={-5} />
               <text x={-8} dy="0.32em" textAnchor="end">
-                {tick.toLocaleString('en-US')}
+                {formatCount(tick)}
               </text>
             </g>
           ))}

@@ -110,7 +110,8 @@ export function TokenTooltipLayer({ children }: { children: ReactNode }) {
       event.preventDefault();
       const target = tokens[next];
       if (!target || target === hit.element) return;
-      hit.element.tabIndex = -1;
+      // Roving tabindex: the token that has focus is the record's one tab stop.
+      hit.element.removeAttribute('tabindex');
       target.tabIndex = 0;
       if (pinned.current) unpin();
       target.focus();

@@ -27,6 +27,7 @@ export function visibleToken(token: string): string {
 
 const activationFormat = format('.4~f');
 const scoreFormat = format('.2f');
+const countFormat = format(',');
 
 /** An activation or simulated value: up to four decimals, no trailing zeros. */
 export function formatActivation(value: number | null | undefined): string {
@@ -39,4 +40,9 @@ export function formatActivation(value: number | null | undefined): string {
 export function formatScore(value: number | null | undefined): string {
   if (value == null || !Number.isFinite(value)) return 'n/a';
   return scoreFormat(value).replace('-', '−');
+}
+
+/** A count with thousands separators ("12,777"), without Intl's slow first call. */
+export function formatCount(value: number): string {
+  return countFormat(value);
 }

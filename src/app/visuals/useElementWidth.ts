@@ -6,13 +6,13 @@ export function useElementWidth(ref: RefObject<HTMLElement | null>, fallback: nu
   useLayoutEffect(() => {
     const element = ref.current;
     if (!element) return;
-    const measure = () => {
-      const measured = Math.round(element.clientWidth);
-      if (measured > 0) setWidth(measured);
-    };
-    measure();
+    // No reading of clientWidth here: that would force a layout of the whole page mid-render.
+    // The observer reports the size after the browser's own layout, before it paints.
     if (typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(measure);
+    const observer = new ResizeObserver(([entry]) => {
+      const measured = Math.round(entry?.contentRect.width ?? 0);
+      if (measured > 0) setWidth(measured);
+    });
     observer.observe(element);
     return () => observer.disconnect();
   }, [ref]);

@@ -122,3 +122,16 @@ describe('Histogram', () => {
     expect(screen.queryByText('off the chart')).not.toBeInTheDocument();
   });
 });
+
+describe('tokenSpansHtml', () => {
+  it('escapes token text so a token can never become markup', async () => {
+    const { tokenSpansHtml } = await import('./TokenRecord.tsx');
+    const html = tokenSpansHtml(['<b>', ' a&b', '"q"'], [scale(0), scale(1), scale(2)]);
+    expect(html).toContain('>&lt;b&gt;</span>');
+    expect(html).toContain('> a&amp;b</span>');
+    const host = document.createElement('div');
+    host.innerHTML = html;
+    expect([...host.children].map((child) => child.textContent)).toEqual(['<b>', ' a&b', '"q"']);
+    expect(host.querySelectorAll('b')).toHaveLength(0);
+  });
+});

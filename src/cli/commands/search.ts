@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { CliError } from '../command.ts';
 import { parseLayerIndex, parseManifest } from '../../core/format/parse.ts';
 import {
   describeRows,
@@ -27,21 +28,21 @@ export interface SearchOptions {
 /** Loads the dataset's layer indexes (one layer, or all) and answers the query. */
 export async function searchDataset(query: string, options: SearchOptions): Promise<NeuronMatch[]> {
   if (parseQuery(query).clauses.length === 0) {
-    throw new Error(`The query ${JSON.stringify(query)} has no words to search for`);
+    throw new CliError(`The query ${JSON.stringify(query)} has no words to search for`);
   }
   const manifestPath = join(options.data, 'manifest.json');
   let manifestText: string;
   try {
     manifestText = await readFile(manifestPath, 'utf8');
   } catch (error) {
-    throw new Error(`${manifestPath}: cannot read the dataset's manifest (${String(error)})`);
+    throw new CliError(`${manifestPath}: cannot read the dataset's manifest (${String(error)})`);
   }
   const manifest = parseManifest(manifestText, { path: manifestPath });
   const layers = manifest.layers.filter(
     (entry) => options.layer === undefined || entry.layer === options.layer,
   );
   if (layers.length === 0) {
-    throw new Error(
+    throw new CliError(
       `${options.data} has no layer ${options.layer} (layers ${manifest.layers[0]?.layer}..${manifest.layers.at(-1)?.layer})`,
     );
   }
@@ -138,4 +139,8 @@ export function searchCommand(): Command {
         );
       },
     );
+}
+
+export function register(program: Command): void {
+  program.addCommand(searchCommand());
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { floatKey, radixOrder, refineTies } from './radix.ts';
+import { floatKey, radixOrder, radixSort, refineTies } from './radix.ts';
 
 describe('floatKey', () => {
   it('orders keys as the numbers they stand for', () => {
@@ -31,9 +31,18 @@ describe('radixOrder', () => {
 
 describe('refineTies', () => {
   it('orders values that float32 cannot tell apart, keeping exact ties in place', () => {
-    const values = Float64Array.of(0.1 + 1e-12, 0.1, 0.1 + 1e-12, 0.1);
-    const order = Int32Array.of(0, 1, 2, 3);
-    refineTies(order, values);
-    expect(Array.from(order)).toEqual([1, 3, 0, 2]);
+    const values = Float64Array.of(0.1 + 1e-12, 0.1, 0.1 + 1e-12, 0.1, 0.05);
+    const rows = Int32Array.of(0, 1, 2, 3, 4);
+    const keys = Uint32Array.from(values, floatKey);
+    const sorted = radixSort(rows, keys);
+    expect(Array.from(sorted.rows)).toEqual([4, 0, 1, 2, 3]);
+    refineTies(sorted.rows, sorted.keys, values);
+    expect(Array.from(sorted.rows)).toEqual([4, 1, 3, 0, 2]);
+    const down = radixSort(
+      rows,
+      Uint32Array.from(keys, (key) => ~key >>> 0),
+    );
+    refineTies(down.rows, down.keys, values, true);
+    expect(Array.from(down.rows)).toEqual([0, 2, 1, 3, 4]);
   });
 });

@@ -18,6 +18,14 @@ export function floatKey(value: number): number {
 
 /** Rows ordered by ascending key; equal keys keep their order in `rows`. keys[i] belongs to rows[i]. */
 export function radixOrder(rows: Int32Array, keys: Uint32Array): Int32Array {
+  return radixSort(rows, keys).rows;
+}
+
+/** As radixOrder, also giving the keys in their sorted order. */
+export function radixSort(
+  rows: Int32Array,
+  keys: Uint32Array,
+): { rows: Int32Array; keys: Uint32Array } {
   const n = rows.length;
   let rowsIn = Int32Array.from(rows);
   let keysIn = Uint32Array.from(keys);
@@ -43,27 +51,32 @@ export function radixOrder(rows: Int32Array, keys: Uint32Array): Int32Array {
     [rowsIn, rowsOut] = [rowsOut, rowsIn];
     [keysIn, keysOut] = [keysOut, keysIn];
   }
-  return rowsIn;
+  return { rows: rowsIn, keys: keysIn };
 }
 
 /**
- * Puts rows whose float32 keys tie into exact ascending order of `values[row]` (insertion sort
- * within each run of equal float32 values; runs are short and often already in order).
+ * Puts rows whose keys tie (equal float32 values) into exact order of `values[row]`, ascending or
+ * descending: insertion sort within each run of equal keys (runs are short). Exact ties keep
+ * their order. `keys` are the sorted keys that go with `order`.
  */
-export function refineTies(order: Int32Array, values: Float64Array): void {
+export function refineTies(
+  order: Int32Array,
+  keys: Uint32Array,
+  values: Float64Array,
+  descending = false,
+): void {
+  const n = order.length;
   let runStart = 0;
-  for (let i = 1; i <= order.length; i++) {
-    if (
-      i < order.length &&
-      Math.fround(values[order[i]!]!) === Math.fround(values[order[runStart]!]!)
-    ) {
-      continue;
-    }
+  for (let i = 1; i <= n; i++) {
+    if (i < n && keys[i] === keys[runStart]) continue;
     for (let a = runStart + 1; a < i; a++) {
       const row = order[a]!;
       const value = values[row]!;
       let b = a - 1;
-      while (b >= runStart && values[order[b]!]! > value) {
+      while (
+        b >= runStart &&
+        (descending ? values[order[b]!]! < value : values[order[b]!]! > value)
+      ) {
         order[b + 1] = order[b]!;
         b--;
       }

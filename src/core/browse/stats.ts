@@ -8,12 +8,26 @@ import type { NeuronTable } from './table.ts';
 
 export interface Selection {
   mask: Uint8Array;
-  /** When searching: 1 for rows that match. */
-  hits: Uint8Array | null;
+  /**
+   * When searching, the rows that match (any order): only these are looked at, so a search
+   * costs what its hits number, not what the dataset does.
+   */
+  hits: Int32Array | null;
 }
 
-const selected = (selection: Selection, row: number) =>
-  selection.mask[row] === 1 && (selection.hits === null || selection.hits[row] === 1);
+/** Calls `visit` for each row in the selection. */
+function forEachSelected(
+  table: NeuronTable,
+  selection: Selection,
+  visit: (row: number) => void,
+): void {
+  const { mask, hits } = selection;
+  if (hits) {
+    for (let i = 0; i < hits.length; i++) if (mask[hits[i]!] === 1) visit(hits[i]!);
+  } else {
+    for (let row = 0; row < table.size; row++) if (mask[row] === 1) visit(row);
+  }
+}
 
 export interface HistogramCounts {
   /** Ascending; counts[i] counts scores in [edges[i], edges[i+1]), the last bin closed. */
@@ -25,6 +39,7 @@ export interface HistogramCounts {
 
 /** Equal-width bin edges from `low` to `high`. */
 export function binEdges(low: number, high: number, width: number): number[] {
+  // Rounded so that 0.1 + 0.2 style drift does not move a score into the wrong bin.
   const edges: number[] = [];
   const steps = Math.round((high - low) / width);
   for (let i = 0; i <= steps; i++) edges.push(Math.round((low + i * width) * 1e9) / 1e9);
@@ -41,31 +56,22 @@ export function scoreHistogram(
   let unscored = 0;
   const low = edges[0]!;
   const high = edges[bins]!;
-  for (let row = 0; row < table.size; row++) {
-    if (!selected(selection, row)) continue;
-    const score = table.score[row]!;
-    if (Number.isNaN(score)) {
+  const width = (high - low) / bins;
+  const scores = table.score;
+  forEachSelected(table, selection, (row) => {
+    const score = scores[row]!;
+    if (score !== score) {
       unscored++;
-      continue;
+      return;
     }
-    if (score < low || score > high) continue;
-    let bin = binOf(edges, score);
-    if (bin >= bins) bin = bins - 1;
+    if (score < low || score > high) return;
+    // Equal-width bins: a guess from the width, corrected against the edges (rounding).
+    let bin = Math.min(bins - 1, Math.floor((score - low) / width));
+    while (bin > 0 && score < edges[bin]!) bin--;
+    while (bin < bins - 1 && score >= edges[bin + 1]!) bin++;
     counts[bin]!++;
-  }
+  });
   return { edges, counts, unscored };
-}
-
-/** The bin holding `value`: the last edge at or below it. */
-function binOf(edges: number[], value: number): number {
-  let low = 0;
-  let high = edges.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >>> 1;
-    if (edges[mid]! <= value) low = mid;
-    else high = mid - 1;
-  }
-  return low;
 }
 
 export interface LayerScores {
@@ -86,41 +92,72 @@ export function quantileSorted(values: Float64Array, p: number): number {
   return a + (b - a) * (at - below);
 }
 
-export function quantilesOf(sorted: Float64Array): ScoreQuantiles | null {
-  if (sorted.length === 0) return null;
-  return {
-    min: sorted[0]!,
-    p10: quantileSorted(sorted, 0.1),
-    p25: quantileSorted(sorted, 0.25),
-    p50: quantileSorted(sorted, 0.5),
-    p75: quantileSorted(sorted, 0.75),
-    p90: quantileSorted(sorted, 0.9),
-    max: sorted[sorted.length - 1]!,
-  };
-}
+/** Bins per unit of score for layerScores' quantiles: they are exact to within 1/400. */
+const QUANTILE_BINS = 400;
 
-/** Score quantiles of the selected rows of each loaded layer (walking the cached score order). */
+/**
+ * Score quantiles of the selected rows of each loaded layer, in one pass over the rows: scores are
+ * counted in bins 1/400 wide and the quantiles read from the counts (interpolated within a bin),
+ * which a chart cannot tell from exact ones; min and max are exact. Scores are correlations, so
+ * they lie in [-1, 1]; anything outside counts in the end bins.
+ */
 export function layerScores(table: NeuronTable, selection: Selection): LayerScores[] {
-  const { rows, valued } = table.order('score');
+  const slots = table.layers.length;
   const slotOf = new Int32Array(Math.max(0, ...table.layers.map((entry) => entry.layer)) + 1);
   table.layers.forEach((entry, slot) => (slotOf[entry.layer] = slot));
-  const counts = new Int32Array(table.layers.length);
-  for (let i = 0; i < valued; i++) {
-    const row = rows[i]!;
-    if (selected(selection, row)) counts[slotOf[table.layerOf[row]!]!]!++;
-  }
-  const values = table.layers.map((_, slot) => new Float64Array(counts[slot]!));
-  const fill = new Int32Array(table.layers.length);
-  for (let i = 0; i < valued; i++) {
-    const row = rows[i]!;
-    if (!selected(selection, row)) continue;
-    const slot = slotOf[table.layerOf[row]!]!;
-    values[slot]![fill[slot]!++] = table.score[row]!;
-  }
+  const bins = 2 * QUANTILE_BINS;
+  const counts = new Int32Array(slots * bins);
+  const totals = new Int32Array(slots);
+  const mins = new Float64Array(slots).fill(Infinity);
+  const maxes = new Float64Array(slots).fill(-Infinity);
+  const { score, layerOf } = table;
+  forEachSelected(table, selection, (row) => {
+    const value = score[row]!;
+    if (value !== value) return;
+    const slot = slotOf[layerOf[row]!]!;
+    let bin = Math.floor((value + 1) * QUANTILE_BINS);
+    bin = bin < 0 ? 0 : bin >= bins ? bins - 1 : bin;
+    counts[slot * bins + bin]!++;
+    totals[slot]!++;
+    if (value < mins[slot]!) mins[slot] = value;
+    if (value > maxes[slot]!) maxes[slot] = value;
+  });
   return table.layers
     .filter((entry) => table.loadedLayers.has(entry.layer))
     .map((entry) => {
       const slot = slotOf[entry.layer]!;
-      return { layer: entry.layer, count: counts[slot]!, quantiles: quantilesOf(values[slot]!) };
+      const count = totals[slot]!;
+      if (count === 0) return { layer: entry.layer, count, quantiles: null };
+      const offset = slot * bins;
+      const min = mins[slot]!;
+      const max = maxes[slot]!;
+      // The value at 0-based rank `rank` (fractional ranks interpolate between neighbours, R-7).
+      const valueAt = (rank: number) => {
+        let seen = 0;
+        for (let bin = 0; bin < bins; bin++) {
+          const inBin = counts[offset + bin]!;
+          if (rank < seen + inBin) {
+            const low = bin / QUANTILE_BINS - 1;
+            const value = low + (rank - seen + 0.5) / inBin / QUANTILE_BINS;
+            return Math.min(max, Math.max(min, value));
+          }
+          seen += inBin;
+        }
+        return max;
+      };
+      const quantile = (p: number) => valueAt((count - 1) * p);
+      return {
+        layer: entry.layer,
+        count,
+        quantiles: {
+          min,
+          p10: quantile(0.1),
+          p25: quantile(0.25),
+          p50: quantile(0.5),
+          p75: quantile(0.75),
+          p90: quantile(0.9),
+          max,
+        },
+      };
     });
 }

@@ -35,6 +35,39 @@ describe('NeuronTable', () => {
 
   it('orders by neuron, then layer', () => {
     expect(names(table, table.order('neuron').rows)).toEqual(['0:0', '2:0', '1:1', '0:2', '1:3']);
+    expect(names(table, table.order('neuron', true).rows)).toEqual([
+      '1:3',
+      '0:2',
+      '1:1',
+      '0:0',
+      '2:0',
+    ]);
+  });
+
+  it('orders either way with equal values in row order and missing values last', () => {
+    expect(names(table, table.order('score', true).rows)).toEqual([
+      '2:0',
+      '0:0',
+      '1:3',
+      '1:1',
+      '0:2',
+    ]);
+    expect(names(table, table.order('layer', true).rows)).toEqual([
+      '2:0',
+      '1:1',
+      '1:3',
+      '0:0',
+      '0:2',
+    ]);
+    expect(names(table, table.order('maxActivation', true).rows)).toEqual([
+      '0:0',
+      '0:2',
+      '1:1',
+      '1:3',
+      '2:0',
+    ]);
+    const explanation = table.order('explanation', true);
+    expect(names(table, explanation.rows)).toEqual(['1:1', '0:0', '2:0', '1:3', '0:2']);
   });
 
   it('orders by max activation, neurons without one last', () => {
@@ -52,6 +85,58 @@ describe('NeuronTable', () => {
       '1:1',
     ]);
     expect(explanationKey(' "Quoted" words')).toBe('quoted" words');
+  });
+
+  it('gives the same descending order whether or not the ascending one was computed first', () => {
+    for (const column of ['layer', 'neuron', 'score', 'maxActivation'] as const) {
+      const direct = tableOf(neurons, 3, 4);
+      const derived = tableOf(neurons, 3, 4);
+      derived.order(column);
+      expect(names(derived, derived.order(column, true).rows)).toEqual(
+        names(direct, direct.order(column, true).rows),
+      );
+    }
+  });
+
+  it('brings orders up to date as layers load, as a full sort would order them', () => {
+    const random = (() => {
+      let seed = 7;
+      return () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    })();
+    const many: TestNeuron[] = [];
+    for (let layer = 0; layer < 6; layer++) {
+      for (let neuron = 0; neuron < 50; neuron++) {
+        if (random() < 0.2) continue;
+        const r = random();
+        many.push({
+          layer,
+          neuron,
+          score: r < 0.1 ? null : Math.round(random() * 20) / 10 - 1,
+          explanation: 'x',
+          maxActivation: r > 0.9 ? null : random() * 5,
+        });
+      }
+    }
+    const growing = new NeuronTable(
+      Array.from({ length: 6 }, (_, layer) => ({ layer, neurons: 50 })),
+    );
+    const columns = ['layer', 'neuron', 'score', 'maxActivation'] as const;
+    for (const layer of [3, 0, 5, 1, 4, 2]) {
+      growing.addLayer(layerColumns(layerIndex(layer, many)));
+      for (const column of columns) growing.order(column, layer % 2 === 0);
+    }
+    const full = tableOf(many, 6, 50);
+    for (const column of columns) {
+      for (const descending of [false, true]) {
+        expect(
+          names(growing, growing.order(column, descending).rows),
+          `${column} ${descending}`,
+        ).toEqual(names(full, full.order(column, descending).rows));
+        expect(growing.order(column, descending).valued).toBe(
+          full.order(column, descending).valued,
+        );
+      }
+    }
   });
 
   it('takes an order computed elsewhere when it covers every listed row', () => {

@@ -5,7 +5,7 @@
  * indexes load; a neuron is listed once its layer has loaded and its layer index names it.
  */
 import type { LayerIndex } from '../dataset/types.ts';
-import { floatKey, radixOrder, refineTies } from './radix.ts';
+import { floatKey, radixOrder, radixSort, refineTies } from './radix.ts';
 
 /** One layer index as typed columns (what the search worker hands to the page). */
 export interface LayerColumns {
@@ -81,8 +81,13 @@ export class NeuronTable {
   /** Counts the layers added; caches keyed on it stay valid until the next. */
   version = 0;
   listedCount = 0;
-  private orders = new Map<string, ColumnOrder>();
-  private ordersVersion = 0;
+  /** Computed orders by "column:direction", each with the table version it is for. */
+  private orders = new Map<string, { version: number; order: ColumnOrder }>();
+  private positionCache = new Map<string, { version: number; places: Int32Array }>();
+  /** The rows each addLayer listed, with the version it made: to bring older orders up to date. */
+  private added: { version: number; rows: Int32Array }[] = [];
+  private listedCache: Int32Array | null = null;
+  private listedVersion = -1;
 
   constructor(layers: readonly LayerSize[]) {
     this.layers = [...layers].sort((a, b) => a.layer - b.layer);
@@ -93,6 +98,8 @@ export class NeuronTable {
       this.firstRow[slot + 1] = this.firstRow[slot]! + entry.neurons;
     });
     this.size = this.firstRow[this.layers.length]!;
+    if (this.size > 2 ** 27)
+      throw new Error(`${this.size} neurons are more than this table can rank`);
     this.layerOf = new Uint16Array(this.size);
     this.neuronOf = new Int32Array(this.size);
     this.layers.forEach((entry, slot) => {
@@ -128,13 +135,17 @@ export class NeuronTable {
     if (this.loadedLayers.has(columns.layer)) return;
     const first = this.firstRow[slot]!;
     const size = this.layers[slot]!.neurons;
+    const newRows: number[] = [];
     for (let i = 0; i < columns.neurons.length; i++) {
       const neuron = columns.neurons[i]!;
       if (!(neuron >= 0 && neuron < size)) {
         throw new Error(`Layer ${columns.layer} lists neuron ${neuron}; the layer has ${size}`);
       }
       const row = first + neuron;
-      if (!this.listed[row]) this.listedCount++;
+      if (!this.listed[row]) {
+        this.listedCount++;
+        newRows.push(row);
+      }
       this.listed[row] = 1;
       this.score[row] = columns.scores[i]!;
       this.maxActivation[row] = columns.maxActivations[i]!;
@@ -143,6 +154,7 @@ export class NeuronTable {
     }
     this.loadedLayers.add(columns.layer);
     this.version++;
+    this.added.push({ version: this.version, rows: Int32Array.from(newRows) });
   }
 
   /**
@@ -151,17 +163,40 @@ export class NeuronTable {
    * `explanationKey` (case and leading spaces and quotes ignored).
    */
   order(column: SortColumn, descending = false): ColumnOrder {
-    if (this.ordersVersion !== this.version) {
-      this.orders.clear();
-      this.ordersVersion = this.version;
-    }
     const name = `${column}:${descending ? 'desc' : 'asc'}`;
-    let order = this.orders.get(name);
-    if (!order) {
-      order = descending ? this.reverseRuns(column, this.order(column)) : this.computeOrder(column);
-      this.orders.set(name, order);
+    const cached = this.orders.get(name);
+    if (cached?.version === this.version) return cached.order;
+    let order: ColumnOrder;
+    if (descending) {
+      // One sort per column: the descending order is the ascending one read backwards by runs.
+      order = this.reverseRuns(column, this.order(column));
+    } else if (cached && column !== 'explanation') {
+      // Layers loaded since: sort only their rows and merge them in.
+      order = this.mergeOrders(
+        column,
+        cached.order,
+        this.computeOrder(column, this.rowsAddedSince(cached.version)),
+      );
+    } else {
+      order = this.computeOrder(column);
     }
+    this.orders.set(name, { version: this.version, order });
     return order;
+  }
+
+  /**
+   * Each row's place in `order(column, descending)`, or -1 for rows not listed (cached likewise).
+   * Rows number at most 2^27 here (134 million; GPT-2 XL has 307,200).
+   */
+  positions(column: SortColumn, descending = false): Int32Array {
+    const name = `${column}:${descending ? 'desc' : 'asc'}`;
+    const cached = this.positionCache.get(name);
+    if (cached?.version === this.version) return cached.places;
+    const { rows } = this.order(column, descending);
+    const places = new Int32Array(this.size).fill(-1);
+    for (let i = 0; i < rows.length; i++) places[rows[i]!] = i;
+    this.positionCache.set(name, { version: this.version, places });
+    return places;
   }
 
   /**
@@ -170,10 +205,6 @@ export class NeuronTable {
    * order lacks makes the order unusable, so it is ignored and false returned.
    */
   provideOrder(column: SortColumn, order: ColumnOrder): boolean {
-    if (this.ordersVersion !== this.version) {
-      this.orders.clear();
-      this.ordersVersion = this.version;
-    }
     const rows = new Int32Array(this.listedCount);
     let count = 0;
     let valued = 0;
@@ -185,63 +216,141 @@ export class NeuronTable {
       if (i < order.valued) valued++;
     }
     if (count !== this.listedCount) return false;
-    this.orders.set(`${column}:asc`, { rows, valued });
+    this.orders.set(`${column}:asc`, { version: this.version, order: { rows, valued } });
     return true;
   }
 
   /** Whether `order(column)` is already computed (and so costs nothing). */
   hasOrder(column: SortColumn, descending = false): boolean {
     const name = `${column}:${descending ? 'desc' : 'asc'}`;
-    return this.ordersVersion === this.version && this.orders.has(name);
+    return this.orders.get(name)?.version === this.version;
   }
 
-  /** The descending order from the ascending one: runs of equal values reversed as blocks. */
+  /**
+   * The descending order from the ascending one, in one pass: runs of equal values reversed as
+   * blocks, so equal values stay in row order and missing values stay last.
+   */
   private reverseRuns(column: SortColumn, ascending: ColumnOrder): ColumnOrder {
     const { rows, valued } = ascending;
-    const same = this.sameValue(column);
+    const values = this.columnValues(column);
     const out = new Int32Array(rows.length);
     let at = 0;
     let end = valued;
     while (end > 0) {
+      const value = values[rows[end - 1]!];
       let start = end - 1;
-      while (start > 0 && same(rows[start - 1]!, rows[end - 1]!)) start--;
-      out.set(rows.subarray(start, end), at);
-      at += end - start;
+      while (start > 0 && values[rows[start - 1]!] === value) start--;
+      for (let i = start; i < end; i++) out[at++] = rows[i]!;
       end = start;
     }
     out.set(rows.subarray(valued), at);
     return { rows: out, valued };
   }
 
-  private sameValue(column: SortColumn): (a: number, b: number) => boolean {
+  /** What equal values are compared on; explanations by exact text (cheap, and case-variants keep their ascending tie order). */
+  private columnValues(column: SortColumn): ArrayLike<number | string | null> {
     switch (column) {
       case 'layer':
-        return (a, b) => this.layerOf[a] === this.layerOf[b];
+        return this.layerOf;
       case 'neuron':
-        return (a, b) => this.neuronOf[a] === this.neuronOf[b];
+        return this.neuronOf;
       case 'score':
-        return (a, b) => this.score[a] === this.score[b];
+        return this.score;
       case 'maxActivation':
-        return (a, b) => this.maxActivation[a] === this.maxActivation[b];
+        return this.maxActivation;
       case 'explanation':
-        // Exact text: cheap, and texts that differ only in case keep their ascending tie order.
-        return (a, b) => this.explanation[a] === this.explanation[b];
+        return this.explanation;
     }
   }
 
   private listedRows(): Int32Array {
+    if (this.listedVersion === this.version && this.listedCache) return this.listedCache;
     const rows = new Int32Array(this.listedCount);
     let at = 0;
     for (let row = 0; row < this.size; row++) if (this.listed[row]) rows[at++] = row;
+    this.listedCache = rows;
+    this.listedVersion = this.version;
     return rows;
   }
 
-  private computeOrder(column: SortColumn): ColumnOrder {
-    const rows = this.listedRows();
+  /** The rows listed after `version`, ascending. */
+  private rowsAddedSince(version: number): Int32Array {
+    const parts = this.added.filter((entry) => entry.version > version);
+    const rows = new Int32Array(parts.reduce((sum, part) => sum + part.rows.length, 0));
+    let at = 0;
+    for (const part of parts) {
+      rows.set(part.rows, at);
+      at += part.rows.length;
+    }
+    return rows.sort();
+  }
+
+  /** Two ascending orders of disjoint rows as one, as a full sort would have ordered them. */
+  private mergeOrders(column: SortColumn, a: ColumnOrder, b: ColumnOrder): ColumnOrder {
+    const out = new Int32Array(a.rows.length + b.rows.length);
+    let at = 0;
+    // Each part's valued rows are ordered by (value, row); rows without a value by row.
+    const before = this.comesBefore(column);
+    const mergeRuns = (
+      x: Int32Array,
+      xEnd: number,
+      y: Int32Array,
+      yEnd: number,
+      valued: boolean,
+    ) => {
+      let i = 0;
+      let j = 0;
+      while (i < xEnd && j < yEnd) {
+        const p = x[i]!;
+        const q = y[j]!;
+        if (valued ? before(p, q) : p < q) {
+          out[at++] = p;
+          i++;
+        } else {
+          out[at++] = q;
+          j++;
+        }
+      }
+      while (i < xEnd) out[at++] = x[i++]!;
+      while (j < yEnd) out[at++] = y[j++]!;
+    };
+    mergeRuns(a.rows, a.valued, b.rows, b.valued, true);
+    mergeRuns(
+      a.rows.subarray(a.valued),
+      a.rows.length - a.valued,
+      b.rows.subarray(b.valued),
+      b.rows.length - b.valued,
+      false,
+    );
+    return { rows: out, valued: a.valued + b.valued };
+  }
+
+  /** Whether valued row p sorts before valued row q in a column's ascending order. */
+  private comesBefore(column: SortColumn): (p: number, q: number) => boolean {
+    switch (column) {
+      case 'layer':
+        return (p, q) => p < q;
+      case 'neuron': {
+        const { neuronOf, layerOf } = this;
+        return (p, q) =>
+          neuronOf[p]! < neuronOf[q]! || (neuronOf[p] === neuronOf[q] && layerOf[p]! < layerOf[q]!);
+      }
+      case 'score':
+      case 'maxActivation': {
+        const values = column === 'score' ? this.score : this.maxActivation;
+        return (p, q) => values[p]! < values[q]! || (values[p] === values[q] && p < q);
+      }
+      case 'explanation':
+        throw new Error('Explanation orders are not merged');
+    }
+  }
+
+  private computeOrder(column: SortColumn, rows: Int32Array = this.listedRows()): ColumnOrder {
     switch (column) {
       case 'layer':
         return { rows, valued: rows.length };
       case 'neuron': {
+        // Neurons up to 65,535 per layer, which GPT-2 XL (6,400) and its kin are far below.
         const keys = new Uint32Array(rows.length);
         for (let i = 0; i < rows.length; i++) {
           const row = rows[i]!;
@@ -278,16 +387,22 @@ export function explanationKey(text: string): string {
 }
 
 function numberOrder(rows: Int32Array, values: Float64Array): ColumnOrder {
-  const valuedRows: number[] = [];
-  const missing: number[] = [];
-  for (const row of rows) (Number.isNaN(values[row]!) ? missing : valuedRows).push(row);
-  const valued = Int32Array.from(valuedRows);
-  const keys = new Uint32Array(valued.length);
-  for (let i = 0; i < valued.length; i++) keys[i] = floatKey(values[valued[i]!]!);
-  const sorted = radixOrder(valued, keys);
-  refineTies(sorted, values);
+  let valuedCount = 0;
+  for (let i = 0; i < rows.length; i++) if (values[rows[i]!] === values[rows[i]!]) valuedCount++;
+  const valued = new Int32Array(valuedCount);
   const ordered = new Int32Array(rows.length);
-  ordered.set(sorted);
-  ordered.set(missing, sorted.length);
-  return { rows: ordered, valued: sorted.length };
+  let missing = valuedCount;
+  let at = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    // NaN (no value) is the one value unequal to itself.
+    if (values[row] === values[row]) valued[at++] = row;
+    else ordered[missing++] = row;
+  }
+  const keys = new Uint32Array(valuedCount);
+  for (let i = 0; i < valuedCount; i++) keys[i] = floatKey(values[valued[i]!]!);
+  const sorted = radixSort(valued, keys);
+  refineTies(sorted.rows, sorted.keys, values);
+  ordered.set(sorted.rows);
+  return { rows: ordered, valued: valuedCount };
 }

@@ -85,32 +85,30 @@ export const RELEVANCE_STEP = 0.05;
  * list are dropped.
  */
 export function rankHits(table: NeuronTable, hits: SearchHits): Int32Array {
-  const relevance = new Float32Array(table.size);
-  const hit = new Uint8Array(table.size);
+  // Each hit's place in the descending score order breaks ties: one radix sort of the hits by
+  // (relevance step, that place), so the cost follows the number of hits, not of neurons.
+  const place = table.positions('score', true);
+  let best = 0;
+  let count = 0;
   for (let i = 0; i < hits.rows.length; i++) {
     const row = hits.rows[i]!;
-    if (row < 0 || row >= table.size || !table.listed[row]) continue;
-    hit[row] = 1;
-    relevance[row] = hits.relevance[i]!;
+    if (row < 0 || row >= table.size || place[row]! < 0) continue;
+    count++;
+    best = Math.max(best, hits.relevance[i]!);
   }
-  // Walk the rows by descending score (unscored last), then sort stably by relevance.
-  const byScore = table.order('score', true).rows;
-  const rows = new Int32Array(hits.rows.length);
-  let count = 0;
-  for (let i = 0; i < byScore.length; i++) {
-    const row = byScore[i]!;
-    if (hit[row]) rows[count++] = row;
-  }
-  const ranked = rows.subarray(0, count);
-  let best = 0;
-  for (let i = 0; i < count; i++) best = Math.max(best, relevance[ranked[i]!]!);
   const steps = Math.round(1 / RELEVANCE_STEP);
+  const rows = new Int32Array(count);
   const keys = new Uint32Array(count);
-  for (let i = 0; i < count; i++) {
-    const level = best > 0 ? Math.ceil((relevance[ranked[i]!]! / best) * steps - 1e-6) : 0;
-    keys[i] = steps - Math.min(steps, level);
+  let at = 0;
+  for (let i = 0; i < hits.rows.length; i++) {
+    const row = hits.rows[i]!;
+    if (row < 0 || row >= table.size || place[row]! < 0) continue;
+    const level = best > 0 ? Math.ceil((hits.relevance[i]! / best) * steps - 1e-6) : 0;
+    rows[at] = row;
+    keys[at] = (steps - Math.min(steps, Math.max(0, level))) * 2 ** 27 + place[row]!;
+    at++;
   }
-  return radixOrder(ranked, keys);
+  return radixOrder(rows, keys);
 }
 
 /** A membership set of rows, for "matches the search". */

@@ -2,11 +2,11 @@
  * POST /api/simulate and POST /api/explain: validate, run the engine, answer with JSON or a stream
  * of server-sent events (Accept: text/event-stream). Rate-limited per client, bounded in time.
  */
+import { setMaxListeners } from 'node:events';
 import { PassThrough } from 'node:stream';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import type { ApiErrorResponse } from '../../core/api/errors.ts';
 import {
   ExplainRequestSchema,
   SimulateRequestSchema,
@@ -80,6 +80,8 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
     task: (options: RunOptions) => Promise<string>,
   ) {
     const controller = new AbortController();
+    // Every upstream call of the request (20 or more) listens to this signal.
+    setMaxListeners(500, controller.signal);
     const timer = setTimeout(
       () => controller.abort(new RequestTimeout()),
       settings.REQUEST_TIMEOUT_MS,
@@ -144,8 +146,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
         },
         (error: unknown) => {
           if (controller.signal.reason instanceof ClientGone) return;
-          const body: ApiErrorResponse = { error: describe(error).body };
-          send({ event: 'error', data: body.error });
+          send({ event: 'error', data: describe(error).body });
         },
       )
       .finally(() => {

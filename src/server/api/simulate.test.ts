@@ -12,6 +12,7 @@ import {
   startOpenAiTestServer,
   type OpenAiTestServer,
 } from '../../../tests/support/openai-test-server.ts';
+import { listenInRange } from '../../../tests/support/ports.ts';
 import { testServer } from '../../../tests/support/server.ts';
 import {
   BARE_NEURON,
@@ -161,6 +162,28 @@ describe('POST /api/simulate and /api/explain with an OpenAI-compatible server',
     expect(purposes.filter((p) => p === 'calibration')).toHaveLength(10);
     const result = stream.at(-1)!.data as RecordsSimulationResult;
     expect(result.ev_correlation_score).toBeCloseTo(expectedCatScore(true), 10);
+  });
+
+  it('stops calling the LLM when the client goes away', async () => {
+    await server.app.close();
+    server = await testServer({ ...env(), UPSTREAM_CONCURRENCY: '2' });
+    await server.app.ready();
+    const port = await listenInRange(server.app.server);
+    upstream.reset({ latencyMs: 100 });
+    const controller = new AbortController();
+    const response = await fetch(`http://127.0.0.1:${port}/api/simulate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ dataset: DATASET, ...CAT_NEURON, explanation: 'cats and dogs' }),
+      signal: controller.signal,
+    });
+    const reader = response.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(first).toContain('event: progress');
+    controller.abort();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Two calls at a time, 100 ms each: without the abort all 20 would have been made by now.
+    expect(upstream.requests.length).toBeLessThanOrEqual(6);
   });
 
   it('retries a rate-limited (429) upstream and still gives the right score', async () => {

@@ -41,6 +41,15 @@ describe('SimulationCache', () => {
     cache.close();
   });
 
+  it('still answers from memory after it is closed (requests finishing at shutdown)', () => {
+    const cache = new SimulationCache(':memory:');
+    cache.put('k', '{"x":1}');
+    cache.close();
+    expect(cache.get('k')).toBe('{"x":1}');
+    expect(cache.get('other')).toBeUndefined();
+    expect(() => cache.put('late', '{}')).not.toThrow();
+  });
+
   it('drops the oldest entries beyond its limit', () => {
     const cache = new SimulationCache(':memory:', { maxEntries: 100, memoryBytes: 0 });
     for (let i = 0; i < 1000; i++) {

@@ -87,7 +87,10 @@ export class SimulationCache {
       this.hot.set(key, hot);
       return hot;
     }
-    const stored = this.pending.get(key) ?? (this.statements.get.get(key) as string | undefined);
+    // After close (requests still finishing during shutdown) only memory answers.
+    const stored =
+      this.pending.get(key) ??
+      (this.db.open ? (this.statements.get.get(key) as string | undefined) : undefined);
     if (stored !== undefined) this.remember(key, stored);
     return stored;
   }
@@ -108,8 +111,9 @@ export class SimulationCache {
 
   /** Stores an entry; writes are gathered into one transaction per turn of the event loop. */
   put(key: string, json: string): void {
-    this.pending.set(key, json);
     this.remember(key, json);
+    if (!this.db.open) return;
+    this.pending.set(key, json);
     this.flushing ??= setImmediate(() => this.flush());
   }
 

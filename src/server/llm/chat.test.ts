@@ -42,7 +42,14 @@ describe('ChatClient against the OpenAI-compatible test server', () => {
     const response = await client().complete(request);
     expect(response.content).toBe('The\t0\n cat\t10\n sat\t0');
     expect(response.logprobs?.map((l) => l.token).join('')).toBe(response.content);
-    expect(response.logprobs?.[6]?.top_logprobs?.map((t) => t.token)).toEqual(['10', '9']);
+    // top_logprobs: 5 alternatives, as asked.
+    expect(response.logprobs?.[6]?.top_logprobs?.map((t) => t.token)).toEqual([
+      '10',
+      '9',
+      '0',
+      '1',
+      '2',
+    ]);
     expect(response.attempts).toBe(1);
     expect(upstream.requests[0]).toMatchObject({
       logprobs: true,

@@ -191,8 +191,6 @@ export class ChatClient {
     compatibility: Compatibility,
     signal: AbortSignal | undefined,
   ): Promise<Omit<ChatResponse, 'attempts'>> {
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     const body: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming = {
       model: request.model,
       messages: request.messages,
@@ -205,13 +203,12 @@ export class ChatClient {
       body.logprobs = true;
       body.top_logprobs = request.topLogprobs;
     }
-    let completion: OpenAI.Chat.ChatCompletion;
-    try {
-      completion = await this.client.chat.completions.create(body, { signal: combined });
-    } catch (error) {
-      if (timeout.aborted && !signal?.aborted) throw new TimeoutError();
-      throw error;
-    }
+    // The SDK's own timeout (its `timeout` option) covers the whole call, body included, because
+    // upstreamFetch reads the body before it resolves; it fails with APIConnectionTimeoutError.
+    const completion = await this.client.chat.completions.create(
+      body,
+      signal ? { signal } : undefined,
+    );
     const choice = completion?.choices?.[0];
     if (!choice || typeof choice !== 'object') {
       throw new UpstreamError('bad_response', 'The LLM server answered without any choice.', {
@@ -238,7 +235,7 @@ export class ChatClient {
     if (error instanceof UpstreamError) return error;
     const tries = `${attempt + 1} ${attempt === 0 ? 'try' : 'tries'}`;
     const server = this.baseURL;
-    if (error instanceof TimeoutError || error instanceof OpenAI.APIConnectionTimeoutError) {
+    if (error instanceof OpenAI.APIConnectionTimeoutError) {
       return new UpstreamError(
         'timeout',
         `The LLM server at ${server} did not answer within ${this.options.timeoutMs / 1000} s (${tries}).`,
@@ -307,8 +304,6 @@ export class ChatClient {
     });
   }
 }
-
-class TimeoutError extends Error {}
 
 function upstreamDetail(error: InstanceType<typeof OpenAI.APIError>): string {
   const body = error.error as { message?: unknown } | undefined;
