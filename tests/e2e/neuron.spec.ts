@@ -244,22 +244,66 @@ test.describe('GPT-2 XL, real data', () => {
 });
 
 test.describe('demo dataset', () => {
-  test('a complete demo neuron: every section, related neurons linked', async ({ page }) => {
+  let demo = '';
+  test.beforeEach(async ({ page }) => {
     const list = await datasetList(page.request);
-    const demo = list.datasets.find((entry) => entry.synthetic);
-    test.skip(!demo, 'no synthetic demo dataset on the server');
-    const neuron = await completeNeuron(page.request, demo!.id);
+    const entry = list.datasets.find((candidate) => candidate.synthetic);
+    test.skip(!entry, 'no synthetic demo dataset on the server');
+    demo = entry!.id;
+  });
+
+  test('a complete demo neuron: every section, related neurons linked', async ({ page }) => {
+    const neuron = await completeNeuron(page.request, demo);
     expect(neuron, 'the demo has a neuron with an explanation and records').not.toBeNull();
-    const path = `#/d/${demo!.id}/layers/${neuron!.layer}/neurons/${neuron!.neuron}`;
+    // A neuron past the first layer has upstream neurons too.
+    const path = `#/d/${demo}/layers/${neuron!.layer}/neurons/${neuron!.neuron}`;
     await page.goto(path);
     await settled(page);
-    await expect(page.locator('header').getByText('synthetic demo', { exact: true })).toBeVisible();
+    await expect(page.getByLabel('Dataset')).toHaveValue(demo);
+    await expect(
+      page.locator('header').getByText('synthetic demo', { exact: true }).first(),
+    ).toBeVisible();
     await expect(
       page.getByRole('region', { name: 'Explanations' }).getByRole('group').first(),
     ).toBeVisible();
     await expect(page.getByRole('heading', { name: /^Top-activating records/ })).toBeVisible();
     await expect(page.getByRole('region', { name: 'Statistics' }).getByRole('img')).toBeVisible();
-    await expectAccessible(page);
+    const related = page.getByRole('region', { name: 'Related tokens and neurons' });
+    await expect(
+      related.getByRole('list', { name: 'Tokens and their mean activation' }).getByRole('listitem'),
+    ).not.toHaveCount(0);
+    const downstream = related.getByRole('region', { name: /Downstream neurons/ });
+    const link = downstream.getByRole('link').first();
+    await expect(link).toBeVisible();
+    const target = (await link.textContent())!;
+    await link.click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Neuron ${target}`);
+    await expect(page).toHaveURL(new RegExp(`#/d/${demo}/layers/`));
+  });
+
+  test('a malformed explanation file is named; a neuron without files says so', async ({
+    page,
+  }) => {
+    await page.goto(`#/d/${demo}/layers/1/neurons/5`);
+    const explanations = page.getByRole('region', { name: 'Explanations' });
+    await expect(explanations.getByRole('alert')).toContainText(
+      'Could not load explanations/1/5.jsonl',
+    );
+    await expect(explanations.getByRole('button', { name: 'Retry' })).toBeVisible();
+
+    await page.goto(`#/d/${demo}/layers/2/neurons/17`);
+    await settled(page);
+    await expect(page.getByText('No explanation for this neuron in this dataset.')).toBeVisible();
+    await expect(
+      page.getByText('No activation records for this neuron in this dataset.'),
+    ).toBeVisible();
+    await expect(page.getByText('No activation-based token file for this neuron.')).toBeVisible();
+  });
+
+  test('demo screenshots, and no serious accessibility violations', async ({ page }) => {
+    test.setTimeout(300_000);
+    const neuron = await completeNeuron(page.request, demo);
+    const path = `#/d/${demo}/layers/${neuron!.layer}/neurons/${neuron!.neuron}`;
     for (const [size, viewport] of [
       ['desktop', DESKTOP],
       ['phone', PHONE],
@@ -270,6 +314,7 @@ test.describe('demo dataset', () => {
         await page.goto(path);
         await settled(page);
         await screenshot(page, `demo-${scheme}-${size}`);
+        if (size === 'desktop') await expectAccessible(page);
       }
     }
   });

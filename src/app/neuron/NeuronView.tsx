@@ -65,7 +65,7 @@ export function NeuronView({
         <p className={styles.eyebrow}>
           {manifest.title}
           {manifest.synthetic && <span className={styles.synthetic}>synthetic demo</span>} · layer{' '}
-          {layer} of {manifest.layers.length}
+          {layer} (of {manifest.layers[0]?.layer ?? 0}–{manifest.layers.at(-1)?.layer ?? 0})
         </p>
         <h1 id="neuron-heading">
           Neuron {layer}:{neuron}

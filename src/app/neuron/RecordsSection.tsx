@@ -100,6 +100,11 @@ function RecordGroups({
   );
   return (
     <>
+      {groups.length === 1 && (
+        <Absent>
+          This record file holds top-activating records only: no random or quantile samples.
+        </Absent>
+      )}
       {groups.map((group, g) => (
         <RecordGroupView
           key={group.id}

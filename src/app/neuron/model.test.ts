@@ -96,3 +96,16 @@ describe('nearestNeuron and datasetExtent', () => {
     expect(datasetExtent([])).toBe('no layers');
   });
 });
+
+describe('recordGroups of a partial record file', () => {
+  it('shows only the top-activating group when the file holds no samples', () => {
+    const partial = {
+      ...recordFixture,
+      random_sample: [],
+      random_sample_by_quantile: null,
+      quantile_boundaries: null,
+    };
+    expect(recordGroups(partial).map((group) => group.id)).toEqual(['top']);
+    expect(recordGroups(recordFixture).map((group) => group.id)).toHaveLength(7);
+  });
+});

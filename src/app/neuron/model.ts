@@ -76,6 +76,10 @@ export function recordGroups(record: NeuronRecord): RecordGroup[] {
     },
   ];
   const byQuantile = record.random_sample_by_quantile ?? [];
+  // Partial record files (top-activating records only) hold no samples: no empty groups then.
+  const sampled =
+    byQuantile.some((records) => records.length > 0) || record.random_sample.length > 0;
+  if (!sampled) return groups;
   for (let k = Math.min(byQuantile.length, 5) - 1; k >= 0; k--) {
     const fraction = byQuantile.length === 5 ? ` (quantiles ${QUANTILE_FRACTIONS[k]})` : '';
     groups.push({
@@ -94,6 +98,11 @@ export function recordGroups(record: NeuronRecord): RecordGroup[] {
     initial: 3,
   });
   return groups;
+}
+
+/** Whether the file holds only top-activating records (no random or quantile samples). */
+export function onlyTopRecords(record: NeuronRecord): boolean {
+  return recordGroups(record).length === 1;
 }
 
 /** Every record of the file, each once. */

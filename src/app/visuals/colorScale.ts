@@ -42,7 +42,7 @@ export const PALETTES: Record<ColorTheme, Palette> = {
   dark: { neutral: '#121519', positive: '#ff8a3d', negative: '#4d8dff' },
 };
 
-export const NEGATIVE_CAP = 0.4;
+export const NEGATIVE_CAP = 0.3;
 
 /** Colours are precomputed at this many steps per side: finer than the eye can tell apart. */
 const STEPS = 256;
