@@ -27,6 +27,10 @@ import {
 
 const runsFlag = process.argv.indexOf('--runs');
 const RUNS = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 7;
+const onlyFlag = process.argv.indexOf('--only');
+/** `--only cold|next|render` runs one measurement (and the JS size). */
+const ONLY = onlyFlag > 0 ? process.argv[onlyFlag + 1] : undefined;
+const wanted = (name: string) => ONLY === undefined || ONLY === name;
 const ALL_GROUPS = 'top,q5,q4,q3,q2,q1,random';
 
 function progress(message: string) {
@@ -225,41 +229,46 @@ async function main() {
   try {
     const load = (await import('node:os')).loadavg()[0]!;
     progress('cold permalink ...');
-    const cold = await coldPermalink(browser, server.url);
+    const cold = wanted('cold') ? await coldPermalink(browser, server.url) : null;
     progress('next neuron ...');
-    const next816 = await nextNeuron(browser, server.url, '0:815', '0:816');
-    const next11 = await nextNeuron(browser, server.url, '1:0', '1:1');
+    const next816 = wanted('next') ? await nextNeuron(browser, server.url, '0:815', '0:816') : null;
+    const next11 = wanted('next') ? await nextNeuron(browser, server.url, '1:0', '1:1') : null;
     progress('12,800-token render ...');
-    const render = await fullRender(browser, server.url);
+    const render = wanted('render') ? await fullRender(browser, server.url) : null;
     const js = initialJavaScript(dist);
     const result = {
       runs: RUNS,
       loadAverageAtStart: round(load),
-      coldPermalinkToHeatmapMs: { median: round(median(cold)), all: cold.map(round), budget: 500 },
-      nextNeuronPrefetchedMs: {
-        budget: 150,
-        ...Object.fromEntries(
-          [
-            ['0:815 -> 0:816', next816],
-            ['1:0 -> 1:1', next11],
-          ].map(([name, steps]) => {
-            const { first, warm } = steps as Awaited<ReturnType<typeof nextNeuron>>;
-            return [
-              name,
-              {
-                firstMedian: round(median(first.map((s) => s.wallMs))),
-                warmMedian: round(median(warm.map((s) => s.wallMs))),
-                warmAll: warm.map((s) => round(s.wallMs)),
-                mainThreadCpuMedian: {
-                  first: round(median(first.map((s) => s.mainThreadCpuMs))),
-                  warm: round(median(warm.map((s) => s.mainThreadCpuMs))),
-                },
-              },
-            ];
-          }),
-        ),
+      coldPermalinkToHeatmapMs: cold && {
+        median: round(median(cold)),
+        all: cold.map(round),
+        budget: 500,
       },
-      allTokensRender12800: {
+      nextNeuronPrefetchedMs: next816 &&
+        next11 && {
+          budget: 150,
+          ...Object.fromEntries(
+            [
+              ['0:815 -> 0:816', next816],
+              ['1:0 -> 1:1', next11],
+            ].map(([name, steps]) => {
+              const { first, warm } = steps as Awaited<ReturnType<typeof nextNeuron>>;
+              return [
+                name,
+                {
+                  firstMedian: round(median(first.map((s) => s.wallMs))),
+                  warmMedian: round(median(warm.map((s) => s.wallMs))),
+                  warmAll: warm.map((s) => round(s.wallMs)),
+                  mainThreadCpuMedian: {
+                    first: round(median(first.map((s) => s.mainThreadCpuMs))),
+                    warm: round(median(warm.map((s) => s.mainThreadCpuMs))),
+                  },
+                },
+              ];
+            }),
+          ),
+        },
+      allTokensRender12800: render && {
         budget: 200,
         scriptingCpuMsMedian: round(median(render.cpu)),
         scriptingCpuMs: render.cpu.map(round),

@@ -210,12 +210,11 @@ test.describe('GPT-2 XL, real data', () => {
   });
 
   test('no serious accessibility violations, light and dark', async ({ page }) => {
+    // axe checks the contrast of every token: slow on a busy machine.
+    test.setTimeout(300_000);
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
-      for (const path of [
-        '#/layers/1/neurons/1?expand=top',
-        '#/layers/0/neurons/816?view=overlay',
-      ]) {
+      for (const path of ['#/layers/1/neurons/1', '#/layers/0/neurons/816?view=overlay']) {
         await page.goto(path);
         await settled(page);
         await expectAccessible(page);

@@ -139,7 +139,12 @@ const RecordGroupView = memo(function RecordGroupView({
         <>
           <ol id={listId} className={styles.records}>
             {shown.map((prepared, i) => (
-              <li key={i} className={styles.recordRow}>
+              <li
+                key={i}
+                className={
+                  i < group.initial ? styles.recordRow : `${styles.recordRow} ${styles.lazyRow}`
+                }
+              >
                 <span className={styles.recordMax} title="Largest activation in this record">
                   {formatActivation(prepared.max)}
                 </span>
