@@ -26,8 +26,8 @@ export const queryKeys = {
   /** Search hits over the layers loaded so far (`version` grows with them, so hits refresh). */
   search: (dataset: string, query: string, version: number) =>
     ['search', dataset, query, version] as const,
-  explanationOrder: (dataset: string, version: number) =>
-    ['explanation-order', dataset, version] as const,
+  columnOrder: (dataset: string, column: string, version: number) =>
+    ['column-order', dataset, column, version] as const,
   /** A simulation run, keyed by its whole request (see data/simulation.ts). */
   simulation: (request: NormalizedSimulateRequest) =>
     [
