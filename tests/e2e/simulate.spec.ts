@@ -73,6 +73,8 @@ test.describe('the offline baseline simulator', () => {
     page,
     context,
   }) => {
+    // axe-core over a page of records is slow on a busy machine.
+    test.setTimeout(120_000);
     const demo = (await datasetList(page.request)).datasets.find((entry) => entry.synthetic);
     test.skip(!demo, 'no synthetic demo dataset on the server');
     const neuron = await completeNeuron(page.request, demo!.id);
@@ -277,6 +279,7 @@ test.describe('an OpenAI-compatible simulator', () => {
     page,
     context,
   }) => {
+    test.setTimeout(120_000);
     llm.reset({ mode: 'server-error', latencyMs: 20 });
     const path = await demoPath(page);
     await page.goto(path);
