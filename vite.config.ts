@@ -1,11 +1,44 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
 
 const serverPort = Number(process.env.PORT ?? 8080);
 
+/**
+ * Gives index.html's early-fetch script the built files of the neuron page (its chunk, the chunks
+ * it imports, its CSS) in place of '__NEURON_PAGE_FILES__', so that a permalink downloads them
+ * alongside the entry chunk instead of after it has run.
+ */
+function neuronPageFiles(): Plugin {
+  return {
+    name: 'neuron-explorer:neuron-page-files',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, context) {
+        const chunks = Object.values(context.bundle ?? {}).filter(
+          (output) => output.type === 'chunk',
+        );
+        const page = chunks.find((chunk) =>
+          chunk.facadeModuleId?.endsWith('/src/app/neuron/NeuronPage.tsx'),
+        );
+        if (!page) return html;
+        const entry = chunks.find((chunk) => chunk.isEntry)?.fileName;
+        const scripts = [page.fileName, ...page.imports.filter((file) => file !== entry)];
+        const styles = [...(page.viteMetadata?.importedCss ?? [])];
+        const files = [
+          ...scripts.map((file) => ['modulepreload', `./${file}`]),
+          ...styles.map((file) => ['style', `./${file}`]),
+        ];
+        return html.replace("'__NEURON_PAGE_FILES__'", JSON.stringify(files));
+      },
+    },
+  };
+}
+
 export default defineConfig({
   base: './',
-  plugins: [react()],
+  plugins: [react(), neuronPageFiles()],
   build: {
     target: 'es2022',
     sourcemap: true,

@@ -9,11 +9,13 @@
  *      DevTools Protocol's Performance metrics;
  *   4. initial JavaScript: the built entry chunk and its static imports, gzipped.
  *
- *   npm run bench:neuron-page [-- --runs 9]
+ *   npm run bench:neuron-page [-- --runs 9] [-- --only cold|next|render]
+ *
+ * Prints the figures as JSON and writes them to bench/results/neuron-page.json.
  *
  * Needs the shared real data (ingested into a temporary DATA_DIR on every run).
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -22,6 +24,7 @@ import {
   buildAppIfNeeded,
   freePort,
   prepareDataDir,
+  repoRoot,
   startServer,
 } from '../tests/e2e/environment.ts';
 
@@ -281,7 +284,10 @@ async function main() {
         budgetKB: 200,
       },
     };
-    console.log(JSON.stringify(result, null, 2));
+    const json = JSON.stringify(result, null, 2);
+    mkdirSync(join(repoRoot, 'bench/results'), { recursive: true });
+    writeFileSync(join(repoRoot, 'bench/results/neuron-page.json'), `${json}\n`);
+    console.log(json);
   } finally {
     await browser.close();
     await server.stop();

@@ -1,16 +1,16 @@
-import { lazy } from 'react';
 import { createHashRouter, type RouteObject } from 'react-router';
-import { Layout } from './shell/Layout.tsx';
+import { Layout, PageFallback } from './shell/Layout.tsx';
 import { NotFoundPage } from './shell/NotFoundPage.tsx';
 import { RouteError } from './shell/RouteError.tsx';
 
-// Pages load on demand, so the first paint needs only the shell.
-const BrowsePage = lazy(() =>
-  import('./browse/BrowsePage.tsx').then((module) => ({ default: module.BrowsePage })),
-);
-const NeuronPage = lazy(() =>
-  import('./neuron/NeuronPage.tsx').then((module) => ({ default: module.NeuronPage })),
-);
+// Pages load on demand (the router waits for a page's code before showing it, so a permalink
+// renders shell and page in one pass; index.html has usually preloaded that code already).
+const browsePage = async () => ({
+  Component: (await import('./browse/BrowsePage.tsx')).BrowsePage,
+});
+const neuronPage = async () => ({
+  Component: (await import('./neuron/NeuronPage.tsx')).NeuronPage,
+});
 
 /**
  * `#/layers/L/neurons/N` is the release's permalink form and opens the default dataset;
@@ -21,11 +21,12 @@ export const routes: RouteObject[] = [
     path: '/',
     Component: Layout,
     ErrorBoundary: RouteError,
+    HydrateFallback: PageFallback,
     children: [
-      { index: true, Component: BrowsePage },
-      { path: 'd/:dataset', Component: BrowsePage },
-      { path: 'layers/:layer/neurons/:neuron', Component: NeuronPage },
-      { path: 'd/:dataset/layers/:layer/neurons/:neuron', Component: NeuronPage },
+      { index: true, lazy: browsePage },
+      { path: 'd/:dataset', lazy: browsePage },
+      { path: 'layers/:layer/neurons/:neuron', lazy: neuronPage },
+      { path: 'd/:dataset/layers/:layer/neurons/:neuron', lazy: neuronPage },
       { path: '*', Component: NotFoundPage },
     ],
   },

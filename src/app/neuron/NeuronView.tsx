@@ -1,9 +1,8 @@
-import { useDeferredValue, useMemo } from 'react';
+import { lazy, Suspense, useDeferredValue, useMemo } from 'react';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
 import { neuronFilePath, type NeuronFileKind } from '../../core/format/types.ts';
 import { useNeuronFile } from '../data/queries.ts';
 import { useResolvedTheme } from '../shell/theme.ts';
-import { SimulatePanel } from '../simulate/SimulatePanel.tsx';
 import { Skeleton } from '../shell/Skeleton.tsx';
 import { activationColorScale } from '../visuals/colorScale.ts';
 import { TokenTooltipLayer } from '../visuals/TokenTooltipLayer.tsx';
@@ -16,6 +15,13 @@ import { RelatedSection } from './RelatedSection.tsx';
 import { StatisticsSection } from './StatisticsSection.tsx';
 import { useNeuronViewState } from './useViewState.ts';
 import styles from './NeuronPage.module.css';
+
+// The simulation panel (and the request schemas it validates with) is a chunk of its own, fetched
+// as soon as this page's code runs so that it is usually in before the neuron's data.
+const simulatePanel = import('../simulate/SimulatePanel.tsx').then((module) => ({
+  default: module.SimulatePanel,
+}));
+const SimulatePanel = lazy(() => simulatePanel);
 
 /** One neuron of a dataset: every file it has, each section saying what is missing. */
 export function NeuronView({
@@ -104,15 +110,17 @@ export function NeuronView({
           view={viewState.view}
           onView={viewState.setView}
         />
-        <SimulatePanel
-          key={`${dataset}/${layer}/${neuron}`}
-          dataset={dataset}
-          layer={layer}
-          neuron={neuron}
-          published={best?.explanation ?? null}
-          hasRecords={records.isPending || records.isError ? null : records.data !== null}
-          scale={scale}
-        />
+        <Suspense fallback={<Skeleton height="25rem" />}>
+          <SimulatePanel
+            key={`${dataset}/${layer}/${neuron}`}
+            dataset={dataset}
+            layer={layer}
+            neuron={neuron}
+            published={best?.explanation ?? null}
+            hasRecords={records.isPending || records.isError ? null : records.data !== null}
+            scale={scale}
+          />
+        </Suspense>
         <RecordsSection
           query={records}
           path={path('collated-activations')}

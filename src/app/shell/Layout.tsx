@@ -40,7 +40,8 @@ export function Layout() {
   );
 }
 
-function PageFallback() {
+/** Shown while a page's code loads. */
+export function PageFallback() {
   return (
     <div role="status" aria-busy="true">
       <span className="visually-hidden">Loading…</span>

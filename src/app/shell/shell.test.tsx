@@ -41,7 +41,7 @@ describe('dataset picker', () => {
 describe('jump box', () => {
   it('opens a neuron typed as L:N, keeping the dataset of the current URL', async () => {
     const { router } = renderApp('/d/demo');
-    const box = screen.getByRole('searchbox', { name: /go to neuron/i });
+    const box = await screen.findByRole('searchbox', { name: /go to neuron/i });
     await userEvent.type(box, '5:131{Enter}');
     expect(router.state.location.pathname).toBe('/d/demo/layers/5/neurons/131');
     await userEvent.type(box, '2/9{Enter}');
@@ -51,7 +51,7 @@ describe('jump box', () => {
   it('searches explanations for text that names no neuron', async () => {
     const { router } = renderApp('/d/demo/layers/1/neurons/2');
     await userEvent.type(
-      screen.getByRole('searchbox', { name: /go to neuron/i }),
+      await screen.findByRole('searchbox', { name: /go to neuron/i }),
       ' movies {Enter}',
     );
     expect(router.state.location.pathname).toBe('/d/demo');
@@ -60,7 +60,10 @@ describe('jump box', () => {
 
   it('says what to type when there is nothing to search for', async () => {
     const { router } = renderApp('/');
-    await userEvent.type(screen.getByRole('searchbox', { name: /go to neuron/i }), '   {Enter}');
+    await userEvent.type(
+      await screen.findByRole('searchbox', { name: /go to neuron/i }),
+      '   {Enter}',
+    );
     const form = screen.getByRole('search', { name: /go to a neuron/i });
     expect(within(form).getByRole('status')).toHaveTextContent(
       'Type words to search for, or a layer and a neuron, e.g. 5:131',
@@ -72,7 +75,7 @@ describe('jump box', () => {
 describe('dark mode', () => {
   it('remembers an explicit choice and sets it on <html>', async () => {
     renderApp('/');
-    const toggle = screen.getByRole('button', { name: /dark mode/i });
+    const toggle = await screen.findByRole('button', { name: /dark mode/i });
     expect(toggle).toHaveAttribute('aria-pressed', 'false');
     await userEvent.click(toggle);
     expect(toggle).toHaveAttribute('aria-pressed', 'true');

@@ -82,10 +82,9 @@ export function contrastRatio(a: string, b: string): number {
 }
 
 function tokenStyle(background: string): TokenStyle {
-  const color =
-    contrastRatio(background, '#000000') >= contrastRatio(background, '#ffffff')
-      ? '#000000'
-      : '#ffffff';
+  // Contrast with black is (L + 0.05) / 0.05, with white 1.05 / (L + 0.05): take the larger.
+  const luminance = relativeLuminance(background);
+  const color = (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) ? '#000000' : '#ffffff';
   return Object.freeze({ backgroundColor: background, color });
 }
 
