@@ -1,5 +1,6 @@
 import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
+import type { SortColumn } from '../../core/browse/table.ts';
 import type { Filters, Sort } from '../../core/browse/view.ts';
 import { filterMask, NO_FILTERS, rankHits, rowSet, viewRows } from '../../core/browse/view.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
@@ -16,7 +17,7 @@ import { ResultsList } from './ResultsList.tsx';
 import { SearchField } from './SearchField.tsx';
 import { isTypedState, useBrowseView } from './useBrowseView.ts';
 import { effectiveSort, viewParams } from './viewState.ts';
-import { useDatasetTable, useExplanationOrder, useSearchAnswer } from './data.ts';
+import { useColumnOrders, useDatasetTable, useSearchAnswer } from './data.ts';
 import { useThrottled } from './useThrottled.ts';
 import styles from './BrowsePage.module.css';
 
@@ -89,21 +90,29 @@ function Browse({
   // re-sort in the background rather than in a keystroke's frame.
   const settled = data.loaded + data.failures.length === data.total;
   const loaded = useThrottled(data.loaded, settled, 500);
-  const version = useDeferredValue(useThrottled(data.version, settled, 500));
+  // The table's version counts every layer it has taken in (only ever up): search answers are
+  // keyed by it, so an answer over fewer layers is never reused for more.
+  const tableVersion = useThrottled(data.version, settled, 500);
+  const version = useDeferredValue(tableVersion);
 
   const query = text.trim();
   const parsed = useMemo(() => parseQuery(query), [query]);
   const searching = parsed.clauses.length > 0;
-  const answer = useSearchAnswer(service, manifest.id, searching ? query : '', loaded);
+  const answer = useSearchAnswer(service, manifest.id, searching ? query : '', tableVersion);
   const chosenSort = effectiveSort(view, searching);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the sort by value
   const sort: Sort = useMemo(() => chosenSort, [chosenSort.key, chosenSort.descending]);
-  const explanationOrder = useExplanationOrder(
-    service,
-    manifest.id,
-    loaded,
-    sort.key === 'explanation' && !table.hasOrder('explanation'),
-  );
+  // The worker sorts: numeric columns once everything has loaded, explanations when chosen.
+  const workerColumns = useMemo((): SortColumn[] => {
+    const columns: SortColumn[] = settled ? ['score', 'neuron', 'maxActivation'] : [];
+    if (sort.key === 'explanation') columns.push('explanation');
+    return columns;
+  }, [settled, sort.key]);
+  const workerOrders = useColumnOrders(service, manifest.id, tableVersion, workerColumns);
+  for (const order of workerOrders) {
+    if (order.data && !table.hasOrder(order.data.column))
+      table.provideOrder(order.data.column, order.data);
+  }
 
   const hits = searching ? (answer.data ?? null) : null;
   // While the first answer is on its way, a search shows nothing rather than every neuron.
@@ -118,11 +127,7 @@ function Browse({
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the table changes with `version`
     [table, view.filters, version],
   );
-  const sortReady =
-    sort.key !== 'explanation' ||
-    table.hasOrder('explanation') ||
-    (explanationOrder.data !== undefined &&
-      table.provideOrder('explanation', explanationOrder.data));
+  const sortReady = sort.key !== 'explanation' || table.hasOrder('explanation');
   const effective: Sort = sortReady ? sort : { key: 'layer', descending: false };
   const rows = useMemo(
     () => viewRows(table, mask, effective, ranked, rankedSet),

@@ -89,7 +89,7 @@ export function LayerScoreChart({
         width={width}
         height={HEIGHT}
         className={styles.svg}
-        role="img"
+        role="group"
         aria-label="Score quantiles by layer"
       >
         {y.ticks(5).map((tick) => (

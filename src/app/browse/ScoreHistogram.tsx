@@ -48,7 +48,7 @@ export function ScoreHistogram({
         height={HEIGHT}
         className={styles.svg}
         aria-label="Histogram of scores"
-        role="img"
+        role="group"
       >
         {y.ticks(4).map((tick) => (
           <g key={tick} transform={`translate(0,${y(tick)})`}>

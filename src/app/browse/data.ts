@@ -11,11 +11,11 @@ import {
   useQuery,
   type QueryObserverResult,
 } from '@tanstack/react-query';
-import { NeuronTable, type LayerColumns } from '../../core/browse/table.ts';
+import { NeuronTable, type LayerColumns, type SortColumn } from '../../core/browse/table.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
 import { datasetUrl } from '../data/http.ts';
 import { queryKeys } from '../data/queries.ts';
-import type { ExplanationOrder, SearchAnswer, SearchService } from '../search/service.ts';
+import type { ColumnOrderAnswer, SearchAnswer, SearchService } from '../search/service.ts';
 
 const tables = new Map<string, NeuronTable>();
 
@@ -112,19 +112,24 @@ export function useSearchAnswer(
   });
 }
 
-export function useExplanationOrder(
+/**
+ * Column orders sorted by the worker: `columns` (the numeric ones, once every layer has loaded, so
+ * a sort click costs nothing; explanations when chosen, as sorting their text takes long).
+ */
+export function useColumnOrders(
   service: SearchService,
   dataset: string,
-  layersLoaded: number,
-  enabled: boolean,
+  tableVersion: number,
+  columns: readonly SortColumn[],
 ) {
-  return useQuery({
-    queryKey: queryKeys.explanationOrder(dataset, layersLoaded),
-    queryFn: (): Promise<ExplanationOrder> => service.explanationOrder(dataset),
-    enabled: enabled && layersLoaded > 0,
-    placeholderData: keepPreviousData,
-    staleTime: Infinity,
-    gcTime: 60_000,
-    structuralSharing: false,
+  return useQueries({
+    queries: columns.map((column) => ({
+      queryKey: queryKeys.columnOrder(dataset, column, tableVersion),
+      queryFn: (): Promise<ColumnOrderAnswer> => service.columnOrder(dataset, column),
+      enabled: tableVersion > 0,
+      staleTime: Infinity,
+      gcTime: 60_000,
+      structuralSharing: false,
+    })),
   });
 }

@@ -23,11 +23,11 @@ export const queryKeys = {
   health: () => ['server-health'] as const,
   /** A layer index as typed columns, loaded (and indexed for search) by the search worker. */
   layerColumns: (dataset: string, layer: number) => ['layer-columns', dataset, layer] as const,
-  /** Search hits over the layers loaded so far (`layers` counts them, so hits refresh as they load). */
-  search: (dataset: string, query: string, layers: number) =>
-    ['search', dataset, query, layers] as const,
-  explanationOrder: (dataset: string, layers: number) =>
-    ['explanation-order', dataset, layers] as const,
+  /** Search hits over the layers loaded so far (`version` grows with them, so hits refresh). */
+  search: (dataset: string, query: string, version: number) =>
+    ['search', dataset, query, version] as const,
+  columnOrder: (dataset: string, column: string, version: number) =>
+    ['column-order', dataset, column, version] as const,
   /** A simulation run, keyed by its whole request (see data/simulation.ts). */
   simulation: (request: NormalizedSimulateRequest) =>
     [

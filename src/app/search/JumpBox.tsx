@@ -11,7 +11,7 @@ import styles from './JumpBox.module.css';
  */
 export function JumpBox({
   onText,
-  placeholder = 'Search, or go to 5:131',
+  placeholder = 'Search or 5:131',
   label = 'Search explanations, or go to neuron (layer:neuron)',
 }: {
   /** Called with text that names no neuron; return true if handled. By default words are searched. */

@@ -20,7 +20,7 @@ function workerService(): SearchService {
     loadLayer: (dataset, layers, layer, url) =>
       remote.loadLayer(dataset, layers, layer, new URL(url, document.baseURI).href),
     search: (dataset, query) => remote.search(dataset, query),
-    explanationOrder: (dataset) => remote.explanationOrder(dataset),
+    columnOrder: (dataset, column) => remote.columnOrder(dataset, column),
   };
 }
 

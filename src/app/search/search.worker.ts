@@ -17,8 +17,8 @@ const api: SearchService = {
     const answer = await service.search(dataset, query);
     return Comlink.transfer(answer, [answer.rows.buffer, answer.relevance.buffer] as ArrayBuffer[]);
   },
-  async explanationOrder(dataset) {
-    const order = await service.explanationOrder(dataset);
+  async columnOrder(dataset, column) {
+    const order = await service.columnOrder(dataset, column);
     return Comlink.transfer(order, [order.rows.buffer as ArrayBuffer]);
   },
 };

@@ -4,7 +4,12 @@
  * comlink (./search.worker.ts); tests call them in the page's own thread.
  */
 import { SearchableDataset } from '../../core/browse/search.ts';
-import { layerColumns, type LayerColumns, type LayerSize } from '../../core/browse/table.ts';
+import {
+  layerColumns,
+  type LayerColumns,
+  type LayerSize,
+  type SortColumn,
+} from '../../core/browse/table.ts';
 import { parseLayerIndex } from '../../core/format/parse.ts';
 import { parseQuery } from '../../core/search/query.ts';
 import { fetchText } from '../data/http.ts';
@@ -20,8 +25,9 @@ export interface SearchAnswer {
   layers: number[];
 }
 
-export interface ExplanationOrder {
-  /** Loaded rows in ascending explanation order; rows[valued..] have no explanation. */
+export interface ColumnOrderAnswer {
+  column: SortColumn;
+  /** Loaded rows in the column's ascending order; rows[valued..] have no value. */
   rows: Int32Array;
   valued: number;
   layers: number[];
@@ -39,7 +45,11 @@ export interface SearchService {
     url: string,
   ): Promise<LayerColumns>;
   search(dataset: string, query: string): Promise<SearchAnswer>;
-  explanationOrder(dataset: string): Promise<ExplanationOrder>;
+  /**
+   * A column's ascending order over the layers loaded so far, computed in the worker so the page
+   * need not sort (explanations take hundreds of milliseconds; numbers tens).
+   */
+  columnOrder(dataset: string, column: SortColumn): Promise<ColumnOrderAnswer>;
 }
 
 export function createSearchService(): SearchService {
@@ -80,11 +90,16 @@ export function createSearchService(): SearchService {
       return { query, ...hits, documents: dataset.index.documents, layers: loadedLayers(dataset) };
     },
 
-    async explanationOrder(id) {
+    async columnOrder(id, column) {
       const dataset = datasets.get(id);
-      if (!dataset) return { rows: new Int32Array(0), valued: 0, layers: [] };
-      const order = dataset.table.order('explanation');
-      return { rows: order.rows.slice(), valued: order.valued, layers: loadedLayers(dataset) };
+      if (!dataset) return { column, rows: new Int32Array(0), valued: 0, layers: [] };
+      const order = dataset.table.order(column);
+      return {
+        column,
+        rows: order.rows.slice(),
+        valued: order.valued,
+        layers: loadedLayers(dataset),
+      };
     },
   };
 }

@@ -52,7 +52,15 @@ export function RunProgress({
           aria-label={`${unit === 'texts' ? 'Texts' : 'Records'} simulated so far`}
         >
           {progress.finished.map((record, i) => (
-            <li key={i}>{recordLabel(record)}</li>
+            <li
+              key={i}
+              className={record.purpose === 'calibration' ? styles.calibration : undefined}
+            >
+              {recordLabel(record)}
+              {record.purpose === 'calibration' && (
+                <span className={styles.purpose}> · calibration</span>
+              )}
+            </li>
           ))}
         </ol>
       )}

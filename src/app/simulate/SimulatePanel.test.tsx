@@ -102,7 +102,9 @@ describe('testing an explanation', () => {
 
     // Progress, record by record, on screen and announced.
     await screen.findByText('Simulating the held-out records…');
-    expect(runButton()).toBeDisabled();
+    expect(runButton()).toHaveAttribute('aria-disabled', 'true');
+    // A second press while it runs starts nothing.
+    await userEvent.click(runButton());
     act(() =>
       call.stream.send({
         event: 'progress',
@@ -123,11 +125,22 @@ describe('testing an explanation', () => {
     await screen.findByText('2 of 4 records simulated (latest: random record 2)', {
       selector: 'p',
     });
-    expect(
-      within(screen.getByRole('list', { name: 'Records simulated so far' })).getAllByRole(
-        'listitem',
-      ),
-    ).toHaveLength(2);
+    act(() =>
+      call.stream.send({
+        event: 'progress',
+        data: { done: 3, total: 4, record: { kind: 'top', index: 1, purpose: 'calibration' } },
+      }),
+    );
+    await screen.findByText(
+      '3 of 4 records simulated (latest: top-activating record 2, for calibration)',
+      { selector: 'p' },
+    );
+    const finished = within(screen.getByRole('list', { name: 'Records simulated so far' }));
+    expect(finished.getAllByRole('listitem').map((item) => item.textContent)).toEqual([
+      'Top-activating record 3',
+      'Random record 2',
+      'Top-activating record 2 · calibration',
+    ]);
 
     act(() => {
       call.stream.send({ event: 'result', data: recordsResult('films and Marvel') });
@@ -154,7 +167,8 @@ describe('testing an explanation', () => {
     expect(screen.getByRole('textbox', { name: 'Share link' })).toHaveValue(
       `${window.location.origin}${window.location.pathname}#/d/tiny/layers/1/neurons/2?test=films+and+Marvel`,
     );
-    expect(runButton()).toBeEnabled();
+    expect(runButton()).not.toHaveAttribute('aria-disabled');
+    expect(calls).toHaveLength(1);
   });
 
   it('runs a shared link by itself and says the result came from the cache', async () => {
@@ -202,7 +216,9 @@ describe('testing an explanation', () => {
     ).toBeInTheDocument();
     expect(search().get('test')).toBeNull();
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
-    expect(runButton()).toBeEnabled();
+    expect(runButton()).toHaveFocus();
+    expect(calls).toHaveLength(1);
+    expect(runButton()).not.toHaveAttribute('aria-disabled');
   });
 });
 

@@ -85,6 +85,7 @@ export function SimulatePanel({
   const [explainFailedAt, setExplainFailedAt] = useState(0);
   const explainAbort = useRef<AbortController | null>(null);
   const explanationRef = useRef<HTMLTextAreaElement>(null);
+  const runRef = useRef<HTMLButtonElement>(null);
   const textsRef = useRef<HTMLTextAreaElement>(null);
   const ids = {
     explanation: useId(),
@@ -174,6 +175,19 @@ export function SimulatePanel({
       writeTest(null);
     } else return;
     setNotice('Cancelled: nothing was scored.');
+    // The Cancel button goes away; keep keyboard focus in the panel.
+    runRef.current?.focus();
+  }
+
+  // A retry replaces the error (and its button) with progress; focus goes back to the form.
+  function retryExplain() {
+    startExplain();
+    runRef.current?.focus();
+  }
+
+  function retrySimulation() {
+    void simulation.query.refetch();
+    runRef.current?.focus();
   }
 
   function onExplanationKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
@@ -334,13 +348,21 @@ export function SimulatePanel({
         )}
 
         <div className={styles.actions}>
-          <button type="submit" className={styles.primary} disabled={disabled}>
+          {/* While a run goes on, the buttons stay focusable (aria-disabled) so focus is not lost. */}
+          <button
+            ref={runRef}
+            type="submit"
+            className={styles.primary}
+            disabled={!online}
+            aria-disabled={running || undefined}
+          >
             {mode === 'texts' ? 'Simulate my texts' : 'Run simulation'}
           </button>
           <button
             type="button"
             onClick={startExplain}
-            disabled={disabled || recordsUnavailable}
+            disabled={!online || recordsUnavailable}
+            aria-disabled={running || undefined}
             aria-describedby={recordsUnavailable ? ids.modeNote : undefined}
           >
             Explain this neuron
@@ -375,7 +397,7 @@ export function SimulatePanel({
           action="Writing an explanation"
           error={explainError}
           failedAt={explainFailedAt}
-          onRetry={startExplain}
+          onRetry={retryExplain}
           retryDisabled={disabled}
           onDismiss={() => explain.mutation.reset()}
         />
@@ -396,7 +418,7 @@ export function SimulatePanel({
             action={request.texts ? 'Simulating your texts' : 'Scoring the explanation'}
             error={queryError}
             failedAt={simulation.query.errorUpdatedAt}
-            onRetry={() => void simulation.query.refetch()}
+            onRetry={retrySimulation}
             retryDisabled={disabled}
             onEditField={(field) =>
               (field.startsWith('texts') ? textsRef : explanationRef).current?.focus()

@@ -183,6 +183,8 @@ export function progressText(
 ): string {
   if (progress.total === null) return 'Starting…';
   const last = progress.finished.at(-1);
-  const latest = last ? ` (latest: ${recordLabel(last).toLowerCase()})` : '';
+  const purpose =
+    last && 'purpose' in last && last.purpose === 'calibration' ? ', for calibration' : '';
+  const latest = last ? ` (latest: ${recordLabel(last).toLowerCase()}${purpose})` : '';
   return `${progress.done} of ${progress.total} ${unit} simulated${latest}`;
 }

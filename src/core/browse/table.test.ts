@@ -85,6 +85,9 @@ describe('NeuronTable', () => {
       '1:1',
     ]);
     expect(explanationKey(' "Quoted" words')).toBe('quoted" words');
+    expect(explanationKey('\u200bwords with a zero-width space')).toBe(
+      'words with a zero-width space',
+    );
   });
 
   it('gives the same descending order whether or not the ascending one was computed first', () => {

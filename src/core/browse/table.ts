@@ -383,7 +383,7 @@ export class NeuronTable {
 
 /** What explanations sort by: lower case, without leading spaces, quotes and punctuation. */
 export function explanationKey(text: string): string {
-  return text.replace(/^[\s"'“‘(\-–—.,:;]+/u, '').toLowerCase();
+  return text.replace(/^[\s\u200b\ufeff"'“‘(\-–—.,:;]+/u, '').toLowerCase();
 }
 
 function numberOrder(rows: Int32Array, values: Float64Array): ColumnOrder {

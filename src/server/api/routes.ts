@@ -4,6 +4,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { PassThrough } from 'node:stream';
+import { createGzip } from 'node:zlib';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
@@ -53,8 +54,8 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
 
   const routeOptions = {
     config: { rateLimit: {} },
-    // Server-sent events must reach the client as they are written, not when a gzip block fills.
-    compress: false as const,
+    // Fresh results of hundreds of KB: fast gzip costs a few ms, brotli many more.
+    compress: { encodings: ['gzip' as const], zlibOptions: { level: 1 } },
   };
 
   app.post('/api/simulate', routeOptions, async (request, reply) => {
@@ -125,11 +126,20 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
       }
     }
 
-    const stream = new PassThrough();
-    const send = (event: SimulationEvent) => {
-      if (!stream.writableEnded) stream.write(formatSseEvent(event));
+    // Results are large (hundreds of KB of distributions), so the stream is gzipped when the client
+    // takes it, and flushed after each event so that progress arrives as it happens.
+    const gzip = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '')
+      ? createGzip({ level: 1 })
+      : null;
+    const stream = gzip ?? new PassThrough();
+    const write = (text: string) => {
+      if (stream.writableEnded) return;
+      stream.write(text);
+      gzip?.flush();
     };
-    const heartbeat = setInterval(() => stream.write(': ping\n\n'), HEARTBEAT_MS);
+    const send = (event: SimulationEvent) => write(formatSseEvent(event));
+    const heartbeat = setInterval(() => write(': ping\n\n'), HEARTBEAT_MS);
+    if (gzip) reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding');
     reply
       .type(`${SSE_CONTENT_TYPE}; charset=utf-8`)
       .header('cache-control', 'no-store')
@@ -141,9 +151,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
       onExplanation: (data) => send({ event: 'explanation', data }),
     })
       .then(
-        (json) => {
-          if (!stream.writableEnded) stream.write(`event: result\ndata: ${json}\n\n`);
-        },
+        (json) => write(`event: result\ndata: ${json}\n\n`),
         (error: unknown) => {
           if (controller.signal.reason instanceof ClientGone) return;
           send({ event: 'error', data: describe(error).body });

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiErrorResponse } from '../../core/api/errors.ts';
 import type {
   ExplainResult,
@@ -57,8 +58,11 @@ describe('POST /api/simulate and /api/explain with an OpenAI-compatible server',
     cacheDir = await temporaryDirectory('ne-cache-');
     server = await testServer(env());
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await server.app.close();
+    await cacheDir.remove();
+  });
+  afterAll(async () => {
     await upstream.close();
     await data.remove();
   });
@@ -184,6 +188,30 @@ describe('POST /api/simulate and /api/explain with an OpenAI-compatible server',
     await new Promise((resolve) => setTimeout(resolve, 1000));
     // Two calls at a time, 100 ms each: without the abort all 20 would have been made by now.
     expect(upstream.requests.length).toBeLessThanOrEqual(6);
+  });
+
+  it('gzips the event stream and a JSON result when the client accepts it', async () => {
+    const streamed = await server.app.inject({
+      method: 'POST',
+      url: '/api/simulate',
+      headers: { accept: 'text/event-stream', 'accept-encoding': 'gzip, deflate, br' },
+      payload: { dataset: DATASET, ...CAT_NEURON, explanation: EXPLANATION },
+    });
+    expect(streamed.headers['content-encoding']).toBe('gzip');
+    const stream = events(gunzipSync(streamed.rawPayload).toString('utf8'));
+    expect(stream.at(-1)?.event).toBe('result');
+    expect(stream.filter((e) => e.event === 'progress')).toHaveLength(CALLS_PER_SIMULATION);
+
+    const json = await server.app.inject({
+      method: 'POST',
+      url: '/api/simulate',
+      headers: { accept: 'application/json', 'accept-encoding': 'br, gzip' },
+      payload: { dataset: DATASET, ...CAT_NEURON, explanation: EXPLANATION },
+    });
+    expect(json.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(gunzipSync(json.rawPayload).toString('utf8'))).toMatchObject({
+      cached: true,
+    });
   });
 
   it('retries a rate-limited (429) upstream and still gives the right score', async () => {
