@@ -1,13 +1,14 @@
-import { useCallback, useDeferredValue, useMemo, useState } from 'react';
-import { useLocation, useNavigate } from 'react-router';
-import type { SortColumn } from '../../core/browse/table.ts';
+import { memo, useCallback, useDeferredValue, useMemo } from 'react';
+import { useNavigate } from 'react-router';
+import type { ViewRequest } from '../../core/browse/answer.ts';
 import type { Filters, Sort } from '../../core/browse/view.ts';
-import { filterMask, NO_FILTERS, rankHits, rowSet, viewRows } from '../../core/browse/view.ts';
+import { NO_FILTERS } from '../../core/browse/view.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
 import { parseNeuronRef, parseQuery } from '../../core/search/query.ts';
 import { useManifest } from '../data/queries.ts';
 import { neuronPath } from '../paths.ts';
 import { useSearchService } from '../search/client.tsx';
+import type { SearchService } from '../search/service.ts';
 import { useDatasetRoute } from '../shell/dataset.ts';
 import { Skeleton } from '../shell/Skeleton.tsx';
 import { FilterBar } from './FilterBar.tsx';
@@ -15,9 +16,9 @@ import { LoadProgress } from './LoadProgress.tsx';
 import { Overview } from './Overview.tsx';
 import { ResultsList } from './ResultsList.tsx';
 import { SearchField } from './SearchField.tsx';
-import { isTypedState, useBrowseView } from './useBrowseView.ts';
+import { useBrowseView } from './useBrowseView.ts';
 import { effectiveSort, viewParams } from './viewState.ts';
-import { useColumnOrders, useDatasetTable, useSearchAnswer } from './data.ts';
+import { useDatasetTable, useViewAnswer, type DatasetTable } from './data.ts';
 import { useThrottled } from './useThrottled.ts';
 import styles from './BrowsePage.module.css';
 
@@ -48,14 +49,10 @@ export function BrowsePage() {
   return <Browse manifest={manifest.data} urlDataset={urlDataset} />;
 }
 
-function layersToLoad(manifest: DatasetManifest, filters: Filters): number[] {
-  return manifest.layers
-    .map((entry) => entry.layer)
-    .filter(
-      (layer) => !filters.layers || (layer >= filters.layers[0] && layer <= filters.layers[1]),
-    );
-}
-
+/**
+ * Loads every layer of the dataset through the worker, and shows the view over what has loaded.
+ * Kept apart from the view so that typing does not re-render the 48 layer queries.
+ */
 function Browse({
   manifest,
   urlDataset,
@@ -64,106 +61,93 @@ function Browse({
   urlDataset: string | null;
 }) {
   const service = useSearchService();
-  const navigate = useNavigate();
-  const location = useLocation();
-  const [urlView, updateView] = useBrowseView();
-  // The filters by value: typing changes the URL (and so the view object) but not the filters,
-  // and every mask and chart depends on them.
-  const filtersKey = JSON.stringify(urlView.filters);
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- the key is the filters' value
-  const filters = useMemo(() => urlView.filters, [filtersKey]);
-  const view = useMemo(() => ({ ...urlView, filters }), [urlView, filters]);
-  // The search box leads: results follow what is typed, and the URL (updated as the router gets
-  // to it) follows. A query that arrives in the URL from elsewhere (the header's box, a link)
-  // replaces the text; the page's own late-arriving updates do not.
-  const [text, setText] = useState(view.query);
-  const [urlQuery, setUrlQuery] = useState(view.query);
-  if (view.query !== urlQuery) {
-    setUrlQuery(view.query);
-    if (!isTypedState(location.state) && view.query !== text) setText(view.query);
-  }
-
-  const layers = useMemo(() => layersToLoad(manifest, view.filters), [manifest, view.filters]);
+  const layers = useMemo(() => manifest.layers.map((entry) => entry.layer), [manifest]);
   const data = useDatasetTable(service, manifest, layers);
-  const { table } = data;
-  // Layers land every few milliseconds while loading: take them in a few times a second, and
-  // re-sort in the background rather than in a keystroke's frame.
-  const settled = data.loaded + data.failures.length === data.total;
-  const loaded = useThrottled(data.loaded, settled, 500);
-  // The table's version counts every layer it has taken in (only ever up): search answers are
-  // keyed by it, so an answer over fewer layers is never reused for more.
-  const tableVersion = useThrottled(data.version, settled, 500);
-  const version = useDeferredValue(tableVersion);
+  return <BrowseView manifest={manifest} urlDataset={urlDataset} service={service} data={data} />;
+}
 
+const NO_ROWS = new Int32Array(0);
+const sameFilters = (a: Filters, b: Filters) => JSON.stringify(a) === JSON.stringify(b);
+
+const BrowseView = memo(function BrowseView({
+  manifest,
+  urlDataset,
+  service,
+  data,
+}: {
+  manifest: DatasetManifest;
+  urlDataset: string | null;
+  service: SearchService;
+  data: DatasetTable;
+}) {
+  const navigate = useNavigate();
+  const { view, update, flush } = useBrowseView();
+  const { filters } = view;
+  const text = view.query;
   const query = text.trim();
   const parsed = useMemo(() => parseQuery(query), [query]);
   const searching = parsed.clauses.length > 0;
-  const answer = useSearchAnswer(service, manifest.id, searching ? query : '', tableVersion);
   const chosenSort = effectiveSort(view, searching);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the sort by value
   const sort: Sort = useMemo(() => chosenSort, [chosenSort.key, chosenSort.descending]);
-  // The worker sorts: numeric columns once everything has loaded, explanations when chosen.
-  const workerColumns = useMemo((): SortColumn[] => {
-    const columns: SortColumn[] = settled ? ['score', 'neuron', 'maxActivation'] : [];
-    if (sort.key === 'explanation') columns.push('explanation');
-    return columns;
-  }, [settled, sort.key]);
-  const workerOrders = useColumnOrders(service, manifest.id, tableVersion, workerColumns);
-  for (const order of workerOrders) {
-    if (order.data && !table.hasOrder(order.data.column))
-      table.provideOrder(order.data.column, order.data);
-  }
 
-  const hits = searching ? (answer.data ?? null) : null;
-  // While the first answer is on its way, a search shows nothing rather than every neuron.
-  const ranked = useMemo(
-    () => (hits ? rankHits(table, hits) : searching ? new Int32Array(0) : null),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the table changes with `version`
-    [hits, searching, table, version],
-  );
-  const rankedSet = useMemo(() => (ranked ? rowSet(table.size, ranked) : null), [ranked, table]);
-  const mask = useMemo(
-    () => filterMask(table, view.filters),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the table changes with `version`
-    [table, view.filters, version],
-  );
-  const sortReady = sort.key !== 'explanation' || table.hasOrder('explanation');
-  const effective: Sort = sortReady ? sort : { key: 'layer', descending: false };
-  const rows = useMemo(
-    () => viewRows(table, mask, effective, ranked, rankedSet),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the table changes with `version`
-    [table, mask, effective.key, effective.descending, ranked, rankedSet, version],
-  );
+  const { table } = data;
+  const settled = data.loaded + data.failures.length === data.total;
+  // Layers land every few milliseconds while loading: ask for the view over them a few times a
+  // second (each answer over more layers re-sorts and re-counts in the worker), then at once.
+  const tableLayers = useThrottled(table.loadedLayers.size, settled, 400);
 
-  const searchedQuery = hits?.query.trim() ?? '';
-  const resultsQuery = searching ? searchedQuery : '';
+  const request: ViewRequest = useMemo(
+    () => ({ query: searching ? query : '', filters, sort }),
+    [searching, query, filters, sort],
+  );
+  const key = `${tableLayers}:${JSON.stringify([request.query, filters, sort])}`;
+  const {
+    answer,
+    key: answerKey,
+    charts: latestCharts,
+    error,
+  } = useViewAnswer(service, manifest, key, request);
+
+  // What the list shows is what the worker answered (its query, order and filters), so that
+  // the count, highlights, sort arrows and data attributes always describe the rows on screen.
+  const shown = answer?.request;
+  const rows = answer?.rows ?? NO_ROWS;
+  const resultsQuery = shown?.query ?? '';
   const resultsParsed = useMemo(() => parseQuery(resultsQuery), [resultsQuery]);
-  const complete =
-    settled &&
-    loaded === data.loaded &&
-    (!searching || (searchedQuery === query && !answer.isPlaceholderData && !answer.isFetching));
+  const complete = settled && answerKey === key;
+  const shownSort = shown?.sort ?? sort;
+  // Only the order is still to come (the rows shown answer the same search).
+  const sortPending =
+    shown?.query === request.query &&
+    (shownSort.key !== sort.key || shownSort.descending !== sort.descending);
+  const viewKey = shown
+    ? `${manifest.id}?${viewParams({ query: shown.query, filters: shown.filters, sort: shown.sort }).toString()}`
+    : '';
+  const shownFilters = shown?.filters ?? filters;
+  // The charts follow the list (they are asked for once its rows are in), at a lower priority.
+  const charts = useDeferredValue(latestCharts);
   const neuronRef = parseNeuronRef(text);
-  const viewKey = `${manifest.id}?${viewParams(view).toString()}`;
 
   // Stable callbacks, so that typing re-renders only what depends on the text.
   const openNeuron = useCallback(
-    (layer: number, neuron: number) => navigate(neuronPath(urlDataset, { layer, neuron })),
-    [navigate, urlDataset],
+    (layer: number, neuron: number) => {
+      flush();
+      navigate(neuronPath(urlDataset, { layer, neuron }));
+    },
+    [flush, navigate, urlDataset],
   );
   const onText = useCallback(
-    (next: string) => {
-      setText(next);
-      updateView((current) => ({ ...current, query: next }), { typed: true });
-    },
-    [updateView],
+    (next: string) => update((current) => ({ ...current, query: next })),
+    [update],
   );
   const onFilters = useCallback(
-    (next: Filters) => updateView((current) => ({ ...current, filters: next })),
-    [updateView],
+    (next: Filters) => update((current) => ({ ...current, filters: next })),
+    [update],
   );
   const onSort = useCallback(
-    (next: Sort) => updateView((current) => ({ ...current, sort: next })),
-    [updateView],
+    (next: Sort) => update((current) => ({ ...current, sort: next })),
+    [update],
   );
   const onClearFilters = useCallback(() => onFilters(NO_FILTERS), [onFilters]);
 
@@ -190,12 +174,16 @@ function Browse({
         onSort={onSort}
       />
       <LoadProgress loaded={data.loaded} total={data.total} failures={data.failures} />
+      {error && (
+        <p role="alert">
+          Could not work out this view: {error.message}. Change the search or filters to try again.
+        </p>
+      )}
       <Overview
         manifest={manifest}
-        table={table}
-        version={version}
+        histogram={charts?.histogram ?? null}
+        perLayer={charts?.perLayer ?? null}
         filters={filters}
-        hits={ranked}
         onFilters={onFilters}
       />
       <ResultsList
@@ -203,12 +191,12 @@ function Browse({
         rows={rows}
         query={resultsQuery}
         parsedQuery={resultsParsed}
-        sort={sort}
-        sortPending={!sortReady}
-        searching={searching}
+        sort={shownSort}
+        sortPending={sortPending}
+        searching={answer?.searching ?? searching}
         complete={complete}
         viewKey={viewKey}
-        filtered={filters !== NO_FILTERS && JSON.stringify(filters) !== JSON.stringify(NO_FILTERS)}
+        filtered={!sameFilters(shownFilters, NO_FILTERS)}
         urlDataset={urlDataset}
         datasetId={manifest.id}
         onSort={onSort}
@@ -216,4 +204,4 @@ function Browse({
       />
     </section>
   );
-}
+});

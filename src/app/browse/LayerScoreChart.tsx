@@ -1,7 +1,8 @@
-import type { KeyboardEvent, MouseEvent } from 'react';
+import { memo, type KeyboardEvent, type MouseEvent } from 'react';
 import { scaleBand, scaleLinear } from 'd3-scale';
 import type { LayerScores } from '../../core/browse/stats.ts';
 import type { DatasetManifest, ScoreQuantiles } from '../../core/dataset/types.ts';
+import { formatCount } from './format.ts';
 import { useElementWidth } from './useElementWidth.ts';
 import styles from './Charts.module.css';
 
@@ -13,7 +14,7 @@ const MARGIN = { top: 8, right: 8, bottom: 24, left: 44 };
  * percentile band, a 25th–75th band and the median. The whole dataset (from the manifest) is drawn
  * in grey behind the selection. Clicking a layer filters to it; shift-click extends the range.
  */
-export function LayerScoreChart({
+export const LayerScoreChart = memo(function LayerScoreChart({
   manifest,
   selection,
   selected,
@@ -109,7 +110,7 @@ export function LayerScoreChart({
           const left = x(layer) ?? 0;
           const inside = selected === null || (layer >= selected[0] && layer <= selected[1]);
           const mine = byLayer.get(layer);
-          const label = `Layer ${layer}${mine ? `: ${mine.count.toLocaleString()} scored in the selection, median ${mine.quantiles?.p50.toFixed(2) ?? '—'}` : ''}`;
+          const label = `Layer ${layer}${mine ? `: ${formatCount(mine.count)} scored in the selection, median ${mine.quantiles?.p50.toFixed(2) ?? '—'}` : ''}`;
           return (
             <g
               key={layer}
@@ -154,4 +155,4 @@ export function LayerScoreChart({
       </svg>
     </div>
   );
-}
+});

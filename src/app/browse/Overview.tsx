@@ -1,81 +1,50 @@
-import { memo, useDeferredValue, useMemo } from 'react';
-import { binEdges, layerScores, scoreHistogram } from '../../core/browse/stats.ts';
-import type { NeuronTable } from '../../core/browse/table.ts';
-import { filterMask, type Filters } from '../../core/browse/view.ts';
+import { memo, useCallback } from 'react';
+import type { HistogramCounts, LayerScores } from '../../core/browse/stats.ts';
+import type { Filters } from '../../core/browse/view.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
+import { formatCount } from './format.ts';
 import { LayerScoreChart } from './LayerScoreChart.tsx';
 import { ScoreHistogram } from './ScoreHistogram.tsx';
 import styles from './BrowsePage.module.css';
 
-const BIN_WIDTH = 0.05;
-
 /**
  * The selection at a glance: its scores as a histogram, and its scores per layer. Each chart
  * leaves out its own filter (so every bar and layer stays clickable) and marks what is chosen.
+ * The statistics come with the worker's answer (null until the first one).
  */
 export const Overview = memo(function Overview({
   manifest,
-  table,
-  version,
+  histogram,
+  perLayer,
   filters,
-  hits,
   onFilters,
 }: {
   manifest: DatasetManifest;
-  table: NeuronTable;
-  version: number;
+  histogram: HistogramCounts | null;
+  perLayer: LayerScores[] | null;
   filters: Filters;
-  /** The search's matching rows, or null without a search. */
-  hits: Int32Array | null;
   onFilters: (filters: Filters) => void;
 }) {
-  // The table repaints first; the charts follow when the page is idle.
-  const deferredFilters = useDeferredValue(filters);
-  const deferredHits = useDeferredValue(hits);
-  const deferredVersion = useDeferredValue(version);
-
-  const edges = useMemo(() => {
-    const min = manifest.scoreSummary.quantiles?.min ?? 0;
-    const low = Math.max(-1, Math.floor(Math.min(0, min) / BIN_WIDTH) * BIN_WIDTH);
-    return binEdges(low, 1, BIN_WIDTH);
-  }, [manifest]);
-
-  // Each chart leaves out its own filter; the masks change with the filters, not with the query.
-  const withoutScore = useMemo(
-    () => filterMask(table, deferredFilters, { score: false }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the table changes with `version`
-    [table, deferredFilters, deferredVersion],
+  const onScore = useCallback(
+    (score: [number, number] | null) => onFilters({ ...filters, score }),
+    [filters, onFilters],
   );
-  const withoutLayers = useMemo(
-    () => filterMask(table, deferredFilters, { layers: false }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the table changes with `version`
-    [table, deferredFilters, deferredVersion],
+  const onLayers = useCallback(
+    (layers: [number, number] | null) => onFilters({ ...filters, layers }),
+    [filters, onFilters],
   );
-  const histogram = useMemo(
-    () => scoreHistogram(table, { mask: withoutScore, hits: deferredHits }, edges),
-    [table, withoutScore, deferredHits, edges],
-  );
-  const perLayer = useMemo(
-    () => layerScores(table, { mask: withoutLayers, hits: deferredHits }),
-    [table, withoutLayers, deferredHits],
-  );
-
+  const scored = histogram ? histogram.counts.reduce((a, b) => a + b, 0) : 0;
   return (
     <div className={styles.overview}>
       <figure className={styles.chart}>
         <figcaption>
           Scores of the selection{' '}
           <span className="muted">
-            ({histogram.counts.reduce((a, b) => a + b, 0).toLocaleString()} scored
-            {histogram.unscored > 0 ? `, ${histogram.unscored.toLocaleString()} unscored` : ''};
-            click a bar to filter)
+            {histogram &&
+              `(${formatCount(scored)} scored${histogram.unscored > 0 ? `, ${formatCount(histogram.unscored)} unscored` : ''}; click a bar to filter)`}
           </span>
         </figcaption>
-        <ScoreHistogram
-          histogram={histogram}
-          selected={filters.score}
-          onSelect={(score) => onFilters({ ...filters, score })}
-        />
+        <ScoreHistogram histogram={histogram} selected={filters.score} onSelect={onScore} />
       </figure>
       <figure className={styles.chart}>
         <figcaption>
@@ -87,9 +56,9 @@ export const Overview = memo(function Overview({
         </figcaption>
         <LayerScoreChart
           manifest={manifest}
-          selection={perLayer}
+          selection={perLayer ?? []}
           selected={filters.layers}
-          onSelect={(layers) => onFilters({ ...filters, layers })}
+          onSelect={onLayers}
         />
       </figure>
     </div>

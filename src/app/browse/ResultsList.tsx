@@ -6,16 +6,18 @@ import {
   useRef,
   useState,
   useSyncExternalStore,
+  type MouseEvent,
+  type RefObject,
 } from 'react';
-import { Link } from 'react-router';
+import { useNavigate } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
-import { useWindowVirtualizer } from '@tanstack/react-virtual';
 import type { NeuronTable } from '../../core/browse/table.ts';
 import type { Sort, SortKey } from '../../core/browse/view.ts';
 import { highlight } from '../../core/search/highlight.ts';
 import type { SearchQuery } from '../../core/search/query.ts';
 import { prefetchNeuron } from '../data/queries.ts';
 import { neuronPath } from '../paths.ts';
+import { formatActivation, formatCount } from './format.ts';
 import { defaultDescending } from './viewState.ts';
 import styles from './ResultsList.module.css';
 
@@ -38,6 +40,57 @@ function useNarrow(): boolean {
 
 /** Where the list was scrolled, per view, so coming back from a neuron lands in the same place. */
 const scrollPositions = new Map<string, number>();
+
+/** Rows drawn beyond each edge of the window, so a scroll shows rows already there. */
+const OVERSCAN = 8;
+
+/**
+ * The rows of a list of fixed-height rows that the window shows, as [first, end): the list's
+ * place on the page is measured when the page resizes, and scrolling only does arithmetic (no
+ * layout reads, no per-row measurements however many rows there are).
+ */
+function useVisibleRows(
+  listRef: RefObject<HTMLElement | null>,
+  count: number,
+  rowHeight: number,
+): [number, number] {
+  const [frame, setFrame] = useState({ top: 0, scroll: 0, height: 900 });
+  useLayoutEffect(() => {
+    let top = 0;
+    const update = () =>
+      setFrame((current) => {
+        const next = { top, scroll: window.scrollY, height: window.innerHeight };
+        // Re-render only when the first row or the number of rows shown changes.
+        const same =
+          Math.floor((current.scroll - current.top) / rowHeight) ===
+            Math.floor((next.scroll - next.top) / rowHeight) &&
+          Math.ceil(current.height / rowHeight) === Math.ceil(next.height / rowHeight);
+        return same ? current : next;
+      });
+    const measure = () => {
+      top = Math.round((listRef.current?.getBoundingClientRect().top ?? 0) + window.scrollY);
+      update();
+    };
+    measure();
+    window.addEventListener('scroll', update, { passive: true });
+    window.addEventListener('resize', measure);
+    // Content above the list (charts, the loading bar) can change height.
+    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(measure);
+    observer?.observe(document.body);
+    return () => {
+      window.removeEventListener('scroll', update);
+      window.removeEventListener('resize', measure);
+      observer?.disconnect();
+    };
+  }, [listRef, rowHeight]);
+  const start = Math.floor((frame.scroll - frame.top) / rowHeight);
+  const first = Math.max(0, Math.min(count, start - OVERSCAN));
+  const end = Math.max(
+    first,
+    Math.min(count, start + Math.ceil(frame.height / rowHeight) + 1 + OVERSCAN),
+  );
+  return [first, end];
+}
 
 const COLUMNS: { key: SortKey; label: string; className: string }[] = [
   { key: 'layer', label: 'Layer', className: styles.layer! },
@@ -86,25 +139,7 @@ export const ResultsList = memo(function ResultsList({
 }) {
   const rowHeight = useNarrow() ? 68 : 40;
   const listRef = useRef<HTMLOListElement>(null);
-  const [scrollMargin, setScrollMargin] = useState(0);
-  useLayoutEffect(() => {
-    const measure = () => {
-      const top = listRef.current?.getBoundingClientRect().top ?? 0;
-      setScrollMargin(Math.round(top + window.scrollY));
-    };
-    measure();
-    if (typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(measure);
-    observer.observe(document.body);
-    return () => observer.disconnect();
-  }, []);
-
-  const virtualizer = useWindowVirtualizer({
-    count: rows.length,
-    estimateSize: () => rowHeight,
-    overscan: 8,
-    scrollMargin,
-  });
+  const [first, end] = useVisibleRows(listRef, rows.length, rowHeight);
 
   // Remember the scroll position for this view; restore it once its rows are back.
   const restored = useRef(false);
@@ -125,7 +160,19 @@ export const ResultsList = memo(function ResultsList({
     (row: number) => prefetchNeuron(client, datasetId, table.layerOf[row]!, table.neuronOf[row]!),
     [client, datasetId, table],
   );
-  const items = virtualizer.getVirtualItems();
+  const navigate = useNavigate();
+  const onOpen = useCallback(
+    (event: MouseEvent, path: string) => {
+      // As the router's Link does: a plain click navigates in the app, others are the browser's.
+      if (event.defaultPrevented || event.button !== 0) return;
+      if (event.metaKey || event.altKey || event.ctrlKey || event.shiftKey) return;
+      event.preventDefault();
+      navigate(path);
+    },
+    [navigate],
+  );
+  const items: number[] = [];
+  for (let index = first; index < end; index++) items.push(index);
 
   return (
     <div
@@ -145,8 +192,7 @@ export const ResultsList = memo(function ResultsList({
           )
         ) : (
           <>
-            <strong>{rows.length.toLocaleString()}</strong>{' '}
-            {rows.length === 1 ? 'neuron' : 'neurons'}
+            <strong>{formatCount(rows.length)}</strong> {rows.length === 1 ? 'neuron' : 'neurons'}
             {searching ? ` match “${query}”` : ''}
             {!complete && ' so far'}
             {sortPending && ' (sorting…)'}
@@ -199,23 +245,26 @@ export const ResultsList = memo(function ResultsList({
       <ol
         ref={listRef}
         className={styles.list}
-        style={{ height: virtualizer.getTotalSize() }}
+        style={{ height: rows.length * rowHeight }}
         aria-label={searching ? `Neurons matching ${query}` : 'Neurons'}
       >
-        {items.map((item) => {
-          const row = rows[item.index]!;
+        {items.map((index) => {
+          const row = rows[index]!;
           return (
+            // Keyed by place, so a new answer reuses the rows' elements (a new search changes
+            // nearly every row shown; replacing them all cost more than updating their text).
             <ResultRow
-              key={row}
+              key={index}
               table={table}
               row={row}
-              position={item.index + 1}
+              position={index + 1}
               total={rows.length}
-              top={item.start - scrollMargin}
+              top={index * rowHeight}
               height={rowHeight}
               query={parsedQuery}
               urlDataset={urlDataset}
               onIntent={onIntent}
+              onOpen={onOpen}
             />
           );
         })}
@@ -225,8 +274,6 @@ export const ResultsList = memo(function ResultsList({
 });
 
 const formatScore = (value: number) => (Number.isNaN(value) ? '—' : value.toFixed(3));
-const formatActivation = (value: number) =>
-  Number.isNaN(value) ? '—' : value.toLocaleString(undefined, { maximumFractionDigits: 2 });
 
 const ResultRow = memo(function ResultRow({
   table,
@@ -238,6 +285,7 @@ const ResultRow = memo(function ResultRow({
   query,
   urlDataset,
   onIntent,
+  onOpen,
 }: {
   table: NeuronTable;
   row: number;
@@ -248,10 +296,12 @@ const ResultRow = memo(function ResultRow({
   query: SearchQuery;
   urlDataset: string | null;
   onIntent: (row: number) => void;
+  onOpen: (event: MouseEvent, path: string) => void;
 }) {
   const layer = table.layerOf[row]!;
   const neuron = table.neuronOf[row]!;
   const intent = () => onIntent(row);
+  const path = neuronPath(urlDataset, { layer, neuron });
   const score = table.score[row]!;
   const explanation = table.explanation[row];
   return (
@@ -261,11 +311,14 @@ const ResultRow = memo(function ResultRow({
       aria-setsize={total}
       aria-posinset={position}
     >
-      <Link
-        to={neuronPath(urlDataset, { layer, neuron })}
+      {/* A plain link (the router's Link costs a few hooks per row, re-run for every row shown
+          on each keystroke); the path is the router's, under the hash. */}
+      <a
+        href={`#${path}`}
         className={styles.row}
         onMouseEnter={intent}
         onFocus={intent}
+        onClick={(event) => onOpen(event, path)}
       >
         <span className={styles.layer}>
           <span className={styles.cellLabel}>Layer </span>
@@ -292,7 +345,7 @@ const ResultRow = memo(function ResultRow({
             )
           )}
         </span>
-      </Link>
+      </a>
     </li>
   );
 });

@@ -1,6 +1,7 @@
-import type { KeyboardEvent } from 'react';
+import { memo, type KeyboardEvent } from 'react';
 import { scaleLinear } from 'd3-scale';
 import type { HistogramCounts } from '../../core/browse/stats.ts';
+import { formatCount } from './format.ts';
 import { useElementWidth } from './useElementWidth.ts';
 import styles from './Charts.module.css';
 
@@ -10,22 +11,25 @@ const MARGIN = { top: 8, right: 8, bottom: 24, left: 44 };
 const sameRange = (a: [number, number] | null, b: [number, number]) =>
   a !== null && Math.abs(a[0] - b[0]) < 1e-9 && Math.abs(a[1] - b[1]) < 1e-9;
 
+const NO_HISTOGRAM: HistogramCounts = { edges: [-1, 1], counts: [], unscored: 0 };
+
 /**
  * Counts of scores per bin. Bars inside the chosen score range are drawn in the accent colour;
- * clicking a bar chooses its range (clicking it again clears the filter).
+ * clicking a bar chooses its range (clicking it again clears the filter). Axes only until the
+ * counts are known.
  */
-export function ScoreHistogram({
+export const ScoreHistogram = memo(function ScoreHistogram({
   histogram,
   selected,
   onSelect,
 }: {
-  histogram: HistogramCounts;
+  histogram: HistogramCounts | null;
   /** The score filter, or null. */
   selected: [number, number] | null;
   onSelect: (range: [number, number] | null) => void;
 }) {
   const [ref, width] = useElementWidth<HTMLDivElement>();
-  const { edges, counts } = histogram;
+  const { edges, counts } = histogram ?? NO_HISTOGRAM;
   const x = scaleLinear()
     .domain([edges[0]!, edges[edges.length - 1]!])
     .range([MARGIN.left, width - MARGIN.right]);
@@ -54,7 +58,7 @@ export function ScoreHistogram({
           <g key={tick} transform={`translate(0,${y(tick)})`}>
             <line x1={MARGIN.left} x2={width - MARGIN.right} className={styles.grid} />
             <text x={MARGIN.left - 6} dy="0.32em" textAnchor="end" className={styles.tick}>
-              {tick.toLocaleString()}
+              {formatCount(tick)}
             </text>
           </g>
         ))}
@@ -64,7 +68,7 @@ export function ScoreHistogram({
             selected === null || (range[0] >= selected[0] - 1e-9 && range[1] <= selected[1] + 1e-9);
           const left = x(range[0]);
           const barWidth = Math.max(1, x(range[1]) - left - 1);
-          const label = `${count.toLocaleString()} neurons score ${range[0].toFixed(2)} to ${range[1].toFixed(2)}`;
+          const label = `${formatCount(count)} neurons score ${range[0].toFixed(2)} to ${range[1].toFixed(2)}`;
           return (
             <g
               key={i}
@@ -105,4 +109,4 @@ export function ScoreHistogram({
       </svg>
     </div>
   );
-}
+});

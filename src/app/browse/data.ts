@@ -1,30 +1,42 @@
 /**
- * The browse page's data: layer indexes loaded by the search worker into one NeuronTable per
- * dataset (kept for the session, so coming back to the page is instant), search hits, and the
- * explanation order (sorting 307,200 strings is left to the worker).
+ * The browse page's data. The search worker loads every layer index, and answers each view (the
+ * rows in order and the charts' statistics for a query, filters and sort: see
+ * src/core/browse/answer.ts). The page keeps a copy of the columns in one NeuronTable per dataset
+ * only to draw the rows it is shown; it never sorts, filters or searches them itself. Both the
+ * table and recent answers are kept for the session, so coming back to the page is instant.
  */
-import { useCallback } from 'react';
-import {
-  keepPreviousData,
-  queryOptions,
-  useQueries,
-  useQuery,
-  type QueryObserverResult,
-} from '@tanstack/react-query';
-import { NeuronTable, type LayerColumns, type SortColumn } from '../../core/browse/table.ts';
+import { useCallback, useLayoutEffect, useSyncExternalStore } from 'react';
+import { queryOptions, useQueries, type QueryObserverResult } from '@tanstack/react-query';
+import type { ChartsAnswer, ViewAnswer, ViewRequest } from '../../core/browse/answer.ts';
+import { binEdges } from '../../core/browse/stats.ts';
+import { NeuronTable, type LayerColumns, type LayerSize } from '../../core/browse/table.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
 import { datasetUrl } from '../data/http.ts';
 import { queryKeys } from '../data/queries.ts';
-import type { ColumnOrderAnswer, SearchAnswer, SearchService } from '../search/service.ts';
+import type { SearchService } from '../search/service.ts';
+
+/** A dataset as the worker knows it: a new ingest (same id, new manifest) is a new dataset. */
+const datasetKey = (manifest: DatasetManifest) => `${manifest.id}\u0000${manifest.createdAt}`;
+const layerSizes = (manifest: DatasetManifest): LayerSize[] =>
+  manifest.layers.map(({ layer, neurons }) => ({ layer, neurons }));
+
+const BIN_WIDTH = 0.05;
+
+/** The score histogram's bins: 0.05 wide, from the dataset's lowest score (or 0) to 1. */
+export function histogramEdges(manifest: DatasetManifest): number[] {
+  const min = manifest.scoreSummary.quantiles?.min ?? 0;
+  const low = Math.max(-1, Math.floor(Math.min(0, min) / BIN_WIDTH) * BIN_WIDTH);
+  return binEdges(low, 1, BIN_WIDTH);
+}
 
 const tables = new Map<string, NeuronTable>();
 
-/** The table for a dataset, made once per manifest (a new ingest makes a new table). */
+/** The table for a dataset, made once per manifest. */
 function tableFor(manifest: DatasetManifest): NeuronTable {
-  const key = `${manifest.id}\u0000${manifest.createdAt}`;
+  const key = datasetKey(manifest);
   let table = tables.get(key);
   if (!table) {
-    table = new NeuronTable(manifest.layers.map(({ layer, neurons }) => ({ layer, neurons })));
+    table = new NeuronTable(layerSizes(manifest));
     tables.set(key, table);
   }
   return table;
@@ -37,12 +49,19 @@ export const layerColumnsQuery = (
 ) =>
   queryOptions({
     queryKey: queryKeys.layerColumns(manifest.id, layer),
-    queryFn: (): Promise<LayerColumns> => {
+    queryFn: async (): Promise<LayerColumns> => {
       const summary = manifest.layers.find((entry) => entry.layer === layer);
       if (!summary) throw new Error(`Dataset ${manifest.id} has no layer ${layer}`);
       const url = datasetUrl(manifest.id, summary.index);
-      const sizes = manifest.layers.map(({ layer: l, neurons }) => ({ layer: l, neurons }));
-      return service.loadLayer(manifest.id, sizes, layer, url);
+      const columns = await service.loadLayer(
+        datasetKey(manifest),
+        layerSizes(manifest),
+        layer,
+        url,
+      );
+      // Into the table at once, before any later answer from the worker can name these rows.
+      tableFor(manifest).addLayer(columns);
+      return columns;
     },
     staleTime: Infinity,
     gcTime: Infinity,
@@ -57,14 +76,12 @@ export interface LayerFailure {
 
 export interface DatasetTable {
   table: NeuronTable;
-  /** The table's version: changes whenever a layer is added. */
-  version: number;
   loaded: number;
   total: number;
   failures: LayerFailure[];
 }
 
-/** Loads `layers` of the dataset into its table (all of them in parallel, through the worker). */
+/** Loads `layers` of the dataset (all of them in parallel, through the worker). */
 export function useDatasetTable(
   service: SearchService,
   manifest: DatasetManifest,
@@ -77,13 +94,14 @@ export function useDatasetTable(
       let loaded = 0;
       results.forEach((result, i) => {
         if (result.data) {
+          // Already there, unless the answer was cached for an earlier table of this dataset.
           table.addLayer(result.data);
           loaded++;
         } else if (result.error) {
           failures.push({ layer: layers[i]!, error: result.error });
         }
       });
-      return { table, version: table.version, loaded, total: results.length, failures };
+      return { table, loaded, total: results.length, failures };
     },
     [table, layers],
   );
@@ -93,43 +111,186 @@ export function useDatasetTable(
   });
 }
 
-/** Hits for `query` over the layers the worker has loaded; the previous answer shows meanwhile. */
-export function useSearchAnswer(
-  service: SearchService,
-  dataset: string,
-  query: string,
-  layersLoaded: number,
-) {
-  return useQuery({
-    queryKey: queryKeys.search(dataset, query, layersLoaded),
-    queryFn: (): Promise<SearchAnswer> => service.search(dataset, query),
-    enabled: query.trim() !== '' && layersLoaded > 0,
-    placeholderData: keepPreviousData,
-    staleTime: Infinity,
-    // Each keystroke's answer can hold 300,000 rows: drop old ones soon.
-    gcTime: 15_000,
-    structuralSharing: false,
-  });
+export interface ViewState {
+  /** The rows shown: the wanted ones, or the latest while they are on their way. */
+  answer: ViewAnswer | null;
+  /** The key of the rows shown. */
+  key: string | null;
+  /** The charts shown, and their key: they follow the rows. */
+  charts: ChartsAnswer | null;
+  chartsKey: string | null;
+  error: Error | null;
+}
+
+/** Recent answers by key, a few (each answer's rows can hold 307,200 rows: 1.2 MB). */
+class Recent<T> {
+  private readonly values = new Map<string, T>();
+  get(key: string): T | undefined {
+    return this.values.get(key);
+  }
+  set(key: string, value: T): void {
+    this.values.delete(key);
+    this.values.set(key, value);
+    if (this.values.size > 6) this.values.delete(this.values.keys().next().value!);
+  }
 }
 
 /**
- * Column orders sorted by the worker: `columns` (the numeric ones, once every layer has loaded, so
- * a sort click costs nothing; explanations when chosen, as sorting their text takes long).
+ * How long the views wanted must hold still before the charts are asked for: while the user types
+ * or drags a slider, the worker and the page spend their time on the rows alone.
  */
-export function useColumnOrders(
+export const CHARTS_PAUSE = 150;
+
+/**
+ * Asks the worker for views, one request at a time: while one is being worked out, only the
+ * newest of the views wanted since waits (fast typing skips the keystrokes in between). The rows
+ * come first; the charts are asked for once the rows are in, nothing newer is waiting, and no new
+ * view has been wanted for CHARTS_PAUSE ms.
+ */
+class ViewChannel {
+  private state: ViewState = {
+    answer: null,
+    key: null,
+    charts: null,
+    chartsKey: null,
+    error: null,
+  };
+  private readonly listeners = new Set<() => void>();
+  private readonly answers = new Recent<ViewAnswer>();
+  private readonly chartAnswers = new Recent<ChartsAnswer>();
+  private wanted: { key: string; request: ViewRequest } | null = null;
+  private busy = false;
+  private next: { key: string; request: ViewRequest } | null = null;
+  private wantedAt = -Infinity;
+  private chartsTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly service: SearchService,
+    private readonly dataset: string,
+    private readonly edges: number[],
+  ) {}
+
+  subscribe = (listener: () => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  snapshot = () => this.state;
+
+  want(key: string, request: ViewRequest): void {
+    if (key === this.wanted?.key) return;
+    this.wanted = { key, request };
+    this.wantedAt = performance.now();
+    const known = this.answers.get(key);
+    if (known) {
+      this.next = null;
+      this.publish({ answer: known, key, error: null });
+    } else {
+      this.next = { key, request };
+    }
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.busy) return;
+    if (this.next) {
+      const { key, request } = this.next;
+      this.next = null;
+      this.ask(
+        () => this.service.view(this.dataset, request),
+        (answer) => {
+          this.answers.set(key, answer);
+          // The wanted rows, or newer ones than shown while the wanted ones are still to come.
+          if (key === this.wanted?.key || this.state.key !== this.wanted?.key) {
+            this.publish({ answer, key, error: null });
+          }
+        },
+        key,
+      );
+      return;
+    }
+    const wanted = this.wanted;
+    if (!wanted || this.state.key !== wanted.key || this.state.chartsKey === wanted.key) return;
+    const known = this.chartAnswers.get(wanted.key);
+    if (known) {
+      this.publish({ charts: known, chartsKey: wanted.key });
+      return;
+    }
+    const wait = this.wantedAt + CHARTS_PAUSE - performance.now();
+    if (wait > 0) {
+      if (this.chartsTimer !== null) clearTimeout(this.chartsTimer);
+      this.chartsTimer = setTimeout(() => {
+        this.chartsTimer = null;
+        this.pump();
+      }, wait);
+      return;
+    }
+    this.ask(
+      () => this.service.charts(this.dataset, wanted.request, this.edges),
+      (charts) => {
+        this.chartAnswers.set(wanted.key, charts);
+        if (wanted.key === this.wanted?.key) this.publish({ charts, chartsKey: wanted.key });
+      },
+      wanted.key,
+    );
+  }
+
+  private ask<T>(send: () => Promise<T>, take: (answer: T) => void, key: string): void {
+    this.busy = true;
+    send().then(
+      (answer) => {
+        this.busy = false;
+        take(answer);
+        this.pump();
+      },
+      (error: unknown) => {
+        this.busy = false;
+        if (key === this.wanted?.key) {
+          this.publish({ error: error instanceof Error ? error : new Error(String(error)) });
+        }
+        this.pump();
+      },
+    );
+  }
+
+  private publish(change: Partial<ViewState>): void {
+    this.state = { ...this.state, ...change };
+    for (const listener of this.listeners) listener();
+  }
+}
+
+const channels = new WeakMap<SearchService, Map<string, ViewChannel>>();
+
+function channelFor(service: SearchService, manifest: DatasetManifest): ViewChannel {
+  let byDataset = channels.get(service);
+  if (!byDataset) {
+    byDataset = new Map();
+    channels.set(service, byDataset);
+  }
+  const key = datasetKey(manifest);
+  let channel = byDataset.get(key);
+  if (!channel) {
+    channel = new ViewChannel(service, key, histogramEdges(manifest));
+    byDataset.set(key, channel);
+  }
+  return channel;
+}
+
+/**
+ * The worker's answer for `request` (identified by `key`, which must change whenever the request
+ * or the layers loaded do). Until it comes, the previous answer stays.
+ */
+export function useViewAnswer(
   service: SearchService,
-  dataset: string,
-  tableVersion: number,
-  columns: readonly SortColumn[],
-) {
-  return useQueries({
-    queries: columns.map((column) => ({
-      queryKey: queryKeys.columnOrder(dataset, column, tableVersion),
-      queryFn: (): Promise<ColumnOrderAnswer> => service.columnOrder(dataset, column),
-      enabled: tableVersion > 0,
-      staleTime: Infinity,
-      gcTime: 60_000,
-      structuralSharing: false,
-    })),
-  });
+  manifest: DatasetManifest,
+  key: string,
+  request: ViewRequest,
+): ViewState {
+  const channel = channelFor(service, manifest);
+  // A layout effect: the request leaves in the same task as the keystroke that made it.
+  useLayoutEffect(() => {
+    channel.want(key, request);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the key identifies the request
+  }, [channel, key]);
+  return useSyncExternalStore(channel.subscribe, channel.snapshot, channel.snapshot);
 }

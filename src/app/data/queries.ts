@@ -23,11 +23,6 @@ export const queryKeys = {
   health: () => ['server-health'] as const,
   /** A layer index as typed columns, loaded (and indexed for search) by the search worker. */
   layerColumns: (dataset: string, layer: number) => ['layer-columns', dataset, layer] as const,
-  /** Search hits over the layers loaded so far (`version` grows with them, so hits refresh). */
-  search: (dataset: string, query: string, version: number) =>
-    ['search', dataset, query, version] as const,
-  columnOrder: (dataset: string, column: string, version: number) =>
-    ['column-order', dataset, column, version] as const,
   /** A simulation run, keyed by its whole request (see data/simulation.ts). */
   simulation: (request: NormalizedSimulateRequest) =>
     [

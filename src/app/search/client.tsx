@@ -19,8 +19,8 @@ function workerService(): SearchService {
     // The worker resolves relative URLs against its own script, so it gets absolute ones.
     loadLayer: (dataset, layers, layer, url) =>
       remote.loadLayer(dataset, layers, layer, new URL(url, document.baseURI).href),
-    search: (dataset, query) => remote.search(dataset, query),
-    columnOrder: (dataset, column) => remote.columnOrder(dataset, column),
+    view: (dataset, request) => remote.view(dataset, request),
+    charts: (dataset, request, edges) => remote.charts(dataset, request, edges),
   };
 }
 

@@ -1,6 +1,7 @@
 /**
- * The search worker: loads layer indexes and keeps the search index off the page's thread, so
- * typing never waits for indexing or searching. Answers are transferred, not copied.
+ * The search worker: loads layer indexes and keeps the search index and every view computation
+ * off the page's thread, so typing never waits for indexing, searching, sorting or filtering.
+ * Row lists are transferred, not copied.
  */
 import * as Comlink from 'comlink';
 import { columnBuffers } from '../../core/browse/table.ts';
@@ -13,14 +14,12 @@ const api: SearchService = {
     const columns = await service.loadLayer(dataset, layers, layer, url);
     return Comlink.transfer(columns, columnBuffers(columns));
   },
-  async search(dataset, query) {
-    const answer = await service.search(dataset, query);
-    return Comlink.transfer(answer, [answer.rows.buffer, answer.relevance.buffer] as ArrayBuffer[]);
+  async view(dataset, request) {
+    // Each answer's rows are a new array, so the worker can give them away.
+    const answer = await service.view(dataset, request);
+    return Comlink.transfer(answer, [answer.rows.buffer as ArrayBuffer]);
   },
-  async columnOrder(dataset, column) {
-    const order = await service.columnOrder(dataset, column);
-    return Comlink.transfer(order, [order.rows.buffer as ArrayBuffer]);
-  },
+  charts: (dataset, request, edges) => service.charts(dataset, request, edges),
 };
 
 Comlink.expose(api);

@@ -1,42 +1,27 @@
 /**
  * What the search worker does, as plain functions: load a layer index (fetch, parse, index its
- * explanations) and answer queries over every layer loaded so far. The worker exposes these over
- * comlink (./search.worker.ts); tests call them in the page's own thread.
+ * explanations) and work out browse views over every layer loaded so far (search, filters, order
+ * and chart statistics: see src/core/browse/answer.ts). The worker exposes these over comlink
+ * (./search.worker.ts); tests call them in the page's own thread.
  */
-import { SearchableDataset } from '../../core/browse/search.ts';
 import {
-  layerColumns,
-  type LayerColumns,
-  type LayerSize,
-  type SortColumn,
-} from '../../core/browse/table.ts';
+  ViewBuilder,
+  type ChartsAnswer,
+  type ViewAnswer,
+  type ViewRequest,
+} from '../../core/browse/answer.ts';
+import { SearchableDataset } from '../../core/browse/search.ts';
+import { layerColumns, type LayerColumns, type LayerSize } from '../../core/browse/table.ts';
 import { parseLayerIndex } from '../../core/format/parse.ts';
-import { parseQuery } from '../../core/search/query.ts';
 import { fetchText } from '../data/http.ts';
 
-export interface SearchAnswer {
-  /** The query as given. */
-  query: string;
-  /** Matching rows (neuron ordinals) and their relevance, in no particular order. */
-  rows: Int32Array;
-  relevance: Float32Array;
-  /** How many explanations were searched, and in which layers. */
-  documents: number;
-  layers: number[];
-}
-
-export interface ColumnOrderAnswer {
-  column: SortColumn;
-  /** Loaded rows in the column's ascending order; rows[valued..] have no value. */
-  rows: Int32Array;
-  valued: number;
-  layers: number[];
-}
+export type { ChartsAnswer, ViewAnswer, ViewRequest };
 
 export interface SearchService {
   /**
    * Fetches `url` (absolute: a worker resolves relative URLs against its script), checks that it
    * is layer `layer` of the dataset, and indexes it. `layers` sizes the dataset (from its manifest).
+   * The columns come back so the page can draw rows; it never sorts or filters them itself.
    */
   loadLayer(
     dataset: string,
@@ -44,26 +29,42 @@ export interface SearchService {
     layer: number,
     url: string,
   ): Promise<LayerColumns>;
-  search(dataset: string, query: string): Promise<SearchAnswer>;
-  /**
-   * A column's ascending order over the layers loaded so far, computed in the worker so the page
-   * need not sort (explanations take hundreds of milliseconds; numbers tens).
-   */
-  columnOrder(dataset: string, column: SortColumn): Promise<ColumnOrderAnswer>;
+  /** The rows of a view over the layers loaded so far (none loaded yet: no rows). */
+  view(dataset: string, request: ViewRequest): Promise<ViewAnswer>;
+  /** The charts of a view, with the histogram in bins with these edges. */
+  charts(dataset: string, request: ViewRequest, edges: number[]): Promise<ChartsAnswer>;
+}
+
+/**
+ * Once every layer is in, builds the search postings and sorts the numeric columns in the
+ * background (one step per task, so a view asked for meanwhile waits for one step at most): the
+ * next keystroke then only searches, and a click on a column header only reads an order.
+ */
+function prepareViews(data: SearchableDataset): void {
+  const steps = [
+    () => data.index.prepare(),
+    () => data.table.positions('score', true),
+    () => data.table.order('maxActivation', true),
+    () => data.table.order('neuron'),
+  ];
+  const next = () => {
+    steps.shift()?.();
+    if (steps.length > 0) setTimeout(next, 0);
+  };
+  setTimeout(next, 0);
 }
 
 export function createSearchService(): SearchService {
-  const datasets = new Map<string, SearchableDataset>();
+  const datasets = new Map<string, { data: SearchableDataset; views: ViewBuilder }>();
   const datasetFor = (id: string, layers: LayerSize[]) => {
-    let dataset = datasets.get(id);
-    if (!dataset) {
-      dataset = new SearchableDataset(layers);
-      datasets.set(id, dataset);
+    let entry = datasets.get(id);
+    if (!entry) {
+      const data = new SearchableDataset(layers);
+      entry = { data, views: new ViewBuilder(data) };
+      datasets.set(id, entry);
     }
-    return dataset;
+    return entry;
   };
-  const loadedLayers = (dataset: SearchableDataset) =>
-    [...dataset.table.loadedLayers].sort((a, b) => a - b);
 
   return {
     async loadLayer(id, layers, layer, url) {
@@ -71,34 +72,26 @@ export function createSearchService(): SearchService {
       if (index.layer !== layer)
         throw new Error(`${url}: holds layer ${index.layer}, not layer ${layer}`);
       const columns = layerColumns(index, url);
-      datasetFor(id, layers).addLayer(columns);
+      const { data } = datasetFor(id, layers);
+      data.addLayer(columns);
+      if (data.table.loadedLayers.size === data.table.layers.length) prepareViews(data);
       return columns;
     },
 
-    async search(id, query) {
-      const dataset = datasets.get(id);
-      if (!dataset) {
-        return {
-          query,
-          rows: new Int32Array(0),
-          relevance: new Float32Array(0),
-          documents: 0,
-          layers: [],
-        };
-      }
-      const hits = dataset.index.search(parseQuery(query));
-      return { query, ...hits, documents: dataset.index.documents, layers: loadedLayers(dataset) };
+    async view(id, request) {
+      const entry = datasets.get(id);
+      if (entry) return entry.views.answer(request);
+      return { request, searching: false, rows: new Int32Array(0), layers: 0, version: 0 };
     },
 
-    async columnOrder(id, column) {
-      const dataset = datasets.get(id);
-      if (!dataset) return { column, rows: new Int32Array(0), valued: 0, layers: [] };
-      const order = dataset.table.order(column);
+    async charts(id, request, edges) {
+      const entry = datasets.get(id);
+      if (entry) return entry.views.charts(request, edges);
       return {
-        column,
-        rows: order.rows.slice(),
-        valued: order.valued,
-        layers: loadedLayers(dataset),
+        histogram: { edges, counts: edges.slice(1).map(() => 0), unscored: 0 },
+        perLayer: [],
+        layers: 0,
+        version: 0,
       };
     },
   };

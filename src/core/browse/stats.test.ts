@@ -72,4 +72,20 @@ describe('overview statistics', () => {
     const all = layerScores(table, { mask: filterMask(table, NO_FILTERS), hits: null });
     expect(all[1]).toMatchObject({ count: 2, quantiles: { min: -0.25, max: 1 } });
   });
+
+  it('counts many hits alike whether given as a list or also as a membership mask', () => {
+    const hits = Int32Array.from([0, 2, 4, 5, 6, 7], (n) => n);
+    const members = new Uint8Array(table.size);
+    for (const row of hits) members[row] = 1;
+    const mask = filterMask(table, { ...NO_FILTERS, records: 'any', score: [-1, 0.45] });
+    const edges = binEdges(-0.5, 1, 0.25);
+    expect(scoreHistogram(table, { mask, hits, members }, edges)).toEqual(
+      scoreHistogram(table, { mask, hits }, edges),
+    );
+    expect(layerScores(table, { mask, hits, members })).toEqual(layerScores(table, { mask, hits }));
+    // The mask leaves out 0:4 (0.5) and 1:2 (1).
+    expect(scoreHistogram(table, { mask, hits, members }, edges).counts).toEqual([
+      0, 1, 1, 1, 0, 0,
+    ]);
+  });
 });

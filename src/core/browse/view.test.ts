@@ -95,6 +95,32 @@ describe('filters and views', () => {
     expect(names(table, rankHits(table, hits))).toEqual(['1:1', '0:1', '0:0']);
   });
 
+  it('ranks many hits as it ranks few (one pass over the score order instead of a sort)', () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    const many: TestNeuron[] = [];
+    for (let layer = 0; layer < 4; layer++) {
+      for (let neuron = 0; neuron < 50; neuron++) {
+        // Rounded scores make ties; some neurons unscored, some not listed at all.
+        if (random() < 0.1) continue;
+        const score = random() < 0.1 ? null : Math.round(random() * 20) / 20;
+        many.push({ layer, neuron, score, explanation: 'x' });
+      }
+    }
+    const big = tableOf(many, 4, 50);
+    const rows: number[] = [];
+    const relevance: number[] = [];
+    for (let row = 0; row < big.size + 3; row++) {
+      if (random() < 0.4) continue;
+      rows.push(row);
+      relevance.push(Math.round(random() * 8) / 2);
+    }
+    const hits = { rows: Int32Array.from(rows), relevance: Float32Array.from(relevance) };
+    const sorted = rankHits(big, hits, Infinity);
+    expect(sorted.length).toBeGreaterThan(80);
+    expect(Array.from(rankHits(big, hits, 0))).toEqual(Array.from(sorted));
+  });
+
   it('sorts by score when asked for relevance without a search', () => {
     expect(view(NO_FILTERS, 'relevance')).toEqual(view(NO_FILTERS, 'score'));
   });

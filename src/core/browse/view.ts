@@ -82,33 +82,85 @@ export const RELEVANCE_STEP = 0.05;
 /**
  * Search hits in relevance order, most relevant first; equal relevance (within RELEVANCE_STEP)
  * goes to the higher score, then (equal or no score) to the lower row. Rows the table does not
- * list are dropped.
+ * list are dropped; hits name each row once. Many hits (over `manyHits`) are put in order by one
+ * pass over the score order, sorting them into relevance steps; fewer by sorting the hits alone.
  */
-export function rankHits(table: NeuronTable, hits: SearchHits): Int32Array {
-  // Each hit's place in the descending score order breaks ties: one radix sort of the hits by
-  // (relevance step, that place), so the cost follows the number of hits, not of neurons.
-  const place = table.positions('score', true);
+export function rankHits(
+  table: NeuronTable,
+  hits: SearchHits,
+  manyHits = table.size / 3,
+): Int32Array {
+  const { listed } = table;
   let best = 0;
   let count = 0;
   for (let i = 0; i < hits.rows.length; i++) {
     const row = hits.rows[i]!;
-    if (row < 0 || row >= table.size || place[row]! < 0) continue;
+    if (row < 0 || row >= table.size || listed[row] !== 1) continue;
     count++;
     best = Math.max(best, hits.relevance[i]!);
   }
   const steps = Math.round(1 / RELEVANCE_STEP);
+  // 0 for the most relevant step, up to `steps` for the least.
+  const stepOf = (relevance: number) => {
+    const level = best > 0 ? Math.ceil((relevance / best) * steps - 1e-6) : 0;
+    return steps - Math.min(steps, Math.max(0, level));
+  };
+  return count > manyHits
+    ? rankByScoreOrder(table, hits, steps, stepOf)
+    : rankBySorting(table, hits, count, stepOf);
+}
+
+/** Each hit's place in the descending score order breaks ties: one radix sort of the hits. */
+function rankBySorting(
+  table: NeuronTable,
+  hits: SearchHits,
+  count: number,
+  stepOf: (relevance: number) => number,
+): Int32Array {
+  const place = table.positions('score', true);
   const rows = new Int32Array(count);
   const keys = new Uint32Array(count);
   let at = 0;
   for (let i = 0; i < hits.rows.length; i++) {
     const row = hits.rows[i]!;
     if (row < 0 || row >= table.size || place[row]! < 0) continue;
-    const level = best > 0 ? Math.ceil((hits.relevance[i]! / best) * steps - 1e-6) : 0;
     rows[at] = row;
-    keys[at] = (steps - Math.min(steps, Math.max(0, level))) * 2 ** 27 + place[row]!;
+    keys[at] = stepOf(hits.relevance[i]!) * 2 ** 27 + place[row]!;
     at++;
   }
   return radixOrder(rows, keys);
+}
+
+/** The descending score order read once, each hit dealt into its relevance step (in order). */
+function rankByScoreOrder(
+  table: NeuronTable,
+  hits: SearchHits,
+  steps: number,
+  stepOf: (relevance: number) => number,
+): Int32Array {
+  // 1 + the step of each hit's row; 0 for rows that are not hits.
+  const stepPlusOne = new Uint8Array(table.size);
+  for (let i = 0; i < hits.rows.length; i++) {
+    const row = hits.rows[i]!;
+    if (row >= 0 && row < table.size) stepPlusOne[row] = stepOf(hits.relevance[i]!) + 1;
+  }
+  const { rows: order } = table.order('score', true);
+  // Hits per step, then where each step's hits start (step 0 first; non-hits are not placed).
+  const starts = new Int32Array(steps + 2);
+  for (let i = 0; i < order.length; i++) starts[stepPlusOne[order[i]!]!]!++;
+  let hitCount = 0;
+  for (let s = 1; s < starts.length; s++) {
+    const inStep = starts[s]!;
+    starts[s] = hitCount;
+    hitCount += inStep;
+  }
+  const out = new Int32Array(hitCount);
+  for (let i = 0; i < order.length; i++) {
+    const row = order[i]!;
+    const s = stepPlusOne[row]!;
+    if (s > 0) out[starts[s]!++] = row;
+  }
+  return out;
 }
 
 /** A membership set of rows, for "matches the search". */

@@ -342,7 +342,8 @@ export class SearchIndex {
     return low;
   }
 
-  private prepare(): void {
+  /** Builds what queries read (postings, sorted terms) now, rather than at the next query. */
+  prepare(): void {
     if (this.postingsUpTo !== this.documents) this.buildPostings();
     const terms = this.vocabulary.terms;
     if (this.sortedUpTo !== terms.length) {
