@@ -119,6 +119,8 @@ export function NeuronView({
             published={best?.explanation ?? null}
             hasRecords={records.isPending || records.isError ? null : records.data !== null}
             scale={scale}
+            view={viewState.view}
+            onView={viewState.setView}
           />
         </Suspense>
         <RecordsSection
