@@ -51,7 +51,7 @@ export function BrowsePage() {
 
 /**
  * Loads every layer of the dataset through the worker, and shows the view over what has loaded.
- * Kept apart from the view so that typing does not re-render the 48 layer queries.
+ * Kept apart from the view so that typing does not re-render the loading.
  */
 function Browse({
   manifest,
@@ -61,8 +61,7 @@ function Browse({
   urlDataset: string | null;
 }) {
   const service = useSearchService();
-  const layers = useMemo(() => manifest.layers.map((entry) => entry.layer), [manifest]);
-  const data = useDatasetTable(service, manifest, layers);
+  const data = useDatasetTable(service, manifest);
   return <BrowseView manifest={manifest} urlDataset={urlDataset} service={service} data={data} />;
 }
 

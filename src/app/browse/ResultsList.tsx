@@ -303,7 +303,7 @@ const ResultRow = memo(function ResultRow({
   const intent = () => onIntent(row);
   const path = neuronPath(urlDataset, { layer, neuron });
   const score = table.score[row]!;
-  const explanation = table.explanation[row];
+  const explanation = table.explanationOf(row);
   return (
     <li
       className={styles.item}

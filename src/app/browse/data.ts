@@ -5,14 +5,12 @@
  * only to draw the rows it is shown; it never sorts, filters or searches them itself. Both the
  * table and recent answers are kept for the session, so coming back to the page is instant.
  */
-import { useCallback, useLayoutEffect, useSyncExternalStore } from 'react';
-import { queryOptions, useQueries, type QueryObserverResult } from '@tanstack/react-query';
+import { useLayoutEffect, useSyncExternalStore } from 'react';
 import type { ChartsAnswer, ViewAnswer, ViewRequest } from '../../core/browse/answer.ts';
 import { binEdges } from '../../core/browse/stats.ts';
-import { NeuronTable, type LayerColumns, type LayerSize } from '../../core/browse/table.ts';
+import { NeuronTable, type LayerSize } from '../../core/browse/table.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
 import { datasetUrl } from '../data/http.ts';
-import { queryKeys } from '../data/queries.ts';
 import type { SearchService } from '../search/service.ts';
 
 /** A dataset as the worker knows it: a new ingest (same id, new manifest) is a new dataset. */
@@ -42,33 +40,6 @@ function tableFor(manifest: DatasetManifest): NeuronTable {
   return table;
 }
 
-export const layerColumnsQuery = (
-  service: SearchService,
-  manifest: DatasetManifest,
-  layer: number,
-) =>
-  queryOptions({
-    queryKey: queryKeys.layerColumns(manifest.id, layer),
-    queryFn: async (): Promise<LayerColumns> => {
-      const summary = manifest.layers.find((entry) => entry.layer === layer);
-      if (!summary) throw new Error(`Dataset ${manifest.id} has no layer ${layer}`);
-      const url = datasetUrl(manifest.id, summary.index);
-      const columns = await service.loadLayer(
-        datasetKey(manifest),
-        layerSizes(manifest),
-        layer,
-        url,
-      );
-      // Into the table at once, before any later answer from the worker can name these rows.
-      tableFor(manifest).addLayer(columns);
-      return columns;
-    },
-    staleTime: Infinity,
-    gcTime: Infinity,
-    structuralSharing: false,
-    retry: 1,
-  });
-
 export interface LayerFailure {
   layer: number;
   error: Error;
@@ -81,34 +52,103 @@ export interface DatasetTable {
   failures: LayerFailure[];
 }
 
-/** Loads `layers` of the dataset (all of them in parallel, through the worker). */
-export function useDatasetTable(
-  service: SearchService,
-  manifest: DatasetManifest,
-  layers: readonly number[],
-): DatasetTable {
-  const table = tableFor(manifest);
-  const combine = useCallback(
-    (results: QueryObserverResult<LayerColumns, Error>[]): DatasetTable => {
-      const failures: LayerFailure[] = [];
-      let loaded = 0;
-      results.forEach((result, i) => {
-        if (result.data) {
-          // Already there, unless the answer was cached for an earlier table of this dataset.
-          table.addLayer(result.data);
-          loaded++;
-        } else if (result.error) {
-          failures.push({ layer: layers[i]!, error: result.error });
-        }
-      });
-      return { table, loaded, total: results.length, failures };
-    },
-    [table, layers],
-  );
-  return useQueries({
-    queries: layers.map((layer) => layerColumnsQuery(service, manifest, layer)),
-    combine,
-  });
+/** How often, at most, the page hears of layers landing while a dataset loads. */
+const LOAD_NEWS_INTERVAL = 150;
+/** A layer that failed is asked for once more after this long. */
+const RETRY_DELAY = 1000;
+
+/**
+ * Loads every layer of a dataset through the worker (all at once), once per session: each layer's
+ * columns go into the page's table as they land, and the page hears of them a few times a second
+ * and at the end (48 layers landing one by one each re-rendered the page, while the worker needed
+ * the processor to index them).
+ */
+class LayerLoader {
+  private state: DatasetTable;
+  private readonly listeners = new Set<() => void>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private loaded = 0;
+  private readonly failures: LayerFailure[] = [];
+
+  constructor(
+    private readonly service: SearchService,
+    private readonly manifest: DatasetManifest,
+    private readonly table: NeuronTable,
+  ) {
+    this.state = { table, loaded: 0, total: manifest.layers.length, failures: [] };
+    for (const summary of manifest.layers) this.load(summary.layer, summary.index, 1);
+  }
+
+  subscribe = (listener: () => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  snapshot = () => this.state;
+
+  private load(layer: number, index: string, retries: number): void {
+    const { manifest } = this;
+    this.service
+      .loadLayer(datasetKey(manifest), layerSizes(manifest), layer, datasetUrl(manifest.id, index))
+      .then(
+        (columns) => {
+          // Into the table at once, before any later answer from the worker can name these rows.
+          this.table.addLayer(columns);
+          this.loaded++;
+          this.changed();
+        },
+        (error: unknown) => {
+          if (retries > 0) {
+            setTimeout(() => this.load(layer, index, retries - 1), RETRY_DELAY);
+            return;
+          }
+          this.failures.push({
+            layer,
+            error: error instanceof Error ? error : new Error(String(error)),
+          });
+          this.changed();
+        },
+      );
+  }
+
+  private changed(): void {
+    const done = this.loaded + this.failures.length === this.state.total;
+    if (done && this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (done) this.publish();
+    else this.timer ??= setTimeout(() => this.publish(), LOAD_NEWS_INTERVAL);
+  }
+
+  private publish(): void {
+    this.timer = null;
+    this.state = {
+      table: this.table,
+      loaded: this.loaded,
+      total: this.state.total,
+      failures: [...this.failures].sort((a, b) => a.layer - b.layer),
+    };
+    for (const listener of this.listeners) listener();
+  }
+}
+
+const loaders = new WeakMap<SearchService, Map<string, LayerLoader>>();
+
+/** Every layer of the dataset, loading (through the worker) from the first call on. */
+export function useDatasetTable(service: SearchService, manifest: DatasetManifest): DatasetTable {
+  let byDataset = loaders.get(service);
+  if (!byDataset) {
+    byDataset = new Map();
+    loaders.set(service, byDataset);
+  }
+  const key = datasetKey(manifest);
+  let loader = byDataset.get(key);
+  if (!loader) {
+    loader = new LayerLoader(service, manifest, tableFor(manifest));
+    byDataset.set(key, loader);
+  }
+  return useSyncExternalStore(loader.subscribe, loader.snapshot, loader.snapshot);
 }
 
 export interface ViewState {

@@ -22,7 +22,6 @@ export const queryKeys = {
     ['neuron-file', dataset, kind, layer, neuron] as const,
   health: () => ['server-health'] as const,
   /** A layer index as typed columns, loaded (and indexed for search) by the search worker. */
-  layerColumns: (dataset: string, layer: number) => ['layer-columns', dataset, layer] as const,
   /** A simulation run, keyed by its whole request (see data/simulation.ts). */
   simulation: (request: NormalizedSimulateRequest) =>
     [

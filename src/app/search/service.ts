@@ -11,8 +11,8 @@ import {
   type ViewRequest,
 } from '../../core/browse/answer.ts';
 import { SearchableDataset } from '../../core/browse/search.ts';
-import { layerColumns, type LayerColumns, type LayerSize } from '../../core/browse/table.ts';
-import { parseLayerIndex } from '../../core/format/parse.ts';
+import { readLayerColumns } from '../../core/browse/read.ts';
+import { packTexts, type LayerSize, type PackedLayerColumns } from '../../core/browse/table.ts';
 import { fetchText } from '../data/http.ts';
 
 export type { ChartsAnswer, ViewAnswer, ViewRequest };
@@ -21,14 +21,15 @@ export interface SearchService {
   /**
    * Fetches `url` (absolute: a worker resolves relative URLs against its script), checks that it
    * is layer `layer` of the dataset, and indexes it. `layers` sizes the dataset (from its manifest).
-   * The columns come back so the page can draw rows; it never sorts or filters them itself.
+   * The columns come back (the texts packed) so the page can draw rows; it never sorts or filters
+   * them itself.
    */
   loadLayer(
     dataset: string,
     layers: LayerSize[],
     layer: number,
     url: string,
-  ): Promise<LayerColumns>;
+  ): Promise<PackedLayerColumns>;
   /** The rows of a view over the layers loaded so far (none loaded yet: no rows). */
   view(dataset: string, request: ViewRequest): Promise<ViewAnswer>;
   /** The charts of a view, with the histogram in bins with these edges. */
@@ -68,14 +69,13 @@ export function createSearchService(): SearchService {
 
   return {
     async loadLayer(id, layers, layer, url) {
-      const index = parseLayerIndex(await fetchText(url), { path: url });
-      if (index.layer !== layer)
-        throw new Error(`${url}: holds layer ${index.layer}, not layer ${layer}`);
-      const columns = layerColumns(index, url);
+      const columns = readLayerColumns(await fetchText(url), url);
+      if (columns.layer !== layer)
+        throw new Error(`${url}: holds layer ${columns.layer}, not layer ${layer}`);
       const { data } = datasetFor(id, layers);
       data.addLayer(columns);
       if (data.table.loadedLayers.size === data.table.layers.length) prepareViews(data);
-      return columns;
+      return { ...columns, explanations: packTexts(columns.explanations) };
     },
 
     async view(id, request) {

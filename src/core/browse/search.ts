@@ -54,7 +54,7 @@ export function describeRows(table: NeuronTable, rows: ArrayLike<number>): Neuro
       layer: table.layerOf[row]!,
       neuron: table.neuronOf[row]!,
       score: Number.isNaN(score) ? null : score,
-      explanation: table.explanation[row] ?? null,
+      explanation: table.explanationOf(row),
     };
   });
 }

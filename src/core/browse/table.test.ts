@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { layerIndex, tableOf, type TestNeuron } from './fixtures.ts';
-import { explanationKey, layerColumns, NeuronTable } from './table.ts';
+import { explanationKey, layerColumns, NeuronTable, packedText, packTexts } from './table.ts';
 
 const neurons: TestNeuron[] = [
   { layer: 0, neuron: 0, score: 0.5, explanation: ' dates', maxActivation: 3, hasRecords: 1 },
@@ -185,5 +185,26 @@ describe('NeuronTable', () => {
     expect(() => layerColumns(broken, 'index/layer-0.json')).toThrow(
       /index\/layer-0.json: scores has 1 entries for 0 neurons/,
     );
+  });
+});
+
+describe('packed texts', () => {
+  it('keep each text and each null through a round trip', () => {
+    const texts = ['', ' dates', null, 'a', null, '“quoted”'];
+    const packed = packTexts(texts);
+    expect(texts.map((_, i) => packedText(packed, i))).toEqual(texts);
+  });
+
+  it('give a table the same explanations as unpacked texts', () => {
+    const layer = layerColumns(layerIndex(1, neurons));
+    const plain = new NeuronTable([{ layer: 1, neurons: 4 }]);
+    plain.addLayer(layer);
+    const packed = new NeuronTable([{ layer: 1, neurons: 4 }]);
+    packed.addLayer({ ...layer, explanations: packTexts(layer.explanations) });
+    for (let row = 0; row < 4; row++) {
+      expect(packed.explanationOf(row)).toBe(plain.explanationOf(row));
+    }
+    expect(packed.explanationOf(packed.rowOf(1, 1))).toBe('"Quoted" words');
+    expect(packed.order('explanation').rows).toEqual(plain.order('explanation').rows);
   });
 });

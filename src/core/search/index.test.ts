@@ -95,6 +95,22 @@ describe('SearchIndex', () => {
     expect(growing.documents).toBe(2);
   });
 
+  it('answers alike whether searched while explanations were being added or only after', () => {
+    const many = Array.from({ length: 300 }, (_, i) =>
+      i % 7 === 0 ? null : `${texts[i % texts.length] ?? 'time'} ${['time', 'word', 'tim'][i % 3]}`,
+    );
+    const once = indexOf(many);
+    const growing = new SearchIndex();
+    many.forEach((text, row) => {
+      growing.add(row, text);
+      // Searches now and then, so the postings are built up in several pieces.
+      if (row % 37 === 0) growing.search(parseQuery('wor'));
+    });
+    for (const query of ['tim', 'time', 'word related', '"related to"', 'me']) {
+      expect(ranked(growing, query)).toEqual(ranked(once, query));
+    }
+  });
+
   it('reports the caller row numbers', () => {
     const corpus = new SearchIndex();
     corpus.addAll(Int32Array.of(1000, 2000), ['alpha', 'alpha beta']);

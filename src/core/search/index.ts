@@ -55,6 +55,19 @@ class Int32List {
     }
     this.data[this.length++] = value;
   }
+  /** Appends values[0..count). */
+  append(values: Int32Array, count: number): void {
+    if (this.length + count > this.data.length) {
+      const grown = new Int32Array(Math.max(this.data.length * 2, this.length + count));
+      grown.set(this.data);
+      this.data = grown;
+    }
+    // A loop: a subarray per call (one per explanation) cost more than the copying.
+    const data = this.data;
+    let at = this.length;
+    for (let i = 0; i < count; i++) data[at++] = values[i]!;
+    this.length = at;
+  }
 }
 
 export class SearchIndex {
@@ -107,7 +120,7 @@ export class SearchIndex {
     if (text == null) return;
     this.docRows.push(row);
     const { ids, count } = this.vocabulary.addWords(text);
-    for (let i = 0; i < count; i++) this.tokens.push(ids[i]!);
+    this.tokens.append(ids, count);
     this.tokenStart.push(this.tokens.length);
   }
 
@@ -295,15 +308,25 @@ export class SearchIndex {
     return { low, high, exact, idf, postings };
   }
 
+  /**
+   * Brings the postings up to date with the documents added since they were last built. Documents
+   * only ever come after those already in, so each term's list is its old list followed by the new
+   * documents holding it: only the new documents' words are read (searching while layers load
+   * would otherwise redo all of them each time).
+   */
   private buildPostings(): void {
     const terms = this.vocabulary.size;
     const tokens = this.tokens.data;
     const tokenStart = this.tokenStart.data;
     const documents = this.documents;
-    // Count each term once per document, then place the documents in ascending order.
+    const from = this.postingsUpTo;
+    const oldStart = this.postingStart;
+    const oldDocs = this.postingDocs;
+    const oldTerms = oldStart.length - 1;
+    // Count each term once per new document, then place the new documents after the old ones.
     const lastDoc = new Int32Array(terms).fill(-1);
     const start = new Int32Array(terms + 1);
-    for (let doc = 0; doc < documents; doc++) {
+    for (let doc = from; doc < documents; doc++) {
       for (let i = tokenStart[doc]!; i < tokenStart[doc + 1]!; i++) {
         const term = tokens[i]!;
         if (lastDoc[term] !== doc) {
@@ -312,11 +335,18 @@ export class SearchIndex {
         }
       }
     }
+    for (let term = 0; term < oldTerms; term++)
+      start[term + 1]! += oldStart[term + 1]! - oldStart[term]!;
     for (let term = 0; term < terms; term++) start[term + 1]! += start[term]!;
-    const fill = start.slice(0, terms);
     const docs = new Int32Array(start[terms]!);
+    const fill = start.slice(0, terms);
+    for (let term = 0; term < oldTerms; term++) {
+      const old = oldDocs.subarray(oldStart[term]!, oldStart[term + 1]!);
+      docs.set(old, fill[term]!);
+      fill[term]! += old.length;
+    }
     lastDoc.fill(-1);
-    for (let doc = 0; doc < documents; doc++) {
+    for (let doc = from; doc < documents; doc++) {
       for (let i = tokenStart[doc]!; i < tokenStart[doc + 1]!; i++) {
         const term = tokens[i]!;
         if (lastDoc[term] !== doc) {
