@@ -89,11 +89,16 @@ class LayerLoader {
   private load(layer: number, index: string, retries: number): void {
     const { manifest } = this;
     this.service
-      .loadLayer(datasetKey(manifest), layerSizes(manifest), layer, datasetUrl(manifest.id, index))
+      .loadLayer(
+        datasetKey(manifest),
+        layerSizes(manifest),
+        layer,
+        datasetUrl(manifest.id, index),
+        // Into the table at once, before any answer from the worker can name these rows.
+        (columns) => this.table.addLayer(columns),
+      )
       .then(
-        (columns) => {
-          // Into the table at once, before any later answer from the worker can name these rows.
-          this.table.addLayer(columns);
+        () => {
           this.loaded++;
           this.changed();
         },

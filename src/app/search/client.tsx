@@ -5,20 +5,55 @@
  */
 import { createContext, useContext, type ReactNode } from 'react';
 import * as Comlink from 'comlink';
+import type { ReaderApi } from './reader.worker.ts';
+import type { SearchWorkerApi } from './search.worker.ts';
 import { createSearchService, type SearchService } from './service.ts';
 
 let shared: SearchService | null = null;
+
+/**
+ * Reader workers, besides the search worker: on two cores, one (the page's thread is mostly idle
+ * while layers load); more on more, up to three.
+ */
+function readerCount(): number {
+  const cores = typeof navigator === 'undefined' ? 2 : navigator.hardwareConcurrency || 2;
+  return Math.max(1, Math.min(3, cores - 1));
+}
 
 function workerService(): SearchService {
   const worker = new Worker(new URL('./search.worker.ts', import.meta.url), {
     type: 'module',
     name: 'search',
   });
-  const remote = Comlink.wrap<SearchService>(worker);
+  const remote = Comlink.wrap<SearchWorkerApi>(worker);
+  const readers = Array.from({ length: readerCount() }, (_, i) => {
+    const reader = Comlink.wrap<ReaderApi>(
+      new Worker(new URL('./reader.worker.ts', import.meta.url), {
+        type: 'module',
+        name: `reader ${i + 1}`,
+      }),
+    );
+    const { port1, port2 } = new MessageChannel();
+    void remote.connectReader(Comlink.transfer(port1, [port1]));
+    void reader.connect(Comlink.transfer(port2, [port2]));
+    return reader;
+  });
+  let next = 0;
   return {
-    // The worker resolves relative URLs against its own script, so it gets absolute ones.
-    loadLayer: (dataset, layers, layer, url) =>
-      remote.loadLayer(dataset, layers, layer, new URL(url, document.baseURI).href),
+    async loadLayer(dataset, layers, layer, url, take) {
+      const reader = readers[next++ % readers.length]!;
+      // The worker resolves relative URLs against its own script, so it gets absolute ones.
+      const columns = await reader.readLayer(
+        dataset,
+        layers,
+        new URL(url, document.baseURI).href,
+        layer,
+      );
+      take(columns);
+      // Sent before any view asked for after this, through the same port: answers to those
+      // cover this layer.
+      void remote.commitLayer(dataset, layer);
+    },
     view: (dataset, request) => remote.view(dataset, request),
     charts: (dataset, request, edges) => remote.charts(dataset, request, edges),
   };

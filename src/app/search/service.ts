@@ -11,9 +11,9 @@ import {
   type ViewRequest,
 } from '../../core/browse/answer.ts';
 import { SearchableDataset } from '../../core/browse/search.ts';
-import { readLayerColumns } from '../../core/browse/read.ts';
-import { packTexts, type LayerSize, type PackedLayerColumns } from '../../core/browse/table.ts';
-import { fetchText } from '../data/http.ts';
+import type { LayerSize, PackedLayerColumns } from '../../core/browse/table.ts';
+import type { TokenizedTexts } from '../../core/search/tokenize.ts';
+import { readLayer } from './reader.ts';
 
 export type { ChartsAnswer, ViewAnswer, ViewRequest };
 
@@ -21,15 +21,16 @@ export interface SearchService {
   /**
    * Fetches `url` (absolute: a worker resolves relative URLs against its script), checks that it
    * is layer `layer` of the dataset, and indexes it. `layers` sizes the dataset (from its manifest).
-   * The columns come back (the texts packed) so the page can draw rows; it never sorts or filters
-   * them itself.
+   * The columns (the texts packed) go to `take`, for the page to draw rows from (it never sorts or
+   * filters them itself), before any answer can name their rows.
    */
   loadLayer(
     dataset: string,
     layers: LayerSize[],
     layer: number,
     url: string,
-  ): Promise<PackedLayerColumns>;
+    take: (columns: PackedLayerColumns) => void,
+  ): Promise<void>;
   /** The rows of a view over the layers loaded so far (none loaded yet: no rows). */
   view(dataset: string, request: ViewRequest): Promise<ViewAnswer>;
   /** The charts of a view, with the histogram in bins with these edges. */
@@ -55,7 +56,18 @@ function prepareViews(data: SearchableDataset): void {
   setTimeout(next, 0);
 }
 
-export function createSearchService(): SearchService {
+/** The service where the dataset lives, which can also take a layer read elsewhere. */
+export interface LocalSearchService extends SearchService {
+  /** Adds a layer read elsewhere (see ./reader.ts); loadLayer is reading it and this in one. */
+  addLayer(
+    dataset: string,
+    layers: LayerSize[],
+    columns: PackedLayerColumns,
+    tokens: TokenizedTexts,
+  ): Promise<void>;
+}
+
+export function createSearchService(): LocalSearchService {
   const datasets = new Map<string, { data: SearchableDataset; views: ViewBuilder }>();
   const datasetFor = (id: string, layers: LayerSize[]) => {
     let entry = datasets.get(id);
@@ -67,16 +79,21 @@ export function createSearchService(): SearchService {
     return entry;
   };
 
+  const addLayer: LocalSearchService['addLayer'] = async (id, layers, columns, tokens) => {
+    const { data } = datasetFor(id, layers);
+    data.addLayer(columns, tokens);
+    if (data.table.loadedLayers.size === data.table.layers.length) prepareViews(data);
+  };
+
   return {
-    async loadLayer(id, layers, layer, url) {
-      const columns = readLayerColumns(await fetchText(url), url);
-      if (columns.layer !== layer)
-        throw new Error(`${url}: holds layer ${columns.layer}, not layer ${layer}`);
-      const { data } = datasetFor(id, layers);
-      data.addLayer(columns);
-      if (data.table.loadedLayers.size === data.table.layers.length) prepareViews(data);
-      return { ...columns, explanations: packTexts(columns.explanations) };
+    async loadLayer(id, layers, layer, url, take) {
+      const { columns, tokens } = await readLayer(url, layer);
+      take(columns);
+      // The page keeps these columns; the dataset here, a copy (as a worker gets one).
+      await addLayer(id, layers, structuredClone(columns), tokens);
     },
+
+    addLayer,
 
     async view(id, request) {
       const entry = datasets.get(id);

@@ -5,7 +5,13 @@
  */
 import { SearchIndex } from '../search/index.ts';
 import { parseQuery } from '../search/query.ts';
-import { NeuronTable, type LayerColumns, type LayerSize } from './table.ts';
+import type { TokenizedTexts } from '../search/tokenize.ts';
+import {
+  NeuronTable,
+  type LayerColumns,
+  type LayerSize,
+  type PackedLayerColumns,
+} from './table.ts';
 import { filterMask, rankHits, viewRows, type Filters, type Sort } from './view.ts';
 
 export class SearchableDataset {
@@ -16,13 +22,20 @@ export class SearchableDataset {
     this.table = new NeuronTable(layers);
   }
 
-  addLayer(columns: LayerColumns): void {
+  /**
+   * Adds a layer; its explanations are either unpacked (and cut into words here) or packed with
+   * their words cut elsewhere (`tokens`, from tokenizeTexts over the same explanations).
+   */
+  addLayer(columns: LayerColumns): void;
+  addLayer(columns: PackedLayerColumns, tokens: TokenizedTexts): void;
+  addLayer(columns: LayerColumns | PackedLayerColumns, tokens?: TokenizedTexts): void {
     if (this.table.loadedLayers.has(columns.layer)) return;
     this.table.addLayer(columns);
     const rows = new Int32Array(columns.neurons.length);
     for (let i = 0; i < rows.length; i++)
       rows[i] = this.table.rowOf(columns.layer, columns.neurons[i]!);
-    this.index.addAll(rows, columns.explanations);
+    if (tokens) this.index.addTokenized(rows, tokens);
+    else this.index.addAll(rows, columns.explanations as (string | null)[]);
   }
 }
 

@@ -273,6 +273,12 @@ export class NeuronTable {
     return true;
   }
 
+  /** Whether `positions(column, descending)` is already computed (and so costs nothing). */
+  hasPositions(column: SortColumn, descending = false): boolean {
+    const name = `${column}:${descending ? 'desc' : 'asc'}`;
+    return this.positionCache.get(name)?.version === this.version;
+  }
+
   /** Whether `order(column)` is already computed (and so costs nothing). */
   hasOrder(column: SortColumn, descending = false): boolean {
     const name = `${column}:${descending ? 'desc' : 'asc'}`;

@@ -119,6 +119,11 @@ describe('filters and views', () => {
     const sorted = rankHits(big, hits, Infinity);
     expect(sorted.length).toBeGreaterThan(80);
     expect(Array.from(rankHits(big, hits, 0))).toEqual(Array.from(sorted));
+    // Sorting the hits by comparing their scores (while the score order is not at hand) and
+    // by their places in it agree.
+    expect(big.hasPositions('score', true)).toBe(false);
+    big.positions('score', true);
+    expect(Array.from(rankHits(big, hits, Infinity))).toEqual(Array.from(sorted));
   });
 
   it('sorts by score when asked for relevance without a search', () => {

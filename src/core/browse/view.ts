@@ -110,6 +110,9 @@ export function rankHits(
     : rankBySorting(table, hits, count, stepOf);
 }
 
+/** Hits fewer than this are ranked by comparing scores when the score order is not at hand. */
+const FEW_HITS = 50_000;
+
 /** Each hit's place in the descending score order breaks ties: one radix sort of the hits. */
 function rankBySorting(
   table: NeuronTable,
@@ -117,6 +120,10 @@ function rankBySorting(
   count: number,
   stepOf: (relevance: number) => number,
 ): Int32Array {
+  // While layers load, each new one would re-sort the whole table first.
+  if (count < FEW_HITS && !table.hasPositions('score', true)) {
+    return rankByComparing(table, hits, count, stepOf);
+  }
   const place = table.positions('score', true);
   const rows = new Int32Array(count);
   const keys = new Uint32Array(count);
@@ -129,6 +136,40 @@ function rankBySorting(
     at++;
   }
   return radixOrder(rows, keys);
+}
+
+/** As rankBySorting, comparing the hits' scores: the same order (descending score, ties by row, no score last). */
+function rankByComparing(
+  table: NeuronTable,
+  hits: SearchHits,
+  count: number,
+  stepOf: (relevance: number) => number,
+): Int32Array {
+  const { listed, score } = table;
+  const rows = new Int32Array(count);
+  const steps = new Uint16Array(count);
+  let at = 0;
+  for (let i = 0; i < hits.rows.length; i++) {
+    const row = hits.rows[i]!;
+    if (row < 0 || row >= table.size || listed[row] !== 1) continue;
+    rows[at] = row;
+    steps[at] = stepOf(hits.relevance[i]!);
+    at++;
+  }
+  const order = new Int32Array(at);
+  for (let i = 0; i < at; i++) order[i] = i;
+  order.sort((i, j) => {
+    const bySteps = steps[i]! - steps[j]!;
+    if (bySteps !== 0) return bySteps;
+    const a = rows[i]!;
+    const b = rows[j]!;
+    const x = score[a]!;
+    const y = score[b]!;
+    // NaN (no score) is the one value unequal to itself: such rows go last, by row.
+    if (x !== x || y !== y) return x !== x && y !== y ? a - b : x !== x ? 1 : -1;
+    return y - x || a - b;
+  });
+  return order.map((i) => rows[i]!);
 }
 
 /** The descending score order read once, each hit dealt into its relevance step (in order). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SearchIndex } from './index.ts';
 import { parseQuery } from './query.ts';
-import { Vocabulary, words } from './tokenize.ts';
+import { tokenizeTexts, Vocabulary, words } from './tokenize.ts';
 
 function indexOf(texts: (string | null)[]): SearchIndex {
   const index = new SearchIndex();
@@ -162,6 +162,34 @@ describe('Vocabulary', () => {
       ).join('');
       const { ids, count } = vocabulary.addWords(text);
       expect(Array.from(ids.subarray(0, count), (id) => vocabulary.terms[id])).toEqual(words(text));
+    }
+  });
+});
+
+describe('SearchIndex.addTokenized', () => {
+  it('answers as if each text had been added, whatever batches the words were cut in', () => {
+    const texts = [
+      'words related to time',
+      null,
+      'time expressions',
+      'Numbers: 1, 2 and “three” — café',
+      'related words, and the word related',
+      'the @ symbol',
+    ];
+    const direct = new SearchIndex();
+    texts.forEach((text, i) => direct.add(100 + i, text));
+    const batched = new SearchIndex();
+    for (const [from, to] of [
+      [0, 2],
+      [2, 6],
+    ] as const) {
+      const rows = Array.from({ length: to - from }, (_, i) => 100 + from + i);
+      batched.addTokenized(rows, tokenizeTexts(texts.slice(from, to)));
+    }
+    expect(batched.documents).toBe(direct.documents);
+    expect(batched.terms).toBe(direct.terms);
+    for (const query of ['time', 'rel', '"related to"', 'caf', '@', 'three', 'word time']) {
+      expect(ranked(batched, query)).toEqual(ranked(direct, query));
     }
   });
 });

@@ -14,7 +14,7 @@
  * are one short sentence.
  */
 import type { QueryClause, QueryWord, SearchQuery } from './query.ts';
-import { Vocabulary } from './tokenize.ts';
+import { Vocabulary, type TokenizedTexts } from './tokenize.ts';
 
 export const PREFIX_WEIGHT = 0.7;
 export const PHRASE_BONUS = 1.5;
@@ -122,6 +122,25 @@ export class SearchIndex {
     const { ids, count } = this.vocabulary.addWords(text);
     this.tokens.append(ids, count);
     this.tokenStart.push(this.tokens.length);
+  }
+
+  /**
+   * Adds texts cut into words elsewhere (tokenizeTexts): the same as adding each text, in order.
+   * `rows[i]` is the row of the batch's text i.
+   */
+  addTokenized(rows: ArrayLike<number>, batch: TokenizedTexts): void {
+    const global = new Int32Array(batch.terms.length);
+    for (let t = 0; t < global.length; t++) global[t] = this.vocabulary.idOrAdd(batch.terms[t]!);
+    const { docs, starts, ids } = batch;
+    const tokens = this.tokens;
+    for (let d = 0; d < docs.length; d++) {
+      const row = rows[docs[d]!];
+      if (row === undefined)
+        throw new Error(`SearchIndex.addTokenized: no row for text ${docs[d]}`);
+      this.docRows.push(row);
+      for (let i = starts[d]!; i < starts[d + 1]!; i++) tokens.push(global[ids[i]!]!);
+      this.tokenStart.push(tokens.length);
+    }
   }
 
   addAll(rows: ArrayLike<number>, texts: readonly (string | null)[]): void {
@@ -377,8 +396,21 @@ export class SearchIndex {
     if (this.postingsUpTo !== this.documents) this.buildPostings();
     const terms = this.vocabulary.terms;
     if (this.sortedUpTo !== terms.length) {
-      const ids = Int32Array.from(terms.keys());
-      ids.sort((a, b) => (terms[a]! < terms[b]! ? -1 : terms[a]! > terms[b]! ? 1 : 0));
+      // Only the terms new since the last time are sorted, then merged in.
+      const byText = (a: number, b: number) =>
+        terms[a]! < terms[b]! ? -1 : terms[a]! > terms[b]! ? 1 : 0;
+      const added = new Int32Array(terms.length - this.sortedUpTo);
+      for (let i = 0; i < added.length; i++) added[i] = this.sortedUpTo + i;
+      added.sort(byText);
+      const old = this.sortedIds;
+      const ids = new Int32Array(terms.length);
+      let i = 0;
+      let j = 0;
+      let at = 0;
+      while (i < old.length && j < added.length)
+        ids[at++] = byText(old[i]!, added[j]!) <= 0 ? old[i++]! : added[j++]!;
+      while (i < old.length) ids[at++] = old[i++]!;
+      while (j < added.length) ids[at++] = added[j++]!;
       this.sortedIds = ids;
       this.sortedTerms = Array.from(ids, (id) => terms[id]!);
       this.rank = new Int32Array(terms.length);

@@ -67,6 +67,11 @@ export class Vocabulary {
     return this.find(word, this.hashString(word), false);
   }
 
+  /** The term id of a (lower-case) word, adding it when new. */
+  idOrAdd(word: string): number {
+    return this.find(word, this.hashString(word), true);
+  }
+
   /**
    * The term ids of a text's words, in order, adding new words. The returned array is reused by
    * the next call: read `count` entries before calling again.
@@ -180,4 +185,47 @@ function grow16(array: Uint16Array): Uint16Array {
   const grown = new Uint16Array(array.length * 2);
   grown.set(array);
   return grown;
+}
+
+/**
+ * Many texts cut into words, with their own small vocabulary: what a thread that reads layer
+ * indexes hands to the one that keeps the search index, which then only renumbers the words
+ * (see SearchIndex.addTokenized), so the cutting can run in parallel with the indexing.
+ */
+export interface TokenizedTexts {
+  /** This batch's words; `ids` number them. */
+  terms: string[];
+  /** The texts that are not null, by their place in the batch. */
+  docs: Int32Array;
+  /** Per doc, where its words start in `ids`; one extra entry closes the last. */
+  starts: Int32Array;
+  ids: Int32Array;
+}
+
+export function tokenizeTexts(texts: readonly (string | null)[]): TokenizedTexts {
+  const vocabulary = new Vocabulary();
+  const docs = new Int32Array(texts.length);
+  const starts = new Int32Array(texts.length + 1);
+  let ids = new Int32Array(texts.length * 8);
+  let doc = 0;
+  let length = 0;
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i];
+    if (text == null) continue;
+    const words = vocabulary.addWords(text);
+    if (length + words.count > ids.length) {
+      const grown = new Int32Array(Math.max(ids.length * 2, length + words.count));
+      grown.set(ids);
+      ids = grown;
+    }
+    for (let w = 0; w < words.count; w++) ids[length++] = words.ids[w]!;
+    docs[doc] = i;
+    starts[++doc] = length;
+  }
+  return {
+    terms: vocabulary.terms,
+    docs: docs.slice(0, doc),
+    starts: starts.slice(0, doc + 1),
+    ids: ids.slice(0, length),
+  };
 }
