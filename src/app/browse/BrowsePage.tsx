@@ -1,6 +1,5 @@
-import { memo, useCallback, useDeferredValue, useMemo } from 'react';
+import { memo, useCallback, useDeferredValue, useLayoutEffect, useMemo, useRef } from 'react';
 import { useNavigate } from 'react-router';
-import type { ViewRequest } from '../../core/browse/answer.ts';
 import type { Filters, Sort } from '../../core/browse/view.ts';
 import { NO_FILTERS } from '../../core/browse/view.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
@@ -17,8 +16,8 @@ import { Overview } from './Overview.tsx';
 import { ResultsList } from './ResultsList.tsx';
 import { SearchField } from './SearchField.tsx';
 import { useBrowseView } from './useBrowseView.ts';
-import { effectiveSort, viewParams } from './viewState.ts';
-import { useDatasetTable, useViewAnswer, type DatasetTable } from './data.ts';
+import { viewParams, type BrowseView } from './viewState.ts';
+import { useDatasetTable, useViewAnswer, viewRequest, type DatasetTable } from './data.ts';
 import { useThrottled } from './useThrottled.ts';
 import styles from './BrowsePage.module.css';
 
@@ -86,9 +85,6 @@ const BrowseView = memo(function BrowseView({
   const query = text.trim();
   const parsed = useMemo(() => parseQuery(query), [query]);
   const searching = parsed.clauses.length > 0;
-  const chosenSort = effectiveSort(view, searching);
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- the sort by value
-  const sort: Sort = useMemo(() => chosenSort, [chosenSort.key, chosenSort.descending]);
 
   const { table } = data;
   const settled = data.loaded + data.failures.length === data.total;
@@ -96,17 +92,29 @@ const BrowseView = memo(function BrowseView({
   // second (each answer over more layers re-sorts and re-counts in the worker), then at once.
   const tableLayers = useThrottled(table.loadedLayers.size, settled, 400);
 
-  const request: ViewRequest = useMemo(
-    () => ({ query: searching ? query : '', filters, sort }),
-    [searching, query, filters, sort],
-  );
-  const key = `${tableLayers}:${JSON.stringify([request.query, filters, sort])}`;
+  const { key, request: wanted } = viewRequest(view, tableLayers);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the key identifies the request
+  const request = useMemo(() => wanted, [key]);
+  const chosenSort = request.sort;
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the sort by value
+  const sort: Sort = useMemo(() => chosenSort, [chosenSort.key, chosenSort.descending]);
   const {
-    answer,
-    key: answerKey,
-    charts: latestCharts,
-    error,
+    state: { answer, key: answerKey, charts: latestCharts, error },
+    wantAhead,
   } = useViewAnswer(service, manifest, key, request);
+  // What a change asks for is asked at once, before the page re-renders for it.
+  const latest = useRef({ view, tableLayers });
+  useLayoutEffect(() => {
+    latest.current = { view, tableLayers };
+  });
+  const changeView = useCallback(
+    (change: (current: BrowseView) => BrowseView) => {
+      const ahead = viewRequest(change(latest.current.view), latest.current.tableLayers);
+      wantAhead(ahead.key, ahead.request);
+      update(change);
+    },
+    [update, wantAhead],
+  );
 
   // What the list shows is what the worker answered (its query, order and filters), so that
   // the count, highlights, sort arrows and data attributes always describe the rows on screen.
@@ -137,16 +145,16 @@ const BrowseView = memo(function BrowseView({
     [flush, navigate, urlDataset],
   );
   const onText = useCallback(
-    (next: string) => update((current) => ({ ...current, query: next })),
-    [update],
+    (next: string) => changeView((current) => ({ ...current, query: next })),
+    [changeView],
   );
   const onFilters = useCallback(
-    (next: Filters) => update((current) => ({ ...current, filters: next })),
-    [update],
+    (next: Filters) => changeView((current) => ({ ...current, filters: next })),
+    [changeView],
   );
   const onSort = useCallback(
-    (next: Sort) => update((current) => ({ ...current, sort: next })),
-    [update],
+    (next: Sort) => changeView((current) => ({ ...current, sort: next })),
+    [changeView],
   );
   const onClearFilters = useCallback(() => onFilters(NO_FILTERS), [onFilters]);
 

@@ -12,6 +12,8 @@ import { NeuronTable, type LayerSize } from '../../core/browse/table.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
 import { datasetUrl } from '../data/http.ts';
 import type { SearchService } from '../search/service.ts';
+import { parseQuery } from '../../core/search/query.ts';
+import { effectiveSort, type BrowseView } from './viewState.ts';
 
 /** A dataset as the worker knows it: a new ingest (same id, new manifest) is a new dataset. */
 const datasetKey = (manifest: DatasetManifest) => `${manifest.id}\u0000${manifest.createdAt}`;
@@ -222,7 +224,7 @@ class ViewChannel {
 
   snapshot = () => this.state;
 
-  want(key: string, request: ViewRequest): void {
+  want = (key: string, request: ViewRequest): void => {
     if (key === this.wanted?.key) return;
     this.wanted = { key, request };
     this.wantedAt = performance.now();
@@ -234,7 +236,7 @@ class ViewChannel {
       this.next = { key, request };
     }
     this.pump();
-  }
+  };
 
   private pump(): void {
     if (this.busy) return;
@@ -321,6 +323,27 @@ function channelFor(service: SearchService, manifest: DatasetManifest): ViewChan
   return channel;
 }
 
+/** What to ask the worker for a view over `layers` loaded layers, and the request's key. */
+export function viewRequest(
+  view: BrowseView,
+  layers: number,
+): { key: string; request: ViewRequest } {
+  const query = view.query.trim();
+  const searching = parseQuery(query).clauses.length > 0;
+  const sort = effectiveSort(view, searching);
+  const request = { query: searching ? query : '', filters: view.filters, sort };
+  return { key: `${layers}:${JSON.stringify([request.query, request.filters, sort])}`, request };
+}
+
+export interface ViewAnswerState {
+  state: ViewState;
+  /**
+   * Asks for a view at once, ahead of the render that will want it (a keystroke's request then
+   * leaves before the page re-renders, and the worker works while it does).
+   */
+  wantAhead: (key: string, request: ViewRequest) => void;
+}
+
 /**
  * The worker's answer for `request` (identified by `key`, which must change whenever the request
  * or the layers loaded do). Until it comes, the previous answer stays.
@@ -330,12 +353,13 @@ export function useViewAnswer(
   manifest: DatasetManifest,
   key: string,
   request: ViewRequest,
-): ViewState {
+): ViewAnswerState {
   const channel = channelFor(service, manifest);
-  // A layout effect: the request leaves in the same task as the keystroke that made it.
+  // A layout effect: the request leaves in the same task as the change that made it.
   useLayoutEffect(() => {
     channel.want(key, request);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the key identifies the request
   }, [channel, key]);
-  return useSyncExternalStore(channel.subscribe, channel.snapshot, channel.snapshot);
+  const state = useSyncExternalStore(channel.subscribe, channel.snapshot, channel.snapshot);
+  return { state, wantAhead: channel.want };
 }
