@@ -5,7 +5,9 @@
  *   npm run bench:browse [-- --no-build] [-- --data <dataset folder>]
  *
  * Builds the app (unless --no-build), serves it with the project's server on BENCH_PORT (8390),
- * and prints medians and 95th percentiles; the figures also go to bench/results/browse.json.
+ * and prints medians and 95th percentiles, each against the issue's target (met or not), with the
+ * machine's load average at start and end (the figures mean little on a loaded machine); the
+ * figures also go to bench/results/browse.json.
  * The dataset is the given folder, else the scale fixture ingested at fixtures-out/data/scale
  * (made with `cli fixture scale` and `cli ingest` when missing, as `npm run bench:ingest` does).
  */
@@ -60,6 +62,32 @@ function quantile(values: number[], p: number): number {
   );
 }
 const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+/** The issue's targets: each figure must be at most this. */
+const TARGETS = {
+  indexesGzipMB: 12,
+  coldSearchMedianMs: 2000,
+  keystrokeMedianMs: 30,
+  keystrokeP95Ms: 60,
+  sortByScoreMedianMs: 100,
+  filterChangeMedianMs: 50,
+};
+
+interface Verdict {
+  figure: string;
+  measured: number;
+  target: number;
+  unit: string;
+  met: boolean;
+}
+
+const verdict = (figure: string, measured: number, target: number, unit: string): Verdict => ({
+  figure,
+  measured: Math.round(measured * 100) / 100,
+  target,
+  unit,
+  met: measured <= target,
+});
 
 /**
  * Page-side helpers: when a key or pointer went down, long tasks, and when the results for a
@@ -346,6 +374,40 @@ async function main() {
           maxMs: Math.max(...filters),
         },
       };
+      const verdicts = [
+        verdict('all layer indexes, gzipped', gzip / 1e6, TARGETS.indexesGzipMB, 'MB'),
+        verdict(
+          'search ready after the first keystroke, cold cache (median)',
+          report.coldSearch.medianMs,
+          TARGETS.coldSearchMedianMs,
+          'ms',
+        ),
+        verdict(
+          'keystroke to results painted, median',
+          report.keystrokeToPaint.medianMs,
+          TARGETS.keystrokeMedianMs,
+          'ms',
+        ),
+        verdict(
+          'keystroke to results painted, 95th percentile',
+          report.keystrokeToPaint.p95Ms,
+          TARGETS.keystrokeP95Ms,
+          'ms',
+        ),
+        verdict(
+          'sort by score, click to painted (median)',
+          report.sortClickToPaintMs.score!.median,
+          TARGETS.sortByScoreMedianMs,
+          'ms',
+        ),
+        verdict(
+          'filter change to painted (median)',
+          report.filterChangeToPaint.medianMs,
+          TARGETS.filterChangeMedianMs,
+          'ms',
+        ),
+      ];
+      Object.assign(report, { targets: verdicts });
       mkdirSync('bench/results', { recursive: true });
       writeFileSync('bench/results/browse.json', `${JSON.stringify(report, null, 2)}\n`);
       console.log(`\nBrowse and search, ${neurons.toLocaleString()} neurons (${datasetDir})`);
@@ -369,6 +431,20 @@ async function main() {
       console.log(
         `filter change to painted (${filters.length} slider steps): median ${ms(report.filterChangeToPaint.medianMs)}, p95 ${ms(report.filterChangeToPaint.p95Ms)}`,
       );
+      const endLoad = loadavg()[0]!;
+      console.log(
+        `\nAgainst the issue's targets (load average ${load.toFixed(2)} at start, ${endLoad.toFixed(2)} at end, ${cpus().length} cores):`,
+      );
+      for (const v of verdicts) {
+        console.log(
+          `  ${v.met ? 'met    ' : 'NOT MET'}  ${v.figure}: ${v.measured} ${v.unit} (target at most ${v.target} ${v.unit})`,
+        );
+      }
+      if (load > cpus().length / 2 || endLoad > cpus().length / 2) {
+        console.log(
+          `  The machine was busy (load average above ${cpus().length / 2}): timings are slower than on a quiet machine.`,
+        );
+      }
     } finally {
       await browser.close();
     }
