@@ -25,6 +25,9 @@ import styles from './BrowsePage.module.css';
 export function BrowsePage() {
   const { dataset, urlDataset, datasets } = useDatasetRoute();
   const manifest = useManifest(dataset);
+  // The workers start (their scripts load and compile) while the manifest is on its way, so the
+  // layer indexes are asked for the moment it comes.
+  useSearchService();
   if (datasets.isError || manifest.isError) {
     return (
       <section className={styles.page}>
