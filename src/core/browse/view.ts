@@ -90,21 +90,24 @@ export function rankHits(
   hits: SearchHits,
   manyHits = table.size / 3,
 ): Int32Array {
-  const { listed } = table;
+  const { listed, size } = table;
+  const { rows, relevance } = hits;
   let best = 0;
   let count = 0;
-  for (let i = 0; i < hits.rows.length; i++) {
-    const row = hits.rows[i]!;
-    if (row < 0 || row >= table.size || listed[row] !== 1) continue;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (row < 0 || row >= size || listed[row] !== 1) continue;
     count++;
-    best = Math.max(best, hits.relevance[i]!);
+    if (relevance[i]! > best) best = relevance[i]!;
   }
+  // Each hit's step: 0 for the most relevant, up to `steps` for the least.
   const steps = Math.round(1 / RELEVANCE_STEP);
-  // 0 for the most relevant step, up to `steps` for the least.
-  const stepOf = (relevance: number) => {
-    const level = best > 0 ? Math.ceil((relevance / best) * steps - 1e-6) : 0;
-    return steps - Math.min(steps, Math.max(0, level));
-  };
+  const scale = best > 0 ? steps / best : 0;
+  const stepOf = new Uint8Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const level = Math.ceil(relevance[i]! * scale - 1e-6);
+    stepOf[i] = steps - (level > steps ? steps : level < 0 ? 0 : level);
+  }
   return count > manyHits
     ? rankByScoreOrder(table, hits, steps, stepOf)
     : rankBySorting(table, hits, count, stepOf);
@@ -118,7 +121,7 @@ function rankBySorting(
   table: NeuronTable,
   hits: SearchHits,
   count: number,
-  stepOf: (relevance: number) => number,
+  stepOf: Uint8Array,
 ): Int32Array {
   // While layers load, each new one would re-sort the whole table first.
   if (count < FEW_HITS && !table.hasPositions('score', true)) {
@@ -132,7 +135,7 @@ function rankBySorting(
     const row = hits.rows[i]!;
     if (row < 0 || row >= table.size || place[row]! < 0) continue;
     rows[at] = row;
-    keys[at] = stepOf(hits.relevance[i]!) * 2 ** 27 + place[row]!;
+    keys[at] = stepOf[i]! * 2 ** 27 + place[row]!;
     at++;
   }
   return radixOrder(rows, keys);
@@ -143,17 +146,17 @@ function rankByComparing(
   table: NeuronTable,
   hits: SearchHits,
   count: number,
-  stepOf: (relevance: number) => number,
+  stepOf: Uint8Array,
 ): Int32Array {
   const { listed, score } = table;
   const rows = new Int32Array(count);
-  const steps = new Uint16Array(count);
+  const steps = new Uint8Array(count);
   let at = 0;
   for (let i = 0; i < hits.rows.length; i++) {
     const row = hits.rows[i]!;
     if (row < 0 || row >= table.size || listed[row] !== 1) continue;
     rows[at] = row;
-    steps[at] = stepOf(hits.relevance[i]!);
+    steps[at] = stepOf[i]!;
     at++;
   }
   const order = new Int32Array(at);
@@ -177,13 +180,13 @@ function rankByScoreOrder(
   table: NeuronTable,
   hits: SearchHits,
   steps: number,
-  stepOf: (relevance: number) => number,
+  stepOf: Uint8Array,
 ): Int32Array {
   // 1 + the step of each hit's row; 0 for rows that are not hits.
   const stepPlusOne = new Uint8Array(table.size);
   for (let i = 0; i < hits.rows.length; i++) {
     const row = hits.rows[i]!;
-    if (row >= 0 && row < table.size) stepPlusOne[row] = stepOf(hits.relevance[i]!) + 1;
+    if (row >= 0 && row < table.size) stepPlusOne[row] = stepOf[i]! + 1;
   }
   const { rows: order } = table.order('score', true);
   // Hits per step, then where each step's hits start (step 0 first; non-hits are not placed).
