@@ -41,8 +41,11 @@ function useNarrow(): boolean {
 /** Where the list was scrolled, per view, so coming back from a neuron lands in the same place. */
 const scrollPositions = new Map<string, number>();
 
-/** Rows drawn beyond each edge of the window, so a scroll shows rows already there. */
-const OVERSCAN = 8;
+/**
+ * Rows drawn beyond each edge of the window, so a scroll shows rows already there. Every answer
+ * redraws them all, so few.
+ */
+const OVERSCAN = 4;
 
 /**
  * The rows of a list of fixed-height rows that the window shows, as [first, end): the list's
