@@ -97,6 +97,7 @@ try {
   const overheads: number[] = [];
   const totals: number[] = [];
   const cpuBefore = await cpuMs(proxy);
+  const upstreamCpuBefore = await cpuMs(upstream.child);
   for (let i = 0; i < (quick ? 50 : 200); i++) {
     const busyBefore = await upstream.busyMs();
     const { ms } = await simulateOnce(fresh());
@@ -106,6 +107,8 @@ try {
   results.overhead = {
     simulations: overheads.length,
     proxyCpuMsPerSimulation: ((await cpuMs(proxy)) - cpuBefore) / overheads.length,
+    upstreamCpuMsPerSimulation:
+      ((await cpuMs(upstream.child)) - upstreamCpuBefore) / overheads.length,
     medianMs: median(overheads),
     p90Ms: percentile(overheads, 0.9),
     medianTotalMs: median(totals),
@@ -178,6 +181,8 @@ await writeFile(
 printTable(results);
 
 async function load(options: { connections: number; seconds: number; next: () => string }) {
+  const proxyCpuBefore = await cpuMs(proxy);
+  const upstreamCpuBefore = await cpuMs(upstream.child);
   const result = await autocannon({
     url: `${base}/api/simulate`,
     connections: options.connections,
@@ -189,6 +194,8 @@ async function load(options: { connections: number; seconds: number; next: () =>
     timeout: 60,
   });
   const served = result['2xx'];
+  const proxyCpu = (await cpuMs(proxy)) - proxyCpuBefore;
+  const upstreamCpu = (await cpuMs(upstream.child)) - upstreamCpuBefore;
   return {
     connections: options.connections,
     seconds: options.seconds,
@@ -200,6 +207,9 @@ async function load(options: { connections: number; seconds: number; next: () =>
     timeouts: result.timeouts,
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
+    /** CPU per result served, of the proxy and of the test server, over the whole run. */
+    proxyCpuMsPerResult: proxyCpu / Math.max(1, served),
+    upstreamCpuMsPerResult: upstreamCpu / Math.max(1, served),
   };
 }
 
@@ -212,6 +222,7 @@ async function startUpstream() {
   let asked = 0;
   return {
     baseURL,
+    child,
     /** Resolves once the server has applied the options (messages arrive in order). */
     async configure(options: Partial<TestServerOptions>) {
       child.send({ type: 'configure', options });
@@ -306,7 +317,8 @@ function printTable(all: Record<string, unknown>) {
     '| measure | target | result |',
     '| --- | --- | --- |',
     `| proxy overhead per simulation (median, p90) | <= 10 ms | ${f(r.overhead?.medianMs)} ms, ${f(r.overhead?.p90Ms)} ms |`,
-    `| proxy CPU per simulation / per cache hit | | ${f(r.overhead?.proxyCpuMsPerSimulation)} ms / ${f(r.cached?.proxyCpuMsPerHit, 2)} ms |`,
+    `| proxy CPU per simulation / per cache hit | | ${f(r.overhead?.proxyCpuMsPerSimulation)} ms / ${f(r.cached?.proxyCpuMsPerHit, 2)} ms (test server ${f(r.overhead?.upstreamCpuMsPerSimulation)} ms per simulation) |`,
+    `| proxy CPU per result under load: uncached / cached | | ${f(r.uncached?.proxyCpuMsPerResult)} ms / ${f(r.cached?.proxyCpuMsPerResult, 2)} ms |`,
     `| 64 clients, uncached, instant upstream | >= 100 simulations/s | ${f(r.uncached?.perSecond)} /s (${f((r.uncached?.perSecond ?? 0) * CALLS_PER_SIMULATION, 0)} upstream calls/s), p50 ${f(r.uncached?.latencyP50Ms)} ms |`,
     `| 64 clients, uncached, upstream 20 ms | bound ${f(r.uncachedSlowUpstream?.boundSimulationsPerSecond)} /s | ${f(r.uncachedSlowUpstream?.perSecond)} /s, p50 ${f(r.uncachedSlowUpstream?.latencyP50Ms)} ms |`,
     `| 64 clients, cached | >= 2,000 results/s | ${f(r.cached?.perSecond, 0)} /s, p50 ${f(r.cached?.latencyP50Ms)} ms |`,
