@@ -102,8 +102,14 @@ describe('POST /api/simulate and /api/explain with an OpenAI-compatible server',
     ]);
     const first = result.scored_sequence_simulations[0]!;
     const cat = first.simulation.tokens.indexOf(' cat');
-    expect(first.simulation.uncalibrated_simulation?.expected_activations[cat]).toBeCloseTo(9.8);
+    expect(first.simulation.uncalibrated_simulation?.expected_activations[cat]).toBe(9.8);
     expect(first.simulation.activation_scale).toBe('neuron_activations');
+    // Compact: the distribution once (uncalibrated), without the negligible alternatives.
+    expect(first.simulation.distribution_values).toEqual([]);
+    expect(first.simulation.uncalibrated_simulation?.distribution_values[cat]).toEqual([9, 10]);
+    expect(first.simulation.uncalibrated_simulation?.distribution_probabilities[cat]).toEqual([
+      0.2, 0.8,
+    ]);
     expect(upstream.requests).toHaveLength(CALLS_PER_SIMULATION);
     expect(upstream.requests[0]).toMatchObject({ model: 'test-simulator', logprobs: true });
     expect(response.body).not.toContain('sk-test');

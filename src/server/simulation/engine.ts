@@ -1,8 +1,10 @@
 /**
  * What /api/simulate and /api/explain do once a request is valid: load the neuron's records,
  * simulate with core's simulateAndScore / simulateTexts, cache successes, and turn every failure
- * into an ApiError a user can act on. Results leave as validated JSON text.
+ * into an ApiError a user can act on. Results leave compacted (core/api/compact) as validated
+ * JSON text.
  */
+import { compactScoredSimulation, compactSequenceSimulation } from '../../core/api/compact.ts';
 import {
   ExplainResultSchema,
   RecordsSimulationResultSchema,
@@ -193,7 +195,7 @@ export class SimulationEngine {
       ...this.meta(job),
       mode: 'records',
       records: scoringRecords(loaded.record).map(({ kind, index }) => ({ kind, index })),
-      ...scored,
+      ...compactScoredSimulation(scored),
     });
     return this.store(key, result);
   }
@@ -232,7 +234,7 @@ export class SimulationEngine {
     const result = TextsSimulationResultSchema.parse({
       ...this.meta(job),
       mode: 'texts',
-      simulations,
+      simulations: simulations.map(compactSequenceSimulation),
     });
     return this.store(key, result);
   }
