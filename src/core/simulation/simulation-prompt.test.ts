@@ -192,6 +192,22 @@ describe('parseSimulationResponse with top_logprobs', () => {
     expect(simulation.distribution_probabilities[1]!.reduce((a, b) => a + b)).toBeCloseTo(1, 12);
   });
 
+  it('adds up alternatives that spell the same number, and skips what is not 0..10', () => {
+    const logprobs = logprobsFor(pieces, {
+      2: [['0', 1]],
+      6: [
+        ['7', 0.5],
+        [' 7', 0.1],
+        ['12', 0.2],
+        ['2.5', 0.1],
+        ['08', 0.1],
+      ],
+    });
+    const simulation = parseSimulationResponse(two, content, logprobs);
+    expect(simulation.distribution_values[1]).toEqual([7, 8]);
+    expect(simulation.expected_activations[1]).toBeCloseTo((7 * 0.6 + 8 * 0.1) / 0.7, 12);
+  });
+
   it('uses the written number where a number spans two tokens', () => {
     const split = ['The', '\t', '1', '0', '\n', ' rain', '\t', '7'];
     const logprobs = logprobsFor(split, {
