@@ -4,6 +4,7 @@ import { escapeToken } from './tokens.ts';
 import {
   buildSimulationMessages,
   EXPLANATION_PREFIX,
+  mayBeActivation,
   parseSimulationResponse,
 } from './simulation-prompt.ts';
 import { SimulationFormatError, type ChatTokenLogprob } from './types.ts';
@@ -206,6 +207,37 @@ describe('parseSimulationResponse with top_logprobs', () => {
     const simulation = parseSimulationResponse(two, content, logprobs);
     expect(simulation.distribution_values[1]).toEqual([7, 8]);
     expect(simulation.expected_activations[1]).toBeCloseTo((7 * 0.6 + 8 * 0.1) / 0.7, 12);
+  });
+
+  it('reads alternatives only at tokens mayBeActivation keeps', () => {
+    const logprobs = logprobsFor(pieces, {
+      0: [
+        ['The', 0.9],
+        ['5', 0.1],
+      ],
+      1: [['\t', 1]],
+      2: [
+        ['0', 0.9],
+        ['1', 0.1],
+      ],
+      4: [
+        [' rain', 0.6],
+        ['9', 0.4],
+      ],
+      6: [
+        ['7', 0.5],
+        ['10', 0.5],
+      ],
+    });
+    expect(pieces.map(mayBeActivation)).toEqual([false, false, true, false, false, false, true]);
+    expect(['**7**', ' 10', '\t3', '2.5', '-1'].every(mayBeActivation)).toBe(true);
+    expect([' cat', '7a', '**', ''].some(mayBeActivation)).toBe(false);
+    const trimmed = logprobs.map((entry) =>
+      mayBeActivation(entry.token) ? entry : { ...entry, top_logprobs: [] },
+    );
+    expect(parseSimulationResponse(two, content, trimmed)).toEqual(
+      parseSimulationResponse(two, content, logprobs),
+    );
   });
 
   it('uses the written number where a number spans two tokens', () => {

@@ -124,10 +124,20 @@ function splitDataLine(line: Line): DataLine | null {
 }
 
 const FENCE = /^\s*```/;
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+const BOLD_NUMBER = /^(\*\*)?[+-]?(\d+(\.\d*)?|\.\d+)(\*\*)?$/;
+
+/**
+ * Whether a response token could be a line's whole value, the only place whose top_logprobs
+ * parseSimulationResponse reads: a caller may drop the alternatives of every other token.
+ */
+export function mayBeActivation(token: string): boolean {
+  return BOLD_NUMBER.test(token.trim());
+}
 
 function parseValue(data: DataLine): number {
   const cleaned = data.valueText.replace(/^\*\*(.*)\*\*$/, '$1');
-  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(cleaned)) {
+  if (!NUMBER.test(cleaned)) {
     throw new SimulationFormatError(
       `expected a number from 0 to 10 after the token, found ${quoteToken(data.valueText)}`,
       data.line.number,
