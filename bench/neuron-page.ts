@@ -222,7 +222,7 @@ function initialJavaScript(dist: string) {
 }
 
 async function main() {
-  const dist = buildAppIfNeeded();
+  const dist = await buildAppIfNeeded();
   const data = prepareDataDir();
   if (!data.ingested.includes('gpt2-xl')) {
     throw new Error('The benchmark needs the real GPT-2 XL data (see GPT2_XL_DATA)');

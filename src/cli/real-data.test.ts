@@ -5,10 +5,10 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../core/format/parse.ts';
 import { realDataDir } from '../../tests/real-data.ts';
-import { runCli } from './main.ts';
+import { cli } from '../../tests/support/cli.ts';
 
 const real = realDataDir();
 
@@ -39,19 +39,6 @@ function best(rows: Row[], n: number): Row[] {
   return [...rows]
     .sort((a, b) => b.score - a.score || a.layer - b.layer || a.neuron - b.neuron)
     .slice(0, n);
-}
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await runCli(args), stdout };
-  } finally {
-    spy.mockRestore();
-  }
 }
 
 describe.skipIf(real === null)('the real GPT-2 XL data through the CLI', () => {

@@ -2,29 +2,23 @@
  * `npm start`: one Node process that builds the app if needed, writes the demo dataset if needed,
  * and serves the app, the datasets and the API until SIGINT or SIGTERM.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
+import { appBuildState, buildApp } from '../node/app-build.ts';
 import { ensureDemoDataset } from '../node/demo.ts';
 import { buildServer } from './app.ts';
 import { consoleLogger as log } from './log.ts';
 import { loadSettings, SettingsError, settingsHelp, type Settings } from './settings.ts';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** Longest a shutdown waits for open requests (e.g. a streaming simulation) before exiting. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
 async function ensureApp(settings: Settings) {
-  if (existsSync(join(settings.APP_DIR, 'index.html'))) return;
-  log.info(`building the app into ${settings.APP_DIR} (once; takes a few seconds) ...`);
-  const { build } = await import('vite');
-  await build({
-    root: repoRoot,
-    configFile: join(repoRoot, 'vite.config.ts'),
-    logLevel: 'warn',
-    build: { outDir: settings.APP_DIR, emptyOutDir: true },
-  });
+  const state = appBuildState(settings.APP_DIR);
+  if (state === 'fresh') return;
+  log.info(
+    `${state === 'missing' ? 'building' : 'rebuilding (sources changed)'} the app into ${settings.APP_DIR} (takes a few seconds) ...`,
+  );
+  await buildApp(settings.APP_DIR);
 }
 
 async function ensureDemo(settings: Settings) {

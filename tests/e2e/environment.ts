@@ -4,53 +4,28 @@
  * the real server on a free port.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { appBuildState, buildApp, repoRoot } from '../../src/node/app-build.ts';
 import { realDataDir } from '../real-data.ts';
 
-export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export { repoRoot };
+
 const tsx = join(repoRoot, 'node_modules/.bin/tsx');
 
 function log(message: string) {
   process.stderr.write(`[e2e] ${message}\n`);
 }
 
-function newestMtime(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(path)) {
-    if (entry.endsWith('.test.ts') || entry.endsWith('.test.tsx')) continue;
-    newest = Math.max(newest, newestMtime(join(path, entry)));
-  }
-  return newest;
-}
-
 /** Builds the app into dist/ unless dist is newer than every source it is built from. */
-export function buildAppIfNeeded(): string {
+export async function buildAppIfNeeded(): Promise<string> {
   const dist = join(repoRoot, 'dist');
-  const index = join(dist, 'index.html');
-  const sources = ['src/app', 'src/core', 'index.html', 'public', 'vite.config.ts', 'package.json'];
-  const newestSource = Math.max(
-    ...sources
-      .map((path) => join(repoRoot, path))
-      .filter(existsSync)
-      .map(newestMtime),
-  );
-  if (existsSync(index) && statSync(index).mtimeMs > newestSource) return dist;
-  log('building the app (vite build) ...');
-  const result = spawnSync(
-    join(repoRoot, 'node_modules/.bin/vite'),
-    ['build', '--logLevel', 'warn'],
-    {
-      cwd: repoRoot,
-      stdio: 'inherit',
-    },
-  );
-  if (result.status !== 0) throw new Error('vite build failed');
+  if (appBuildState(dist) !== 'fresh') {
+    log('building the app (vite build) ...');
+    await buildApp(dist);
+  }
   return dist;
 }
 

@@ -90,9 +90,9 @@ test.describe('GPT-2 XL, real data', () => {
       explanations.getByText('references to movies, characters, and entertainment.'),
     ).toBeVisible();
     await expect(explanations.getByRole('group', { name: /real activations$/ })).toHaveCount(4);
-    await expect(
-      explanations.getByRole('group', { name: /simulated \(activation units\)$/ }),
-    ).toHaveCount(4);
+    await expect(explanations.getByRole('group', { name: /, simulated activations$/ })).toHaveCount(
+      4,
+    );
 
     await explanations.getByRole('button', { name: 'Overlay' }).click();
     await expect(page).toHaveURL(/view=overlay/);

@@ -16,7 +16,7 @@ import {
 
 async function main(): Promise<number> {
   const chromiumPath = findChromium();
-  const appDir = buildAppIfNeeded();
+  const appDir = await buildAppIfNeeded();
   const data = prepareDataDir();
   let server: Awaited<ReturnType<typeof startServer>> | null = null;
   try {

@@ -210,9 +210,9 @@ test.describe('the offline baseline simulator', () => {
         timeout: 30_000,
       });
       await expect(panel.getByRole('table')).toHaveCount(0);
-      await expect(panel.getByRole('group', { name: 'Text 2, simulated activations' })).toHaveText(
-        'Stock markets fell sharply.',
-      );
+      await expect(
+        panel.getByRole('group', { name: 'Text 2, simulated activations (0–10 scale)' }),
+      ).toHaveText('Stock markets fell sharply.');
     });
   });
 

@@ -4,7 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
 import { explainedNeurons } from '../data/layerIndex.ts';
 import { layerIndexQuery, prefetchNeuron } from '../data/queries.ts';
-import { neuronPath, type NeuronAddress } from '../paths.ts';
+import { neuronPath, parseNeuronAddress, type NeuronAddress } from '../paths.ts';
 import { isTypingTarget, neighbours } from './navigation.ts';
 import { carriedViewState } from './viewState.ts';
 import styles from './NeuronPage.module.css';
@@ -72,11 +72,18 @@ export function NeuronNav({
       )
         return;
       if (isTypingTarget(event.target)) return;
+      // Keys pressed quickly can come before the page has re-rendered for the last one: step
+      // from the neuron in the address bar, not from the one on screen.
+      const live = parseNeuronAddress(window.location.hash.split('?')[0] ?? '');
+      const from =
+        live && (live.layer !== address.layer || live.neuron !== address.neuron)
+          ? neighbours(manifest.layers, live)
+          : near;
       const targets: Record<string, NeuronAddress | null> = {
-        ArrowLeft: near.previousNeuron,
-        ArrowRight: near.nextNeuron,
-        ArrowUp: near.previousLayer,
-        ArrowDown: near.nextLayer,
+        ArrowLeft: from.previousNeuron,
+        ArrowRight: from.nextNeuron,
+        ArrowUp: from.previousLayer,
+        ArrowDown: from.nextLayer,
       };
       const target = targets[event.key];
       if (target === undefined) return;
@@ -85,7 +92,7 @@ export function NeuronNav({
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, [near, go]);
+  }, [near, go, address, manifest.layers]);
 
   const [randomError, setRandomError] = useState<string | null>(null);
   const [randomBusy, setRandomBusy] = useState(false);

@@ -41,7 +41,7 @@ describe('a neuron with every file', () => {
       2,
     );
     expect(
-      within(explanations).getAllByRole('group', { name: /simulated \(activation units\)$/ }),
+      within(explanations).getAllByRole('group', { name: /, simulated activations$/ }),
     ).toHaveLength(2);
 
     const records = screen.getByRole('region', { name: 'Activation records' });
@@ -129,7 +129,9 @@ describe('a neuron with every file', () => {
   it('opens a link with view state as it was copied', async () => {
     open('/d/tiny/layers/1/neurons/2?explanation=1&view=side-by-side&expand=random');
     await loaded();
-    expect(screen.getByRole('group', { name: /simulated \(0–10 scale\)$/ })).toBeInTheDocument();
+    expect(
+      screen.getByRole('group', { name: /, simulated activations \(0–10 scale\)$/ }),
+    ).toBeInTheDocument();
     const random = screen.getByRole('region', { name: /Random records/ });
     expect(within(random).getAllByRole('group')).toHaveLength(4);
     expect(screen.getByRole('button', { name: 'Show fewer' })).toHaveAttribute(
@@ -232,5 +234,11 @@ describe('missing and failing data', () => {
     expect(
       await screen.findByRole('link', { name: 'Open neuron 1:7 instead' }),
     ).toBeInTheDocument();
+  });
+
+  it('names a dataset the server does not have, with links to those it has', async () => {
+    open('/d/nope/layers/1/neurons/2');
+    expect(await screen.findByRole('heading', { name: 'No dataset “nope”' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Tiny' })).toHaveAttribute('href', '/d/tiny');
   });
 });

@@ -100,7 +100,7 @@ export function NeuronView({
         linkParams={viewState.linkParams}
         prefetch={settled}
       />
-      <TokenTooltipLayer>
+      <TokenTooltipLayer className={styles.sections}>
         <ExplanationsSection
           query={explanations}
           path={path('explanations')}
@@ -119,6 +119,8 @@ export function NeuronView({
             published={best?.explanation ?? null}
             hasRecords={records.isPending || records.isError ? null : records.data !== null}
             scale={scale}
+            view={viewState.view}
+            onView={viewState.setView}
           />
         </Suspense>
         <RecordsSection

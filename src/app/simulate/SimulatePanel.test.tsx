@@ -41,6 +41,8 @@ function renderPanel(path = '/d/tiny/layers/1/neurons/2', props: Partial<Simulat
               published={publishedFixture}
               hasRecords
               scale={scale}
+              view="side-by-side"
+              onView={() => {}}
               {...props}
             />
           </TokenTooltipLayer>
@@ -442,9 +444,9 @@ describe('texts of the user’s own', () => {
       await screen.findByRole('heading', { name: 'Your texts, simulated' }),
     ).toBeInTheDocument();
     expect(screen.queryByRole('table')).not.toBeInTheDocument();
-    expect(screen.getByRole('group', { name: 'Text 2, simulated activations' })).toHaveTextContent(
-      'Soup is hot.',
-    );
+    expect(
+      screen.getByRole('group', { name: 'Text 2, simulated activations (0–10 scale)' }),
+    ).toHaveTextContent('Soup is hot.');
     expect(screen.queryByRole('group', { name: /real activations/ })).not.toBeInTheDocument();
     expect((screen.getByRole('textbox', { name: 'Share link' }) as HTMLInputElement).value).toMatch(
       /#\/d\/tiny\/layers\/1\/neurons\/2\?test=references.*&text=I\+saw\+a\+film\.&text=Soup\+is\+hot\.$/,

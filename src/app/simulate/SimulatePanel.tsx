@@ -12,6 +12,7 @@ import {
   type NormalizedSimulateRequest,
 } from '../data/simulation.ts';
 import type { ActivationColorScale } from '../visuals/colorScale.ts';
+import type { SimulationView } from '../settings.ts';
 import { formatScore } from '../visuals/tokens.ts';
 import { describeProvider, fieldLabel, progressText, splitTexts } from './model.ts';
 import { RunError } from './RunError.tsx';
@@ -32,6 +33,9 @@ export interface SimulatePanelProps {
   hasRecords: boolean | null;
   /** The neuron's colour scale, shared with the rest of the page; null while it is not known. */
   scale: ActivationColorScale | null;
+  /** How real and simulated activations are shown; shared with the page's explanations. */
+  view: SimulationView;
+  onView: (view: SimulationView) => void;
 }
 
 const sameRequest = (a: NormalizedSimulateRequest, b: NormalizedSimulateRequest) =>
@@ -50,6 +54,8 @@ export function SimulatePanel({
   published,
   hasRecords,
   scale,
+  view,
+  onView,
 }: SimulatePanelProps) {
   const client = useQueryClient();
   const [params, setParams] = useSearchParams();
@@ -431,6 +437,8 @@ export function SimulatePanel({
             scale={scale}
             address={{ dataset, layer, neuron }}
             texts={request.texts ?? null}
+            view={view}
+            onView={onView}
             onEdit={() => {
               setDraft(result.explanation);
               explanationRef.current?.focus();

@@ -2,17 +2,12 @@ import { useMemo } from 'react';
 import type { ExplainResult, SimulationResult } from '../../core/api/index.ts';
 import type { ScoredExplanation } from '../../core/format/types.ts';
 import { Skeleton } from '../shell/Skeleton.tsx';
-import { activationColorScale, type ActivationColorScale } from '../visuals/colorScale.ts';
-import { ColorLegend } from '../visuals/ColorLegend.tsx';
-import { TokenRecord } from '../visuals/TokenRecord.tsx';
+import type { SimulationView } from '../settings.ts';
+import type { ActivationColorScale } from '../visuals/colorScale.ts';
+import { RealVsSimulated } from '../visuals/RealVsSimulated.tsx';
+import type { ComparedSequence } from '../visuals/realVsSimulated.ts';
 import { formatScore } from '../visuals/tokens.ts';
-import {
-  describeProvider,
-  NORMALIZED_MAX,
-  prepareScoredSequences,
-  prepareTextSimulations,
-  type PreparedSequence,
-} from './model.ts';
+import { describeProvider, recordLabel } from './model.ts';
 import { ShareLink } from './ShareLink.tsx';
 import { shareUrl } from './shareLink.ts';
 import styles from './SimulatePanel.module.css';
@@ -41,6 +36,8 @@ export function SimulationResultView({
   address,
   texts,
   onEdit,
+  view,
+  onView,
 }: {
   result: SimulationResult | ExplainResult;
   published: ScoredExplanation | null;
@@ -50,6 +47,9 @@ export function SimulationResultView({
   texts: readonly string[] | null;
   /** Puts the result's explanation into the form to edit. */
   onEdit: () => void;
+  /** How real and simulated activations are shown; shared with the page's explanations. */
+  view: SimulationView;
+  onView: (view: SimulationView) => void;
 }) {
   const simulator = describeProvider({ id: result.simulator, model: result.model }, 'simulator');
   const explainer = 'explainer' in result ? describeProvider(result.explainer, 'explainer') : null;
@@ -92,10 +92,8 @@ export function SimulationResultView({
 
       {scale === null ? (
         <Skeleton height="8rem" />
-      ) : result.mode === 'records' ? (
-        <ScoredRecords result={result} scale={scale} />
       ) : (
-        <TextSimulations result={result} scale={scale} />
+        <Sequences result={result} scale={scale} view={view} onView={onView} />
       )}
     </div>
   );
@@ -163,108 +161,53 @@ function ScoreTable({
   );
 }
 
-function SequenceList({
-  sequences,
-  scoreShown,
-}: {
-  sequences: readonly PreparedSequence[];
-  scoreShown: boolean;
-}) {
-  return (
-    <ol className={styles.sequences}>
-      {sequences.map((sequence, i) => (
-        <li key={i}>
-          <h4 className={styles.sequenceHeading}>
-            {sequence.label}
-            {scoreShown && sequence.score !== null && (
-              <span className="muted"> · correlation {formatScore(sequence.score)}</span>
-            )}
-          </h4>
-          <div className={styles.sideBySide}>
-            {sequence.realStyles && (
-              <>
-                <span className={styles.rowLabel}>Real</span>
-                <TokenRecord
-                  tokens={sequence.tokens}
-                  tokenStyles={sequence.realStyles}
-                  series={sequence.series}
-                  label={`${sequence.label}, real activations`}
-                />
-              </>
-            )}
-            <span className={styles.rowLabel}>
-              Simulated
-              <span className={styles.rowUnit}>{sequence.normalized ? '0–10' : 'units'}</span>
-            </span>
-            <TokenRecord
-              tokens={sequence.tokens}
-              tokenStyles={sequence.simulatedStyles}
-              series={sequence.series}
-              label={`${sequence.label}, simulated activations`}
-            />
-          </div>
-        </li>
-      ))}
-    </ol>
-  );
+/** The scored records (real vs simulated), or the user's texts (simulated alone), to draw. */
+function compared(result: SimulationResult | ExplainResult): ComparedSequence[] {
+  if (result.mode === 'texts') {
+    return result.simulations.map((simulation, i) => ({
+      label: `Text ${i + 1}`,
+      score: null,
+      tokens: simulation.tokens,
+      real: null,
+      simulated: simulation.expected_activations,
+      normalized: true,
+    }));
+  }
+  return result.scored_sequence_simulations.map((sequence, i) => {
+    const record = result.records[i];
+    return {
+      label: record ? recordLabel(record) : `Sequence ${i + 1}`,
+      score: sequence.ev_correlation_score,
+      tokens: sequence.simulation.tokens,
+      real: sequence.true_activations,
+      simulated: sequence.simulation.expected_activations,
+      normalized: sequence.simulation.activation_scale === 'simulated_normalized_activations',
+    };
+  });
 }
 
-function ScoredRecords({
+function Sequences({
   result,
   scale,
+  view,
+  onView,
 }: {
-  result: Extract<SimulationResult, { mode: 'records' }>;
+  result: SimulationResult | ExplainResult;
   scale: ActivationColorScale;
+  view: SimulationView;
+  onView: (view: SimulationView) => void;
 }) {
-  const sequences = useMemo(
-    () => prepareScoredSequences(result.records, result.scored_sequence_simulations, scale),
-    [result, scale],
-  );
-  const anyNormalized = sequences.some((sequence) => sequence.normalized);
+  const sequences = useMemo(() => compared(result), [result]);
   return (
     <>
-      <div className={styles.legendRow}>
+      {result.mode === 'records' ? (
         <h4 className={styles.subheading}>Real vs simulated, per scored record</h4>
-        <ColorLegend
-          scale={scale}
-          label={anyNormalized ? 'Real activation' : 'Activation (real and simulated)'}
-        />
-      </div>
-      {anyNormalized && (
-        <p className={styles.hint}>
-          Simulated values here are on the simulator’s 0–10 scale and are coloured on a 0–10 scale
-          of their own.
-        </p>
-      )}
-      <SequenceList sequences={sequences} scoreShown />
-    </>
-  );
-}
-
-function TextSimulations({
-  result,
-  scale,
-}: {
-  result: Extract<SimulationResult, { mode: 'texts' }>;
-  scale: ActivationColorScale;
-}) {
-  const normalizedScale = useMemo(
-    () => activationColorScale({ min: 0, max: NORMALIZED_MAX }, scale.theme),
-    [scale.theme],
-  );
-  const sequences = useMemo(
-    () => prepareTextSimulations(result.simulations, normalizedScale),
-    [result, normalizedScale],
-  );
-  return (
-    <>
-      <div className={styles.legendRow}>
+      ) : (
         <p className={styles.hint}>
           Not scored: there are no real activations for your texts. Tokens are GPT-2’s.
         </p>
-        <ColorLegend scale={normalizedScale} label="Simulated activation (0–10)" />
-      </div>
-      <SequenceList sequences={sequences} scoreShown={false} />
+      )}
+      <RealVsSimulated sequences={sequences} scale={scale} view={view} onView={onView} />
     </>
   );
 }

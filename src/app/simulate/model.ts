@@ -1,19 +1,9 @@
 /**
  * What the simulate panel derives from requests, results and errors, as pure functions: labels,
- * error titles, the user's texts, and the sequences ready to draw on the neuron's colour scale.
+ * error titles and the user's texts.
  */
 import type { ApiErrorCode, ProgressEvent, RecordRef } from '../../core/api/index.ts';
-import type { SequenceSimulation, ScoredSequenceSimulation } from '../../core/format/types.ts';
 import type { RequestErrorCode } from '../data/api.ts';
-import {
-  activationColorScale,
-  type ActivationColorScale,
-  type TokenStyle,
-} from '../visuals/colorScale.ts';
-import type { TooltipSeries } from '../visuals/tokenRegistry.ts';
-
-/** The 0..10 scale simulators answer on, before calibration (and always for the user's texts). */
-export const NORMALIZED_MAX = 10;
 
 type RecordLike = RecordRef | ProgressEvent['record'];
 
@@ -108,72 +98,6 @@ export function describeProvider(
     byline: provider.model,
     detail: 'through an OpenAI-compatible API',
   };
-}
-
-export interface PreparedSequence {
-  label: string;
-  score: number | null;
-  tokens: readonly string[];
-  /** Null for the user's texts: there are no real activations. */
-  realStyles: readonly TokenStyle[] | null;
-  simulatedStyles: readonly TokenStyle[];
-  /** True when the simulated values are on the 0..10 scale (uncalibrated). */
-  normalized: boolean;
-  series: readonly TooltipSeries[];
-}
-
-function simulatedSeriesLabel(normalized: boolean): string {
-  return normalized ? 'simulated (0–10 scale)' : 'simulated (activation units)';
-}
-
-/**
- * Scored sequences ready to draw: real activations on the neuron's scale, simulated ones on the
- * same scale when calibrated to activation units, else on a 0..10 scale of the same colours.
- */
-export function prepareScoredSequences(
-  records: readonly RecordRef[],
-  sequences: readonly ScoredSequenceSimulation[],
-  scale: ActivationColorScale,
-): PreparedSequence[] {
-  const normalizedScale = activationColorScale({ min: 0, max: NORMALIZED_MAX }, scale.theme);
-  return sequences.map((sequence, i) => {
-    const { simulation } = sequence;
-    const normalized = simulation.activation_scale === 'simulated_normalized_activations';
-    const record = records[i];
-    return {
-      label: record ? recordLabel(record) : `Sequence ${i + 1}`,
-      score: sequence.ev_correlation_score,
-      tokens: simulation.tokens,
-      realStyles: sequence.true_activations.map(scale),
-      simulatedStyles: simulation.expected_activations.map(normalized ? normalizedScale : scale),
-      normalized,
-      series: [
-        { label: 'real activation', values: sequence.true_activations },
-        { label: simulatedSeriesLabel(normalized), values: simulation.expected_activations },
-      ],
-    };
-  });
-}
-
-/** The user's texts simulated: no real activations, values on the 0..10 scale. */
-export function prepareTextSimulations(
-  simulations: readonly SequenceSimulation[],
-  normalizedScale: ActivationColorScale,
-): PreparedSequence[] {
-  return simulations.map((simulation, i) => {
-    const normalized = simulation.activation_scale === 'simulated_normalized_activations';
-    return {
-      label: `Text ${i + 1}`,
-      score: null,
-      tokens: simulation.tokens,
-      realStyles: null,
-      simulatedStyles: simulation.expected_activations.map(normalizedScale),
-      normalized,
-      series: [
-        { label: simulatedSeriesLabel(normalized), values: simulation.expected_activations },
-      ],
-    };
-  });
 }
 
 /** Progress in words, for the screen and for screen readers. */

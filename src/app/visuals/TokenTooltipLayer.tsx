@@ -15,7 +15,14 @@ interface Tip {
  * or Enter pins it, Escape or a click elsewhere unpins. Arrow keys, Home and End move between the
  * tokens of a record. All listeners sit on this element, none on the tokens.
  */
-export function TokenTooltipLayer({ children }: { children: ReactNode }) {
+export function TokenTooltipLayer({
+  children,
+  className,
+}: {
+  children: ReactNode;
+  /** For laying out the children (the layer is a plain div). */
+  className?: string;
+}) {
   const root = useRef<HTMLDivElement>(null);
   const [tip, setTip] = useState<Tip | null>(null);
   const pinned = useRef<HTMLElement | null>(null);
@@ -154,7 +161,7 @@ export function TokenTooltipLayer({ children }: { children: ReactNode }) {
   const visible = tip && tip.hit.element.isConnected ? tip : null;
 
   return (
-    <div ref={root}>
+    <div ref={root} className={className}>
       {children}
       {createPortal(<TokenTooltip id={tooltipId} tip={visible} />, document.body)}
     </div>

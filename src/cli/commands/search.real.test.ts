@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPaperExplanations } from '../../node/paper-csv.ts';
 import { realDataDir } from '../../../tests/real-data.ts';
 import {
@@ -15,7 +15,7 @@ import {
   ORACLE_CASES,
   type OracleFilters,
 } from '../../../tests/fixtures/search-oracle.ts';
-import { runCli } from '../main.ts';
+import { cli } from '../../../tests/support/cli.ts';
 
 const real = realDataDir();
 
@@ -24,25 +24,6 @@ interface Match {
   neuron: number;
   score: number | null;
   explanation: string;
-}
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await runCli(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
 }
 
 describe.skipIf(real === null)('search on the ingested real data agrees with the paper CSV', () => {

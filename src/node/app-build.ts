@@ -1,0 +1,57 @@
+/**
+ * The built app (`vite build` into dist/): whether it is missing or older than its sources, and
+ * building it. Used by `npm start` and by the e2e tests and benchmarks.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+/** What the app is built from. */
+const APP_SOURCES = [
+  'src/app',
+  'src/core',
+  'index.html',
+  'public',
+  'vite.config.ts',
+  'package.json',
+];
+
+function newestMtime(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) {
+    if (entry.endsWith('.test.ts') || entry.endsWith('.test.tsx')) continue;
+    newest = Math.max(newest, newestMtime(join(path, entry)));
+  }
+  return newest;
+}
+
+/**
+ * 'missing' without an index.html; 'stale' when a source in this checkout is newer than it (only
+ * checked for the checkout's own dist/: an app built elsewhere is taken as it is).
+ */
+export function appBuildState(appDir: string): 'missing' | 'stale' | 'fresh' {
+  const index = join(appDir, 'index.html');
+  if (!existsSync(index)) return 'missing';
+  if (resolve(appDir) !== join(repoRoot, 'dist')) return 'fresh';
+  const newestSource = Math.max(
+    ...APP_SOURCES.map((path) => join(repoRoot, path))
+      .filter(existsSync)
+      .map(newestMtime),
+  );
+  return statSync(index).mtimeMs > newestSource ? 'fresh' : 'stale';
+}
+
+/** Builds the app into `appDir` with Vite's JavaScript API. */
+export async function buildApp(appDir: string): Promise<void> {
+  const { build } = await import('vite');
+  await build({
+    root: repoRoot,
+    configFile: join(repoRoot, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir: resolve(appDir), emptyOutDir: true },
+  });
+}
