@@ -84,10 +84,12 @@ interface Line {
 function splitLines(content: string): Line[] {
   const lines: Line[] = [];
   let offset = 0;
-  content.split('\n').forEach((raw, index) => {
-    lines.push({ number: index + 1, text: raw.replace(/\r$/, ''), offset });
+  const raws = content.split('\n');
+  for (let index = 0; index < raws.length; index++) {
+    const raw = raws[index]!;
+    lines.push({ number: index + 1, text: raw.endsWith('\r') ? raw.slice(0, -1) : raw, offset });
     offset += raw.length + 1;
-  });
+  }
   return lines;
 }
 
@@ -103,7 +105,7 @@ interface DataLine {
 
 /** Token and value of a line: split at the last tab, or at the last space run when there is none. */
 function splitDataLine(line: Line): DataLine | null {
-  const text = line.text.replace(/\s+$/, '');
+  const text = line.text.trimEnd();
   let at = text.lastIndexOf('\t');
   let width = 1;
   if (at < 0) {
@@ -136,7 +138,8 @@ export function mayBeActivation(token: string): boolean {
 }
 
 function parseValue(data: DataLine): number {
-  const cleaned = data.valueText.replace(/^\*\*(.*)\*\*$/, '$1');
+  const text = data.valueText;
+  const cleaned = text.startsWith('**') ? text.replace(/^\*\*(.*)\*\*$/, '$1') : text;
   if (!NUMBER.test(cleaned)) {
     throw new SimulationFormatError(
       `expected a number from 0 to 10 after the token, found ${quoteToken(data.valueText)}`,
@@ -299,29 +302,36 @@ function readDistributions(
     // Only when the number is exactly one token can its alternatives be read as other numbers.
     if (!token || token.token.trim() !== line.valueText) return null;
     // Probability mass by value 0..10; NaN where no alternative named the value. (This runs for
-    // every token of every record, so it avoids a Map and a regular expression per alternative.)
+    // every token of every record, so it avoids a Map, a regular expression per alternative and
+    // closures made per token.)
     const mass = new Array<number>(MAX_SIMULATED_ACTIVATION + 1).fill(NaN);
     let named = 0;
-    const add = (text: string, logprob: number) => {
-      const value = smallNumber(text);
-      if (value < 0) return;
-      mass[value] = (Number.isNaN(mass[value]!) ? 0 : mass[value]!) + Math.exp(logprob);
-      named++;
-    };
-    for (const alternative of token.top_logprobs ?? []) add(alternative.token, alternative.logprob);
-    if (named === 0) add(token.token, token.logprob);
+    const alternatives = token.top_logprobs ?? [];
+    for (const alternative of alternatives) {
+      if (addMass(mass, alternative.token, alternative.logprob)) named++;
+    }
+    if (named === 0) addMass(mass, token.token, token.logprob);
     let total = 0;
     for (const m of mass) if (!Number.isNaN(m)) total += m;
     if (!(total > 0)) return null;
     const values: number[] = [];
     const probabilities: number[] = [];
-    mass.forEach((m, value) => {
-      if (Number.isNaN(m)) return;
+    for (let value = 0; value < mass.length; value++) {
+      const m = mass[value]!;
+      if (Number.isNaN(m)) continue;
       values.push(value);
       probabilities.push(m / total);
-    });
+    }
     return { values, probabilities };
   });
+}
+
+/** Adds a token's probability to the mass of the number it spells; false if it spells none. */
+function addMass(mass: number[], text: string, logprob: number): boolean {
+  const value = smallNumber(text);
+  if (value < 0) return false;
+  mass[value] = (Number.isNaN(mass[value]!) ? 0 : mass[value]!) + Math.exp(logprob);
+  return true;
 }
 
 /** The whole number 0..10 a token spells (one or two digits, spaces around), else -1. */

@@ -21,6 +21,7 @@ export function escapeToken(token: string): string {
 
 /** The inverse of escapeToken; unknown escapes are kept as written. */
 export function unescapeToken(text: string): string {
+  if (!text.includes('\\')) return text;
   return text.replace(/\\(u[0-9a-fA-F]{4}|[\\nrt])/g, (_, escape: string) => {
     switch (escape) {
       case '\\':
@@ -43,7 +44,10 @@ function normalize(token: string): string {
 
 /** Whether a chat model's copy of a token (as it wrote it, escaped) is that token. */
 export function tokenMatches(token: string, echoed: string): boolean {
-  const copy = normalize(unescapeToken(echoed));
+  const unescaped = unescapeToken(echoed);
+  // The usual case, checked first: an exact copy (this runs for every token of every record).
+  if (unescaped === token) return true;
+  const copy = normalize(unescaped);
   if (normalize(token) === copy) return true;
   // Some models quote what they copy: '" the"' for " the".
   const quoted = /^"(.*)"$/s.exec(copy);
