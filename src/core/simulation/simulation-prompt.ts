@@ -57,18 +57,23 @@ Tokens (${tokens.length}):
 ${formatTokens(tokens)}`;
 }
 
+// The same for every call (20 or more per simulation), so made once.
+const EXAMPLE_MESSAGES: readonly ChatMessage[] = [
+  { role: 'system', content: SYSTEM },
+  { role: 'user', content: userMessage(' names of colours', EXAMPLE_TOKENS) },
+  {
+    role: 'assistant',
+    content: EXAMPLE_TOKENS.map((t, i) => `${escapeToken(t)}\t${EXAMPLE_VALUES[i]}`).join('\n'),
+  },
+];
+
 /** Chat messages asking a model to rate each token 0..10 given the explanation. */
 export function buildSimulationMessages(
   explanation: string,
   tokens: readonly string[],
 ): ChatMessage[] {
   return [
-    { role: 'system', content: SYSTEM },
-    { role: 'user', content: userMessage(' names of colours', EXAMPLE_TOKENS) },
-    {
-      role: 'assistant',
-      content: EXAMPLE_TOKENS.map((t, i) => `${escapeToken(t)}\t${EXAMPLE_VALUES[i]}`).join('\n'),
-    },
+    ...EXAMPLE_MESSAGES.map((message) => ({ ...message })),
     { role: 'user', content: userMessage(explanation, tokens) },
   ];
 }

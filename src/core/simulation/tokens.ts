@@ -6,9 +6,13 @@
  */
 
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const NEEDS_ESCAPE = /[\u0000-\u001f\u007f\\]/;
 
 /** The token as one line of text: `\`, newline, carriage return, tab and control characters escaped. */
 export function escapeToken(token: string): string {
+  // Most tokens have nothing to escape.
+  if (!NEEDS_ESCAPE.test(token)) return token;
   let escaped = '';
   for (const character of token) {
     const code = character.codePointAt(0)!;
