@@ -11,19 +11,8 @@
  */
 import OpenAI from 'openai';
 import pLimit, { type LimitFunction } from 'p-limit';
+import type { ChatMessage, ChatTokenLogprob } from '../../core/simulation/types.ts';
 import { createUpstreamFetch } from './upstream-fetch.ts';
-
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
-
-export interface ChatTokenLogprob {
-  token: string;
-  logprob: number;
-  bytes?: number[] | null;
-  top_logprobs?: { token: string; logprob: number; bytes?: number[] | null }[];
-}
 
 export interface ChatRequest {
   model: string;
