@@ -8,15 +8,22 @@
  *              time the upstream was busy (at least one call in flight), i.e. everything the proxy
  *              adds. 20 upstream calls per simulation (10 held-out + 10 calibration records).
  *   uncached   64 clients, every simulation new; then the same with 20 ms of upstream latency,
- *              where the bound is UPSTREAM_CONCURRENCY / latency upstream calls per second.
+ *              where the bound is UPSTREAM_CONCURRENCY / latency upstream calls per second; then
+ *              with a test server that answers without logprobs (as many local servers do), whose
+ *              answers are a tenth of the size. Each is reported with the CPU per result of the
+ *              proxy and of the test server, and the rates that CPU allows on this machine's cores
+ *              (the proxy alone, and the proxy and test server together, as they share them).
  *   cached     64 clients asking for results in the cache; and a single client's cache-hit latency.
  *   soak       200 clients for 30 s (1 in 5 requests new, the rest cached): 5xx count and the
  *              proxy's resident memory at start and end.
  *
- * Results are printed as a Markdown table and written to bench/results/proxy-<alternatives>.json.
+ * Results are printed as a Markdown table (each target met or not) and written to
+ * bench/results/proxy-<alternatives>.json. Run it on a quiet machine: the load average at the
+ * start and end is part of the report.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import {
@@ -31,8 +38,8 @@ import { freePortInRange } from '../tests/support/ports.ts';
 
 const quick = process.argv.includes('--quick');
 /**
- * `--alternatives N`: top_logprobs alternatives the test server gives per token. By default as many
- * as asked (15), as real servers do; 2 shows the cost of the proxy itself with small answers.
+ * `--alternatives N`: most top_logprobs alternatives the test server gives per token. By default as
+ * many as asked (SIMULATION_TOP_LOGPROBS), as real servers do; 2 gives smaller answers.
  */
 const alternativesFlag = process.argv.indexOf('--alternatives');
 const alternatives = alternativesFlag > 0 ? Number(process.argv[alternativesFlag + 1]) : 20;
@@ -53,12 +60,10 @@ await writeDataset(data.path, manifestFor('bench', [{ layer: 0, neurons: 8 }]), 
 const port = await freePortInRange();
 const base = `http://127.0.0.1:${port}`;
 const proxy = await startProxy();
+const cores = cpus().length;
 const results: Record<string, unknown> = {
   date: new Date().toISOString(),
-  machine: {
-    cpus: (await import('node:os')).cpus().length,
-    loadAverage: (await import('node:os')).loadavg(),
-  },
+  machine: { cpus: cores, loadAverage: loadavg() },
   node: process.version,
   upstreamConcurrency: UPSTREAM_CONCURRENCY,
   callsPerSimulation: CALLS_PER_SIMULATION,
@@ -97,6 +102,7 @@ try {
   const overheads: number[] = [];
   const totals: number[] = [];
   const cpuBefore = await cpuMs(proxy);
+  const upstreamCpuBefore = await cpuMs(upstream.child);
   for (let i = 0; i < (quick ? 50 : 200); i++) {
     const busyBefore = await upstream.busyMs();
     const { ms } = await simulateOnce(fresh());
@@ -106,6 +112,8 @@ try {
   results.overhead = {
     simulations: overheads.length,
     proxyCpuMsPerSimulation: ((await cpuMs(proxy)) - cpuBefore) / overheads.length,
+    upstreamCpuMsPerSimulation:
+      ((await cpuMs(upstream.child)) - upstreamCpuBefore) / overheads.length,
     medianMs: median(overheads),
     p90Ms: percentile(overheads, 0.9),
     medianTotalMs: median(totals),
@@ -120,7 +128,21 @@ try {
     boundSimulationsPerSecond: UPSTREAM_CONCURRENCY / 0.02 / CALLS_PER_SIMULATION,
     ...(await load({ connections: 64, seconds, next: fresh })),
   };
-  await upstream.configure({ latencyMs: 0 });
+  await upstream.configure({ latencyMs: 0, mode: 'no-logprobs' });
+  const plainOverheads: number[] = [];
+  const cpuBeforePlain = await cpuMs(proxy);
+  for (let i = 0; i < (quick ? 30 : 100); i++) {
+    const busyBefore = await upstream.busyMs();
+    const { ms } = await simulateOnce(fresh());
+    plainOverheads.push(ms - ((await upstream.busyMs()) - busyBefore));
+  }
+  results.uncachedWithoutLogprobs = {
+    overheadMedianMs: median(plainOverheads),
+    overheadP90Ms: percentile(plainOverheads, 0.9),
+    proxyCpuMsPerSimulationSerial: ((await cpuMs(proxy)) - cpuBeforePlain) / plainOverheads.length,
+    ...(await load({ connections: 64, seconds, next: fresh })),
+  };
+  await upstream.configure({ mode: 'correct' });
 
   // 3. Cached: 64 results primed, then asked for over and over.
   const primed = Array.from({ length: 64 }, fresh);
@@ -163,6 +185,7 @@ try {
     rssEveryFiveSecondsMiB: rssSamples,
     rssEndMiB: rssEnd,
   };
+  results.loadAverageAtEnd = loadavg();
 } finally {
   proxy.kill('SIGTERM');
   await new Promise((resolve) => proxy.once('exit', resolve));
@@ -178,6 +201,8 @@ await writeFile(
 printTable(results);
 
 async function load(options: { connections: number; seconds: number; next: () => string }) {
+  const proxyCpuBefore = await cpuMs(proxy);
+  const upstreamCpuBefore = await cpuMs(upstream.child);
   const result = await autocannon({
     url: `${base}/api/simulate`,
     connections: options.connections,
@@ -189,6 +214,8 @@ async function load(options: { connections: number; seconds: number; next: () =>
     timeout: 60,
   });
   const served = result['2xx'];
+  const proxyCpu = (await cpuMs(proxy)) - proxyCpuBefore;
+  const upstreamCpu = (await cpuMs(upstream.child)) - upstreamCpuBefore;
   return {
     connections: options.connections,
     seconds: options.seconds,
@@ -200,6 +227,16 @@ async function load(options: { connections: number; seconds: number; next: () =>
     timeouts: result.timeouts,
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
+    /** CPU per result served, of the proxy and of the test server, over the whole run. */
+    proxyCpuMsPerResult: proxyCpu / Math.max(1, served),
+    upstreamCpuMsPerResult: upstreamCpu / Math.max(1, served),
+    /**
+     * Results/s one proxy process allows at its CPU per result: its JavaScript runs on one thread
+     * (the CPU time also counts GC and I/O threads, so the true bound is a little lower).
+     */
+    proxyCpuBoundPerSecond: served ? (1000 * served) / proxyCpu : 0,
+    /** Results/s the cores would allow the proxy and the test server, which share them. */
+    sharedCpuBoundPerSecond: served ? (cores * 1000 * served) / (proxyCpu + upstreamCpu) : 0,
   };
 }
 
@@ -212,6 +249,7 @@ async function startUpstream() {
   let asked = 0;
   return {
     baseURL,
+    child,
     /** Resolves once the server has applied the options (messages arrive in order). */
     async configure(options: Partial<TestServerOptions>) {
       child.send({ type: 'configure', options });
@@ -302,18 +340,27 @@ function median(values: readonly number[]): number {
 function printTable(all: Record<string, unknown>) {
   const r = all as Record<string, Record<string, number>>;
   const f = (n: number | undefined, digits = 1) => (n === undefined ? '?' : n.toFixed(digits));
+  const met = (ok: boolean | undefined) => (ok === undefined ? '?' : ok ? 'met' : 'NOT met');
+  const bounds = (x: Record<string, number> | undefined) =>
+    `CPU per result: proxy ${f(x?.proxyCpuMsPerResult)} ms, test server ${f(x?.upstreamCpuMsPerResult)} ms; ` +
+    `one proxy process allows ${f(x?.proxyCpuBoundPerSecond, 0)} /s (1000 ms / its CPU per result), the ${cores} cores ${f(x?.sharedCpuBoundPerSecond, 0)} /s (proxy and test server)`;
+  const rss = (all.soak as { rssEveryFiveSecondsMiB?: number[] } | undefined)
+    ?.rssEveryFiveSecondsMiB;
   const lines = [
-    '| measure | target | result |',
-    '| --- | --- | --- |',
-    `| proxy overhead per simulation (median, p90) | <= 10 ms | ${f(r.overhead?.medianMs)} ms, ${f(r.overhead?.p90Ms)} ms |`,
-    `| proxy CPU per simulation / per cache hit | | ${f(r.overhead?.proxyCpuMsPerSimulation)} ms / ${f(r.cached?.proxyCpuMsPerHit, 2)} ms |`,
-    `| 64 clients, uncached, instant upstream | >= 100 simulations/s | ${f(r.uncached?.perSecond)} /s (${f((r.uncached?.perSecond ?? 0) * CALLS_PER_SIMULATION, 0)} upstream calls/s), p50 ${f(r.uncached?.latencyP50Ms)} ms |`,
-    `| 64 clients, uncached, upstream 20 ms | bound ${f(r.uncachedSlowUpstream?.boundSimulationsPerSecond)} /s | ${f(r.uncachedSlowUpstream?.perSecond)} /s, p50 ${f(r.uncachedSlowUpstream?.latencyP50Ms)} ms |`,
-    `| 64 clients, cached | >= 2,000 results/s | ${f(r.cached?.perSecond, 0)} /s, p50 ${f(r.cached?.latencyP50Ms)} ms |`,
-    `| cache hit, one client (median, p90) | <= 5 ms | ${f(r.cached?.hitMedianMs, 2)} ms, ${f(r.cached?.hitP90Ms, 2)} ms |`,
-    `| 200 clients for ${r.soak?.seconds ?? '?'} s (1 in 5 new) | no 5xx, memory flat | ${r.soak?.status5xx ?? '?'} 5xx, ${r.soak?.errors ?? '?'} errors, ${f(r.soak?.perSecond, 0)} /s; RSS ${r.soak?.rssStartMiB ?? '?'} -> ${(all.soak as { rssEveryFiveSecondsMiB?: number[] })?.rssEveryFiveSecondsMiB?.join(' -> ') ?? '?'} -> ${r.soak?.rssEndMiB ?? '?'} MiB |`,
+    '| measure | target | result | |',
+    '| --- | --- | --- | --- |',
+    `| proxy overhead per simulation, median (p90) | <= 10 ms | ${f(r.overhead?.medianMs)} ms (${f(r.overhead?.p90Ms)} ms); proxy CPU ${f(r.overhead?.proxyCpuMsPerSimulation)} ms, test server ${f(r.overhead?.upstreamCpuMsPerSimulation)} ms per simulation | ${met(r.overhead && r.overhead.medianMs! <= 10)} |`,
+    `| 64 clients, uncached, instant upstream | >= 100 simulations/s | ${f(r.uncached?.perSecond)} /s (${f((r.uncached?.perSecond ?? 0) * CALLS_PER_SIMULATION, 0)} upstream calls/s), p50 ${f(r.uncached?.latencyP50Ms, 0)} ms; ${bounds(r.uncached)} | ${met(r.uncached && r.uncached.perSecond! >= 100)} |`,
+    `| 64 clients, uncached, upstream 20 ms, cap ${UPSTREAM_CONCURRENCY} | cap bound ${f(r.uncachedSlowUpstream?.boundSimulationsPerSecond, 0)} /s | ${f(r.uncachedSlowUpstream?.perSecond)} /s, p50 ${f(r.uncachedSlowUpstream?.latencyP50Ms, 0)} ms; ${bounds(r.uncachedSlowUpstream)} | ${met(r.uncachedSlowUpstream && r.uncachedSlowUpstream.perSecond! >= 0.9 * r.uncachedSlowUpstream.boundSimulationsPerSecond!)} |`,
+    `| 64 clients, uncached, upstream without logprobs | >= 100 simulations/s | ${f(r.uncachedWithoutLogprobs?.perSecond)} /s, p50 ${f(r.uncachedWithoutLogprobs?.latencyP50Ms, 0)} ms; one client: overhead ${f(r.uncachedWithoutLogprobs?.overheadMedianMs)} ms (p90 ${f(r.uncachedWithoutLogprobs?.overheadP90Ms)} ms), proxy CPU ${f(r.uncachedWithoutLogprobs?.proxyCpuMsPerSimulationSerial)} ms per simulation; ${bounds(r.uncachedWithoutLogprobs)} | ${met(r.uncachedWithoutLogprobs && r.uncachedWithoutLogprobs.perSecond! >= 100)} |`,
+    `| 64 clients, cached | >= 2,000 results/s | ${f(r.cached?.perSecond, 0)} /s, p50 ${f(r.cached?.latencyP50Ms)} ms; proxy CPU ${f(r.cached?.proxyCpuMsPerResult, 2)} ms per result | ${met(r.cached && r.cached.perSecond! >= 2000)} |`,
+    `| cache hit, one client, median (p90) | <= 5 ms | ${f(r.cached?.hitMedianMs, 2)} ms (${f(r.cached?.hitP90Ms, 2)} ms) | ${met(r.cached && r.cached.hitMedianMs! <= 5)} |`,
+    `| 200 clients for ${r.soak?.seconds ?? '?'} s, 1 in 5 new | no 5xx, memory flat | ${r.soak?.status5xx ?? '?'} 5xx, ${r.soak?.errors ?? '?'} errors, ${f(r.soak?.perSecond, 0)} /s; RSS ${r.soak?.rssStartMiB ?? '?'} -> ${rss?.join(' -> ') ?? '?'} -> ${r.soak?.rssEndMiB ?? '?'} MiB | ${r.soak?.status5xx === 0 && r.soak.errors === 0 ? 'no 5xx (memory: see RSS)' : 'NOT met'} |`,
   ];
+  const loads = (x: unknown) =>
+    JSON.stringify((x as number[] | undefined)?.map((v) => +v.toFixed(2)));
   process.stdout.write(
-    `\nupstream alternatives per token: ${String(all.upstreamAlternativesPerToken)}, result size: ${String(all.resultBytes)} bytes\n${lines.join('\n')}\n\nload average at start: ${JSON.stringify((all.machine as { loadAverage: number[] }).loadAverage.map((x) => +x.toFixed(2)))}\n`,
+    `\nupstream alternatives per token: ${String(all.upstreamAlternativesPerToken)}, result size: ${String(all.resultBytes)} bytes\n${lines.join('\n')}\n\n` +
+      `load average (1, 5, 15 min) at start ${loads((all.machine as { loadAverage: number[] }).loadAverage)}, at end ${loads(all.loadAverageAtEnd)} on ${cores} cores\n`,
   );
 }

@@ -8,7 +8,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { readPaperExplanations } from '../../src/node/paper-csv.ts';
 import { expectedMatches } from '../fixtures/search-oracle.ts';
 import { realDataDir } from '../real-data.ts';
-import { datasetList, DESKTOP, expectAccessible, PHONE, screenshot } from './support.ts';
+import { datasetList, expectAccessible, inEveryLook, screenshot } from './support.ts';
 
 const real = realDataDir();
 const rows = real ? readPaperExplanations(join(real, 'paper-explanations.csv')) : [];
@@ -140,17 +140,10 @@ test.describe('browse and search GPT-2 XL', () => {
   });
 
   test('screenshots', async ({ page }) => {
-    for (const [size, viewport] of [
-      ['desktop', DESKTOP],
-      ['phone', PHONE],
-    ] as const) {
-      await page.setViewportSize(viewport);
-      for (const scheme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme: scheme });
-        await page.goto('#/?q=%22the+letter%22+s&sort=score');
-        await answered(page, '"the letter" s');
-        await screenshot(page, `browse-${scheme}-${size}`);
-      }
-    }
+    await inEveryLook(page, async ({ size, scheme }) => {
+      await page.goto('#/?q=%22the+letter%22+s&sort=score');
+      await answered(page, '"the letter" s');
+      await screenshot(page, `browse-${scheme}-${size}`);
+    });
   });
 });

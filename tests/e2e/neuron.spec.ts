@@ -6,9 +6,8 @@ import { expect, test, type Page } from '@playwright/test';
 import {
   completeNeuron,
   datasetList,
-  DESKTOP,
   expectAccessible,
-  PHONE,
+  inEveryLook,
   screenshot,
   settled,
 } from './support.ts';
@@ -223,23 +222,16 @@ test.describe('GPT-2 XL, real data', () => {
   });
 
   test('screenshots', async ({ page }) => {
-    for (const [size, viewport] of [
-      ['desktop', DESKTOP],
-      ['phone', PHONE],
-    ] as const) {
-      await page.setViewportSize(viewport);
-      for (const scheme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme: scheme });
-        for (const [name, path] of [
-          ['gpt2xl-1-1', '#/layers/1/neurons/1'],
-          ['gpt2xl-0-816', '#/layers/0/neurons/816'],
-        ] as const) {
-          await page.goto(path);
-          await settled(page);
-          await screenshot(page, `${name}-${scheme}-${size}`);
-        }
+    await inEveryLook(page, async ({ size, scheme }) => {
+      for (const [name, path] of [
+        ['gpt2xl-1-1', '#/layers/1/neurons/1'],
+        ['gpt2xl-0-816', '#/layers/0/neurons/816'],
+      ] as const) {
+        await page.goto(path);
+        await settled(page);
+        await screenshot(page, `${name}-${scheme}-${size}`);
       }
-    }
+    });
   });
 });
 
@@ -304,19 +296,12 @@ test.describe('demo dataset', () => {
     test.setTimeout(300_000);
     const neuron = await completeNeuron(page.request, demo);
     const path = `#/d/${demo}/layers/${neuron!.layer}/neurons/${neuron!.neuron}`;
-    for (const [size, viewport] of [
-      ['desktop', DESKTOP],
-      ['phone', PHONE],
-    ] as const) {
-      await page.setViewportSize(viewport);
-      for (const scheme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme: scheme });
-        await page.goto(path);
-        await settled(page);
-        await screenshot(page, `demo-${scheme}-${size}`);
-        if (size === 'desktop') await expectAccessible(page);
-      }
-    }
+    await inEveryLook(page, async ({ size, scheme }) => {
+      await page.goto(path);
+      await settled(page);
+      await screenshot(page, `demo-${scheme}-${size}`);
+      if (size === 'desktop') await expectAccessible(page);
+    });
   });
 });
 

@@ -10,7 +10,7 @@ import { expect, test, type BrowserContext, type Locator, type Page } from '@pla
 import AxeBuilder from '@axe-core/playwright';
 import { startOpenAiTestServer, type OpenAiTestServer } from '../support/openai-test-server.ts';
 import { freePort, repoRoot, startServer, type RunningServer } from './environment.ts';
-import { completeNeuron, datasetList, DESKTOP, PHONE, SCREENSHOT_DIR, settled } from './support.ts';
+import { completeNeuron, datasetList, inEveryLook, SCREENSHOT_DIR, settled } from './support.ts';
 
 const SCORE = /^(−?\d\.\d\d|n\/a)$/;
 
@@ -333,40 +333,33 @@ test.describe('an OpenAI-compatible simulator', () => {
     test.setTimeout(180_000);
     llm.reset({ mode: 'correct', latencyMs: 250 });
     const path = await demoPath(page);
-    for (const [size, viewport] of [
-      ['desktop', DESKTOP],
-      ['phone', PHONE],
-    ] as const) {
+    await inEveryLook(page, async ({ size, scheme, viewport }) => {
+      await page.goto(path);
+      await settled(page);
+      const panel = panelOf(page);
+      const shot = (state: string) =>
+        panel.screenshot({
+          path: join(SCREENSHOT_DIR, `simulate-${state}-${scheme}-${size}.png`),
+          // The shell's sticky header would cover the top of the panel.
+          style: 'header { position: static !important; }',
+        });
+      // A new explanation each time, so it is simulated rather than answered from the cache.
+      await panel
+        .getByRole('textbox', { name: 'Explanation' })
+        .fill(`colour words such as red and blue (${scheme}, ${size})`);
+      await shot('before');
+      await panel.getByRole('button', { name: 'Run simulation' }).click();
+      await expect(
+        panel.locator('p').filter({ hasText: /^[1-9]\d* of \d+ records simulated/ }),
+      ).toBeVisible();
+      await shot('during');
+      await expect(panel.getByRole('table')).toBeVisible({ timeout: 60_000 });
+      // Records off screen are not painted (content-visibility): make the window hold the panel.
+      const height = (await panel.boundingBox())!.height;
+      await page.setViewportSize({ width: viewport.width, height: Math.ceil(height) + 200 });
+      await panel.evaluate((element) => element.scrollIntoView());
+      await shot('after');
       await page.setViewportSize(viewport);
-      for (const scheme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme: scheme });
-        await page.goto(path);
-        await settled(page);
-        const panel = panelOf(page);
-        const shot = (state: string) =>
-          panel.screenshot({
-            path: join(SCREENSHOT_DIR, `simulate-${state}-${scheme}-${size}.png`),
-            // The shell's sticky header would cover the top of the panel.
-            style: 'header { position: static !important; }',
-          });
-        // A new explanation each time, so it is simulated rather than answered from the cache.
-        await panel
-          .getByRole('textbox', { name: 'Explanation' })
-          .fill(`colour words such as red and blue (${scheme}, ${size})`);
-        await shot('before');
-        await panel.getByRole('button', { name: 'Run simulation' }).click();
-        await expect(
-          panel.locator('p').filter({ hasText: /^[1-9]\d* of \d+ records simulated/ }),
-        ).toBeVisible();
-        await shot('during');
-        await expect(panel.getByRole('table')).toBeVisible({ timeout: 60_000 });
-        // Records off screen are not painted (content-visibility): make the window hold the panel.
-        const height = (await panel.boundingBox())!.height;
-        await page.setViewportSize({ width: viewport.width, height: Math.ceil(height) + 200 });
-        await panel.evaluate((element) => element.scrollIntoView());
-        await shot('after');
-        await page.setViewportSize(viewport);
-      }
-    }
+    });
   });
 });

@@ -10,6 +10,26 @@ export const SCREENSHOT_DIR = join(import.meta.dirname, '../../test-results/scre
 export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 390, height: 844 };
 
+export interface Look {
+  size: 'desktop' | 'phone';
+  scheme: 'light' | 'dark';
+  viewport: { width: number; height: number };
+}
+
+/** Runs `visit` in each look screenshots are taken in: desktop and phone width, light and dark. */
+export async function inEveryLook(page: Page, visit: (look: Look) => Promise<void>) {
+  for (const [size, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
+    await page.setViewportSize(viewport);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await visit({ size, scheme, viewport });
+    }
+  }
+}
+
 export async function datasetList(request: APIRequestContext): Promise<DatasetList> {
   const response = await request.get('datasets/index.json');
   expect(response.ok()).toBe(true);

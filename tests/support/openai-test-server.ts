@@ -113,6 +113,8 @@ export async function startOpenAiTestServer(
   let busy = 0;
   let busySince = 0;
   const open = new Set<ServerResponse>();
+  /** `choices` JSON by what decides it (see completion). */
+  const answers = new Map<string, string>();
 
   const state: OpenAiTestServer = {
     baseURL: '',
@@ -194,21 +196,62 @@ export async function startOpenAiTestServer(
             },
           });
         }
-        return json(response, 200, completion(body, 'correct'));
+        return sendText(response, 200, completion(body, 'correct'));
       case 'truncated-json': {
-        const full = JSON.stringify(completion(body, 'correct'));
+        const full = completion(body, 'correct');
         response.writeHead(200, { 'content-type': 'application/json' });
         return response.end(full.slice(0, Math.floor(full.length / 2)));
       }
       default:
-        return json(response, 200, completion(body, mode));
+        return sendText(response, 200, completion(body, mode));
     }
   }
 
-  function completion(body: ChatBody, mode: TestServerMode) {
+  /**
+   * The answer as JSON text. Its `choices` depend only on the lines written back and the options,
+   * so they are built once per distinct answer (benchmarks send the same records over and over,
+   * and the test server shares the CPU with the proxy it measures); id, model and usage per call.
+   */
+  function completion(body: ChatBody, mode: TestServerMode): string {
     const prompt = body.messages?.at(-1)?.content ?? '';
     const tokens = promptTokens(prompt);
     const withLogprobs = body.logprobs === true && mode !== 'no-logprobs';
+    const wanted = Math.min(body.top_logprobs ?? 0, options.maxAlternatives);
+    const explanation = tokens === null ? '' : promptExplanation(prompt);
+    const values =
+      tokens === null
+        ? null
+        : tokens.map((token) => (mode === 'zeros' ? 0 : rateToken(token, explanation)));
+    const key = JSON.stringify([
+      mode,
+      withLogprobs,
+      wanted,
+      options.confidence,
+      tokens === null ? options.explanation : null,
+      tokens,
+      values,
+    ]);
+    let choices = answers.get(key);
+    if (choices === undefined) {
+      choices = JSON.stringify(buildChoices(tokens, values, mode, withLogprobs, wanted));
+      if (answers.size >= 1000) answers.clear();
+      answers.set(key, choices);
+    }
+    const usage = JSON.stringify({
+      prompt_tokens: prompt.length,
+      completion_tokens: Math.round(choices.length / 40),
+      total_tokens: prompt.length + Math.round(choices.length / 40),
+    });
+    return `{"id":"chatcmpl-test-${state.requests.length}","object":"chat.completion","created":${Math.floor(Date.now() / 1000)},"model":${JSON.stringify(body.model ?? 'test-model')},"choices":${choices},"usage":${usage}}`;
+  }
+
+  function buildChoices(
+    tokens: string[] | null,
+    values: number[] | null,
+    mode: TestServerMode,
+    withLogprobs: boolean,
+    wanted: number,
+  ) {
     let content: string;
     let logprobs: object[] | null = null;
     let finishReason = 'stop';
@@ -216,10 +259,8 @@ export async function startOpenAiTestServer(
       content = options.explanation;
       if (withLogprobs) logprobs = [entry(content, 0, [alternative(content, 0)])];
     } else {
-      const explanation = promptExplanation(prompt);
       const entries: object[] = [];
       // As real servers do: `top_logprobs` alternatives at every token, the unlikely ones at -20.
-      const wanted = Math.min(body.top_logprobs ?? 0, options.maxAlternatives);
       const alternatives = (likely: { token: string; p: number }[], numeric: boolean) => {
         const list = likely.map(({ token, p }) => alternative(token, Math.log(p)));
         for (let k = 0; list.length < wanted && k < 40; k++) {
@@ -230,7 +271,7 @@ export async function startOpenAiTestServer(
         return list.slice(0, wanted);
       };
       let lines = tokens.map((token, i) => {
-        const value = mode === 'zeros' ? 0 : rateToken(token, explanation);
+        const value = values![i]!;
         const echoed = mode === 'wrong-tokens' ? `wrong${i}` : token;
         const neighbour = value === 10 ? 9 : value + 1;
         const top =
@@ -256,25 +297,14 @@ export async function startOpenAiTestServer(
       if (withLogprobs) logprobs = entries.slice(0, lines.length * 4 - 1);
       if (mode === 'truncated-content' && logprobs) logprobs = null;
     }
-    return {
-      id: `chatcmpl-test-${state.requests.length}`,
-      object: 'chat.completion',
-      created: Math.floor(Date.now() / 1000),
-      model: body.model ?? 'test-model',
-      choices: [
-        {
-          index: 0,
-          message: { role: 'assistant', content, refusal: null },
-          logprobs: logprobs ? { content: logprobs, refusal: null } : null,
-          finish_reason: finishReason,
-        },
-      ],
-      usage: {
-        prompt_tokens: prompt.length,
-        completion_tokens: content.length,
-        total_tokens: prompt.length + content.length,
+    return [
+      {
+        index: 0,
+        message: { role: 'assistant', content, refusal: null },
+        logprobs: logprobs ? { content: logprobs, refusal: null } : null,
+        finish_reason: finishReason,
       },
-    };
+    ];
   }
 
   state.port = await listenInRange(server);
@@ -304,7 +334,15 @@ function json(
   body: object,
   headers: Record<string, string> = {},
 ) {
-  const text = JSON.stringify(body);
+  sendText(response, status, JSON.stringify(body), headers);
+}
+
+function sendText(
+  response: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+) {
   response.writeHead(status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),

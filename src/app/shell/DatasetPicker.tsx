@@ -5,7 +5,8 @@ import { useDatasetRoute } from './dataset.ts';
 import styles from './DatasetPicker.module.css';
 
 export function datasetLabel(entry: DatasetListEntry): string {
-  return entry.synthetic ? `${entry.title} (synthetic demo)` : entry.title;
+  const saysSynthetic = /synthetic/i.test(entry.title);
+  return entry.synthetic && !saysSynthetic ? `${entry.title} (synthetic demo)` : entry.title;
 }
 
 /**

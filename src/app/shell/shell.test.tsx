@@ -3,6 +3,7 @@ import { screen, waitFor, cleanup, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { fakeNetwork, renderApp } from '../test-utils.tsx';
 import { SETTINGS_STORAGE_KEY, useSettings } from '../settings.ts';
+import { datasetLabel } from './DatasetPicker.tsx';
 
 const datasets = {
   default: 'real',
@@ -35,6 +36,12 @@ describe('dataset picker', () => {
     await userEvent.selectOptions(picker, 'demo');
     expect(router.state.location.pathname).toBe('/d/demo/layers/3/neurons/7');
     expect(await screen.findByText('synthetic demo', { selector: 'span' })).toBeInTheDocument();
+  });
+
+  it('does not say synthetic twice when the title says it', () => {
+    const entry = { id: 'demo', title: 'Synthetic demo (GPT-2 tokens)', model: 'gpt2-xl' };
+    expect(datasetLabel({ ...entry, synthetic: true })).toBe('Synthetic demo (GPT-2 tokens)');
+    expect(datasetLabel({ ...entry, title: 'Toy', synthetic: true })).toBe('Toy (synthetic demo)');
   });
 });
 

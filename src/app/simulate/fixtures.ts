@@ -58,10 +58,8 @@ function scoredSequence(kind: 'top' | 'random', index: number, simulated: (i: nu
   };
 }
 
-export function recordsResult(
-  explanation: string,
-  overrides: Partial<RecordsSimulationResult> = {},
-): RecordsSimulationResult {
+/** What every result of the fixtures' neuron 1:2 says about where it comes from. */
+function resultOf(explanation: string) {
   return {
     dataset: 'tiny',
     layer: 1,
@@ -70,6 +68,15 @@ export function recordsResult(
     simulator: 'baseline',
     model: 'baseline',
     cached: false,
+  } as const;
+}
+
+export function recordsResult(
+  explanation: string,
+  overrides: Partial<RecordsSimulationResult> = {},
+): RecordsSimulationResult {
+  return {
+    ...resultOf(explanation),
     mode: 'records',
     records: [
       { kind: 'top', index: 2 },
@@ -95,13 +102,7 @@ export function explainResult(explanation: string): ExplainResult {
 
 export function textsResult(explanation: string, texts: string[][]): TextsSimulationResult {
   return {
-    dataset: 'tiny',
-    layer: 1,
-    neuron: 2,
-    explanation,
-    simulator: 'baseline',
-    model: 'baseline',
-    cached: false,
+    ...resultOf(explanation),
     mode: 'texts',
     simulations: texts.map((tokens) => ({
       tokens,

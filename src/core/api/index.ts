@@ -1,4 +1,5 @@
 /** The HTTP API's contract, shared by the server and the app. */
+export * from './compact.ts';
 export * from './errors.ts';
 export * from './health.ts';
 export * from './limits.ts';

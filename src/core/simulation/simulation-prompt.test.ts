@@ -4,6 +4,7 @@ import { escapeToken } from './tokens.ts';
 import {
   buildSimulationMessages,
   EXPLANATION_PREFIX,
+  mayBeActivation,
   parseSimulationResponse,
 } from './simulation-prompt.ts';
 import { SimulationFormatError, type ChatTokenLogprob } from './types.ts';
@@ -190,6 +191,53 @@ describe('parseSimulationResponse with top_logprobs', () => {
       [4, 7, 10],
     ]);
     expect(simulation.distribution_probabilities[1]!.reduce((a, b) => a + b)).toBeCloseTo(1, 12);
+  });
+
+  it('adds up alternatives that spell the same number, and skips what is not 0..10', () => {
+    const logprobs = logprobsFor(pieces, {
+      2: [['0', 1]],
+      6: [
+        ['7', 0.5],
+        [' 7', 0.1],
+        ['12', 0.2],
+        ['2.5', 0.1],
+        ['08', 0.1],
+      ],
+    });
+    const simulation = parseSimulationResponse(two, content, logprobs);
+    expect(simulation.distribution_values[1]).toEqual([7, 8]);
+    expect(simulation.expected_activations[1]).toBeCloseTo((7 * 0.6 + 8 * 0.1) / 0.7, 12);
+  });
+
+  it('reads alternatives only at tokens mayBeActivation keeps', () => {
+    const logprobs = logprobsFor(pieces, {
+      0: [
+        ['The', 0.9],
+        ['5', 0.1],
+      ],
+      1: [['\t', 1]],
+      2: [
+        ['0', 0.9],
+        ['1', 0.1],
+      ],
+      4: [
+        [' rain', 0.6],
+        ['9', 0.4],
+      ],
+      6: [
+        ['7', 0.5],
+        ['10', 0.5],
+      ],
+    });
+    expect(pieces.map(mayBeActivation)).toEqual([false, false, true, false, false, false, true]);
+    expect(['**7**', ' 10', '\t3', '2.5', '-1'].every(mayBeActivation)).toBe(true);
+    expect([' cat', '7a', '**', ''].some(mayBeActivation)).toBe(false);
+    const trimmed = logprobs.map((entry) =>
+      mayBeActivation(entry.token) ? entry : { ...entry, top_logprobs: [] },
+    );
+    expect(parseSimulationResponse(two, content, trimmed)).toEqual(
+      parseSimulationResponse(two, content, logprobs),
+    );
   });
 
   it('uses the written number where a number spans two tokens', () => {

@@ -10,8 +10,14 @@ import { SimulationFormatError, type ChatMessage, type ChatTokenLogprob } from '
 
 export const MAX_SIMULATED_ACTIVATION = 10;
 
-/** top_logprobs to ask for: enough to see most of the 0..10 distribution at a number. */
-export const SIMULATION_TOP_LOGPROBS = 15;
+/**
+ * top_logprobs to ask for at each output token. A chat model writing a number puts nearly all its
+ * probability on that number and one or two neighbours, so 5 capture nearly all the mass of 0..10
+ * that the expected value needs. Servers return them at every token (the copied tokens too), so
+ * more costs size and parsing: 15 (the paper's completion-API setting) triples a 64-token
+ * answer to about 200 KB.
+ */
+export const SIMULATION_TOP_LOGPROBS = 5;
 
 /** A generous completion budget for simulating these tokens (one short line per token). */
 export function simulationMaxTokens(tokens: readonly string[]): number {
@@ -51,18 +57,23 @@ Tokens (${tokens.length}):
 ${formatTokens(tokens)}`;
 }
 
+// The same for every call (20 or more per simulation), so made once.
+const EXAMPLE_MESSAGES: readonly ChatMessage[] = [
+  { role: 'system', content: SYSTEM },
+  { role: 'user', content: userMessage(' names of colours', EXAMPLE_TOKENS) },
+  {
+    role: 'assistant',
+    content: EXAMPLE_TOKENS.map((t, i) => `${escapeToken(t)}\t${EXAMPLE_VALUES[i]}`).join('\n'),
+  },
+];
+
 /** Chat messages asking a model to rate each token 0..10 given the explanation. */
 export function buildSimulationMessages(
   explanation: string,
   tokens: readonly string[],
 ): ChatMessage[] {
   return [
-    { role: 'system', content: SYSTEM },
-    { role: 'user', content: userMessage(' names of colours', EXAMPLE_TOKENS) },
-    {
-      role: 'assistant',
-      content: EXAMPLE_TOKENS.map((t, i) => `${escapeToken(t)}\t${EXAMPLE_VALUES[i]}`).join('\n'),
-    },
+    ...EXAMPLE_MESSAGES.map((message) => ({ ...message })),
     { role: 'user', content: userMessage(explanation, tokens) },
   ];
 }
@@ -78,10 +89,12 @@ interface Line {
 function splitLines(content: string): Line[] {
   const lines: Line[] = [];
   let offset = 0;
-  content.split('\n').forEach((raw, index) => {
-    lines.push({ number: index + 1, text: raw.replace(/\r$/, ''), offset });
+  const raws = content.split('\n');
+  for (let index = 0; index < raws.length; index++) {
+    const raw = raws[index]!;
+    lines.push({ number: index + 1, text: raw.endsWith('\r') ? raw.slice(0, -1) : raw, offset });
     offset += raw.length + 1;
-  });
+  }
   return lines;
 }
 
@@ -97,7 +110,7 @@ interface DataLine {
 
 /** Token and value of a line: split at the last tab, or at the last space run when there is none. */
 function splitDataLine(line: Line): DataLine | null {
-  const text = line.text.replace(/\s+$/, '');
+  const text = line.text.trimEnd();
   let at = text.lastIndexOf('\t');
   let width = 1;
   if (at < 0) {
@@ -118,10 +131,21 @@ function splitDataLine(line: Line): DataLine | null {
 }
 
 const FENCE = /^\s*```/;
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+const BOLD_NUMBER = /^(\*\*)?[+-]?(\d+(\.\d*)?|\.\d+)(\*\*)?$/;
+
+/**
+ * Whether a response token could be a line's whole value, the only place whose top_logprobs
+ * parseSimulationResponse reads: a caller may drop the alternatives of every other token.
+ */
+export function mayBeActivation(token: string): boolean {
+  return BOLD_NUMBER.test(token.trim());
+}
 
 function parseValue(data: DataLine): number {
-  const cleaned = data.valueText.replace(/^\*\*(.*)\*\*$/, '$1');
-  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(cleaned)) {
+  const text = data.valueText;
+  const cleaned = text.startsWith('**') ? text.replace(/^\*\*(.*)\*\*$/, '$1') : text;
+  if (!NUMBER.test(cleaned)) {
     throw new SimulationFormatError(
       `expected a number from 0 to 10 after the token, found ${quoteToken(data.valueText)}`,
       data.line.number,
@@ -282,19 +306,47 @@ function readDistributions(
     const token = logprobs[entry];
     // Only when the number is exactly one token can its alternatives be read as other numbers.
     if (!token || token.token.trim() !== line.valueText) return null;
-    const byValue = new Map<number, number>();
-    const add = (text: string, logprob: number) => {
-      const trimmed = text.trim();
-      if (!/^\d{1,2}$/.test(trimmed)) return;
-      const value = Number(trimmed);
-      if (value > MAX_SIMULATED_ACTIVATION) return;
-      byValue.set(value, (byValue.get(value) ?? 0) + Math.exp(logprob));
-    };
-    for (const alternative of token.top_logprobs ?? []) add(alternative.token, alternative.logprob);
-    if (byValue.size === 0) add(token.token, token.logprob);
-    const total = [...byValue.values()].reduce((a, b) => a + b, 0);
+    // Probability mass by value 0..10; NaN where no alternative named the value. (This runs for
+    // every token of every record, so it avoids a Map, a regular expression per alternative and
+    // closures made per token.)
+    const mass = new Array<number>(MAX_SIMULATED_ACTIVATION + 1).fill(NaN);
+    let named = 0;
+    const alternatives = token.top_logprobs ?? [];
+    for (const alternative of alternatives) {
+      if (addMass(mass, alternative.token, alternative.logprob)) named++;
+    }
+    if (named === 0) addMass(mass, token.token, token.logprob);
+    let total = 0;
+    for (const m of mass) if (!Number.isNaN(m)) total += m;
     if (!(total > 0)) return null;
-    const values = [...byValue.keys()].sort((a, b) => a - b);
-    return { values, probabilities: values.map((v) => byValue.get(v)! / total) };
+    const values: number[] = [];
+    const probabilities: number[] = [];
+    for (let value = 0; value < mass.length; value++) {
+      const m = mass[value]!;
+      if (Number.isNaN(m)) continue;
+      values.push(value);
+      probabilities.push(m / total);
+    }
+    return { values, probabilities };
   });
+}
+
+/** Adds a token's probability to the mass of the number it spells; false if it spells none. */
+function addMass(mass: number[], text: string, logprob: number): boolean {
+  const value = smallNumber(text);
+  if (value < 0) return false;
+  mass[value] = (Number.isNaN(mass[value]!) ? 0 : mass[value]!) + Math.exp(logprob);
+  return true;
+}
+
+/** The whole number 0..10 a token spells (one or two digits, spaces around), else -1. */
+function smallNumber(text: string): number {
+  const trimmed = text.trim();
+  const first = trimmed.charCodeAt(0) - 48;
+  if (!(first >= 0 && first <= 9)) return -1;
+  if (trimmed.length === 1) return first;
+  const second = trimmed.charCodeAt(1) - 48;
+  if (trimmed.length !== 2 || !(second >= 0 && second <= 9)) return -1;
+  const value = first * 10 + second;
+  return value <= MAX_SIMULATED_ACTIVATION ? value : -1;
 }

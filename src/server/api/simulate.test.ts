@@ -102,8 +102,14 @@ describe('POST /api/simulate and /api/explain with an OpenAI-compatible server',
     ]);
     const first = result.scored_sequence_simulations[0]!;
     const cat = first.simulation.tokens.indexOf(' cat');
-    expect(first.simulation.uncalibrated_simulation?.expected_activations[cat]).toBeCloseTo(9.8);
+    expect(first.simulation.uncalibrated_simulation?.expected_activations[cat]).toBe(9.8);
     expect(first.simulation.activation_scale).toBe('neuron_activations');
+    // Compact: the distribution once (uncalibrated), without the negligible alternatives.
+    expect(first.simulation.distribution_values).toEqual([]);
+    expect(first.simulation.uncalibrated_simulation?.distribution_values[cat]).toEqual([9, 10]);
+    expect(first.simulation.uncalibrated_simulation?.distribution_probabilities[cat]).toEqual([
+      0.2, 0.8,
+    ]);
     expect(upstream.requests).toHaveLength(CALLS_PER_SIMULATION);
     expect(upstream.requests[0]).toMatchObject({ model: 'test-simulator', logprobs: true });
     expect(response.body).not.toContain('sk-test');
@@ -209,8 +215,32 @@ describe('POST /api/simulate and /api/explain with an OpenAI-compatible server',
       payload: { dataset: DATASET, ...CAT_NEURON, explanation: EXPLANATION },
     });
     expect(json.headers['content-encoding']).toBe('gzip');
-    expect(JSON.parse(gunzipSync(json.rawPayload).toString('utf8'))).toMatchObject({
-      cached: true,
+    const hit = gunzipSync(json.rawPayload).toString('utf8');
+    expect(JSON.parse(hit)).toMatchObject({ cached: true });
+
+    // The same hit to a client that takes no gzip (or refuses it) comes as it is.
+    for (const acceptEncoding of ['identity', 'gzip;q=0, br']) {
+      const plain = await server.app.inject({
+        method: 'POST',
+        url: '/api/simulate',
+        headers: { accept: 'application/json', 'accept-encoding': acceptEncoding },
+        payload: { dataset: DATASET, ...CAT_NEURON, explanation: EXPLANATION },
+      });
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.body).toBe(hit);
+    }
+
+    // A fresh result is gzipped too, and says it was not cached.
+    const fresh = await server.app.inject({
+      method: 'POST',
+      url: '/api/simulate',
+      headers: { accept: 'application/json', 'accept-encoding': 'gzip' },
+      payload: { dataset: DATASET, ...CAT_NEURON, explanation: 'the word "mat"' },
+    });
+    expect(fresh.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(gunzipSync(fresh.rawPayload).toString('utf8'))).toMatchObject({
+      cached: false,
+      explanation: 'the word "mat"',
     });
   });
 

@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { temporaryDirectory } from '../../../tests/support/datasets.ts';
 import { cacheKey, SimulationCache } from './simulation-cache.ts';
@@ -38,6 +39,16 @@ describe('SimulationCache', () => {
     cache.flush();
     // All still there (the database has them), whether or not they are in memory.
     for (let i = 0; i < 20; i++) expect(cache.get(`k${i}`)).toBe(value(i));
+    cache.close();
+  });
+
+  it('gzips an entry once and keeps the bytes with it in memory', () => {
+    const cache = new SimulationCache(':memory:');
+    const json = JSON.stringify({ cached: true, values: Array.from({ length: 500 }, (_, i) => i) });
+    cache.put('k', json);
+    const first = cache.lookup('k')!.gzipped();
+    expect(gunzipSync(first).toString('utf8')).toBe(json);
+    expect(cache.lookup('k')!.gzipped()).toBe(first);
     cache.close();
   });
 

@@ -2,12 +2,47 @@
  * Simulation results kept across restarts in SQLite under CACHE_DIR, keyed (by the caller) by
  * dataset, neuron, explanation, the records used, simulator and model. Only successes are stored.
  * Writes are gathered into one transaction per turn of the event loop; the most recently used
- * results are also kept in memory (up to `memoryBytes`), so popular ones skip the database.
+ * results are also kept in memory (up to `memoryBytes`), so popular ones skip the database, with
+ * their gzipped bytes once a client has asked for them, so a hit is not compressed again.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
+
+/** An entry's text, and its gzipped bytes (made on first use, kept while it is in memory). */
+export interface CachedText {
+  readonly json: string;
+  gzipped(): Buffer;
+}
+
+class HotEntry implements CachedText {
+  readonly key: string;
+  readonly json: string;
+  private gzip: Buffer | null = null;
+  private readonly owner: SimulationCache;
+
+  constructor(key: string, json: string, owner: SimulationCache) {
+    this.key = key;
+    this.json = json;
+    this.owner = owner;
+  }
+
+  /** Characters held: the text, and the gzipped bytes (half a character each). */
+  get chars(): number {
+    return this.json.length + (this.gzip ? Math.ceil(this.gzip.length / 2) : 0);
+  }
+
+  gzipped(): Buffer {
+    if (this.gzip === null) {
+      // Compressed once and sent many times, so a better level than for fresh results.
+      this.gzip = gzipSync(this.json, { level: 6 });
+      this.owner.grew(this, Math.ceil(this.gzip.length / 2));
+    }
+    return this.gzip;
+  }
+}
 
 /** A stable key for any JSON-able parts. */
 export function cacheKey(parts: readonly unknown[]): string {
@@ -27,7 +62,7 @@ export class SimulationCache {
   private writes = 0;
   private readonly pending = new Map<string, string>();
   /** Recently used results, least recent first, and the characters they hold. */
-  private readonly hot = new Map<string, string>();
+  private readonly hot = new Map<string, HotEntry>();
   private hotChars = 0;
   private readonly memoryChars: number;
   private flushing: NodeJS.Immediate | null = null;
@@ -81,6 +116,11 @@ export class SimulationCache {
 
   /** The stored JSON text, or undefined. */
   get(key: string): string | undefined {
+    return this.lookup(key)?.json;
+  }
+
+  /** The stored entry (its text, and its gzipped bytes on demand), or undefined. */
+  lookup(key: string): CachedText | undefined {
     const hot = this.hot.get(key);
     if (hot !== undefined) {
       this.hot.delete(key);
@@ -91,21 +131,34 @@ export class SimulationCache {
     const stored =
       this.pending.get(key) ??
       (this.db.open ? (this.statements.get.get(key) as string | undefined) : undefined);
-    if (stored !== undefined) this.remember(key, stored);
-    return stored;
+    if (stored === undefined) return undefined;
+    return this.remember(key, stored);
   }
 
-  private remember(key: string, json: string): void {
-    if (json.length > this.memoryChars / 8) return;
+  private remember(key: string, json: string): CachedText {
+    const entry = new HotEntry(key, json, this);
+    if (json.length > this.memoryChars / 8) return entry;
     const previous = this.hot.get(key);
-    if (previous !== undefined) this.hotChars -= previous.length;
+    if (previous !== undefined) this.hotChars -= previous.chars;
     this.hot.delete(key);
-    this.hot.set(key, json);
-    this.hotChars += json.length;
+    this.hot.set(key, entry);
+    this.hotChars += entry.chars;
+    this.evict();
+    return entry;
+  }
+
+  /** Called by an entry that has just kept its gzipped bytes. */
+  grew(entry: HotEntry, chars: number): void {
+    if (this.hot.get(entry.key) !== entry) return;
+    this.hotChars += chars;
+    this.evict();
+  }
+
+  private evict(): void {
     for (const [oldest, value] of this.hot) {
       if (this.hotChars <= this.memoryChars) break;
       this.hot.delete(oldest);
-      this.hotChars -= value.length;
+      this.hotChars -= value.chars;
     }
   }
 

@@ -58,6 +58,17 @@ describe('ChatClient against the OpenAI-compatible test server', () => {
     });
   });
 
+  it('keeps only the alternatives the caller reads', async () => {
+    const response = await client().complete({
+      ...request,
+      keepAlternatives: (token) => /^\d+$/.test(token),
+    });
+    const kept = response.logprobs?.map((l) => l.top_logprobs?.length ?? 0);
+    // The 3 numbers keep their 5 alternatives; the tokens, tabs and newlines none.
+    expect(kept).toEqual([0, 0, 5, 0, 0, 0, 5, 0, 0, 0, 5]);
+    expect(response.logprobs?.map((l) => l.token).join('')).toBe(response.content);
+  });
+
   it('works with servers that give no logprobs', async () => {
     upstream.reset({ mode: 'no-logprobs' });
     const response = await client().complete(request);

@@ -11,19 +11,8 @@
  */
 import OpenAI from 'openai';
 import pLimit, { type LimitFunction } from 'p-limit';
+import type { ChatMessage, ChatTokenLogprob } from '../../core/simulation/types.ts';
 import { createUpstreamFetch } from './upstream-fetch.ts';
-
-export interface ChatMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
-}
-
-export interface ChatTokenLogprob {
-  token: string;
-  logprob: number;
-  bytes?: number[] | null;
-  top_logprobs?: { token: string; logprob: number; bytes?: number[] | null }[];
-}
 
 export interface ChatRequest {
   model: string;
@@ -31,6 +20,12 @@ export interface ChatRequest {
   maxTokens: number;
   /** Ask for logprobs with this many alternatives per token (when the server supports them). */
   topLogprobs?: number;
+  /**
+   * Which tokens' alternatives the caller reads (all when absent). The others' are dropped as
+   * soon as the answer is parsed: they are most of its size, and parsed answers that wait for
+   * their turn through the promise chain would otherwise outlive the young generation.
+   */
+  keepAlternatives?: (token: string) => boolean;
   temperature?: number;
 }
 
@@ -205,10 +200,13 @@ export class ChatClient {
     }
     // The SDK's own timeout (its `timeout` option) covers the whole call, body included, because
     // upstreamFetch reads the body before it resolves; it fails with APIConnectionTimeoutError.
-    const completion = await this.client.chat.completions.create(
-      body,
-      signal ? { signal } : undefined,
-    );
+    // The SDK throws for error statuses; a success is parsed here (a SyntaxError if it is not
+    // JSON) and trimmed at once, without an await in between (see keepAlternatives).
+    const response = await this.client.chat.completions
+      .create(body, signal ? { signal } : undefined)
+      .asResponse();
+    const completion = JSON.parse(await response.text()) as
+      OpenAI.Chat.ChatCompletion | null | undefined;
     const choice = completion?.choices?.[0];
     if (!choice || typeof choice !== 'object') {
       throw new UpstreamError('bad_response', 'The LLM server answered without any choice.', {
@@ -227,6 +225,12 @@ export class ChatClient {
       );
     }
     const logprobs = Array.isArray(choice.logprobs?.content) ? choice.logprobs.content : null;
+    const keep = request.keepAlternatives;
+    if (logprobs && keep) {
+      for (const entry of logprobs) {
+        if (entry && typeof entry.token === 'string' && !keep(entry.token)) entry.top_logprobs = [];
+      }
+    }
     return { content, logprobs, finishReason: choice.finish_reason ?? null };
   }
 

@@ -5,6 +5,7 @@ import {
 } from '../../core/simulation/explanation-prompt.ts';
 import {
   buildSimulationMessages,
+  mayBeActivation,
   parseSimulationResponse,
   SIMULATION_TOP_LOGPROBS,
   simulationMaxTokens,
@@ -26,6 +27,8 @@ export function openAiSimulator(chat: ChatClient, model: string): Simulator {
           messages: buildSimulationMessages(explanation, tokens),
           maxTokens: simulationMaxTokens(tokens),
           topLogprobs: SIMULATION_TOP_LOGPROBS,
+          // Only the alternatives of the written numbers are read.
+          keepAlternatives: mayBeActivation,
           temperature: 0,
         },
         options?.signal,

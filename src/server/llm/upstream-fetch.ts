@@ -24,7 +24,9 @@ export function createUpstreamFetch(options: { connections: number }): {
   async function upstreamFetch(input: string | URL | Request, init: RequestInit = {}) {
     if (input instanceof Request) throw new TypeError('upstreamFetch takes a URL, not a Request');
     const headers: Record<string, string> = {};
-    new Headers(init.headers).forEach((value, name) => {
+    // The SDK passes a Headers object; anything else is made into one.
+    const given = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
+    given.forEach((value, name) => {
       headers[name] = value;
     });
     const body = init.body;
@@ -39,10 +41,11 @@ export function createUpstreamFetch(options: { connections: number }): {
       dispatcher: agent,
     });
     const bytes = Buffer.from(await response.body.arrayBuffer());
-    const responseHeaders = new Headers();
+    // Name-value pairs, so that the Response builds its Headers once (not from another Headers).
+    const responseHeaders: [string, string][] = [];
     for (const [name, value] of Object.entries(response.headers)) {
-      if (Array.isArray(value)) for (const item of value) responseHeaders.append(name, item);
-      else if (value !== undefined) responseHeaders.set(name, value);
+      if (Array.isArray(value)) for (const item of value) responseHeaders.push([name, item]);
+      else if (value !== undefined) responseHeaders.push([name, value]);
     }
     const nullBody = [101, 204, 205, 304].includes(response.statusCode);
     return new BufferedResponse(nullBody ? Buffer.alloc(0) : bytes, {

@@ -1,8 +1,10 @@
 /**
  * What /api/simulate and /api/explain do once a request is valid: load the neuron's records,
  * simulate with core's simulateAndScore / simulateTexts, cache successes, and turn every failure
- * into an ApiError a user can act on. Results leave as validated JSON text.
+ * into an ApiError a user can act on. Results leave compacted (core/api/compact) as validated
+ * JSON text.
  */
+import { compactScoredSimulation, compactSequenceSimulation } from '../../core/api/compact.ts';
 import {
   ExplainResultSchema,
   RecordsSimulationResultSchema,
@@ -60,12 +62,22 @@ export interface EngineOptions {
   concurrency: number;
 }
 
-/** A result as sent: its JSON text (`cached` first, so a hit can flip it) and its value. */
+/** A result as sent: its JSON text and its value. */
 interface Produced<T> {
   json: string;
   value: T;
+  /** For a cache hit: the text gzipped (made once, kept with the cached entry). */
+  gzipped?: () => Buffer;
 }
 
+/** What /api/simulate answers: JSON text, and for a cache hit its gzipped bytes on demand. */
+export interface SimulationReply {
+  json: string;
+  gzipped?: () => Buffer;
+}
+
+// Entries are stored as a hit sends them, `cached` first; a fresh result flips it.
+const CACHED_TRUE = '{"cached":true,';
 const CACHED_FALSE = '{"cached":false,';
 
 export class SimulationEngine {
@@ -88,10 +100,11 @@ export class SimulationEngine {
     this.memo = options.cache ? new RetryMemo(options.simulator, this.promptVersion) : null;
   }
 
-  /** The result of POST /api/simulate, as JSON text. */
-  async simulate(job: SimulateJob, options: RunOptions): Promise<string> {
+  /** The result of POST /api/simulate. */
+  async simulate(job: SimulateJob, options: RunOptions): Promise<SimulationReply> {
     try {
-      return (await this.produce(job, options)).json;
+      const { json, gzipped } = await this.produce(job, options);
+      return gzipped ? { json, gzipped } : { json };
     } catch (error) {
       throw asApiError(error, options.signal);
     }
@@ -152,12 +165,13 @@ export class SimulationEngine {
   }
 
   private fromCache<T>(key: string): Produced<T> | null {
-    const stored = this.options.cache?.get(key);
-    if (stored === undefined || !stored.startsWith(CACHED_FALSE)) return null;
-    const json = `{"cached":true,${stored.slice(CACHED_FALSE.length)}`;
+    const stored = this.options.cache?.lookup(key);
+    if (stored === undefined || !stored.json.startsWith(CACHED_TRUE)) return null;
+    const { json } = stored;
     // Parsed only when wanted (by /api/explain): a hit is usually sent on as it is.
     return {
       json,
+      gzipped: () => stored.gzipped(),
       get value() {
         return JSON.parse(json) as T;
       },
@@ -167,9 +181,9 @@ export class SimulationEngine {
   private store<T extends { cached: boolean }>(key: string, value: T): Produced<T> {
     // `cached` first, as fromCache expects.
     const { cached: _cached, ...rest } = value;
-    const json = JSON.stringify({ cached: false, ...rest });
-    this.options.cache?.put(key, json);
-    return { json, value };
+    const hit = JSON.stringify({ cached: true, ...rest });
+    this.options.cache?.put(key, hit);
+    return { json: `${CACHED_FALSE}${hit.slice(CACHED_TRUE.length)}`, value };
   }
 
   private async simulateRecords(
@@ -193,7 +207,7 @@ export class SimulationEngine {
       ...this.meta(job),
       mode: 'records',
       records: scoringRecords(loaded.record).map(({ kind, index }) => ({ kind, index })),
-      ...scored,
+      ...compactScoredSimulation(scored),
     });
     return this.store(key, result);
   }
@@ -232,7 +246,7 @@ export class SimulationEngine {
     const result = TextsSimulationResultSchema.parse({
       ...this.meta(job),
       mode: 'texts',
-      simulations,
+      simulations: simulations.map(compactSequenceSimulation),
     });
     return this.store(key, result);
   }

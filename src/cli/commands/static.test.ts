@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../../../tests/support/cli.ts';
+import { parseDatasetList, parseManifest } from '../../core/format/parse.ts';
+import { writeDemoDataset } from '../../node/demo.ts';
+import { ingestDataset } from '../../node/ingest.ts';
+import { writeScaleFixture } from '../../node/scale-fixture.ts';
+
+async function builtApp(root: string): Promise<string> {
+  const app = join(root, 'app');
+  await mkdir(join(app, 'assets'), { recursive: true });
+  await writeFile(join(app, 'index.html'), '<!doctype html><title>Neuron Explorer</title>');
+  await writeFile(join(app, 'assets', 'index-abc123.js'), 'console.log(1)');
+  return app;
+}
+
+describe('static', () => {
+  it('writes the app with every dataset beside it, per-neuron files included', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'static-cli-'));
+    const app = await builtApp(root);
+    const data = join(root, 'data');
+    await writeDemoDataset(join(data, 'demo'));
+    // A dataset whose per-neuron files sit in a folder of their own, as after ingesting a mirror.
+    const source = join(root, 'published');
+    writeScaleFixture({ out: source, layers: 2, neurons: 5 });
+    await ingestDataset({ source, out: join(data, 'small') });
+    const out = join(root, 'site');
+
+    const result = await cli(['static', '--data', data, '--app', app, '--out', out]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Wrote ${out}: the app (2 files) and`);
+    expect(result.stdout).toContain('small: indexes and 10 per-neuron files');
+    expect(result.stdout).toMatch(/demo: indexes and \d+ per-neuron files/);
+
+    expect(await readFile(join(out, 'index.html'), 'utf8')).toContain('Neuron Explorer');
+    const list = parseDatasetList(await readFile(join(out, 'datasets/index.json'), 'utf8'), {
+      path: 'datasets/index.json',
+    });
+    expect(list.datasets.map((d) => d.id).sort()).toEqual(['demo', 'small']);
+    for (const id of ['demo', 'small']) {
+      const manifest = parseManifest(
+        await readFile(join(out, 'datasets', id, 'manifest.json'), 'utf8'),
+        { path: `${id}/manifest.json` },
+      );
+      for (const layer of manifest.layers) {
+        expect(existsSync(join(out, 'datasets', id, layer.index))).toBe(true);
+      }
+    }
+    expect(await readdir(join(out, 'datasets/small/explanations/1'))).toHaveLength(5);
+    expect(await readFile(join(out, 'datasets/small/explanations/1/4.jsonl'), 'utf8')).toBe(
+      await readFile(join(source, 'explanations/1/4.jsonl'), 'utf8'),
+    );
+    expect(existsSync(join(out, 'datasets/demo/collated-activations/0/0.json'))).toBe(true);
+  }, 120_000);
+
+  it('says what is wrong with the folders it is given', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'static-cli-'));
+    const app = await builtApp(root);
+    const data = join(root, 'data');
+    const source = join(root, 'published');
+    writeScaleFixture({ out: source, layers: 1, neurons: 2 });
+    await ingestDataset({ source, out: join(data, 'small') });
+
+    const noApp = await cli(['static', '--data', data, '--app', source, '--out', join(root, 'a')]);
+    expect(noApp.code).toBe(1);
+    expect(noApp.stderr).toBe(
+      `Error: ${source} holds no built app (no index.html): run npm run build first\n`,
+    );
+
+    const full = await cli(['static', '--data', data, '--app', app, '--out', source]);
+    expect(full.stderr).toBe(
+      `Error: ${source} is not empty: give a new or empty folder for the static site\n`,
+    );
+
+    const unknown = await cli([
+      'static',
+      '--data',
+      data,
+      '--app',
+      app,
+      '--out',
+      join(root, 'b'),
+      '--dataset',
+      'gpt2-xl',
+    ]);
+    expect(unknown.stderr).toBe(`Error: ${data} has no dataset gpt2-xl (it has: small)\n`);
+
+    const empty = await cli([
+      'static',
+      '--data',
+      join(root, 'none'),
+      '--app',
+      app,
+      '--out',
+      join(root, 'c'),
+    ]);
+    expect(empty.stderr).toBe(
+      `Error: ${join(root, 'none')} holds no dataset (no folder with a manifest.json): ingest one first\n`,
+    );
+  }, 60_000);
+});
