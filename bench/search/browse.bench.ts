@@ -16,6 +16,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, findChromium } from '../../tests/e2e/chromium.ts';
+import { QUERIES } from './queries.ts';
 import type { DatasetManifest } from '../../src/core/dataset/types.ts';
 
 const args = process.argv.slice(2);
@@ -25,30 +27,6 @@ const dataArg = args.includes('--data') ? args[args.indexOf('--data') + 1] : und
 const datasetDir = resolve(dataArg ?? 'fixtures-out/data/scale');
 const dataDir = dirname(datasetDir);
 const dataset = basename(datasetDir);
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/** One- to three-word queries, typed a character at a time. */
-const QUERIES = [
-  'time',
-  'numbers',
-  'words related to',
-  'the letter s',
-  'python code',
-  'legal terms',
-  'parentheses',
-  'names of people',
-  'negative emotions',
-  'dates',
-];
 
 const median = (values: number[]) => quantile(values, 0.5);
 function quantile(values: number[], p: number): number {
@@ -331,7 +309,7 @@ async function main() {
   try {
     await waitForServer();
     const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      executablePath: findChromium(),
       args: CHROMIUM_ARGS,
     });
     try {

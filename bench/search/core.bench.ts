@@ -14,21 +14,9 @@ import { layerColumns, type LayerColumns } from '../../src/core/browse/table.ts'
 import { filterMask, NO_FILTERS, rankHits, viewRows } from '../../src/core/browse/view.ts';
 import { parseLayerIndex, parseManifest } from '../../src/core/format/parse.ts';
 import { parseQuery } from '../../src/core/search/query.ts';
+import { QUERIES } from './queries.ts';
 
 const folder = resolve(process.argv[2] ?? 'fixtures-out/data/scale');
-const QUERIES = [
-  'time',
-  'numbers',
-  'words related to',
-  'the letter s',
-  'python code',
-  'legal terms',
-  'parentheses',
-  'names of people',
-  'negative emotions',
-  'dates',
-];
-
 const time = <T>(fn: () => T): [T, number] => {
   const start = performance.now();
   const value = fn();
