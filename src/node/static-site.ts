@@ -92,11 +92,11 @@ export async function writeStaticSite(options: StaticSiteOptions): Promise<Stati
     const target = join(outDir, 'datasets', id);
     await mkdir(target, { recursive: true });
     await copyFile(join(dir, 'manifest.json'), join(target, 'manifest.json'));
-    for (const relative of new Set(manifest.layers.map((l) => l.index))) {
-      await mkdir(join(target, relative, '..'), { recursive: true });
-      await copyFile(join(dir, relative), join(target, relative));
-    }
-    for (const relative of Object.values(manifest.search ?? {})) {
+    const indexFiles = [
+      ...manifest.layers.map((l) => l.index),
+      ...Object.values(manifest.search ?? {}),
+    ];
+    for (const relative of new Set(indexFiles)) {
       await mkdir(join(target, relative, '..'), { recursive: true });
       await copyFile(join(dir, relative), join(target, relative));
     }
