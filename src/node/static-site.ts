@@ -5,9 +5,9 @@
  * neuron pages; the simulate controls say they need the server.
  */
 import { copyFile, cp, mkdir, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, normalize } from 'node:path';
 import { neuronFilePath } from '../core/format/types.ts';
-import type { DatasetList } from '../core/dataset/types.ts';
+import type { DatasetList, DatasetManifest } from '../core/dataset/types.ts';
 import { scanDataDir } from './dataset-list.ts';
 import { writeFileAtomic } from './files.ts';
 import { openManifestSource } from './source.ts';
@@ -61,6 +61,20 @@ async function copyTree(from: string, to: string): Promise<number> {
   return files;
 }
 
+/** The index files a manifest names, relative to its folder; an error if one lies outside it. */
+function indexFilesOf(id: string, manifest: DatasetManifest): Set<string> {
+  const files = new Set([
+    ...manifest.layers.map((l) => l.index),
+    ...Object.values(manifest.search ?? {}),
+  ]);
+  for (const relative of files) {
+    if (isAbsolute(relative) || normalize(relative).startsWith('..')) {
+      throw new Error(`${id}/manifest.json names ${JSON.stringify(relative)}, outside its folder`);
+    }
+  }
+  return files;
+}
+
 export async function writeStaticSite(options: StaticSiteOptions): Promise<StaticSiteReport> {
   const { appDir, dataDir, outDir } = options;
   try {
@@ -86,17 +100,16 @@ export async function writeStaticSite(options: StaticSiteOptions): Promise<Stati
     );
   }
 
+  // Checked before anything is written.
+  for (const { id, manifest } of chosen) indexFilesOf(id, manifest);
+
   const appFiles = await copyTree(appDir, outDir);
   const reports: StaticDatasetReport[] = [];
   for (const { id, dir, manifest } of chosen) {
     const target = join(outDir, 'datasets', id);
     await mkdir(target, { recursive: true });
     await copyFile(join(dir, 'manifest.json'), join(target, 'manifest.json'));
-    const indexFiles = [
-      ...manifest.layers.map((l) => l.index),
-      ...Object.values(manifest.search ?? {}),
-    ];
-    for (const relative of new Set(indexFiles)) {
+    for (const relative of indexFilesOf(id, manifest)) {
       await mkdir(join(target, relative, '..'), { recursive: true });
       await copyFile(join(dir, relative), join(target, relative));
     }

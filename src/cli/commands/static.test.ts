@@ -89,6 +89,13 @@ describe('static', () => {
     ]);
     expect(unknown.stderr).toBe(`Error: ${data} has no dataset gpt2-xl (it has: small)\n`);
 
+    const manifestPath = join(data, 'small', 'manifest.json');
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as Record<string, unknown>;
+    await writeFile(manifestPath, JSON.stringify({ ...manifest, search: { words: '../../x' } }));
+    const outside = await cli(['static', '--data', data, '--app', app, '--out', join(root, 'd')]);
+    expect(outside.stderr).toBe('Error: small/manifest.json names "../../x", outside its folder\n');
+    expect(existsSync(join(root, 'd'))).toBe(false);
+
     const empty = await cli([
       'static',
       '--data',
