@@ -19,6 +19,7 @@ import { useBrowseView } from './useBrowseView.ts';
 import { viewParams, type BrowseView } from './viewState.ts';
 import { useDatasetTable, useViewAnswer, viewRequest, type DatasetTable } from './data.ts';
 import { useThrottled } from './useThrottled.ts';
+import { SyntheticBadge } from '../shell/SyntheticBadge.tsx';
 import styles from './BrowsePage.module.css';
 
 /** `#/` and `#/d/<dataset>`: every neuron of a dataset, searchable, filterable and sortable. */
@@ -165,7 +166,7 @@ const BrowseView = memo(function BrowseView({
     <section className={styles.page} aria-labelledby="browse-heading">
       <div className={styles.heading}>
         <h1 id="browse-heading">{manifest.title}</h1>
-        {manifest.synthetic && <span className={styles.badge}>Synthetic demo data</span>}
+        {manifest.synthetic && <SyntheticBadge>Synthetic demo data</SyntheticBadge>}
       </div>
       <SearchField
         text={text}

@@ -14,6 +14,7 @@ import { RecordsSection, RecordsSkeleton } from './RecordsSection.tsx';
 import { RelatedSection } from './RelatedSection.tsx';
 import { StatisticsSection } from './StatisticsSection.tsx';
 import { useNeuronViewState } from './useViewState.ts';
+import { SyntheticBadge } from '../shell/SyntheticBadge.tsx';
 import styles from './NeuronPage.module.css';
 
 // The simulation panel (and the request schemas it validates with) is a chunk of its own, fetched
@@ -70,8 +71,8 @@ export function NeuronView({
       <header className={styles.pageHeader}>
         <p className={styles.eyebrow}>
           {manifest.title}
-          {manifest.synthetic && <span className={styles.synthetic}>synthetic demo</span>} · layer{' '}
-          {layer} (of {manifest.layers[0]?.layer ?? 0}–{manifest.layers.at(-1)?.layer ?? 0})
+          {manifest.synthetic && <SyntheticBadge className={styles.synthetic} />} · layer {layer}{' '}
+          (of {manifest.layers[0]?.layer ?? 0}–{manifest.layers.at(-1)?.layer ?? 0})
         </p>
         <h1 id="neuron-heading">
           Neuron {layer}:{neuron}

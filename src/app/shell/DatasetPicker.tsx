@@ -3,6 +3,7 @@ import { useLocation, useNavigate } from 'react-router';
 import type { DatasetListEntry } from '../../core/dataset/types.ts';
 import { useDatasetRoute } from './dataset.ts';
 import styles from './DatasetPicker.module.css';
+import { SyntheticBadge } from './SyntheticBadge.tsx';
 
 export function datasetLabel(entry: DatasetListEntry): string {
   const saysSynthetic = /synthetic/i.test(entry.title);
@@ -54,7 +55,7 @@ export function DatasetPicker() {
         ))}
         {dataset && datasets.data && !entry && <option value={dataset}>{dataset} (unknown)</option>}
       </select>
-      {entry?.synthetic && <span className={styles.badge}>synthetic demo</span>}
+      {entry?.synthetic && <SyntheticBadge />}
     </div>
   );
 }
