@@ -278,15 +278,15 @@ async function startProxy(): Promise<ChildProcess> {
   const profile = process.env.BENCH_PROFILE
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
     : [];
+  // The server starts as `npm start` starts it, with the same Node flags.
+  const { scripts } = JSON.parse(await readFile('package.json', 'utf8')) as {
+    scripts: { start: string };
+  };
+  const [node, ...start] = scripts.start.split(' ');
+  if (node !== 'node') throw new Error(`npm start does not run node: ${scripts.start}`);
   const child = spawn(
     process.execPath,
-    [
-      ...profile,
-      ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
-      '--import',
-      'tsx',
-      'src/server/main.ts',
-    ],
+    [...profile, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), ...start],
     {
       env: {
         ...process.env,

@@ -69,6 +69,20 @@ describe('ChatClient against the OpenAI-compatible test server', () => {
     expect(response.logprobs?.map((l) => l.token).join('')).toBe(response.content);
   });
 
+  it('hands the answer to the caller as it arrives, and passes on what the caller throws', async () => {
+    const chat = client();
+    expect(await chat.read(request, (answer) => answer.content.split('\n').length)).toBe(3);
+    class WrongFormat extends Error {}
+    const failure = await chat
+      .read(request, () => {
+        throw new WrongFormat('line 2 has no number');
+      })
+      .catch((error: unknown) => error);
+    // The caller's own error, not an upstream failure, and not retried.
+    expect(failure).toBeInstanceOf(WrongFormat);
+    expect(upstream.requests).toHaveLength(2);
+  });
+
   it('works with servers that give no logprobs', async () => {
     upstream.reset({ mode: 'no-logprobs' });
     const response = await client().complete(request);

@@ -12,7 +12,8 @@
 import OpenAI from 'openai';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { ChatMessage, ChatTokenLogprob } from '../../core/simulation/types.ts';
-import { createUpstreamFetch } from './upstream-fetch.ts';
+import { readCompletionChoice } from './completion-reader.ts';
+import { BufferedResponse, createUpstreamFetch } from './upstream-fetch.ts';
 
 export interface ChatRequest {
   model: string;
@@ -21,21 +22,29 @@ export interface ChatRequest {
   /** Ask for logprobs with this many alternatives per token (when the server supports them). */
   topLogprobs?: number;
   /**
-   * Which tokens' alternatives the caller reads (all when absent). The others' are dropped as
-   * soon as the answer is parsed: they are most of its size, and parsed answers that wait for
-   * their turn through the promise chain would otherwise outlive the young generation.
+   * Which tokens' alternatives the caller reads (all when absent). The others' are never built:
+   * they are most of an answer's size (see completion-reader.ts).
    */
   keepAlternatives?: (token: string) => boolean;
   temperature?: number;
 }
 
-export interface ChatResponse {
+/** An answer as it arrives: text, logprobs and finish reason. */
+export interface ChatAnswer {
   content: string;
   /** `choices[0].logprobs.content`; null when the server gave none. */
   logprobs: ChatTokenLogprob[] | null;
   finishReason: string | null;
+}
+
+export interface ChatResponse extends ChatAnswer {
   /** Upstream calls this response took (1 + retries). */
   attempts: number;
+}
+
+/** An error `read` threw (see ChatClient.read): the caller's, passed on as it is. */
+class ReadFailure {
+  constructor(readonly error: unknown) {}
 }
 
 export type UpstreamErrorKind =
@@ -128,14 +137,38 @@ export class ChatClient {
   }
 
   async complete(request: ChatRequest, signal?: AbortSignal): Promise<ChatResponse> {
+    const { value, attempts } = await this.withRetries(request, (answer) => answer, signal);
+    return { ...value, attempts };
+  }
+
+  /**
+   * The answer turned by `read` into what the caller keeps, in the same turn of the event loop in
+   * which the answer arrives. Under load an answer's 80 KB of text and its logprobs would
+   * otherwise wait their turn through the promise chain and outlive young-generation GCs, whose
+   * copying of them cost more than reading them. What `read` throws is passed on, never retried.
+   */
+  async read<T>(
+    request: ChatRequest,
+    read: (answer: ChatAnswer) => T,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    return (await this.withRetries(request, read, signal)).value;
+  }
+
+  private async withRetries<T>(
+    request: ChatRequest,
+    read: (answer: ChatAnswer) => T,
+    signal: AbortSignal | undefined,
+  ): Promise<{ value: T; attempts: number }> {
     const { maxRetries } = this.options;
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
       try {
-        const response = await this.limit(() => this.once(request, signal));
-        return { ...response, attempts: attempt + 1 };
+        const value = await this.limit(() => this.once(request, read, signal));
+        return { value, attempts: attempt + 1 };
       } catch (error) {
         signal?.throwIfAborted();
+        if (error instanceof ReadFailure) throw error.error;
         const failure = this.describe(error, attempt);
         if (!failure.retryable || attempt >= maxRetries) throw failure;
         const delay = failure.retryAfterMs ?? this.backoff(attempt);
@@ -151,14 +184,15 @@ export class ChatClient {
   }
 
   /** One call, asked again at once without any parameter the server rejects. */
-  private async once(
+  private async once<T>(
     request: ChatRequest,
+    read: (answer: ChatAnswer) => T,
     signal: AbortSignal | undefined,
-  ): Promise<Omit<ChatResponse, 'attempts'>> {
+  ): Promise<T> {
     for (;;) {
       const sent = { ...this.compatibility };
       try {
-        return await this.call(request, sent, signal);
+        return await this.call(request, read, sent, signal);
       } catch (error) {
         if (!(error instanceof OpenAI.APIError) || (error.status !== 400 && error.status !== 422)) {
           throw error;
@@ -181,11 +215,12 @@ export class ChatClient {
     }
   }
 
-  private async call(
+  private async call<T>(
     request: ChatRequest,
+    read: (answer: ChatAnswer) => T,
     compatibility: Compatibility,
     signal: AbortSignal | undefined,
-  ): Promise<Omit<ChatResponse, 'attempts'>> {
+  ): Promise<T> {
     const body: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming = {
       model: request.model,
       messages: request.messages,
@@ -200,38 +235,35 @@ export class ChatClient {
     }
     // The SDK's own timeout (its `timeout` option) covers the whole call, body included, because
     // upstreamFetch reads the body before it resolves; it fails with APIConnectionTimeoutError.
-    // The SDK throws for error statuses; a success is parsed here (a SyntaxError if it is not
-    // JSON) and trimmed at once, without an await in between (see keepAlternatives).
+    // The SDK throws for error statuses; a success is read here (a SyntaxError if it is not
+    // JSON), without the alternatives the caller does not read (see keepAlternatives).
     const response = await this.client.chat.completions
       .create(body, signal ? { signal } : undefined)
       .asResponse();
-    const completion = JSON.parse(await response.text()) as
-      OpenAI.Chat.ChatCompletion | null | undefined;
-    const choice = completion?.choices?.[0];
-    if (!choice || typeof choice !== 'object') {
+    const text = response instanceof BufferedResponse ? response.textNow() : await response.text();
+    const choice = readCompletionChoice(text, request.keepAlternatives);
+    if (!choice) {
       throw new UpstreamError('bad_response', 'The LLM server answered without any choice.', {
         retryable: true,
       });
     }
-    const content = choice.message?.content;
+    const content = choice.content;
     if (typeof content !== 'string' || content === '') {
-      const refusal = choice.message?.refusal;
+      const refusal = choice.refusal;
       throw new UpstreamError(
         'bad_response',
-        refusal
+        typeof refusal === 'string' && refusal
           ? `The model refused: ${refusal}`
-          : `The LLM server answered with no text (finish_reason ${JSON.stringify(choice.finish_reason ?? null)}).`,
+          : `The LLM server answered with no text (finish_reason ${JSON.stringify(choice.finishReason ?? null)}).`,
         { retryable: true },
       );
     }
-    const logprobs = Array.isArray(choice.logprobs?.content) ? choice.logprobs.content : null;
-    const keep = request.keepAlternatives;
-    if (logprobs && keep) {
-      for (const entry of logprobs) {
-        if (entry && typeof entry.token === 'string' && !keep(entry.token)) entry.top_logprobs = [];
-      }
+    const finishReason = typeof choice.finishReason === 'string' ? choice.finishReason : null;
+    try {
+      return read({ content, logprobs: choice.logprobs, finishReason });
+    } catch (error) {
+      throw new ReadFailure(error);
     }
-    return { content, logprobs, finishReason: choice.finish_reason ?? null };
   }
 
   /** What went wrong, for the user, and whether another try may help. */

@@ -21,7 +21,7 @@ export function openAiSimulator(chat: ChatClient, model: string): Simulator {
     id: 'openai',
     model,
     async simulateRecord(explanation, tokens, options) {
-      const response = await chat.complete(
+      return chat.read(
         {
           model,
           messages: buildSimulationMessages(explanation, tokens),
@@ -31,11 +31,12 @@ export function openAiSimulator(chat: ChatClient, model: string): Simulator {
           keepAlternatives: mayBeActivation,
           temperature: 0,
         },
+        (answer) =>
+          parseSimulationResponse(tokens, answer.content, answer.logprobs, {
+            finishReason: answer.finishReason,
+          }),
         options?.signal,
       );
-      return parseSimulationResponse(tokens, response.content, response.logprobs, {
-        finishReason: response.finishReason,
-      });
     },
   };
 }

@@ -58,7 +58,7 @@ export function createUpstreamFetch(options: { connections: number }): {
 }
 
 /** A whole response body in memory, read without a stream. */
-class BufferedResponse extends Response {
+export class BufferedResponse extends Response {
   private readonly content: Buffer;
 
   constructor(bytes: Buffer, init: ResponseInit) {
@@ -66,8 +66,13 @@ class BufferedResponse extends Response {
     this.content = bytes;
   }
 
+  /** The body as text, at once. */
+  textNow(): string {
+    return this.content.toString('utf8');
+  }
+
   override text(): Promise<string> {
-    return Promise.resolve(this.content.toString('utf8'));
+    return Promise.resolve(this.textNow());
   }
 
   override json(): Promise<unknown> {
