@@ -194,11 +194,17 @@ class AnswerScanner {
     this.at = expression.lastIndex;
     const token = stringValue(match[1]!);
     const bytes = match[3]!;
+    let alternatives: { token: string; logprob: number }[] = [];
+    if (this.keep(token)) {
+      // The list ends the entry: searched for in the answer's own text, which is flat in memory.
+      const end = this.text.lastIndexOf(']', this.at) + 1;
+      alternatives = usualAlternatives(this.text, end - match[4]!.length, end);
+    }
     return {
       token,
       logprob: Number(match[2]),
       bytes: bytes === 'null' ? null : integers(bytes),
-      top_logprobs: this.keep(token) ? usualAlternatives(match[4]!) : [],
+      top_logprobs: alternatives,
     };
   }
 
@@ -448,19 +454,24 @@ const USUAL_ENTRY = usualEntryExpression('');
 const USUAL_ENTRY_WITH_SPACES = usualEntryExpression(String.raw`[ \t\n\r]*`);
 
 /**
- * The alternatives of a list USUAL_ENTRY matched, whose shape is therefore known: each is
- * {"token": string, "logprob": number, "bytes": ...}, in that order. So each key is found by
+ * The alternatives in text[start, end), a list USUAL_ENTRY matched, whose shape is therefore known:
+ * each is {"token": string, "logprob": number, "bytes": ...}, in that order. So each key is found by
  * searching for it (a quoted key cannot occur inside a string, where quotes are escaped).
  */
-function usualAlternatives(text: string): { token: string; logprob: number }[] {
+function usualAlternatives(
+  text: string,
+  start: number,
+  end: number,
+): { token: string; logprob: number }[] {
   const alternatives: { token: string; logprob: number }[] = [];
-  for (let at = text.indexOf('"token"'); at >= 0; at = text.indexOf('"token"', at)) {
-    const start = text.indexOf('"', text.indexOf(':', at + 7));
-    const end = Math.abs(stringEnd(text, start));
-    const token = stringValue(text.slice(start + 1, end - 1));
-    const number = skipSpace(text, text.indexOf(':', text.indexOf('"logprob"', end) + 9) + 1);
+  for (let at = text.indexOf('"token"', start); at >= 0 && at < end;) {
+    const opening = text.indexOf('"', text.indexOf(':', at + 7));
+    const closing = Math.abs(stringEnd(text, opening));
+    const token = stringValue(text.slice(opening + 1, closing - 1));
+    const number = skipSpace(text, text.indexOf(':', text.indexOf('"logprob"', closing) + 9) + 1);
     at = numberEnd(text, number);
     alternatives.push({ token, logprob: Number(text.slice(number, at)) });
+    at = text.indexOf('"token"', at);
   }
   return alternatives;
 }
