@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,5 +60,28 @@ describe('search command', () => {
     await expect(
       searchDataset('x', { data: folder, n: 20, sort: 'relevance', layer: 7 }),
     ).rejects.toThrow(/has no layer 7/);
+  });
+
+  it('names the layer index file and the field at fault when one is broken', async () => {
+    const broken = await mkdtemp(join(tmpdir(), 'search-cli-broken-'));
+    try {
+      await writeLayerDataset(
+        broken,
+        [0, 1].map((layer) => layerIndex(layer, neurons)),
+        { id: 't', neuronsPerLayer: 4 },
+      );
+      const manifest = JSON.parse(await readFile(join(broken, 'manifest.json'), 'utf8')) as {
+        layers: { index: string }[];
+      };
+      const path = join(broken, manifest.layers[1]!.index);
+      const index = JSON.parse(await readFile(path, 'utf8')) as { scores: unknown[] };
+      index.scores[1] = 'high';
+      await writeFile(path, JSON.stringify(index));
+      await expect(
+        searchDataset('time', { data: broken, n: 20, sort: 'relevance' }),
+      ).rejects.toThrow(new RegExp(`${path.replaceAll('/', '\\/')}.*scores`));
+    } finally {
+      await rm(broken, { recursive: true, force: true });
+    }
   });
 });

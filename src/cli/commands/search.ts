@@ -6,14 +6,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CliError } from '../command.ts';
-import { parseLayerIndex, parseManifest } from '../../core/format/parse.ts';
+import { parseManifest } from '../../core/format/parse.ts';
+import { readLayerColumns } from '../../core/browse/read.ts';
 import {
   describeRows,
   SearchableDataset,
   searchRows,
   type NeuronMatch,
 } from '../../core/browse/search.ts';
-import { layerColumns } from '../../core/browse/table.ts';
 import type { SortKey } from '../../core/browse/view.ts';
 import { parseQuery } from '../../core/search/query.ts';
 
@@ -49,7 +49,7 @@ export async function searchDataset(query: string, options: SearchOptions): Prom
   const dataset = new SearchableDataset(manifest.layers);
   for (const entry of layers) {
     const path = join(options.data, entry.index);
-    dataset.addLayer(layerColumns(parseLayerIndex(await readFile(path, 'utf8'), { path }), path));
+    dataset.addLayer(readLayerColumns(await readFile(path, 'utf8'), path));
   }
   const rows = searchRows(
     dataset,
