@@ -197,7 +197,7 @@ class AnswerScanner {
     let alternatives: { token: string; logprob: number }[] = [];
     if (this.keep(token)) {
       // The list ends the entry: searched for in the answer's own text, which is flat in memory.
-      const end = this.text.lastIndexOf(']', this.at) + 1;
+      const end = this.text.lastIndexOf(']', this.at - 1) + 1;
       alternatives = usualAlternatives(this.text, end - match[4]!.length, end);
     }
     return {
@@ -453,10 +453,12 @@ function usualEntryExpression(space: string): RegExp {
 const USUAL_ENTRY = usualEntryExpression('');
 const USUAL_ENTRY_WITH_SPACES = usualEntryExpression(String.raw`[ \t\n\r]*`);
 
+/** An alternative without whitespace, as USUAL_ENTRY has checked it: its token and logprob. */
+const COMPACT_ALTERNATIVE = /\{"token":"((?:[^"\\]|\\.)*)","logprob":([-+.\deE]+)/y;
+
 /**
  * The alternatives in text[start, end), a list USUAL_ENTRY matched, whose shape is therefore known:
- * each is {"token": string, "logprob": number, "bytes": ...}, in that order. So each key is found by
- * searching for it (a quoted key cannot occur inside a string, where quotes are escaped).
+ * each is {"token": string, "logprob": number, "bytes": ...}, in that order.
  */
 function usualAlternatives(
   text: string,
@@ -464,14 +466,24 @@ function usualAlternatives(
   end: number,
 ): { token: string; logprob: number }[] {
   const alternatives: { token: string; logprob: number }[] = [];
-  for (let at = text.indexOf('"token"', start); at >= 0 && at < end;) {
-    const opening = text.indexOf('"', text.indexOf(':', at + 7));
-    const closing = Math.abs(stringEnd(text, opening));
-    const token = stringValue(text.slice(opening + 1, closing - 1));
-    const number = skipSpace(text, text.indexOf(':', text.indexOf('"logprob"', closing) + 9) + 1);
-    at = numberEnd(text, number);
-    alternatives.push({ token, logprob: Number(text.slice(number, at)) });
-    at = text.indexOf('"token"', at);
+  for (let at = text.indexOf('{', start); at >= 0 && at < end;) {
+    COMPACT_ALTERNATIVE.lastIndex = at;
+    const match = COMPACT_ALTERNATIVE.exec(text);
+    if (match) {
+      alternatives.push({ token: stringValue(match[1]!), logprob: Number(match[2]) });
+      at = COMPACT_ALTERNATIVE.lastIndex;
+    } else {
+      // With whitespace: each key found by searching for it (a quoted key cannot occur inside a
+      // string, where quotes are escaped).
+      const opening = text.indexOf('"', text.indexOf(':', text.indexOf('"token"', at) + 7));
+      const closing = Math.abs(stringEnd(text, opening));
+      const token = stringValue(text.slice(opening + 1, closing - 1));
+      const number = skipSpace(text, text.indexOf(':', text.indexOf('"logprob"', closing) + 9) + 1);
+      at = numberEnd(text, number);
+      alternatives.push({ token, logprob: Number(text.slice(number, at)) });
+    }
+    // The next alternative's brace: only numbers (its bytes) come before it.
+    at = text.indexOf('{', at);
   }
   return alternatives;
 }
