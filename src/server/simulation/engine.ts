@@ -272,20 +272,24 @@ class RetryMemo {
   /** A simulator for one run; `keep()` after a failure remembers what the run simulated. */
   run(): { simulator: Simulator; keep: () => void } {
     const { inner, remembered, promptVersion } = this;
-    const succeeded = new Map<string, SequenceSimulation>();
+    const keyOf = (explanation: string, tokens: string[]) =>
+      cacheKey([inner.id, inner.model, promptVersion, explanation, tokens]);
+    const succeeded: { explanation: string; tokens: string[]; simulation: SequenceSimulation }[] =
+      [];
     const simulator: Simulator = {
       id: inner.id,
       model: inner.model,
       async simulateRecord(explanation, tokens, options) {
-        const key = cacheKey([inner.id, inner.model, promptVersion, explanation, tokens]);
-        const known = remembered.get(key);
+        // Keys (a hash each) are made only when something failed before or fails now.
+        const known = remembered.size > 0 ? remembered.get(keyOf(explanation, tokens)) : undefined;
         const simulation = known ?? (await inner.simulateRecord(explanation, tokens, options));
-        succeeded.set(key, simulation);
+        succeeded.push({ explanation, tokens, simulation });
         return simulation;
       },
     };
     const keep = () => {
-      for (const [key, simulation] of succeeded) {
+      for (const { explanation, tokens, simulation } of succeeded) {
+        const key = keyOf(explanation, tokens);
         remembered.delete(key);
         remembered.set(key, simulation);
       }
