@@ -15,6 +15,7 @@ import { datasetRoutes } from './datasets/routes.ts';
 import { notFound, sendApiError, toApiError } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import { consoleLogger, type Logger } from './log.ts';
+import { AnswerThreads } from './llm/answer-threads.ts';
 import { ChatClient } from './llm/chat.ts';
 import { openAiExplainer, openAiSimulator } from './llm/openai.ts';
 import type { Settings } from './settings.ts';
@@ -47,7 +48,7 @@ export function createEngine(settings: Settings) {
       records,
       concurrency: 20,
     });
-    return { engine, cache: null, chat: null };
+    return { engine, cache: null, chat: null, threads: null };
   }
   const chat = new ChatClient({
     baseURL: settings.OPENAI_BASE_URL,
@@ -58,15 +59,16 @@ export function createEngine(settings: Settings) {
     backoffMs: settings.UPSTREAM_BACKOFF_MS,
   });
   const cache = new SimulationCache(settings.CACHE_DIR, { maxEntries: settings.CACHE_MAX_ENTRIES });
+  const threads = settings.ANSWER_THREADS > 0 ? new AnswerThreads(settings.ANSWER_THREADS) : null;
   const engine = new SimulationEngine({
-    simulator: openAiSimulator(chat, settings.SIMULATOR_MODEL),
+    simulator: openAiSimulator(chat, settings.SIMULATOR_MODEL, threads),
     explainer: openAiExplainer(chat, settings.EXPLAINER_MODEL),
     cache,
     records,
     // Every record of a request at once; the client's cap bounds calls over all requests.
     concurrency: 20,
   });
-  return { engine, cache, chat };
+  return { engine, cache, chat, threads };
 }
 
 export async function buildServer({
@@ -106,10 +108,10 @@ export async function buildServer({
     warn: logger.warn,
   });
   await app.register(datasetRoutes, { registry, warn: logger.warn });
-  const { engine, cache, chat } = createEngine(settings);
+  const { engine, cache, chat, threads } = createEngine(settings);
   app.addHook('onClose', async () => {
     cache?.close();
-    await chat?.close();
+    await Promise.all([chat?.close(), threads?.close()]);
   });
   await app.register(apiRoutes, { settings, registry, engine, logger });
   await app.register(healthRoutes, { settings, registry, engine });

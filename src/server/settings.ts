@@ -2,6 +2,7 @@
  * Every setting and limit of the server, in one place. Each is read from a command-line flag
  * (`--data-dir ./data`), else from the environment (`DATA_DIR=./data`), else its default.
  */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -85,6 +86,10 @@ export const SETTINGS = {
   UPSTREAM_CONCURRENCY: {
     schema: integer(1, 1024).default(16),
     help: 'upstream LLM calls in flight at once, over all clients',
+  },
+  ANSWER_THREADS: {
+    schema: integer(0, 64).default(Math.min(4, availableParallelism() - 1)),
+    help: 'worker threads that read LLM answers when many are in flight (0: all on the main thread); default: cores - 1, at most 4',
   },
   CACHE_MAX_ENTRIES: {
     schema: integer(100, 100_000_000).default(200_000),

@@ -49,10 +49,12 @@ export interface ChatTokenLogprob {
  * never a simulation of zeros. `line` is 1-based in the response, when one line is at fault.
  */
 export class SimulationFormatError extends Error {
+  readonly problem: string;
   readonly line: number | null;
   constructor(problem: string, line: number | null = null) {
     super(line === null ? problem : `line ${line}: ${problem}`);
     this.name = 'SimulationFormatError';
+    this.problem = problem;
     this.line = line;
   }
 }

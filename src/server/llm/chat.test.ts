@@ -71,11 +71,15 @@ describe('ChatClient against the OpenAI-compatible test server', () => {
 
   it('hands the answer to the caller as it arrives, and passes on what the caller throws', async () => {
     const chat = client();
-    expect(await chat.read(request, (answer) => answer.content.split('\n').length)).toBe(3);
+    expect(await chat.read(request, { read: (answer) => answer.content.split('\n').length })).toBe(
+      3,
+    );
     class WrongFormat extends Error {}
     const failure = await chat
-      .read(request, () => {
-        throw new WrongFormat('line 2 has no number');
+      .read(request, {
+        read: () => {
+          throw new WrongFormat('line 2 has no number');
+        },
       })
       .catch((error: unknown) => error);
     // The caller's own error, not an upstream failure, and not retried.

@@ -42,7 +42,23 @@ export interface ChatResponse extends ChatAnswer {
   attempts: number;
 }
 
-/** An error `read` threw (see ChatClient.read): the caller's, passed on as it is. */
+/**
+ * What a caller turns an answer into (see ChatClient.read), and optionally the same reading done
+ * in a worker thread on the answer's bytes (see AnswerThreads), for when the main thread is busy.
+ */
+export interface AnswerReader<T> {
+  read(answer: ChatAnswer): T;
+  readElsewhere?: (bytes: Buffer) => Promise<ReadElsewhere<T>>;
+}
+
+/**
+ * A reading done elsewhere: its value, or what failed. An `answer` failure is the answer's (not
+ * JSON, no choice, no text: retried as here); a `reader` failure is the reader's, passed on.
+ */
+export type ReadElsewhere<T> =
+  { value: T } | { failure: 'answer'; error: Error } | { failure: 'reader'; error: unknown };
+
+/** An error the reader threw: the caller's, passed on as it is, never retried. */
 class ReadFailure {
   constructor(readonly error: unknown) {}
 }
@@ -80,6 +96,12 @@ export interface ChatClientOptions {
   maxRetries: number;
   /** Calls in flight at once over all users of this client. */
   concurrency: number;
+  /**
+   * With more calls than this in flight, answers whose reader can be run elsewhere are read
+   * there (default 20, one simulation's records): one simulation is read quicker on the main
+   * thread (no messages between threads), many at once are read by more cores.
+   */
+  readElsewhereAbove?: number;
   /** First backoff delay; doubled each retry, with jitter, up to maxBackoffMs. */
   backoffMs?: number;
   maxBackoffMs?: number;
@@ -111,6 +133,7 @@ export class ChatClient {
       backoffMs: 500,
       maxBackoffMs: 8000,
       maxRetryAfterMs: 60_000,
+      readElsewhereAbove: 20,
       ...options,
     };
     this.baseURL = options.baseURL;
@@ -137,34 +160,31 @@ export class ChatClient {
   }
 
   async complete(request: ChatRequest, signal?: AbortSignal): Promise<ChatResponse> {
-    const { value, attempts } = await this.withRetries(request, (answer) => answer, signal);
+    const { value, attempts } = await this.withRetries(request, { read: (a) => a }, signal);
     return { ...value, attempts };
   }
 
   /**
-   * The answer turned by `read` into what the caller keeps, in the same turn of the event loop in
-   * which the answer arrives. Under load an answer's 80 KB of text and its logprobs would
+   * The answer turned by the reader into what the caller keeps, in the same turn of the event loop
+   * in which the answer arrives. Under load an answer's 80 KB of text and its logprobs would
    * otherwise wait their turn through the promise chain and outlive young-generation GCs, whose
-   * copying of them cost more than reading them. What `read` throws is passed on, never retried.
+   * copying of them cost more than reading them. What the reader throws is passed on, never
+   * retried.
    */
-  async read<T>(
-    request: ChatRequest,
-    read: (answer: ChatAnswer) => T,
-    signal?: AbortSignal,
-  ): Promise<T> {
-    return (await this.withRetries(request, read, signal)).value;
+  async read<T>(request: ChatRequest, reader: AnswerReader<T>, signal?: AbortSignal): Promise<T> {
+    return (await this.withRetries(request, reader, signal)).value;
   }
 
   private async withRetries<T>(
     request: ChatRequest,
-    read: (answer: ChatAnswer) => T,
+    reader: AnswerReader<T>,
     signal: AbortSignal | undefined,
   ): Promise<{ value: T; attempts: number }> {
     const { maxRetries } = this.options;
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
       try {
-        const value = await this.limit(() => this.once(request, read, signal));
+        const value = await this.limit(() => this.once(request, reader, signal));
         return { value, attempts: attempt + 1 };
       } catch (error) {
         signal?.throwIfAborted();
@@ -186,13 +206,13 @@ export class ChatClient {
   /** One call, asked again at once without any parameter the server rejects. */
   private async once<T>(
     request: ChatRequest,
-    read: (answer: ChatAnswer) => T,
+    reader: AnswerReader<T>,
     signal: AbortSignal | undefined,
   ): Promise<T> {
     for (;;) {
       const sent = { ...this.compatibility };
       try {
-        return await this.call(request, read, sent, signal);
+        return await this.call(request, reader, sent, signal);
       } catch (error) {
         if (!(error instanceof OpenAI.APIError) || (error.status !== 400 && error.status !== 422)) {
           throw error;
@@ -217,7 +237,7 @@ export class ChatClient {
 
   private async call<T>(
     request: ChatRequest,
-    read: (answer: ChatAnswer) => T,
+    reader: AnswerReader<T>,
     compatibility: Compatibility,
     signal: AbortSignal | undefined,
   ): Promise<T> {
@@ -240,27 +260,19 @@ export class ChatClient {
     const response = await this.client.chat.completions
       .create(body, signal ? { signal } : undefined)
       .asResponse();
+    if (
+      reader.readElsewhere &&
+      response instanceof BufferedResponse &&
+      this.limit.activeCount > this.options.readElsewhereAbove
+    ) {
+      const outcome = await reader.readElsewhere(response.content);
+      if ('value' in outcome) return outcome.value;
+      throw outcome.failure === 'reader' ? new ReadFailure(outcome.error) : outcome.error;
+    }
     const text = response instanceof BufferedResponse ? response.textNow() : await response.text();
-    const choice = readCompletionChoice(text, request.keepAlternatives);
-    if (!choice) {
-      throw new UpstreamError('bad_response', 'The LLM server answered without any choice.', {
-        retryable: true,
-      });
-    }
-    const content = choice.content;
-    if (typeof content !== 'string' || content === '') {
-      const refusal = choice.refusal;
-      throw new UpstreamError(
-        'bad_response',
-        typeof refusal === 'string' && refusal
-          ? `The model refused: ${refusal}`
-          : `The LLM server answered with no text (finish_reason ${JSON.stringify(choice.finishReason ?? null)}).`,
-        { retryable: true },
-      );
-    }
-    const finishReason = typeof choice.finishReason === 'string' ? choice.finishReason : null;
+    const answer = readAnswer(text, request.keepAlternatives);
     try {
-      return read({ content, logprobs: choice.logprobs, finishReason });
+      return reader.read(answer);
     } catch (error) {
       throw new ReadFailure(error);
     }
@@ -339,6 +351,35 @@ export class ChatClient {
       cause: error,
     });
   }
+}
+
+/**
+ * The answer in a successful response's text: a SyntaxError if it is not JSON, an UpstreamError
+ * (worth another try) if it has no choice or no text.
+ */
+export function readAnswer(
+  text: string,
+  keepAlternatives: ((token: string) => boolean) | undefined,
+): ChatAnswer {
+  const choice = readCompletionChoice(text, keepAlternatives);
+  if (!choice) {
+    throw new UpstreamError('bad_response', 'The LLM server answered without any choice.', {
+      retryable: true,
+    });
+  }
+  const content = choice.content;
+  if (typeof content !== 'string' || content === '') {
+    const refusal = choice.refusal;
+    throw new UpstreamError(
+      'bad_response',
+      typeof refusal === 'string' && refusal
+        ? `The model refused: ${refusal}`
+        : `The LLM server answered with no text (finish_reason ${JSON.stringify(choice.finishReason ?? null)}).`,
+      { retryable: true },
+    );
+  }
+  const finishReason = typeof choice.finishReason === 'string' ? choice.finishReason : null;
+  return { content, logprobs: choice.logprobs, finishReason };
 }
 
 function upstreamDetail(error: InstanceType<typeof OpenAI.APIError>): string {

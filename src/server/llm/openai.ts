@@ -11,12 +11,21 @@ import {
   simulationMaxTokens,
 } from '../../core/simulation/simulation-prompt.ts';
 import type { Explainer, Simulator } from '../../core/simulation/types.ts';
-import type { ChatClient } from './chat.ts';
+import type { AnswerThreads } from './answer-threads.ts';
+import type { ChatAnswer, ChatClient } from './chat.ts';
 
 /** Longest explanation reply asked for: a phrase. */
 const EXPLANATION_MAX_TOKENS = 120;
 
-export function openAiSimulator(chat: ChatClient, model: string): Simulator {
+/**
+ * `threads`: worker threads that can read the answers when many are in flight (see
+ * ChatClientOptions.readElsewhereAbove); null to read every answer on the main thread.
+ */
+export function openAiSimulator(
+  chat: ChatClient,
+  model: string,
+  threads: AnswerThreads | null = null,
+): Simulator {
   return {
     id: 'openai',
     model,
@@ -27,18 +36,27 @@ export function openAiSimulator(chat: ChatClient, model: string): Simulator {
           messages: buildSimulationMessages(explanation, tokens),
           maxTokens: simulationMaxTokens(tokens),
           topLogprobs: SIMULATION_TOP_LOGPROBS,
-          // Only the alternatives of the written numbers are read.
-          keepAlternatives: mayBeActivation,
+          keepAlternatives: SIMULATION_ALTERNATIVES,
           temperature: 0,
         },
-        (answer) =>
-          parseSimulationResponse(tokens, answer.content, answer.logprobs, {
-            finishReason: answer.finishReason,
-          }),
+        {
+          read: (answer) => simulationFromAnswer(tokens, answer),
+          ...(threads && { readElsewhere: (bytes) => threads.simulation(bytes, tokens) }),
+        },
         options?.signal,
       );
     },
   };
+}
+
+/** Only the alternatives of the written numbers are read. */
+export const SIMULATION_ALTERNATIVES = mayBeActivation;
+
+/** A record's simulation from the simulator's answer (a SimulationFormatError if unreadable). */
+export function simulationFromAnswer(tokens: readonly string[], answer: ChatAnswer) {
+  return parseSimulationResponse(tokens, answer.content, answer.logprobs, {
+    finishReason: answer.finishReason,
+  });
 }
 
 export function openAiExplainer(chat: ChatClient, model: string): Explainer {

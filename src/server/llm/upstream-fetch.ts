@@ -59,7 +59,8 @@ export function createUpstreamFetch(options: { connections: number }): {
 
 /** A whole response body in memory, read without a stream. */
 export class BufferedResponse extends Response {
-  private readonly content: Buffer;
+  /** The whole body. */
+  readonly content: Buffer;
 
   constructor(bytes: Buffer, init: ResponseInit) {
     super(null, init);
@@ -77,7 +78,7 @@ export class BufferedResponse extends Response {
 
   override json(): Promise<unknown> {
     try {
-      return Promise.resolve(JSON.parse(this.content.toString('utf8')));
+      return Promise.resolve(JSON.parse(this.textNow()));
     } catch (error) {
       return Promise.reject(error as Error);
     }
