@@ -231,8 +231,8 @@ async function load(options: { connections: number; seconds: number; next: () =>
     proxyCpuMsPerResult: proxyCpu / Math.max(1, served),
     upstreamCpuMsPerResult: upstreamCpu / Math.max(1, served),
     /**
-     * Results/s one proxy process allows at its CPU per result: its JavaScript runs on one thread
-     * (the CPU time also counts GC and I/O threads, so the true bound is a little lower).
+     * Results/s one core allows at the proxy's CPU per result: the bound when everything runs on
+     * the main thread (ANSWER_THREADS=0); answer threads spread the reading over more cores.
      */
     proxyCpuBoundPerSecond: served ? (1000 * served) / proxyCpu : 0,
     /** Results/s the cores would allow the proxy and the test server, which share them. */
@@ -343,7 +343,7 @@ function printTable(all: Record<string, unknown>) {
   const met = (ok: boolean | undefined) => (ok === undefined ? '?' : ok ? 'met' : 'NOT met');
   const bounds = (x: Record<string, number> | undefined) =>
     `CPU per result: proxy ${f(x?.proxyCpuMsPerResult)} ms, test server ${f(x?.upstreamCpuMsPerResult)} ms; ` +
-    `one proxy process allows ${f(x?.proxyCpuBoundPerSecond, 0)} /s (1000 ms / its CPU per result), the ${cores} cores ${f(x?.sharedCpuBoundPerSecond, 0)} /s (proxy and test server)`;
+    `one core allows ${f(x?.proxyCpuBoundPerSecond, 0)} /s (1000 ms / the proxy's CPU per result), the ${cores} cores ${f(x?.sharedCpuBoundPerSecond, 0)} /s (proxy and test server)`;
   const rss = (all.soak as { rssEveryFiveSecondsMiB?: number[] } | undefined)
     ?.rssEveryFiveSecondsMiB;
   const lines = [
