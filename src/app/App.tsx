@@ -16,7 +16,7 @@ export function createAppQueryClient() {
 export function App() {
   const [queryClient] = useState(() => {
     const client = createAppQueryClient();
-    preloadForLocation(client, window.location.hash);
+    void preloadForLocation(client, window.location.hash);
     return client;
   });
   const [router] = useState(createAppRouter);

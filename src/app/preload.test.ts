@@ -13,7 +13,7 @@ describe('preloadForLocation', () => {
     const fetchMock = fakeNetwork({
       'datasets/index.json': { default: 'real', datasets: [] },
     });
-    preloadForLocation(testQueryClient(), '#/layers/1/neurons/2?view=overlay');
+    await preloadForLocation(testQueryClient(), '#/layers/1/neurons/2?view=overlay');
     await vi.waitFor(() =>
       expect(requested(fetchMock)).toEqual(
         expect.arrayContaining([
@@ -26,18 +26,17 @@ describe('preloadForLocation', () => {
     );
   });
 
-  it('does not wait for the dataset list when the URL names the dataset', () => {
+  it('does not wait for the dataset list when the URL names the dataset', async () => {
     const fetchMock = fakeNetwork({});
-    preloadForLocation(testQueryClient(), '#/d/demo/layers/0/neurons/5');
-    return vi.waitFor(() =>
+    await preloadForLocation(testQueryClient(), '#/d/demo/layers/0/neurons/5');
+    await vi.waitFor(() =>
       expect(requested(fetchMock)).toContain('datasets/demo/collated-activations/0/5.json'),
     );
   });
 
   it('fetches no neuron files elsewhere', async () => {
     const fetchMock = fakeNetwork({});
-    preloadForLocation(testQueryClient(), '#/d/demo');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await preloadForLocation(testQueryClient(), '#/d/demo');
     expect(requested(fetchMock).filter((url) => url.includes('neurons'))).toEqual([]);
   });
 });

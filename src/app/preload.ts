@@ -8,14 +8,16 @@ import { datasetsQuery, manifestQuery, prefetchNeuron } from './data/queries.ts'
 
 const NEURON_ROUTE = /^\/(?:d\/([^/?]+)\/)?layers\/(\d+)\/neurons\/(\d+)$/;
 
-export function preloadForLocation(client: QueryClient, hash: string): void {
+/** Resolves once the route's code has loaded; the app does not wait for it (tests do). */
+export function preloadForLocation(client: QueryClient, hash: string): Promise<unknown> {
   const path = hash.replace(/^#/, '').split('?')[0] || '/';
   const neuron = NEURON_ROUTE.exec(path);
   if (!neuron) {
-    if (path === '/' || path.startsWith('/d/')) void import('./browse/BrowsePage.tsx');
-    return;
+    return path === '/' || path.startsWith('/d/')
+      ? import('./browse/BrowsePage.tsx')
+      : Promise.resolve();
   }
-  void import('./neuron/NeuronPage.tsx');
+  const code = import('./neuron/NeuronPage.tsx');
   const [, encodedDataset, layer, index] = neuron;
   const datasets = client.fetchQuery(datasetsQuery());
   const dataset = encodedDataset
@@ -31,4 +33,5 @@ export function preloadForLocation(client: QueryClient, hash: string): void {
     },
   );
   datasets.catch(() => {});
+  return code;
 }

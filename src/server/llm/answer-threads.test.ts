@@ -54,6 +54,22 @@ describe('answers read by worker threads', () => {
     }
   });
 
+  it('fail what they were reading when stopped, as worth a retry, and start again when asked', async () => {
+    const bytes = await answer('correct');
+    // A thread that is still starting (loading its modules) cannot have answered yet.
+    const starting = new AnswerThreads(1);
+    const reading = starting.simulation(Buffer.from(bytes), tokens);
+    await starting.close();
+    const outcome = await reading;
+    expect(outcome).toMatchObject({ failure: 'answer', error: expect.any(UpstreamError) });
+    expect((outcome as { error: UpstreamError }).error).toMatchObject({
+      retryable: true,
+      message: expect.stringMatching(/^An answer-reading thread stopped/),
+    });
+    expect(await starting.simulation(Buffer.from(bytes), tokens)).toHaveProperty('value');
+    await starting.close();
+  });
+
   it('give back the errors the main thread would throw, each at its stage', async () => {
     const wrong = await threads.simulation(await answer('wrong-tokens'), tokens);
     expect(wrong).toMatchObject({ failure: 'reader' });

@@ -54,10 +54,11 @@ export class AnswerThreads {
   }
 
   private start(index: number): Thread {
-    // The thread runs the TypeScript sources, as the server does (through tsx).
-    const entry = new URL('./answer-thread.ts', import.meta.url).href;
+    // The thread runs the TypeScript sources, as the server does (through tsx, found from here).
+    const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+    const entry = JSON.stringify(new URL('./answer-thread.ts', import.meta.url).href);
     const worker = new Worker(
-      `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`,
+      `import(${tsx}).then(({ register }) => { register(); return import(${entry}); })`,
       { eval: true },
     );
     // Idle threads do not keep the process alive.
