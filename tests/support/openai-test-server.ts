@@ -55,7 +55,7 @@ const DEFAULTS: TestServerOptions = {
   maxAlternatives: 20,
 };
 
-interface ChatBody {
+export interface ChatBody {
   model?: string;
   messages?: { role: string; content: string }[];
   logprobs?: boolean;
@@ -75,7 +75,21 @@ export interface OpenAiTestServer {
   busyMs(): number;
   configure(options: Partial<TestServerOptions>): void;
   reset(options?: Partial<TestServerOptions>): void;
+  /** A chat completion request sent straight to the server (no client): its raw response. */
+  ask(body: ChatBody): Promise<Response>;
   close(): Promise<void>;
+}
+
+/** A chat client's options for this server in tests: short timeout and backoff, 4 in flight. */
+export function testChatOptions(server: OpenAiTestServer) {
+  return {
+    baseURL: server.baseURL,
+    apiKey: 'sk-test',
+    timeoutMs: 2000,
+    maxRetries: 2,
+    concurrency: 4,
+    backoffMs: 5,
+  };
 }
 
 /** The tokens of a simulation prompt, as written there (escaped); null for other prompts. */
@@ -132,6 +146,13 @@ export async function startOpenAiTestServer(
       state.maxInFlight = 0;
       busy = 0;
       busySince = performance.now();
+    },
+    ask(body) {
+      return fetch(`${state.baseURL}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     },
     async close() {
       for (const response of open) response.destroy();

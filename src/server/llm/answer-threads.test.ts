@@ -2,11 +2,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SimulationFormatError } from '../../core/simulation/types.ts';
 import {
   startOpenAiTestServer,
+  testChatOptions,
   type OpenAiTestServer,
   type TestServerMode,
 } from '../../../tests/support/openai-test-server.ts';
 import { AnswerThreads } from './answer-threads.ts';
-import { ChatClient, readAnswer, UpstreamError } from './chat.ts';
+import { ChatClient, readAnswer, UpstreamError, type ChatClientOptions } from './chat.ts';
 import { openAiSimulator, SIMULATION_ALTERNATIVES, simulationFromAnswer } from './openai.ts';
 import { buildSimulationMessages } from '../../core/simulation/simulation-prompt.ts';
 
@@ -29,15 +30,11 @@ describe('answers read by worker threads', () => {
   /** The test server's answer, as bytes. */
   async function answer(mode: TestServerMode): Promise<Buffer> {
     upstream.configure({ mode });
-    const response = await fetch(`${upstream.baseURL}/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model: 'm',
-        messages: buildSimulationMessages(explanation, tokens),
-        logprobs: true,
-        top_logprobs: 5,
-      }),
+    const response = await upstream.ask({
+      model: 'm',
+      messages: buildSimulationMessages(explanation, tokens),
+      logprobs: true,
+      top_logprobs: 5,
     });
     return Buffer.from(await response.arrayBuffer());
   }
@@ -93,32 +90,10 @@ describe('answers read by worker threads', () => {
   });
 
   describe('through the simulator, reading every answer elsewhere', () => {
-    const simulator = () =>
-      openAiSimulator(
-        new ChatClient({
-          baseURL: upstream.baseURL,
-          apiKey: 'sk-test',
-          timeoutMs: 2000,
-          maxRetries: 2,
-          concurrency: 4,
-          backoffMs: 5,
-          readElsewhereAbove: 0,
-        }),
-        'test-model',
-        threads,
-      );
-    const inline = () =>
-      openAiSimulator(
-        new ChatClient({
-          baseURL: upstream.baseURL,
-          apiKey: 'sk-test',
-          timeoutMs: 2000,
-          maxRetries: 2,
-          concurrency: 4,
-          backoffMs: 5,
-        }),
-        'test-model',
-      );
+    const chat = (options: Partial<ChatClientOptions> = {}) =>
+      new ChatClient({ ...testChatOptions(upstream), ...options });
+    const simulator = () => openAiSimulator(chat({ readElsewhereAbove: 0 }), 'test-model', threads);
+    const inline = () => openAiSimulator(chat(), 'test-model');
 
     it('simulates as the main thread does', async () => {
       const records = [tokens, tokens.slice(1), tokens.slice(2)];

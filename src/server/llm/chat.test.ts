@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   startOpenAiTestServer,
+  testChatOptions,
   type OpenAiTestServer,
 } from '../../../tests/support/openai-test-server.ts';
-import { ChatClient, UpstreamError, type ChatRequest } from './chat.ts';
+import { ChatClient, UpstreamError, type ChatClientOptions, type ChatRequest } from './chat.ts';
 
 const request: ChatRequest = {
   model: 'test-model',
@@ -27,16 +28,8 @@ describe('ChatClient against the OpenAI-compatible test server', () => {
   afterAll(() => upstream.close());
   beforeEach(() => upstream.reset());
 
-  const client = (options: Partial<ConstructorParameters<typeof ChatClient>[0]> = {}) =>
-    new ChatClient({
-      baseURL: upstream.baseURL,
-      apiKey: 'sk-test',
-      timeoutMs: 2000,
-      maxRetries: 2,
-      concurrency: 4,
-      backoffMs: 5,
-      ...options,
-    });
+  const client = (options: Partial<ChatClientOptions> = {}) =>
+    new ChatClient({ ...testChatOptions(upstream), ...options });
 
   it('returns the text and the logprobs it asked for', async () => {
     const response = await client().complete(request);

@@ -110,20 +110,16 @@ describe('reading a chat completion', () => {
 
   async function answer(mode: TestServerMode, logprobs = true): Promise<string> {
     upstream.configure({ mode });
-    const response = await fetch(`${upstream.baseURL}/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model: 'm',
-        messages: [
-          {
-            role: 'user',
-            content:
-              'Neuron description: the main thing this neuron does is find the word cat.\n\nTokens (4):\nThe\n cat\n sat\n\u00e9t\u00e9',
-          },
-        ],
-        ...(logprobs && { logprobs: true, top_logprobs: 5 }),
-      }),
+    const response = await upstream.ask({
+      model: 'm',
+      messages: [
+        {
+          role: 'user',
+          content:
+            'Neuron description: the main thing this neuron does is find the word cat.\n\nTokens (4):\nThe\n cat\n sat\n\u00e9t\u00e9',
+        },
+      ],
+      ...(logprobs && { logprobs: true, top_logprobs: 5 }),
     });
     return response.text();
   }
