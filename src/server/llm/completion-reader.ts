@@ -198,7 +198,8 @@ class AnswerScanner {
     if (this.keep(token)) {
       // The list ends the entry: searched for in the answer's own text, which is flat in memory.
       const end = this.text.lastIndexOf(']', this.at - 1) + 1;
-      alternatives = usualAlternatives(this.text, end - match[4]!.length, end);
+      const start = end - match[4]!.length;
+      alternatives = compactAlternatives(this.text, start, end) ?? this.alternativesAt(start);
     }
     return {
       token,
@@ -263,6 +264,15 @@ class AnswerScanner {
       if (token === undefined || logprob === undefined) throw UNUSUAL;
       alternatives.push({ token, logprob });
     } while (this.moreElements());
+    return alternatives;
+  }
+
+  /** The alternatives of the list at `start`, read by the scanner, which stays where it was. */
+  private alternativesAt(start: number): NonNullable<ChatTokenLogprob['top_logprobs']> {
+    const at = this.at;
+    this.at = start;
+    const alternatives = this.alternatives();
+    this.at = at;
     return alternatives;
   }
 
@@ -457,33 +467,25 @@ const USUAL_ENTRY_WITH_SPACES = usualEntryExpression(String.raw`[ \t\n\r]*`);
 const COMPACT_ALTERNATIVE = /\{"token":"((?:[^"\\]|\\.)*)","logprob":([-+.\deE]+)/y;
 
 /**
- * The alternatives in text[start, end), a list USUAL_ENTRY matched, whose shape is therefore known:
- * each is {"token": string, "logprob": number, "bytes": ...}, in that order.
+ * The alternatives in text[start, end), a list USUAL_ENTRY matched, or null when it has
+ * whitespace (the scanner reads those).
  */
-function usualAlternatives(
+function compactAlternatives(
   text: string,
   start: number,
   end: number,
-): { token: string; logprob: number }[] {
+): { token: string; logprob: number }[] | null {
   const alternatives: { token: string; logprob: number }[] = [];
-  for (let at = text.indexOf('{', start); at >= 0 && at < end;) {
+  let at = start + 1;
+  while (at < end - 1) {
     COMPACT_ALTERNATIVE.lastIndex = at;
     const match = COMPACT_ALTERNATIVE.exec(text);
-    if (match) {
-      alternatives.push({ token: stringValue(match[1]!), logprob: Number(match[2]) });
-      at = COMPACT_ALTERNATIVE.lastIndex;
-    } else {
-      // With whitespace: each key found by searching for it (a quoted key cannot occur inside a
-      // string, where quotes are escaped).
-      const opening = text.indexOf('"', text.indexOf(':', text.indexOf('"token"', at) + 7));
-      const closing = Math.abs(stringEnd(text, opening));
-      const token = stringValue(text.slice(opening + 1, closing - 1));
-      const number = skipSpace(text, text.indexOf(':', text.indexOf('"logprob"', closing) + 9) + 1);
-      at = numberEnd(text, number);
-      alternatives.push({ token, logprob: Number(text.slice(number, at)) });
-    }
-    // The next alternative's brace: only numbers (its bytes) come before it.
-    at = text.indexOf('{', at);
+    if (!match) return null;
+    alternatives.push({ token: stringValue(match[1]!), logprob: Number(match[2]) });
+    // The next alternative's brace: only numbers (this one's bytes) come before it.
+    const next = text.indexOf('{', COMPACT_ALTERNATIVE.lastIndex);
+    if (next < 0 || next >= end) break;
+    at = next;
   }
   return alternatives;
 }
