@@ -18,20 +18,19 @@ interface Thread {
 }
 
 export class AnswerThreads {
-  readonly count: number;
+  /** Started when first needed; null again once stopped. */
   private readonly threads: (Thread | null)[];
   private turn = 0;
   private lastId = 0;
 
   constructor(count: number) {
     if (!Number.isInteger(count) || count < 1) throw new RangeError('at least one thread');
-    this.count = count;
     this.threads = Array.from({ length: count }, () => null);
   }
 
   /** The record's simulation from an answer's bytes (which are moved to the thread). */
   simulation(bytes: Buffer, tokens: string[]): Promise<ReadElsewhere<SequenceSimulation>> {
-    const index = this.turn++ % this.count;
+    const index = this.turn++ % this.threads.length;
     const thread = (this.threads[index] ??= this.start(index));
     const id = ++this.lastId;
     const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;

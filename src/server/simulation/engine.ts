@@ -62,18 +62,16 @@ export interface EngineOptions {
   concurrency: number;
 }
 
-/** A result as sent: its JSON text and its value. */
-interface Produced<T> {
+/** What /api/simulate answers: JSON text, and for a cache hit its gzipped bytes on demand. */
+export interface SimulationReply {
   json: string;
-  value: T;
   /** For a cache hit: the text gzipped (made once, kept with the cached entry). */
   gzipped?: () => Buffer;
 }
 
-/** What /api/simulate answers: JSON text, and for a cache hit its gzipped bytes on demand. */
-export interface SimulationReply {
-  json: string;
-  gzipped?: () => Buffer;
+/** A result as sent, and its value. */
+interface Produced<T> extends SimulationReply {
+  value: T;
 }
 
 // Entries are stored as a hit sends them, `cached` first; a fresh result flips it.
