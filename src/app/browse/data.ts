@@ -144,18 +144,34 @@ const loaders = new WeakMap<SearchService, Map<string, LayerLoader>>();
 
 /** Every layer of the dataset, loading (through the worker) from the first call on. */
 export function useDatasetTable(service: SearchService, manifest: DatasetManifest): DatasetTable {
-  let byDataset = loaders.get(service);
+  const loader = perDataset(
+    loaders,
+    service,
+    manifest,
+    () => new LayerLoader(service, manifest, tableFor(manifest)),
+  );
+  return useSyncExternalStore(loader.subscribe, loader.snapshot, loader.snapshot);
+}
+
+/** One object per search service and dataset, made when first asked for. */
+function perDataset<T>(
+  made: WeakMap<SearchService, Map<string, T>>,
+  service: SearchService,
+  manifest: DatasetManifest,
+  make: () => T,
+): T {
+  let byDataset = made.get(service);
   if (!byDataset) {
     byDataset = new Map();
-    loaders.set(service, byDataset);
+    made.set(service, byDataset);
   }
   const key = datasetKey(manifest);
-  let loader = byDataset.get(key);
-  if (!loader) {
-    loader = new LayerLoader(service, manifest, tableFor(manifest));
-    byDataset.set(key, loader);
+  let value = byDataset.get(key);
+  if (value === undefined) {
+    value = make();
+    byDataset.set(key, value);
   }
-  return useSyncExternalStore(loader.subscribe, loader.snapshot, loader.snapshot);
+  return value;
 }
 
 export interface ViewState {
@@ -309,18 +325,12 @@ class ViewChannel {
 const channels = new WeakMap<SearchService, Map<string, ViewChannel>>();
 
 function channelFor(service: SearchService, manifest: DatasetManifest): ViewChannel {
-  let byDataset = channels.get(service);
-  if (!byDataset) {
-    byDataset = new Map();
-    channels.set(service, byDataset);
-  }
-  const key = datasetKey(manifest);
-  let channel = byDataset.get(key);
-  if (!channel) {
-    channel = new ViewChannel(service, key, histogramEdges(manifest));
-    byDataset.set(key, channel);
-  }
-  return channel;
+  return perDataset(
+    channels,
+    service,
+    manifest,
+    () => new ViewChannel(service, datasetKey(manifest), histogramEdges(manifest)),
+  );
 }
 
 /** What to ask the worker for a view over `layers` loaded layers, and the request's key. */
