@@ -12,7 +12,7 @@ const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
   .transform((value) => ['1', 'true', 'yes', 'on'].includes(value));
 
-/** The settings, each with its description (shown by `--help` and in the README). */
+/** The settings, each with its description (shown by `--help` and in docs/server.md). */
 export const SETTINGS = {
   PORT: { schema: integer(0, 65535).default(8080), help: 'TCP port to listen on' },
   HOST: {

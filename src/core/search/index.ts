@@ -1,6 +1,6 @@
 /**
  * An inverted index over explanations, built in memory from the layer indexes (in the app's search
- * worker and in the CLI). Measured against MiniSearch on 307,200 explanations (see README,
+ * worker and in the CLI). Measured against MiniSearch on 307,200 explanations (see docs/benchmarks.md,
  * "Benchmarks"): MiniSearch took about 7 s to build and up to 1 s per as-you-type query; this index
  * builds in well under a second and answers in a few milliseconds, because it keeps only what the
  * query language needs: per word, the ascending list of documents holding it, and per document its
