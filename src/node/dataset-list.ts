@@ -6,7 +6,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildDatasetList } from '../core/dataset/build.ts';
 import type { DatasetList, DatasetManifest } from '../core/dataset/types.ts';
-import { DatasetFileError, parseManifest } from '../core/format/parse.ts';
+import { parseManifest } from '../core/dataset/parse.ts';
+import { DatasetFileError } from '../core/format/parse.ts';
 import { writeFileAtomic } from './files.ts';
 
 export interface ScannedDataset {

@@ -26,9 +26,9 @@ import type {
   LayerSummary,
 } from '../core/dataset/types.ts';
 import { LAYER_INDEX_FORMAT } from '../core/dataset/types.ts';
+import { parseLayerIndex } from '../core/dataset/parse.ts';
 import {
   DatasetFileError,
-  parseLayerIndex,
   parseNeuronRecord,
   parseNeuronSimulationResults,
 } from '../core/format/parse.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../../../tests/support/cli.ts';
-import { parseDatasetList, parseManifest } from '../../core/format/parse.ts';
+import { parseDatasetList, parseManifest } from '../../core/dataset/parse.ts';
 import { writeDemoDataset } from '../../node/demo.ts';
 import { ingestDataset } from '../../node/ingest.ts';
 import { writeScaleFixture } from '../../node/scale-fixture.ts';

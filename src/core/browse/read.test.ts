@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLayerIndex } from '../format/parse.ts';
+import { parseLayerIndex } from '../dataset/parse.ts';
 import { LAYER_INDEX_FORMAT } from '../dataset/types.ts';
 import { readLayerColumns } from './read.ts';
 import { layerColumns } from './table.ts';

@@ -1,12 +1,12 @@
 /**
  * A layer index's text straight to typed columns, for the search worker and the CLI: one pass per
- * column that checks the parser's contract (src/core/format/parse.ts, parseLayerIndex) while it
+ * column that checks the parser's contract (src/core/dataset/parse.ts, parseLayerIndex) while it
  * fills the arrays. The parser's own checks name the field at fault but cost a path object per
  * value (about a third of a second over 307,200 neurons); so a file that fails any check here is
  * read again by the parser, whose error is the one thrown.
  */
 import { LAYER_INDEX_FORMAT } from '../dataset/types.ts';
-import { parseLayerIndex } from '../format/parse.ts';
+import { parseLayerIndex } from '../dataset/parse.ts';
 import { layerColumns, type LayerColumns } from './table.ts';
 
 export function readLayerColumns(text: string, path: string): LayerColumns {

@@ -1,0 +1,236 @@
+/**
+ * Parsers for the project's own files, the ones ingest writes (see ./types.ts): the data folder's
+ * list of datasets, a dataset's manifest and its layer indexes. Like the parsers of the published
+ * files (src/core/format/parse.ts), each takes a file's text and where it came from and returns a
+ * typed value or throws a DatasetFileError naming the file and the field.
+ */
+import { parseWith, type FileLocation } from '../format/parse.ts';
+import {
+  at,
+  boolean,
+  FieldProblem,
+  finite,
+  finiteList,
+  index,
+  list,
+  object,
+  required,
+  sameLength,
+  string,
+  stringList,
+  wrongType,
+  type FieldPath,
+  type JsonObject,
+} from '../format/validate.ts';
+import type {
+  DatasetList,
+  DatasetListEntry,
+  DatasetManifest,
+  LayerIndex,
+  LayerSummary,
+  ScoreHistogram,
+  ScoreQuantiles,
+} from './types.ts';
+import { LAYER_INDEX_FORMAT, MANIFEST_FORMAT } from './types.ts';
+
+const DATASET_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+function datasetId(value: unknown, path: FieldPath): string {
+  const id = string(value, path);
+  if (!DATASET_ID.test(id) || id.includes('..')) {
+    throw new FieldProblem(
+      path,
+      `${JSON.stringify(id)} is not a dataset id (letters, digits, ".", "_" and "-", starting with a letter or digit)`,
+    );
+  }
+  return id;
+}
+
+function format(o: JsonObject, expected: string): void {
+  const value = required(o, 'format', null);
+  if (value !== expected) {
+    throw new FieldProblem(
+      at(null, 'format'),
+      `expected ${JSON.stringify(expected)}, found ${JSON.stringify(value)}`,
+    );
+  }
+}
+
+function readDatasetList(root: unknown): DatasetList {
+  const o = object(root, null);
+  const defaultValue = required(o, 'default', null);
+  // An empty list has no default to name.
+  const defaultId =
+    defaultValue === '' && Array.isArray(o.datasets) && o.datasets.length === 0
+      ? ''
+      : datasetId(defaultValue, at(null, 'default'));
+  const datasetsPath = at(null, 'datasets');
+  const datasets = list(required(o, 'datasets', null), datasetsPath).map(
+    (value, i): DatasetListEntry => {
+      const path = at(datasetsPath, i);
+      const entry = object(value, path);
+      return {
+        id: datasetId(required(entry, 'id', path), at(path, 'id')),
+        title: string(required(entry, 'title', path), at(path, 'title')),
+        model: string(required(entry, 'model', path), at(path, 'model')),
+        synthetic: boolean(required(entry, 'synthetic', path), at(path, 'synthetic')),
+      };
+    },
+  );
+  if (datasets.length > 0 && !datasets.some((entry) => entry.id === defaultId)) {
+    throw new FieldProblem(at(null, 'default'), `names ${defaultId}, which is not in the list`);
+  }
+  return { default: defaultId, datasets };
+}
+
+function readQuantiles(value: unknown, path: FieldPath): ScoreQuantiles {
+  const o = object(value, path);
+  const q = (key: keyof ScoreQuantiles) => finite(required(o, key, path), at(path, key));
+  return {
+    min: q('min'),
+    p10: q('p10'),
+    p25: q('p25'),
+    p50: q('p50'),
+    p75: q('p75'),
+    p90: q('p90'),
+    max: q('max'),
+  };
+}
+
+function readHistogram(value: unknown, path: FieldPath): ScoreHistogram {
+  const o = object(value, path);
+  const edges = finiteList(required(o, 'edges', path), at(path, 'edges'));
+  const countsPath = at(path, 'counts');
+  const counts = list(required(o, 'counts', path), countsPath).map((c, i) =>
+    index(c, at(countsPath, i)),
+  );
+  if (edges.length > 0) {
+    sameLength(counts, edges.length - 1, countsPath, 'counts', 'bins');
+  }
+  return { edges, counts };
+}
+
+function readLayerSummary(value: unknown, path: FieldPath): LayerSummary {
+  const o = object(value, path);
+  const int = (key: string) => index(required(o, key, path), at(path, key));
+  const scoresValue = required(o, 'scores', path);
+  let scores: LayerSummary['scores'] = null;
+  if (scoresValue !== null) {
+    const scoresPath = at(path, 'scores');
+    const s = object(scoresValue, scoresPath);
+    scores = {
+      count: index(required(s, 'count', scoresPath), at(scoresPath, 'count')),
+      mean: finite(required(s, 'mean', scoresPath), at(scoresPath, 'mean')),
+      quantiles: readQuantiles(required(s, 'quantiles', scoresPath), at(scoresPath, 'quantiles')),
+    };
+  }
+  const indexPath = at(path, 'index');
+  const indexFile = string(required(o, 'index', path), indexPath);
+  if (!/^index\/layer-\d+\.[0-9a-f]+\.json$/.test(indexFile)) {
+    throw new FieldProblem(
+      indexPath,
+      `${JSON.stringify(indexFile)} is not a layer index file name`,
+    );
+  }
+  return {
+    layer: int('layer'),
+    neurons: int('neurons'),
+    explained: int('explained'),
+    withRecords: int('withRecords'),
+    scores,
+    index: indexFile,
+    indexBytes: int('indexBytes'),
+    indexGzipBytes: int('indexGzipBytes'),
+  };
+}
+
+function readManifest(root: unknown): DatasetManifest {
+  const o = object(root, null);
+  format(o, MANIFEST_FORMAT);
+  const layersPath = at(null, 'layers');
+  const layers = list(required(o, 'layers', null), layersPath).map((value, i) =>
+    readLayerSummary(value, at(layersPath, i)),
+  );
+  const summaryPath = at(null, 'scoreSummary');
+  const summary = object(required(o, 'scoreSummary', null), summaryPath);
+  const quantiles = required(summary, 'quantiles', summaryPath);
+  const mean = required(summary, 'mean', summaryPath);
+  const manifest: DatasetManifest = {
+    format: MANIFEST_FORMAT,
+    id: datasetId(required(o, 'id', null), at(null, 'id')),
+    title: string(required(o, 'title', null), at(null, 'title')),
+    model: string(required(o, 'model', null), at(null, 'model')),
+    synthetic: boolean(required(o, 'synthetic', null), at(null, 'synthetic')),
+    source: string(required(o, 'source', null), at(null, 'source')),
+    createdAt: string(required(o, 'createdAt', null), at(null, 'createdAt')),
+    layers,
+    scoreSummary: {
+      count: index(required(summary, 'count', summaryPath), at(summaryPath, 'count')),
+      mean: mean === null ? null : finite(mean, at(summaryPath, 'mean')),
+      histogram: readHistogram(
+        required(summary, 'histogram', summaryPath),
+        at(summaryPath, 'histogram'),
+      ),
+      quantiles: quantiles === null ? null : readQuantiles(quantiles, at(summaryPath, 'quantiles')),
+    },
+    fileKinds: stringList(required(o, 'fileKinds', null), at(null, 'fileKinds')),
+  };
+  if (o.report !== undefined) manifest.report = string(o.report, at(null, 'report'));
+  if (o.search !== undefined) {
+    const searchPath = at(null, 'search');
+    const search = object(o.search, searchPath);
+    manifest.search = {};
+    for (const [key, value] of Object.entries(search)) {
+      manifest.search[key] = string(value, at(searchPath, key));
+    }
+  }
+  return manifest;
+}
+
+function readLayerIndex(root: unknown): LayerIndex {
+  const o = object(root, null);
+  format(o, LAYER_INDEX_FORMAT);
+  const layer = index(required(o, 'layer', null), at(null, 'layer'));
+  const neuronsPath = at(null, 'neurons');
+  const neurons = list(required(o, 'neurons', null), neuronsPath) as number[];
+  for (let i = 0; i < neurons.length; i += 1) {
+    const neuron = index(neurons[i], at(neuronsPath, i));
+    if (i > 0 && neuron <= (neurons[i - 1] as number)) {
+      throw new FieldProblem(
+        at(neuronsPath, i),
+        `neurons must be ascending, found ${neuron} after ${neurons[i - 1]}`,
+      );
+    }
+  }
+  const column = <T>(key: string, check: (value: unknown, path: FieldPath) => T): T[] => {
+    const path = at(null, key);
+    const values = list(required(o, key, null), path);
+    sameLength(values, neurons.length, path, 'values', 'neurons');
+    for (let i = 0; i < values.length; i += 1) check(values[i], at(path, i));
+    return values as T[];
+  };
+  return {
+    format: LAYER_INDEX_FORMAT,
+    layer,
+    neurons,
+    scores: column('scores', (v, p) => (v === null ? null : finite(v, p))),
+    explanations: column('explanations', (v, p) => (v === null ? null : string(v, p))),
+    maxActivations: column('maxActivations', (v, p) => (v === null ? null : finite(v, p))),
+    hasRecords: column('hasRecords', (v, p) => {
+      if (v !== 0 && v !== 1) throw wrongType(p, '0 or 1', v);
+      return v;
+    }),
+  };
+}
+
+export function parseDatasetList(text: string, where: FileLocation): DatasetList {
+  return parseWith(text, where, readDatasetList);
+}
+
+export function parseManifest(text: string, where: FileLocation): DatasetManifest {
+  return parseWith(text, where, readManifest);
+}
+
+export function parseLayerIndex(text: string, where: FileLocation): LayerIndex {
+  return parseWith(text, where, readLayerIndex);
+}
