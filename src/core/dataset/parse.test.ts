@@ -81,13 +81,90 @@ describe('files that ingest writes', () => {
         parseManifest(JSON.stringify({ ...manifest, format: 'other/1' }), { path: 'm.json' }),
       ),
     ).toBe('m.json: format: expected "neuron-explorer.manifest/1", found "other/1"');
-    const badIndex = {
+    const layer = (n: number, overrides: object = {}) => ({
+      ...manifest.layers[0],
+      layer: n,
+      index: `index/layer-${n}.0123abcd.json`,
+      ...overrides,
+    });
+    const damaged = {
       ...manifest,
-      layers: [{ ...manifest.layers[0], index: '../../etc/passwd' }],
+      layers: [
+        layer(0, { index: '../../etc/passwd' }),
+        layer(1),
+        layer(2),
+        layer(3, { scores: { ...manifest.layers[0]!.scores, mean: 7 } }),
+        layer(2),
+        layer(4),
+      ],
     };
-    expect(errorOf(() => parseManifest(JSON.stringify(badIndex), { path: 'm.json' }))).toBe(
-      'm.json: layers[0].index: "../../etc/passwd" is not a layer index file name',
+    // Each damaged entry fails its own layer; the others are read.
+    const parsed = parseManifest(JSON.stringify(damaged), { path: 'm.json' });
+    expect(parsed.layers.map((l) => l.layer)).toEqual([1, 4]);
+    expect(parsed.layerProblems).toEqual([
+      {
+        layer: 0,
+        message: 'm.json: layers[0].index: "../../etc/passwd" is not a layer index file name',
+      },
+      {
+        layer: 2,
+        message:
+          'm.json: layers[4].layer: layer 2 is listed twice (also at layers[2]); neither entry is used',
+      },
+      {
+        layer: 3,
+        message: 'm.json: layers[3].scores.mean: 7 is not a score (scores lie in [-1, 1])',
+      },
+    ]);
+    // A layer entry without a layer number cannot be put anywhere: the manifest fails.
+    const unnamed = { ...manifest, layers: [layer(1), { ...layer(2), layer: 'two' }] };
+    expect(errorOf(() => parseManifest(JSON.stringify(unnamed), { path: 'm.json' }))).toBe(
+      'm.json: layers[1].layer: expected a non-negative integer, found the string "two"',
     );
+    // A summary out of range is shown as good nowhere.
+    const outOfRange = {
+      ...manifest,
+      scoreSummary: {
+        ...manifest.scoreSummary,
+        quantiles: { ...manifest.scoreSummary.quantiles, max: 12 },
+      },
+    };
+    expect(errorOf(() => parseManifest(JSON.stringify(outOfRange), { path: 'm.json' }))).toBe(
+      'm.json: scoreSummary.quantiles.max: 12 is not a score (scores lie in [-1, 1])',
+    );
+  });
+
+  it('rejects a manifest too large to be one, without parsing it', () => {
+    const huge = `{"format":"${MANIFEST_FORMAT}","padding":"${'x'.repeat(3 * 1024 * 1024)}"}`;
+    expect(errorOf(() => parseManifest(huge, { path: 'big/manifest.json' }))).toBe(
+      'big/manifest.json: 3.0 MB, more than the 2 MB a manifest may have',
+    );
+  });
+
+  it('rejects a layer index with a score outside [-1, 1] or an explanation past the limit', () => {
+    expect(
+      errorOf(() =>
+        parseLayerIndex(JSON.stringify({ ...index, scores: [0.5, null, 1.7] }), {
+          path: 'i.json',
+        }),
+      ),
+    ).toBe('i.json: scores[2]: 1.7 is not a score (scores lie in [-1, 1])');
+    expect(
+      errorOf(() =>
+        parseLayerIndex(
+          JSON.stringify({ ...index, explanations: [' cats', null, 'x'.repeat(1_000_001)] }),
+          { path: 'i.json' },
+        ),
+      ),
+    ).toBe(
+      'i.json: explanations[2]: 1,000,001 characters, more than the 1,000 an explanation may have',
+    );
+    // A correlation of exactly 1 (or -1) with rounding is a score.
+    expect(
+      parseLayerIndex(JSON.stringify({ ...index, scores: [1.0000000000000002, null, -1] }), {
+        path: 'i.json',
+      }).scores,
+    ).toEqual([1.0000000000000002, null, -1]);
   });
 
   it('reads a dataset list and rejects a default that is not listed', () => {

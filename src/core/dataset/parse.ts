@@ -4,10 +4,17 @@
  * files (src/core/format/parse.ts), each takes a file's text and where it came from and returns a
  * typed value or throws a DatasetFileError naming the file and the field.
  */
-import { parseWith, type FileLocation } from '../format/parse.ts';
+import { isCorrelation } from '../format/limits.ts';
+import {
+  DatasetFileError,
+  explanationText,
+  parseWith,
+  type FileLocation,
+} from '../format/parse.ts';
 import {
   at,
   boolean,
+  fieldPathText,
   FieldProblem,
   finite,
   finiteList,
@@ -28,9 +35,16 @@ import type {
   DatasetManifest,
   LayerIndex,
   LayerSummary,
+  ManifestLayerProblem,
   ScoreHistogram,
   ScoreQuantiles,
 } from './types.ts';
+import {
+  MAX_LAYER,
+  MAX_LAYER_INDEX_BYTES,
+  MAX_MANIFEST_BYTES,
+  MAX_NEURONS_PER_LAYER,
+} from './limits.ts';
 import { LAYER_INDEX_FORMAT, MANIFEST_FORMAT } from './types.ts';
 
 const DATASET_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -83,9 +97,18 @@ function readDatasetList(root: unknown): DatasetList {
   return { default: defaultId, datasets };
 }
 
+/** A score statistic: a correlation (see src/core/format/limits.ts). */
+function score(value: unknown, path: FieldPath): number {
+  const number = finite(value, path);
+  if (!isCorrelation(number)) {
+    throw new FieldProblem(path, `${number} is not a score (scores lie in [-1, 1])`);
+  }
+  return number;
+}
+
 function readQuantiles(value: unknown, path: FieldPath): ScoreQuantiles {
   const o = object(value, path);
-  const q = (key: keyof ScoreQuantiles) => finite(required(o, key, path), at(path, key));
+  const q = (key: keyof ScoreQuantiles) => score(required(o, key, path), at(path, key));
   return {
     min: q('min'),
     p10: q('p10'),
@@ -110,8 +133,17 @@ function readHistogram(value: unknown, path: FieldPath): ScoreHistogram {
   return { edges, counts };
 }
 
-function readLayerSummary(value: unknown, path: FieldPath): LayerSummary {
-  const o = object(value, path);
+const LAYER_INDEX_NAME = /^index\/layer-\d+\.[0-9a-f]+\.json$/;
+
+/** A layer number (the browse table keeps layers in 16 bits). */
+function layerNumber(value: unknown, path: FieldPath): number {
+  const layer = index(value, path);
+  if (layer > MAX_LAYER)
+    throw new FieldProblem(path, `${layer} is past the last layer allowed, ${MAX_LAYER}`);
+  return layer;
+}
+
+function readLayerSummary(o: JsonObject, path: FieldPath, layer: number): LayerSummary {
   const int = (key: string) => index(required(o, key, path), at(path, key));
   const scoresValue = required(o, 'scores', path);
   let scores: LayerSummary['scores'] = null;
@@ -120,21 +152,28 @@ function readLayerSummary(value: unknown, path: FieldPath): LayerSummary {
     const s = object(scoresValue, scoresPath);
     scores = {
       count: index(required(s, 'count', scoresPath), at(scoresPath, 'count')),
-      mean: finite(required(s, 'mean', scoresPath), at(scoresPath, 'mean')),
+      mean: score(required(s, 'mean', scoresPath), at(scoresPath, 'mean')),
       quantiles: readQuantiles(required(s, 'quantiles', scoresPath), at(scoresPath, 'quantiles')),
     };
   }
   const indexPath = at(path, 'index');
   const indexFile = string(required(o, 'index', path), indexPath);
-  if (!/^index\/layer-\d+\.[0-9a-f]+\.json$/.test(indexFile)) {
+  if (!LAYER_INDEX_NAME.test(indexFile)) {
     throw new FieldProblem(
       indexPath,
       `${JSON.stringify(indexFile)} is not a layer index file name`,
     );
   }
+  const neurons = int('neurons');
+  if (neurons > MAX_NEURONS_PER_LAYER) {
+    throw new FieldProblem(
+      at(path, 'neurons'),
+      `${neurons} neurons are more than a layer may have (${MAX_NEURONS_PER_LAYER})`,
+    );
+  }
   return {
-    layer: int('layer'),
-    neurons: int('neurons'),
+    layer,
+    neurons,
     explained: int('explained'),
     withRecords: int('withRecords'),
     scores,
@@ -144,13 +183,57 @@ function readLayerSummary(value: unknown, path: FieldPath): LayerSummary {
   };
 }
 
-function readManifest(root: unknown): DatasetManifest {
+/**
+ * The manifest's layers. An entry that cannot be used fails its layer only (a problem naming the
+ * field), so that the other layers can still be browsed; a layer listed twice is ambiguous, so
+ * neither entry is used. An entry whose layer number cannot be read fails the whole manifest.
+ */
+function readLayers(
+  value: unknown,
+  where: FileLocation,
+): { layers: LayerSummary[]; problems: ManifestLayerProblem[] } {
+  const layersPath = at(null, 'layers');
+  const entries = list(value, layersPath);
+  const read = new Map<number, { at: number; summary: LayerSummary | null }>();
+  const problems: ManifestLayerProblem[] = [];
+  const problem = (layer: number, field: FieldPath, text: string) =>
+    problems.push({
+      layer,
+      message: new DatasetFileError(where.path, fieldPathText(field), text).message,
+    });
+  for (let i = 0; i < entries.length; i += 1) {
+    const path = at(layersPath, i);
+    const o = object(entries[i], path);
+    const layer = layerNumber(required(o, 'layer', path), at(path, 'layer'));
+    const first = read.get(layer);
+    if (first) {
+      if (first.summary !== null || !problems.some((p) => p.layer === layer)) {
+        problem(
+          layer,
+          at(path, 'layer'),
+          `layer ${layer} is listed twice (also at layers[${first.at}]); neither entry is used`,
+        );
+      }
+      first.summary = null;
+      continue;
+    }
+    try {
+      read.set(layer, { at: i, summary: readLayerSummary(o, path, layer) });
+    } catch (error) {
+      if (!(error instanceof FieldProblem)) throw error;
+      read.set(layer, { at: i, summary: null });
+      problem(layer, error.field ?? path, error.problem);
+    }
+  }
+  const layers: LayerSummary[] = [];
+  for (const { summary } of read.values()) if (summary) layers.push(summary);
+  return { layers, problems: problems.sort((a, b) => a.layer - b.layer) };
+}
+
+function readManifest(root: unknown, where: FileLocation): DatasetManifest {
   const o = object(root, null);
   format(o, MANIFEST_FORMAT);
-  const layersPath = at(null, 'layers');
-  const layers = list(required(o, 'layers', null), layersPath).map((value, i) =>
-    readLayerSummary(value, at(layersPath, i)),
-  );
+  const { layers, problems } = readLayers(required(o, 'layers', null), where);
   const summaryPath = at(null, 'scoreSummary');
   const summary = object(required(o, 'scoreSummary', null), summaryPath);
   const quantiles = required(summary, 'quantiles', summaryPath);
@@ -166,7 +249,7 @@ function readManifest(root: unknown): DatasetManifest {
     layers,
     scoreSummary: {
       count: index(required(summary, 'count', summaryPath), at(summaryPath, 'count')),
-      mean: mean === null ? null : finite(mean, at(summaryPath, 'mean')),
+      mean: mean === null ? null : score(mean, at(summaryPath, 'mean')),
       histogram: readHistogram(
         required(summary, 'histogram', summaryPath),
         at(summaryPath, 'histogram'),
@@ -184,13 +267,14 @@ function readManifest(root: unknown): DatasetManifest {
       manifest.search[key] = string(value, at(searchPath, key));
     }
   }
+  if (problems.length > 0) manifest.layerProblems = problems;
   return manifest;
 }
 
 function readLayerIndex(root: unknown): LayerIndex {
   const o = object(root, null);
   format(o, LAYER_INDEX_FORMAT);
-  const layer = index(required(o, 'layer', null), at(null, 'layer'));
+  const layer = layerNumber(required(o, 'layer', null), at(null, 'layer'));
   const neuronsPath = at(null, 'neurons');
   const neurons = list(required(o, 'neurons', null), neuronsPath) as number[];
   for (let i = 0; i < neurons.length; i += 1) {
@@ -213,8 +297,8 @@ function readLayerIndex(root: unknown): LayerIndex {
     format: LAYER_INDEX_FORMAT,
     layer,
     neurons,
-    scores: column('scores', (v, p) => (v === null ? null : finite(v, p))),
-    explanations: column('explanations', (v, p) => (v === null ? null : string(v, p))),
+    scores: column('scores', (v, p) => (v === null ? null : score(v, p))),
+    explanations: column('explanations', (v, p) => (v === null ? null : explanationText(v, p))),
     maxActivations: column('maxActivations', (v, p) => (v === null ? null : finite(v, p))),
     hasRecords: column('hasRecords', (v, p) => {
       if (v !== 0 && v !== 1) throw wrongType(p, '0 or 1', v);
@@ -224,13 +308,26 @@ function readLayerIndex(root: unknown): LayerIndex {
 }
 
 export function parseDatasetList(text: string, where: FileLocation): DatasetList {
-  return parseWith(text, where, readDatasetList);
+  return parseWith(text, where, readDatasetList, {
+    bytes: MAX_MANIFEST_BYTES,
+    what: 'a dataset list',
+  });
 }
 
+/**
+ * A manifest. Layers whose entries cannot be used are left out of `layers` and named in
+ * `layerProblems`; anything else wrong fails the whole file.
+ */
 export function parseManifest(text: string, where: FileLocation): DatasetManifest {
-  return parseWith(text, where, readManifest);
+  return parseWith(text, where, (root) => readManifest(root, where), {
+    bytes: MAX_MANIFEST_BYTES,
+    what: 'a manifest',
+  });
 }
 
 export function parseLayerIndex(text: string, where: FileLocation): LayerIndex {
-  return parseWith(text, where, readLayerIndex);
+  return parseWith(text, where, readLayerIndex, {
+    bytes: MAX_LAYER_INDEX_BYTES,
+    what: 'a layer index',
+  });
 }

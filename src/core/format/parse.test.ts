@@ -289,6 +289,33 @@ describe('damaged files get an error naming the file and the field', () => {
       'explanations/5/7.jsonl: not valid JSON: expected a value at line 1, column 1177, found "nan, \\"absolu"',
     ],
     [
+      'a score that is not a correlation',
+      () =>
+        explanationError(
+          damage(explanation, '"ev_correlation_score": 0.73', '"ev_correlation_score": 5'),
+        ),
+      'explanations/5/7.jsonl: scored_explanations[1].scored_simulation.ev_correlation_score: 5 is not a correlation (those lie in [-1, 1])',
+    ],
+    [
+      'a sequence score that is not a correlation',
+      () =>
+        explanationError(
+          damage(explanation, '"ev_correlation_score": 0.91', '"ev_correlation_score": -1.5'),
+        ),
+      'explanations/5/7.jsonl: scored_explanations[0].scored_simulation.scored_sequence_simulations[0].ev_correlation_score: -1.5 is not a correlation (those lie in [-1, 1])',
+    ],
+    [
+      'an explanation of a megabyte',
+      () =>
+        explanationError(damage(explanation, '" cats"', JSON.stringify('cat '.repeat(262_144)))),
+      'explanations/5/7.jsonl: scored_explanations[1].explanation: 1,048,576 characters, more than the 1,000 an explanation may have',
+    ],
+    [
+      'a records file of 124 MB',
+      () => recordError(record.replace('{', `{"padding": "${' '.repeat(124 * 1024 * 1024)}", `)),
+      'collated-activations/5/7.json: 124.0 MB, more than the 16 MB a per-neuron file may have',
+    ],
+    [
       'a neuron_id that does not match the path',
       () => explanationError(damage(explanation, '"layer_index": 5', '"layer_index": 6')),
       'explanations/5/7.jsonl: neuron_id: names layer 6, neuron 7, but the file is for layer 5, neuron 7',

@@ -17,6 +17,9 @@
  * simulated): a non-finite activation, true activation, expected activation or distribution value
  * rejects the file, since no heatmap or score can be made from it and inventing a value would
  * show data that does not exist.
+ *
+ * Past the bounds of ./limits.ts a file is damaged too: more than 16 MB, an ev_correlation_score
+ * outside [-1, 1] (a correlation), an explanation longer than 1,000 characters.
  */
 import type {
   ActivationRecord,
@@ -38,6 +41,12 @@ import type {
   WeightBasedSummaryOfNeuron,
 } from './types.ts';
 import { JsonSyntaxError, parseJsonText } from './json.ts';
+import {
+  isCorrelation,
+  MAX_EXPLANATION_CHARS,
+  MAX_NEURON_FILE_BYTES,
+  tooLargeProblem,
+} from './limits.ts';
 import {
   at,
   fieldPathText,
@@ -80,7 +89,23 @@ export class DatasetFileError extends Error {
  * Parses the text and runs `read` over it, turning any problem into a DatasetFileError. Every
  * parser of a dataset file (these, and the project's own formats in src/core/dataset) goes through it.
  */
-export function parseWith<T>(text: string, where: FileLocation, read: (root: unknown) => T): T {
+export function parseWith<T>(
+  text: string,
+  where: FileLocation,
+  read: (root: unknown) => T,
+  limit: { bytes: number; what: string } = {
+    bytes: MAX_NEURON_FILE_BYTES,
+    what: 'a per-neuron file',
+  },
+): T {
+  // Characters, not bytes: never more than the UTF-8 bytes, so a text past the limit is a file past it.
+  if (text.length > limit.bytes) {
+    throw new DatasetFileError(
+      where.path,
+      null,
+      tooLargeProblem(text.length, limit.bytes, limit.what),
+    );
+  }
   let root: unknown;
   try {
     root = parseJsonText(text);
@@ -262,6 +287,15 @@ function readSimulation(value: unknown, path: FieldPath): SequenceSimulation {
   };
 }
 
+/** A correlation, or null when undefined (as optionalNumber); outside [-1, 1] the file is damaged. */
+function correlation(value: unknown, path: FieldPath): number | null {
+  const score = optionalNumber(value, path);
+  if (score !== null && !isCorrelation(score)) {
+    throw new FieldProblem(path, `${score} is not a correlation (those lie in [-1, 1])`);
+  }
+  return score;
+}
+
 function readScoredSequence(value: unknown, path: FieldPath): ScoredSequenceSimulation {
   const o = object(value, path);
   const simulation = readSimulation(required(o, 'simulation', path), at(path, 'simulation'));
@@ -271,7 +305,7 @@ function readScoredSequence(value: unknown, path: FieldPath): ScoredSequenceSimu
   return {
     simulation,
     true_activations,
-    ev_correlation_score: optionalNumber(o.ev_correlation_score, at(path, 'ev_correlation_score')),
+    ev_correlation_score: correlation(o.ev_correlation_score, at(path, 'ev_correlation_score')),
     rsquared_score: optionalNumber(o.rsquared_score, at(path, 'rsquared_score')),
     absolute_dev_explained_score: optionalNumber(
       o.absolute_dev_explained_score,
@@ -290,7 +324,7 @@ function readScoredSimulation(value: unknown, path: FieldPath): ScoredSimulation
   }
   return {
     scored_sequence_simulations,
-    ev_correlation_score: optionalNumber(o.ev_correlation_score, at(path, 'ev_correlation_score')),
+    ev_correlation_score: correlation(o.ev_correlation_score, at(path, 'ev_correlation_score')),
     rsquared_score: optionalNumber(o.rsquared_score, at(path, 'rsquared_score')),
     absolute_dev_explained_score: optionalNumber(
       o.absolute_dev_explained_score,
@@ -299,10 +333,22 @@ function readScoredSimulation(value: unknown, path: FieldPath): ScoredSimulation
   };
 }
 
+/** An explanation's text; past MAX_EXPLANATION_CHARS it is not one (and would bloat the index). */
+export function explanationText(value: unknown, path: FieldPath): string {
+  const text = string(value, path);
+  if (text.length > MAX_EXPLANATION_CHARS) {
+    throw new FieldProblem(
+      path,
+      `${text.length.toLocaleString('en-US')} characters, more than the ${MAX_EXPLANATION_CHARS.toLocaleString('en-US')} an explanation may have`,
+    );
+  }
+  return text;
+}
+
 function readScoredExplanation(value: unknown, path: FieldPath): ScoredExplanation {
   const o = object(value, path);
   return {
-    explanation: string(required(o, 'explanation', path), at(path, 'explanation')),
+    explanation: explanationText(required(o, 'explanation', path), at(path, 'explanation')),
     scored_simulation: readScoredSimulation(
       required(o, 'scored_simulation', path),
       at(path, 'scored_simulation'),
