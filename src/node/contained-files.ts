@@ -16,11 +16,14 @@ export type ContainedFileProblem = 'outside' | 'not_regular' | 'too_large';
 export class ContainedFileError extends Error {
   readonly path: string;
   readonly problem: ContainedFileProblem;
+  /** What is wrong, without the path ("a link to somewhere outside the source"). */
+  readonly detail: string;
   constructor(path: string, problem: ContainedFileProblem, detail: string) {
     super(`${path}: ${detail}`);
     this.name = 'ContainedFileError';
     this.path = path;
     this.problem = problem;
+    this.detail = detail;
   }
 }
 
@@ -45,12 +48,18 @@ const isAbsent = (error: unknown) =>
 
 export class ContainedFolder {
   readonly root: string;
+  /** How errors name the folder: "the source", "the dataset folder". */
+  private readonly name: string;
   private realRoot: Promise<string> | null = null;
-  /** Folders (relative) known to resolve inside the root; a folder's answer never changes here. */
+  /**
+   * Folders (relative) and whether they resolve inside the root, asked once: the folders of a
+   * dataset are made by ingest or by whoever copied it, not changed while it is served.
+   */
   private readonly folders = new Map<string, Promise<boolean>>();
 
-  constructor(root: string) {
+  constructor(root: string, name = 'the folder') {
     this.root = root;
+    this.name = name;
   }
 
   /**
@@ -64,7 +73,11 @@ export class ContainedFolder {
       const inside = await this.folderInside(folder);
       if (inside === null) return null;
       if (!inside) {
-        throw new ContainedFileError(relative, 'outside', `${folder} lies outside the folder`);
+        throw new ContainedFileError(
+          relative,
+          'outside',
+          `${folder} is a link to somewhere outside ${this.name}; not read`,
+        );
       }
     }
     const path = join(this.root, relative);
@@ -83,7 +96,11 @@ export class ContainedFolder {
         throw linkError;
       }
       if (!(await this.isInside(target))) {
-        throw new ContainedFileError(relative, 'outside', 'a link to a file outside the folder');
+        throw new ContainedFileError(
+          relative,
+          'outside',
+          `a link to somewhere outside ${this.name}; not read`,
+        );
       }
       try {
         handle = await open(target, OPEN_FLAGS);
@@ -95,7 +112,7 @@ export class ContainedFolder {
     try {
       const stat = await handle.stat();
       if (!stat.isFile()) {
-        throw new ContainedFileError(relative, 'not_regular', 'not a regular file');
+        throw new ContainedFileError(relative, 'not_regular', 'not a regular file; not read');
       }
       if (stat.size > limit.bytes) throw tooLarge(relative, stat.size, limit);
       const bytes = await handle.readFile();
