@@ -2,11 +2,13 @@
  * The datasets under DATA_DIR (scanned by src/node/dataset-list), each with its per-neuron file
  * source open (src/node/source: local folder, or a URL read through an on-disk cache under
  * CACHE_DIR). Rescanned at most once a second, so a dataset that ingest writes while the server
- * runs appears without a restart.
+ * runs appears without a restart; a manifest whose file has not changed is not read again.
  */
 import { join } from 'node:path';
-import type { DatasetList, DatasetManifest } from '../../core/dataset/types.ts';
-import { scanDataDir } from '../../node/dataset-list.ts';
+import { publicDatasetFileText } from '../../core/dataset/public.ts';
+import type { DatasetList, DatasetManifest, LayerSummary } from '../../core/dataset/types.ts';
+import { ContainedFolder } from '../../node/contained-files.ts';
+import { scanDataDir, type ManifestCache } from '../../node/dataset-list.ts';
 import { openManifestSource, type DatasetSource } from '../../node/source.ts';
 import { DATASET_ID } from './paths.ts';
 
@@ -15,6 +17,12 @@ export interface ServedDataset {
   id: string;
   dir: string;
   manifest: DatasetManifest;
+  /** The manifest as clients get it: as written, but with no local path (see core/dataset/public). */
+  publicManifest: string;
+  /** The dataset folder's own files (manifest, layer indexes), read only inside it. */
+  folder: ContainedFolder;
+  /** The layer index files the manifest names, by path: the only index files served. */
+  layerIndexes: ReadonlyMap<string, LayerSummary>;
   source: DatasetSource;
   /** Neurons per layer, from the manifest. */
   neuronsPerLayer: ReadonlyMap<number, number>;
@@ -24,6 +32,8 @@ export interface RegistryOptions {
   defaultDataset?: string | undefined;
   /** Remote sources keep fetched files under this folder (one folder per dataset). */
   sourceCacheDir?: string | undefined;
+  /** How long a remote source's cached file or miss is used before it is revalidated. */
+  sourceCacheTtlMs?: number | undefined;
   /** Told once about each manifest that cannot be used. */
   warn?: (message: string) => void;
   rescanIntervalMs?: number;
@@ -35,6 +45,7 @@ export class DatasetRegistry {
   /** Open datasets by id, reused while their manifest text is unchanged. */
   private readonly open = new Map<string, { key: string; dataset: ServedDataset }>();
   private readonly warned = new Set<string>();
+  private readonly manifests: ManifestCache = new Map();
   private scanned: Promise<{ datasets: ServedDataset[]; order: string[] }> | null = null;
   private scannedAt = 0;
 
@@ -77,7 +88,7 @@ export class DatasetRegistry {
   }
 
   private async rescan() {
-    const scan = await scanDataDir(this.dataDir);
+    const scan = await scanDataDir(this.dataDir, this.manifests);
     for (const problem of scan.problems) {
       if (!this.warned.has(problem)) {
         this.warned.add(problem);
@@ -86,16 +97,17 @@ export class DatasetRegistry {
     }
     const order = scan.list.datasets.map((entry) => entry.id);
     const datasets: ServedDataset[] = [];
-    for (const { id, dir, manifest } of scan.datasets) {
-      const key = JSON.stringify(manifest);
+    for (const { id, dir, manifest, text } of scan.datasets) {
+      const key = text;
       let known = this.open.get(id);
       if (known?.key !== key) {
-        const cacheDir = this.options.sourceCacheDir;
+        const { sourceCacheDir: cacheDir, sourceCacheTtlMs } = this.options;
         const source = openManifestSource(dir, manifest.source, {
           model: manifest.model,
           retries: 2,
           timeoutMs: 15_000,
           ...(cacheDir !== undefined && { cacheDir: join(cacheDir, id) }),
+          ...(sourceCacheTtlMs !== undefined && { cacheTtlMs: sourceCacheTtlMs }),
         });
         known = {
           key,
@@ -103,6 +115,9 @@ export class DatasetRegistry {
             id,
             dir,
             manifest,
+            publicManifest: publicDatasetFileText(text),
+            folder: new ContainedFolder(dir, 'the dataset folder'),
+            layerIndexes: new Map(manifest.layers.map((summary) => [summary.index, summary])),
             source,
             neuronsPerLayer: new Map(manifest.layers.map((l) => [l.layer, l.neurons])),
           },
