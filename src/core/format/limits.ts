@@ -11,6 +11,12 @@
  */
 export const MAX_NEURON_FILE_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Most tokens in one activation record or simulated sequence. The release's have 64; GPT-2 reads
+ * at most 1,024 at once, so a longer one is not a record of it (and would be drawn as one line).
+ */
+export const MAX_SEQUENCE_TOKENS = 4096;
+
 /** Longest explanation kept. The release's longest is 162 characters. */
 export const MAX_EXPLANATION_CHARS = 1000;
 

@@ -311,6 +311,17 @@ describe('damaged files get an error naming the file and the field', () => {
       'explanations/5/7.jsonl: scored_explanations[1].explanation: 1,048,576 characters, more than the 1,000 an explanation may have',
     ],
     [
+      'a record of a million tokens',
+      () =>
+        recordError(
+          JSON.stringify({
+            neuron_id: { layer_index: 5, neuron_index: 7 },
+            random_sample: [{ tokens: Array(1_000_000).fill('a'), activations: [] }],
+          }),
+        ),
+      'collated-activations/5/7.json: random_sample[0].tokens: 1,000,000 tokens, more than the 4,096 a record may have',
+    ],
+    [
       'a records file of 124 MB',
       () => recordError(record.replace('{', `{"padding": "${' '.repeat(124 * 1024 * 1024)}", `)),
       'collated-activations/5/7.json: 124.0 MB, more than the 16 MB a per-neuron file may have',

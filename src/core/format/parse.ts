@@ -19,7 +19,8 @@
  * show data that does not exist.
  *
  * Past the bounds of ./limits.ts a file is damaged too: more than 16 MB, an ev_correlation_score
- * outside [-1, 1] (a correlation), an explanation longer than 1,000 characters.
+ * outside [-1, 1] (a correlation), an explanation longer than 1,000 characters, a record or
+ * sequence of more than 4,096 tokens.
  */
 import type {
   ActivationRecord,
@@ -45,6 +46,7 @@ import {
   isCorrelation,
   MAX_EXPLANATION_CHARS,
   MAX_NEURON_FILE_BYTES,
+  MAX_SEQUENCE_TOKENS,
   tooLargeProblem,
 } from './limits.ts';
 import {
@@ -143,9 +145,21 @@ function readNeuronId(value: unknown, path: FieldPath, where: FileLocation): Neu
   return id;
 }
 
+/** A sequence's tokens: strings, at most MAX_SEQUENCE_TOKENS of them. */
+function sequenceTokens(value: unknown, path: FieldPath): string[] {
+  const tokens = stringList(value, path);
+  if (tokens.length > MAX_SEQUENCE_TOKENS) {
+    throw new FieldProblem(
+      path,
+      `${tokens.length.toLocaleString('en-US')} tokens, more than the ${MAX_SEQUENCE_TOKENS.toLocaleString('en-US')} a record may have`,
+    );
+  }
+  return tokens;
+}
+
 function readRecord(value: unknown, path: FieldPath): ActivationRecord {
   const o = object(value, path);
-  const tokens = stringList(required(o, 'tokens', path), at(path, 'tokens'));
+  const tokens = sequenceTokens(required(o, 'tokens', path), at(path, 'tokens'));
   const activationsPath = at(path, 'activations');
   const activations = finiteList(required(o, 'activations', path), activationsPath);
   sameLength(activations, tokens.length, activationsPath, 'values', 'tokens');
@@ -226,7 +240,7 @@ function readDistribution(value: unknown, path: FieldPath): number[][] {
 
 function readSimulation(value: unknown, path: FieldPath): SequenceSimulation {
   const o = object(value, path);
-  const tokens = stringList(required(o, 'tokens', path), at(path, 'tokens'));
+  const tokens = sequenceTokens(required(o, 'tokens', path), at(path, 'tokens'));
   const expectedPath = at(path, 'expected_activations');
   const expected_activations = finiteList(required(o, 'expected_activations', path), expectedPath);
   sameLength(expected_activations, tokens.length, expectedPath, 'values', 'tokens');
