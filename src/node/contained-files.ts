@@ -5,8 +5,9 @@
  * file or of a folder on the way) to anywhere outside it, a device, a FIFO or a socket is refused
  * without being opened for reading.
  */
-import { constants, type Stats } from 'node:fs';
-import { open, realpath, type FileHandle } from 'node:fs/promises';
+import fs, { constants, type Stats } from 'node:fs';
+import { realpath } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { dirname, join, sep } from 'node:path';
 import { tooLargeProblem } from '../core/format/limits.ts';
 
@@ -41,6 +42,44 @@ export interface ContainedFile {
 // O_NOFOLLOW makes opening a link fail (ELOOP) instead of opening what it names; O_NONBLOCK keeps
 // opening a FIFO from waiting for a writer. Both are 0 where the platform lacks them.
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+// The callback API, one promise per call: a FileHandle per file costs ingest about a tenth more CPU.
+const openFile = promisify((path: string, done: (error: Error | null, fd: number) => void) =>
+  fs.open(path, OPEN_FLAGS, done),
+);
+const fstatFile = promisify(fs.fstat) as (fd: number) => Promise<Stats>;
+const closeFile = promisify(fs.close);
+const readInto = promisify(
+  (
+    fd: number,
+    buffer: Buffer,
+    offset: number,
+    position: number,
+    done: (error: Error | null, bytesRead: number) => void,
+  ) => fs.read(fd, buffer, offset, buffer.length - offset, position, done),
+);
+
+/**
+ * The file's bytes: `size` of them (from fstat) in one read, more only if it grew since; never
+ * more than `cap` (the caller's limit plus one, to tell that it was passed).
+ */
+async function readAll(fd: number, size: number, cap: number): Promise<Buffer> {
+  let buffer = Buffer.allocUnsafe(Math.min(size > 0 ? size : 4096, cap));
+  let length = 0;
+  for (;;) {
+    if (length === buffer.length) {
+      if (buffer.length >= cap) return buffer;
+      const grown = Buffer.allocUnsafe(Math.min(buffer.length * 2, cap));
+      buffer.copy(grown, 0, 0, length);
+      buffer = grown;
+    }
+    const bytesRead = await readInto(fd, buffer, length, length);
+    if (bytesRead === 0) return buffer.subarray(0, length);
+    length += bytesRead;
+    // A regular file of the size fstat gave is read whole: no second read to find its end.
+    if (length === size) return buffer.subarray(0, length);
+  }
+}
 
 const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code;
 const isAbsent = (error: unknown) =>
@@ -81,9 +120,9 @@ export class ContainedFolder {
       }
     }
     const path = join(this.root, relative);
-    let handle: FileHandle;
+    let fd: number;
     try {
-      handle = await open(path, OPEN_FLAGS);
+      fd = await openFile(path);
     } catch (error) {
       if (isAbsent(error)) return null;
       if (errorCode(error) !== 'ELOOP') throw error;
@@ -103,23 +142,23 @@ export class ContainedFolder {
         );
       }
       try {
-        handle = await open(target, OPEN_FLAGS);
+        fd = await openFile(target);
       } catch (targetError) {
         if (isAbsent(targetError)) return null;
         throw targetError;
       }
     }
     try {
-      const stat = await handle.stat();
+      const stat = await fstatFile(fd);
       if (!stat.isFile()) {
         throw new ContainedFileError(relative, 'not_regular', 'not a regular file; not read');
       }
       if (stat.size > limit.bytes) throw tooLarge(relative, stat.size, limit);
-      const bytes = await handle.readFile();
+      const bytes = await readAll(fd, stat.size, limit.bytes + 1);
       if (bytes.length > limit.bytes) throw tooLarge(relative, bytes.length, limit);
       return { bytes, stat };
     } finally {
-      await handle.close();
+      await closeFile(fd);
     }
   }
 

@@ -7,6 +7,10 @@
  * finished layer is checkpointed under `.ingest/` in the out folder, so an interrupted run picks
  * up where it stopped. A file that is missing, malformed or unreadable fails that neuron only: it
  * goes into the report and the run goes on.
+ *
+ * In three steps: planIngest (open the source, list its layers and files, choose the names),
+ * then per layer resumeOrReadLayer (a checkpoint, or readLayer and its index written), then
+ * writeOutputs (report, manifest, the data folder's list).
  */
 import { createHash } from 'node:crypto';
 import { readFile, readdir, rm } from 'node:fs/promises';
