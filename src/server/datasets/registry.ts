@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { publicDatasetFileText } from '../../core/dataset/public.ts';
-import type { DatasetList, DatasetManifest, LayerSummary } from '../../core/dataset/types.ts';
+import type { DatasetList, DatasetManifest } from '../../core/dataset/types.ts';
 import { ContainedFolder } from '../../node/contained-files.ts';
 import { scanDataDir, type ManifestCache } from '../../node/dataset-list.ts';
 import { openManifestSource, type DatasetSource } from '../../node/source.ts';
@@ -21,8 +21,11 @@ export interface ServedDataset {
   publicManifest: string;
   /** The dataset folder's own files (manifest, layer indexes), read only inside it. */
   folder: ContainedFolder;
-  /** The layer index files the manifest names, by path: the only index files served. */
-  layerIndexes: ReadonlyMap<string, LayerSummary>;
+  /**
+   * The content-hashed files the manifest names (layer indexes, search files): with the manifest,
+   * the only files of the folder that are served.
+   */
+  hashedFiles: ReadonlySet<string>;
   source: DatasetSource;
   /** Neurons per layer, from the manifest. */
   neuronsPerLayer: ReadonlyMap<number, number>;
@@ -117,7 +120,7 @@ export class DatasetRegistry {
             manifest,
             publicManifest: publicDatasetFileText(text),
             folder: new ContainedFolder(dir, 'the dataset folder'),
-            layerIndexes: new Map(manifest.layers.map((summary) => [summary.index, summary])),
+            hashedFiles: hashedFilesOf(manifest),
             source,
             neuronsPerLayer: new Map(manifest.layers.map((l) => [l.layer, l.neurons])),
           },
@@ -130,6 +133,18 @@ export class DatasetRegistry {
     datasets.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
     return { datasets, order };
   }
+}
+
+/** A search file the manifest may name: under search/, named by the hash of its content. */
+const HASHED_SEARCH_FILE = /^search\/[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.[0-9a-f]{12}\.json$/;
+
+/** The layer indexes and content-hashed search files a manifest names. */
+function hashedFilesOf(manifest: DatasetManifest): Set<string> {
+  const files = new Set(manifest.layers.map((summary) => summary.index));
+  for (const path of Object.values(manifest.search ?? {})) {
+    if (HASHED_SEARCH_FILE.test(path)) files.add(path);
+  }
+  return files;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -433,6 +434,36 @@ describe('a dataset folder someone else filled', () => {
           retryable: false,
         },
       });
+    }
+  });
+
+  it('serves the content-hashed search files the manifest names, checked like layer indexes', async () => {
+    const dir = join(data.path, 'searching');
+    const head = { format: 'some-search/1', shards: [] };
+    const headText = JSON.stringify(head);
+    const hash = createHash('sha256').update(headText).digest('hex').slice(0, 12);
+    const named = `search/tokens.${hash}.json`;
+    const stale = 'search/tokens.0123456789ab.json';
+    await writeDataset(
+      data.path,
+      manifestFor('searching', [{ layer: 0, neurons: 8, index: index.path }], {
+        search: { tokens: named, stale, outside: '../hostile/notes.txt' },
+      }),
+      { ...index.files, [named]: headText, [stale]: headText, 'search/unnamed.json': headText },
+    );
+    const fresh = await testServer({ DATA_DIR: data.path });
+    try {
+      const served = await fresh.app.inject(`/datasets/searching/${named}`);
+      expect(served.statusCode).toBe(200);
+      expect(served.headers['cache-control']).toContain('immutable');
+      expect(served.json()).toEqual(head);
+      expect((await fresh.app.inject(`/datasets/searching/${stale}`)).statusCode).toBe(500);
+      for (const path of ['search/unnamed.json', '../hostile/notes.txt']) {
+        expect((await fresh.app.inject(`/datasets/searching/${path}`)).statusCode, path).toBe(404);
+      }
+    } finally {
+      await fresh.app.close();
+      await rm(dir, { recursive: true });
     }
   });
 

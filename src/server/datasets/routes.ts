@@ -1,11 +1,11 @@
 /**
- * `/datasets/`: the list of datasets, each dataset's manifest and layer indexes, and the per-neuron
- * files read from each dataset's source. Nothing else of a dataset folder is served (no notes, no
- * ingest report unless SERVE_INGEST_REPORTS): a request names one of these, or gets a 404. Only the
- * five per-neuron path shapes reach a source, with integer layer and neuron inside the dataset's
- * layers; nothing in a request names a URL to fetch. Every file is read as a regular file inside
- * its folder (src/node/contained-files), never through a link out of it.
- */
+ * `/datasets/`: the list of datasets, each dataset's manifest and the content-hashed files it names
+ * (layer indexes, search files), and the per-neuron files read from each dataset's source. Nothing
+ * else of a dataset folder is served (no notes, no ingest report unless SERVE_INGEST_REPORTS): a
+ * request names one of these, or gets a 404. Only the five per-neuron path shapes reach a source,
+ * with integer layer and neuron inside the dataset's layers; nothing in a request names a URL to
+ * fetch. Every file is read as a regular file inside its folder (src/node/contained-files), never
+ * through a link out of it. */
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
@@ -24,7 +24,7 @@ import type { DatasetRegistry, ServedDataset } from './registry.ts';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** Per-neuron files of a published source change rarely; revalidate after a few minutes. */
 const NEURON_FILE_CACHE = 'public, max-age=300';
-const INDEX_LIMIT = { bytes: MAX_LAYER_INDEX_BYTES, what: 'a layer index' };
+const INDEX_LIMIT = { bytes: MAX_LAYER_INDEX_BYTES, what: 'an index file' };
 const REPORT_LIMIT = { bytes: 64 * 1024 * 1024, what: 'an ingest report' };
 /** The hash in a layer index's name: the start of its content's SHA-256, in hex (see ingest). */
 const NAMED_HASH = /\.([0-9a-f]+)\.json$/;
@@ -63,7 +63,7 @@ export async function datasetRoutes(app: FastifyInstance, options: DatasetRoutes
       const canonical = neuronFilePath(neuronFile.kind, neuronFile.layer, neuronFile.neuron);
       return sendNeuronFile(request, reply, dataset, canonical);
     }
-    if (dataset.layerIndexes.has(path)) {
+    if (dataset.hashedFiles.has(path)) {
       return indexes.send(request, reply, dataset, path);
     }
     if (options.serveIngestReports && path === dataset.manifest.report) {
@@ -131,7 +131,8 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 const stampOf = ({ stat }: ContainedFile) => `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}`;
 
 /**
- * Layer indexes, sent only when their content matches the hash in their name: a file changed
+ * Content-hashed files (layer indexes, search files), sent only when their content matches the hash
+ * in their name: a file changed
  * after ingest would otherwise be cached for a year by every browser under a name that promises
  * other content. The gzipped copy is sent only when it holds the same bytes, so that every browser
  * gets the same data whether or not it takes gzip. Each check is done once per file version.
