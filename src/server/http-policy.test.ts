@@ -81,7 +81,11 @@ describe('host names (against DNS rebinding)', () => {
   it('answers to ALLOWED_HOSTS, and to any name on a public address without it', async () => {
     const named = { ALLOWED_HOSTS: 'neurons.example.org' };
     expect((await asHost(named, 'neurons.example.org:443')).statusCode).toBe(200);
-    expect((await asHost(named, 'localhost:8080')).statusCode).toBe(403);
+    expect((await asHost(named, 'localhost:8080')).statusCode).toBe(200);
+    expect((await asHost(named, 'attacker.example')).statusCode).toBe(403);
+    const publicNamed = { ...named, HOST: '0.0.0.0' };
+    expect((await asHost(publicNamed, 'neurons.example.org')).statusCode).toBe(200);
+    expect((await asHost(publicNamed, 'localhost:8080')).statusCode).toBe(403);
     expect((await asHost({ HOST: '0.0.0.0' }, 'anything.example')).statusCode).toBe(200);
     expect((await asHost({ ALLOWED_HOSTS: '*' }, 'anything.example')).statusCode).toBe(200);
   });

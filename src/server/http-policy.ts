@@ -35,14 +35,15 @@ function isLoopback(host: string): boolean {
 }
 
 /**
- * The Host names the server answers to: ALLOWED_HOSTS, else the loopback names when it listens on
- * a loopback address (a page on another site that rebinds its DNS name to 127.0.0.1 still sends its
- * own name), else any (null).
+ * The Host names the server answers to (null: any). On a loopback address: the loopback names (a
+ * page on another site that rebinds its DNS name to 127.0.0.1 still sends its own name) and
+ * ALLOWED_HOSTS (a reverse proxy's name). On another address: ALLOWED_HOSTS, else any.
  */
 export function allowedHostNames(settings: Pick<Settings, 'ALLOWED_HOSTS' | 'HOST'>) {
-  if (settings.ALLOWED_HOSTS?.includes('*')) return null;
-  if (settings.ALLOWED_HOSTS) return new Set(settings.ALLOWED_HOSTS);
-  return isLoopback(settings.HOST) ? new Set(LOOPBACK_NAMES) : null;
+  const named = settings.ALLOWED_HOSTS ?? [];
+  if (named.includes('*')) return null;
+  if (isLoopback(settings.HOST)) return new Set([...LOOPBACK_NAMES, ...named]);
+  return named.length > 0 ? new Set(named) : null;
 }
 
 /** The host name of a Host header, lower case, without port or trailing dot. */

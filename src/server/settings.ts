@@ -105,7 +105,7 @@ export const SETTINGS = {
   // What is served, to whom, and how a request may arrive (issue 13's hardening; docs/server.md).
   ALLOWED_HOSTS: {
     schema: z.string().optional().transform(allowedHosts),
-    help: 'host names the server answers to (Host header), comma-separated, or * for any; default: localhost names when HOST is a loopback address, else any',
+    help: 'host names the server answers to (Host header), comma-separated, or * for any; on a loopback HOST the localhost names too; on another HOST, unset: any',
   },
   BODY_TIMEOUT_MS: {
     schema: integer(100, 600_000).default(10_000),
