@@ -41,7 +41,9 @@ export default defineConfig({
   plugins: [react(), neuronPageFiles()],
   build: {
     target: 'es2022',
-    sourcemap: true,
+    // No source maps: the server would publish the sources (and their paths) with them, and
+    // the built code is what the e2e tests and benchmarks run. Set true locally to debug a build.
+    sourcemap: false,
     reportCompressedSize: false,
   },
   worker: { format: 'es' },
