@@ -4,7 +4,9 @@
  * the server reads the same source to serve per-neuron files. A file the source does not have
  * (ENOENT, HTTP 404) is `null`, never an error: the release itself lacks some files.
  */
+import { readFile as readFileCallback, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { parseNeuronFilePath } from '../core/format/path.ts';
@@ -44,6 +46,12 @@ export interface DatasetSource {
     neuron: number,
     signal?: AbortSignal,
   ): Promise<string | null>;
+  /**
+   * A folder's per-neuron file read synchronously (absent for a URL): for a bulk reader such as
+   * export, which reads a layer's files one after another, a synchronous read costs a quarter of
+   * the CPU of an asynchronous one (no round trip to the thread pool per call).
+   */
+  readNeuronFileSync?(kind: NeuronFileKind, layer: number, neuron: number): string | null;
   /** The same by relative path ("explanations/3/141.jsonl"); throws UnsafePathError on any other. */
   readPath(relativePath: string, signal?: AbortSignal): Promise<string | null>;
   /** Layers the source holds: listed for a folder, from the model's shape for a URL. */
@@ -115,6 +123,13 @@ export function openManifestSource(
 
 const INTEGER_NAME = /^(0|[1-9]\d*)$/;
 
+/**
+ * Per-neuron files are read with fs.readFile, not fs/promises' readFile: for files of a few KB the
+ * latter costs two to three times as much (it reads in chunks, one round trip to the thread pool
+ * each), which bounds how fast ingest and export get through 307,200 files.
+ */
+const readSmallFile = promisify(readFileCallback);
+
 async function listDir(path: string): Promise<string[]> {
   try {
     return await readdir(path);
@@ -122,6 +137,13 @@ async function listDir(path: string): Promise<string[]> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
+}
+
+/** A file that is not there is null; any other failure to read it a SourceReadError. */
+function absentOrThrow(path: string, error: unknown): null {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+  throw new SourceReadError(path, `cannot be read (${code ?? String(error)})`);
 }
 
 class LocalSource implements DatasetSource {
@@ -147,11 +169,19 @@ class LocalSource implements DatasetSource {
     checkIds(layer, neuron);
     const path = neuronFilePath(kind, layer, neuron);
     try {
-      return await readFile(join(this.location, path), 'utf8');
+      return await readSmallFile(join(this.location, path), 'utf8');
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-      throw new SourceReadError(path, `cannot be read (${code ?? String(error)})`);
+      return absentOrThrow(path, error);
+    }
+  }
+
+  readNeuronFileSync(kind: NeuronFileKind, layer: number, neuron: number): string | null {
+    checkIds(layer, neuron);
+    const path = neuronFilePath(kind, layer, neuron);
+    try {
+      return readFileSync(join(this.location, path), 'utf8');
+    } catch (error) {
+      return absentOrThrow(path, error);
     }
   }
 
