@@ -26,6 +26,8 @@ const result = await runBatch({
   },
   concurrency: Number(concurrency),
   answers: null,
+  // With REDIS_URL: the neurons go to `worker` processes through the queue.
+  ...(process.env.REDIS_URL ? { redis: process.env.REDIS_URL } : {}),
 });
 const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuStarted);

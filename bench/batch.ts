@@ -13,22 +13,12 @@
  *   npm run bench:batch [-- --runs 3] [-- --concurrency 16]
  */
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { NEURON_FILE_KINDS } from '../src/core/format/types.ts';
-import { writeDemoDataset } from '../src/node/demo.ts';
-import { ingestDataset } from '../src/node/ingest.ts';
+import { writeDemoCopies } from '../tests/support/demo-copies.ts';
 import { REPOSITORY } from './scale-fixture.ts';
 
 const args = process.argv.slice(2);
@@ -39,35 +29,15 @@ const flag = (name: string) => {
 const runs = Number(flag('--runs') ?? 3);
 const concurrency = Number(flag('--concurrency') ?? 16);
 const COPIES = 5;
-const DEMO_LAYERS = 4;
 const TARGET = 20;
 
 const work = join(REPOSITORY, 'fixtures-out', 'batch');
-const demo = join(work, 'demo');
 const data = join(work, 'data', 'demo-x5');
 
-/** The demo's neurons in COPIES copies (layer L of copy k is layer L + 4k), ingested. */
 async function prepare(): Promise<void> {
   if (existsSync(join(data, 'manifest.json'))) return;
   rmSync(work, { recursive: true, force: true });
-  await writeDemoDataset(demo);
-  for (const kind of NEURON_FILE_KINDS) {
-    for (let layer = 0; layer < DEMO_LAYERS; layer += 1) {
-      const folder = join(demo, kind, String(layer));
-      if (!existsSync(folder)) continue;
-      for (const name of readdirSync(folder)) {
-        const text = readFileSync(join(folder, name), 'utf8');
-        for (let copy = 0; copy < COPIES; copy += 1) {
-          const target = layer + DEMO_LAYERS * copy;
-          mkdirSync(join(data, kind, String(target)), { recursive: true });
-          // The file names its own neuron: the first layer_index is the neuron_id's.
-          const moved = text.replace(/"layer_index":\s*\d+/, `"layer_index":${target}`);
-          writeFileSync(join(data, kind, String(target), name), moved);
-        }
-      }
-    }
-  }
-  await ingestDataset({ source: '.', out: data, model: 'demo', synthetic: true, records: true });
+  await writeDemoCopies(work, data, COPIES);
 }
 
 interface Upstream {

@@ -30,6 +30,7 @@ interface BatchFlags {
   retryFailed?: boolean;
   id?: string;
   title?: string;
+  redis?: string;
   progress: boolean;
 }
 
@@ -146,6 +147,10 @@ export function register(program: Command): void {
     )
     .option('--dry-run', 'print the neurons, calls, tokens and cost it would take, and stop')
     .option('--retry-failed', 'run the neurons that failed in an earlier run again')
+    .option(
+      '--redis <url>',
+      'put the neurons on a Redis queue for `worker` processes (default $REDIS_URL; none: run here)',
+    )
     .option('--id <id>', 'dataset id (default: the out folder name)')
     .option('--title <title>', 'title shown in the app')
     .option('--no-progress', 'no progress bar')
@@ -174,6 +179,9 @@ export function register(program: Command): void {
         retryFailed: flags.retryFailed ?? false,
         ...(flags.id !== undefined ? { id: flags.id } : {}),
         ...(flags.title !== undefined ? { title: flags.title } : {}),
+        ...((flags.redis ?? process.env.REDIS_URL)
+          ? { redis: (flags.redis ?? process.env.REDIS_URL) as string }
+          : {}),
         signal: controller.signal,
       };
       let plan;
@@ -228,6 +236,11 @@ export function register(program: Command): void {
       };
       const onSigint = () => controller.abort(new CliError('interrupted', 130));
       process.once('SIGINT', onSigint);
+      if (options.redis && !showBar) {
+        process.stderr.write(
+          `Neurons go on the Redis queue: start workers (npm run cli -- worker --redis <url>) on any machine that reaches ${options.redis.replace(/\/\/[^@/]*@/, '//')} and the dataset.\n`,
+        );
+      }
       try {
         const result = await runBatch(options, plan);
         if (started) bar.stop();

@@ -83,6 +83,13 @@ export class Journal {
       .all(state) as NeuronRef[];
   }
 
+  state(ref: NeuronRef): NeuronState | null {
+    const row = this.db
+      .prepare('SELECT state FROM neurons WHERE layer = ? AND neuron = ?')
+      .get(ref.layer, ref.neuron) as { state: NeuronState } | undefined;
+    return row?.state ?? null;
+  }
+
   failed(): FailedNeuron[] {
     return this.db
       .prepare(

@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import { Queue } from 'bullmq';
 import pLimit from 'p-limit';
 import { encode } from 'gpt-tokenizer';
 import {
@@ -46,7 +47,15 @@ import { openManifestSource, type DatasetSource } from '../source.ts';
 import { AnswerCache } from './answer-cache.ts';
 import { Journal, JOURNAL_DIR, type FailedNeuron } from './journal.ts';
 import { batchModels, type BatchModelSet, type ModelSettings } from './models.ts';
-import { computeNeuron, scoresFilePath } from './neuron.ts';
+import { computeNeuron, scoresFilePath, type NeuronOutcome } from './neuron.ts';
+import {
+  collectResults,
+  enqueueNeurons,
+  neuronMessageId,
+  redisConnection,
+  resultQueueName,
+  type ResultMessage,
+} from './queue.ts';
 import { selectNeurons } from './select.ts';
 
 export const BATCH_FORMAT = 'neuron-explorer.batch/1';
@@ -77,6 +86,13 @@ export interface BatchOptions {
   onProgress?: (progress: BatchProgress) => void;
   /** Where relative list files of --select resolve (default: the working directory). */
   cwd?: string;
+  /**
+   * A Redis URL: the neurons go on the shared queue for `worker` processes (on any machine) to
+   * compute, and this process writes what they send back. Without it, neurons run here.
+   */
+  redis?: string;
+  /** With `redis`: each outcome as it comes back (who computed it). */
+  onResult?: (result: ResultMessage) => void;
 }
 
 export interface BatchProgress {
@@ -340,47 +356,57 @@ export async function runBatch(options: BatchOptions, given?: BatchPlan): Promis
     };
     report(true);
 
-    const limit = pLimit(Math.max(1, options.concurrency));
     const live = journal;
-    await Promise.all(
-      pending.map((ref) =>
-        limit(async () => {
-          options.signal?.throwIfAborted();
-          const outcome = await computeNeuron(
-            plan.source,
-            ref,
-            plan.job.spec,
-            plan.modelSet.models,
-            {
-              concurrency: options.recordConcurrency ?? 4,
-              ...(options.signal ? { signal: options.signal } : {}),
-            },
-          );
-          options.signal?.throwIfAborted();
-          if (outcome.state === 'done') {
-            await copySourceFiles(plan, ref, options.signal);
-            await writeFileAtomic(
-              join(plan.outDir, scoresFilePath(ref.layer, ref.neuron)),
-              outcome.scoresText,
+    /** Writes a neuron's files and commits it; an outcome delivered again is let be. */
+    const record = async (ref: NeuronRef, outcome: NeuronOutcome) => {
+      if (live.state(ref) !== 'pending') return;
+      if (outcome.state === 'done') {
+        await copySourceFiles(plan, ref, options.signal);
+        await writeFileAtomic(
+          join(plan.outDir, scoresFilePath(ref.layer, ref.neuron)),
+          outcome.scoresText,
+        );
+        // The explanation file last: a neuron whose explanation file exists is complete.
+        await writeFileAtomic(
+          join(plan.outDir, neuronFilePath('explanations', ref.layer, ref.neuron)),
+          outcome.explanationsText,
+        );
+        live.finish(ref, { state: 'done' });
+        counts.done += 1;
+      } else {
+        live.finish(ref, { state: 'failed', reason: outcome.reason });
+        counts.failed += 1;
+      }
+      counts.pending -= 1;
+      finishedThisRun += 1;
+      live.setFact('usage', JSON.stringify(usageNow()));
+      report(false);
+    };
+
+    if (options.redis) {
+      await runOnQueue(plan, pending, record, () => counts.pending === 0, options);
+    } else {
+      const limit = pLimit(Math.max(1, options.concurrency));
+      await Promise.all(
+        pending.map((ref) =>
+          limit(async () => {
+            options.signal?.throwIfAborted();
+            const outcome = await computeNeuron(
+              plan.source,
+              ref,
+              plan.job.spec,
+              plan.modelSet.models,
+              {
+                concurrency: options.recordConcurrency ?? 4,
+                ...(options.signal ? { signal: options.signal } : {}),
+              },
             );
-            // The explanation file last: a neuron whose explanation file exists is complete.
-            await writeFileAtomic(
-              join(plan.outDir, neuronFilePath('explanations', ref.layer, ref.neuron)),
-              outcome.explanationsText,
-            );
-            live.finish(ref, { state: 'done' });
-            counts.done += 1;
-          } else {
-            live.finish(ref, { state: 'failed', reason: outcome.reason });
-            counts.failed += 1;
-          }
-          counts.pending -= 1;
-          finishedThisRun += 1;
-          live.setFact('usage', JSON.stringify(usageNow()));
-          report(false);
-        }),
-      ),
-    );
+            options.signal?.throwIfAborted();
+            await record(ref, outcome);
+          }),
+        ),
+      );
+    }
     report(true);
     const usage = usageNow();
     const failed = journal.failed();
@@ -428,6 +454,73 @@ async function removeStaleTemporaries(outDir: string): Promise<void> {
     for (const name of names) {
       if (TEMPORARY.test(name)) await rm(join(folder, name), { force: true });
     }
+  }
+}
+
+/**
+ * The job's pending neurons on the Redis queue (see ./queue.ts), computed by `worker` processes
+ * anywhere, their outcomes recorded here as they come back, until none is pending. A neuron whose
+ * outcome already waits on the result queue (a coordinator restarted) is not enqueued again.
+ */
+async function runOnQueue(
+  plan: BatchPlan,
+  pending: readonly NeuronRef[],
+  record: (ref: NeuronRef, outcome: NeuronOutcome) => Promise<void>,
+  finished: () => boolean,
+  options: BatchOptions,
+): Promise<void> {
+  if (pending.length === 0) return;
+  const connection = redisConnection(options.redis as string);
+  const waiting = new Queue(resultQueueName(plan.fingerprint), { connection });
+  const answered = new Set<string>();
+  try {
+    for (const ref of pending) {
+      const id = neuronMessageId(plan.fingerprint, ref);
+      if (await waiting.getJob(id)) answered.add(id);
+    }
+  } finally {
+    await waiting.close();
+  }
+  const models = options.models;
+  await enqueueNeurons(
+    connection,
+    pending
+      .filter((ref) => !answered.has(neuronMessageId(plan.fingerprint, ref)))
+      .map((ref) => ({
+        batch: plan.fingerprint,
+        layer: ref.layer,
+        neuron: ref.neuron,
+        source: { location: plan.source.location, model: plan.manifest.model },
+        spec: plan.job.spec,
+        models: {
+          simulator: models.simulator,
+          simulatorModel: models.simulatorModel,
+          explainer: models.explainer,
+          explainerModel: models.explainerModel,
+        },
+      })),
+  );
+  let allDone: () => void = () => {};
+  let stop: (error: unknown) => void = () => {};
+  const done = new Promise<void>((resolve, reject) => {
+    allDone = resolve;
+    stop = reject;
+  });
+  const onAbort = () => stop(options.signal?.reason);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await collectResults(
+      connection,
+      plan.fingerprint,
+      async (result) => {
+        await record({ layer: result.layer, neuron: result.neuron }, result.outcome);
+        options.onResult?.(result);
+        if (finished()) allDone();
+      },
+      done,
+    );
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
   }
 }
 
