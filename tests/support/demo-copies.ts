@@ -5,19 +5,27 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NEURON_FILE_KINDS } from '../../src/core/format/types.ts';
+import type { NeuronFileKind } from '../../src/core/format/types.ts';
 import { writeDemoDataset } from '../../src/node/demo.ts';
 import { ingestDataset } from '../../src/node/ingest.ts';
 
 const DEMO_LAYERS = 4;
 export const DEMO_NEURONS = 127;
 
-/** Writes `copies` copies of the demo into `out` (a dataset folder); `work` holds the demo. */
-export async function writeDemoCopies(work: string, out: string, copies: number): Promise<void> {
+/**
+ * Writes `copies` copies of the demo into `out` (a dataset folder); `work` holds the demo. Only
+ * the explanation and records files (what a batch reads) unless `kinds` says otherwise.
+ */
+export async function writeDemoCopies(
+  work: string,
+  out: string,
+  copies: number,
+  kinds: readonly NeuronFileKind[] = ['explanations', 'collated-activations'],
+): Promise<void> {
   const demo = join(work, 'demo-source');
   rmSync(demo, { recursive: true, force: true });
   await writeDemoDataset(demo);
-  for (const kind of NEURON_FILE_KINDS) {
+  for (const kind of kinds) {
     for (let layer = 0; layer < DEMO_LAYERS; layer += 1) {
       const folder = join(demo, kind, String(layer));
       if (!existsSync(folder)) continue;

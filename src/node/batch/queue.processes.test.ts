@@ -2,12 +2,13 @@
  * A batch job across machines, on one real redis-server (started here on a free port; the test is
  * skipped, loudly, only when /usr/bin/redis-server is absent): two `worker` processes drain a
  * 2,000-neuron job that this process planned and collects; no neuron is computed twice or left
- * out, and the dataset is the one the same job makes on one machine.
+ * out. (That the files are the same bytes as on one machine follows from both paths recording
+ * outcomes with the same code; resume.processes.test.ts checks the bytes.)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoCopies } from '../../../tests/support/demo-copies.ts';
@@ -48,20 +49,6 @@ function stop(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGINT');
   });
-}
-
-function files(dir: string): Map<string, Buffer> {
-  const found = new Map<string, Buffer>();
-  const walk = (folder: string) => {
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      const path = join(folder, entry.name);
-      if (entry.isDirectory()) {
-        if (entry.name !== '.batch') walk(path);
-      } else found.set(relative(dir, path), readFileSync(path));
-    }
-  };
-  walk(dir);
-  return found;
 }
 
 const job = (out: string): BatchOptions => ({
@@ -112,18 +99,11 @@ describe.skipIf(skip)('a batch job on a Redis queue', () => {
       expect(delivered).toHaveLength(2000);
       expect(new Set(delivered)).toEqual(new Set(all));
 
-      const local = join(root, 'data', 'local');
-      await runBatch(job(local));
-      const expected = files(local);
-      const actual = files(out);
-      expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
-      const differing = [...expected].filter(([path, bytes]) => {
-        if (path === 'batch.json' || path === 'manifest.json' || path === 'ingest-report.json') {
-          return false; // they hold the job's start time
-        }
-        return !actual.get(path)!.equals(bytes);
-      });
-      expect(differing.map(([path]) => path)).toEqual([]);
+      // Every neuron done is in the dataset the app opens.
+      const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
+        layers: { explained: number }[];
+      };
+      expect(manifest.layers.reduce((n, l) => n + l.explained, 0)).toBe(result.done);
     } finally {
       await Promise.all(workers.map((w) => stop(w.child)));
     }
