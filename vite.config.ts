@@ -62,6 +62,20 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['src/{core,node,server,cli}/**/*.test.ts', 'tests/unit/**/*.test.ts'],
+          exclude: ['**/*.processes.test.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        // Tests that run several processes of their own (batch jobs killed and resumed, workers
+        // on a Redis queue): after the others, one file at a time, so that the load they make
+        // does not push the others' timings past their limits on a 2-core machine.
+        extends: true,
+        test: {
+          name: 'processes',
+          environment: 'node',
+          include: ['src/**/*.processes.test.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
       {
