@@ -21,10 +21,10 @@ import { ModelFileError } from '../../core/model/errors.ts';
 import { readCheckpoint } from '../../core/model/load.ts';
 import type { LoadProgress } from '../../core/model/progress.ts';
 import { ModelSession, modelInfo } from '../../core/model/session.ts';
+import { CONFIG_FILE, WEIGHTS_FILE } from '../../core/model/sources.ts';
 import { createNodeExecutor } from './executor.ts';
 
-export const CONFIG_FILE = 'config.json';
-export const WEIGHTS_FILE = 'model.safetensors';
+export { CONFIG_FILE, WEIGHTS_FILE };
 
 /** Bytes read from disk at a time. */
 const CHUNK_BYTES = 16 << 20;
