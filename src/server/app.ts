@@ -14,6 +14,7 @@ import { DatasetRegistry } from './datasets/registry.ts';
 import { datasetRoutes } from './datasets/routes.ts';
 import { notFound, sendApiError, toApiError } from './errors.ts';
 import { healthRoutes } from './health.ts';
+import { modelRoutes } from './models/routes.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import { AnswerThreads } from './llm/answer-threads.ts';
 import { ChatClient } from './llm/chat.ts';
@@ -115,6 +116,7 @@ export async function buildServer({
   });
   await app.register(apiRoutes, { settings, registry, engine, logger });
   await app.register(healthRoutes, { settings, registry, engine });
+  await app.register(modelRoutes, { modelsDir: settings.MODELS_DIR });
 
   if (existsSync(join(settings.APP_DIR, 'index.html'))) {
     await app.register(fastifyStatic, {

@@ -100,6 +100,11 @@ export const SETTINGS = {
     help: 'trust X-Forwarded-For (behind a load balancer) for client addresses',
   },
   LOG_REQUESTS: { schema: flag.default(true), help: 'print one line per request' },
+  // GPT-2 checkpoints the browser can run (src/server/models).
+  MODELS_DIR: {
+    schema: z.string().min(1).default('./models'),
+    help: 'folder holding one folder per model (config.json + model.safetensors), served under /models/',
+  },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -167,6 +172,7 @@ export function loadSettings(
     DATA_DIR: resolve(cwd, parsed.DATA_DIR),
     APP_DIR: resolve(cwd, parsed.APP_DIR),
     CACHE_DIR: resolve(cwd, parsed.CACHE_DIR),
+    MODELS_DIR: resolve(cwd, parsed.MODELS_DIR),
   };
 }
 
