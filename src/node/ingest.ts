@@ -36,6 +36,7 @@ import { neuronFilePath, type NeuronFileKind } from '../core/format/types.ts';
 import { writeDatasetList } from './dataset-list.ts';
 import { writeFileAtomic } from './files.ts';
 import { openSource, SourceReadError, type DatasetSource, type SourceOptions } from './source.ts';
+import { hasTokenSources, writeTokenIndex } from './token-index.ts';
 
 export interface IngestOptions {
   /** A folder, an http(s) base URL, "." for per-neuron files inside `out` itself, or a source. */
@@ -55,6 +56,8 @@ export interface IngestOptions {
   concurrency?: number;
   /** Read activation records for maxActivations (default: yes for a folder, no for a URL). */
   records?: boolean;
+  /** Write the token index (./token-index.ts; default: yes for a folder, no for a URL). */
+  tokenIndex?: boolean;
   /** For a URL source without a preset, or to override it. */
   layerCount?: number;
   neuronsPerLayer?: number;
@@ -303,6 +306,24 @@ export async function ingestDataset(options: IngestOptions): Promise<IngestResul
     report(true);
   }
 
+  const tokens =
+    (options.tokenIndex ?? source.kind === 'local') && (await hasTokenSources(source, wantRecords))
+      ? await writeTokenIndex({
+          source,
+          outDir,
+          layers: plans,
+          records: wantRecords,
+          concurrency,
+          checkpointDir,
+          ...(options.signal ? { signal: options.signal } : {}),
+        })
+      : null;
+  for (const problem of tokens?.problems ?? []) {
+    problems.push(problem);
+    if (problem.kind !== 'missing') totals[problem.kind] += 1;
+  }
+  totals.omitted += tokens?.omitted ?? 0;
+
   const finishedAt = new Date().toISOString();
   const ingestReport: IngestReport = {
     source: sourceField,
@@ -328,12 +349,14 @@ export async function ingestDataset(options: IngestOptions): Promise<IngestResul
       createdAt: finishedAt,
       fileKinds,
       report: REPORT_FILE,
+      ...(tokens ? { search: { tokens: tokens.path } } : {}),
     },
     summaries,
     allScores,
   );
   await writeFileAtomic(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
   await removeStaleIndexes(outDir, manifest);
+  await tokens?.removeStale();
   await rm(checkpointDir, { recursive: true, force: true });
   await writeDatasetList(dirname(outDir));
 

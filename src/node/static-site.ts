@@ -10,6 +10,7 @@ import { neuronFilePath } from '../core/format/types.ts';
 import type { DatasetList, DatasetManifest } from '../core/dataset/types.ts';
 import { scanDataDir } from './dataset-list.ts';
 import { writeFileAtomic } from './files.ts';
+import { tokenIndexShards } from './token-index.ts';
 import { openManifestSource } from './source.ts';
 
 export interface StaticSiteOptions {
@@ -109,7 +110,10 @@ export async function writeStaticSite(options: StaticSiteOptions): Promise<Stati
     const target = join(outDir, 'datasets', id);
     await mkdir(target, { recursive: true });
     await copyFile(join(dir, 'manifest.json'), join(target, 'manifest.json'));
-    for (const relative of indexFilesOf(id, manifest)) {
+    for (const relative of [
+      ...indexFilesOf(id, manifest),
+      ...(await tokenIndexShards(dir, manifest)),
+    ]) {
       await mkdir(join(target, relative, '..'), { recursive: true });
       await copyFile(join(dir, relative), join(target, relative));
     }
