@@ -18,6 +18,7 @@ import {
   shardPathFor,
 } from '../core/tokens-index/query.ts';
 import { ingestDataset } from './ingest.ts';
+import { writeScaleFixture } from './scale-fixture.ts';
 import { tokenIndexShards } from './token-index.ts';
 
 function write(root: string, files: Record<string, string>): void {
@@ -150,5 +151,32 @@ describe('the token index at ingest', () => {
     write(bare, { 'explanations/0/0.jsonl': explanation(0, 0) });
     const none = await ingest(bare, join(mkdtempSync(join(tmpdir(), 'token-index-data-')), 'x'));
     expect(none.manifest.search).toBeUndefined();
+  });
+});
+
+describe('the scale fixture with related tokens', () => {
+  it('writes them without changing its explanation files, and ingest indexes every one', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'token-index-scale-'));
+    writeScaleFixture({ out: join(root, 'plain'), layers: 2, neurons: 30 });
+    const info = writeScaleFixture({
+      out: join(root, 'tokens'),
+      layers: 2,
+      neurons: 30,
+      relatedTokens: 20,
+    });
+    expect(info).toMatchObject({ files: 120, relatedTokens: 20 });
+    expect(readFileSync(join(root, 'tokens/explanations/1/29.jsonl'), 'utf8')).toBe(
+      readFileSync(join(root, 'plain/explanations/1/29.jsonl'), 'utf8'),
+    );
+    const { manifest } = await ingestDataset({
+      source: join(root, 'tokens'),
+      out: join(root, 'data', 'scale'),
+    });
+    const headPath = manifest.search!.tokens!;
+    const head = parseTokenIndexHead(
+      readFileSync(join(root, 'data/scale', headPath), 'utf8'),
+      headPath,
+    );
+    expect(head).toMatchObject({ entries: 1200, neurons: 60, sources: { relatedTokens: 60 } });
   });
 });

@@ -7,6 +7,7 @@
 import type { ActivationRecord, TokenLookupTableSummaryOfNeuron } from '../format/types.ts';
 import {
   DEFAULT_TOKEN_INDEX_LIMITS,
+  PER_LAYER,
   roundValue,
   shardCount,
   shardOf,
@@ -235,7 +236,8 @@ export class TokenIndexBuilder {
 
   /**
    * The shard files, one at a time (only one shard's JSON is in memory at once). Entries are
-   * grouped by token with a counting sort, then ordered by layer and neuron within each token.
+   * grouped by token with a counting sort, ordered strongest first within each token, and cut to
+   * PER_LAYER per layer for tokens that many neurons name.
    */
   *shards(): Generator<TokenShardFile> {
     const count = this.shardCount();
@@ -251,6 +253,10 @@ export class TokenIndexBuilder {
     const keys = this.texts.map(tokenKey);
     const byShard: number[][] = Array.from({ length: count }, () => []);
     keys.forEach((key, t) => byShard[shardOf(key, count)]!.push(t));
+    const strongerFirst = (a: number, b: number) =>
+      compareValues(this.mean[a]!, this.mean[b]!) ||
+      compareValues(this.top[a]!, this.top[b]!) ||
+      this.place[a]! - this.place[b]!;
 
     for (let shard = 0; shard < count; shard++) {
       const ids = byShard[shard]!.sort((a, b) =>
@@ -268,24 +274,44 @@ export class TokenIndexBuilder {
         shards: count,
         tokens: ids.map((t) => this.texts[t]!),
         starts: [0],
+        counts: [],
+        layerCounts: {},
         layers: [],
         neurons: [],
         mean: [],
         top: [],
       };
-      for (const t of ids) {
-        const entries = Array.from(order.subarray(starts[t]!, starts[t + 1]!)).sort(
-          (a, b) => this.place[a]! - this.place[b]!,
-        );
+      ids.forEach((t, position) => {
+        const entries = Array.from(order.subarray(starts[t]!, starts[t + 1]!)).sort(strongerFirst);
+        const perLayer = new Map<number, number>();
         for (const i of entries) {
-          file.layers.push(this.place[i]! >>> NEURON_BITS);
+          const layer = this.place[i]! >>> NEURON_BITS;
+          const seen = (perLayer.get(layer) ?? 0) + 1;
+          perLayer.set(layer, seen);
+          if (seen > PER_LAYER) continue;
+          file.layers.push(layer);
           file.neurons.push(this.place[i]! & MAX_NEURON);
           file.mean.push(stored(this.mean[i]!));
           file.top.push(stored(this.top[i]!));
         }
         file.starts.push(file.layers.length);
-      }
+        file.counts.push(entries.length);
+        if ([...perLayer.values()].some((n) => n > PER_LAYER)) {
+          const last = Math.max(...perLayer.keys());
+          file.layerCounts[String(position)] = Array.from(
+            { length: last + 1 },
+            (_, layer) => perLayer.get(layer) ?? 0,
+          );
+        }
+      });
       yield file;
     }
   }
+}
+
+/** Larger first; NaN (no value) after every number. */
+function compareValues(a: number, b: number): number {
+  if (Number.isNaN(a)) return Number.isNaN(b) ? 0 : 1;
+  if (Number.isNaN(b)) return -1;
+  return b - a;
 }

@@ -9,7 +9,7 @@
  *   search/tokens.{hash}.json          TokenIndexHead: how tokens are grouped, the shard files,
  *                                      counts
  *   search/tokens-{k}.{hash}.json      TokenShardFile: every token whose key falls in shard k, and
- *                                      for each token its neurons, layer by layer, with values
+ *                                      for each token its neurons, strongest first, with values
  *
  * A token's key is its text trimmed and lower-cased (" Marvel", "Marvel" and " marvel" share the
  * key "marvel"), and a key's shard is FNV-1a of the key modulo the shard count: a query reads one
@@ -51,9 +51,14 @@ export interface TokenIndexHead {
 
 /**
  * One shard, column by column. Tokens are sorted (by key, then text); token i's entries are
- * starts[i] .. starts[i + 1] - 1, by layer then neuron. `mean` is the neuron's mean activation on
- * the token (its related-tokens file), `top` its largest activation on the token in its top
- * records; null where that source did not name the token.
+ * starts[i] .. starts[i + 1] - 1, strongest first: by `mean` (the neuron's mean activation on the
+ * token, from its related-tokens file), then by `top` (its largest activation on the token in its
+ * top records), either null where that source did not name the token.
+ *
+ * A token that many neurons name keeps only its PER_LAYER strongest neurons in each layer (more
+ * than a query shows, so the first answers are the same as over all of them): `counts[i]` is how
+ * many neurons name token i in all, and `layerCounts` gives, for each token cut so, how many name
+ * it in each layer (by its index in the token list, as a string).
  */
 export interface TokenShardFile {
   format: typeof TOKEN_SHARD_FORMAT;
@@ -61,11 +66,18 @@ export interface TokenShardFile {
   shards: number;
   tokens: string[];
   starts: number[];
+  counts: number[];
+  layerCounts: Record<string, number[]>;
   layers: number[];
   neurons: number[];
   mean: (number | null)[];
   top: (number | null)[];
 }
+
+/** Neurons kept per token and layer: at least as many as a query returns (QUERY_LIMIT). */
+export const PER_LAYER = 512;
+/** The most neurons a query returns. */
+export const QUERY_LIMIT = 500;
 
 /** The key tokens are grouped and looked up by: trimmed and lower-cased (whitespace kept as is). */
 export function tokenKey(token: string): string {

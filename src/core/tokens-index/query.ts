@@ -20,6 +20,7 @@ import {
   type FieldPath,
 } from '../format/validate.ts';
 import {
+  QUERY_LIMIT,
   roundValue,
   shardOf,
   tokenKey,
@@ -35,6 +36,10 @@ export interface TokenShard {
   tokens: string[];
   keys: string[];
   starts: Int32Array;
+  /** Neurons naming each token in all (more than its entries when they were cut). */
+  counts: Int32Array;
+  /** For tokens whose entries were cut: how many neurons name them in each layer. */
+  layerCounts: Map<number, number[]>;
   layers: Uint16Array;
   neurons: Int32Array;
   /** NaN where the value is absent. */
@@ -145,6 +150,21 @@ export function parseTokenShard(
       if (starts[i]! < starts[i - 1]!) throw new FieldProblem(at(startsPath, i), 'decreases');
     }
     const entries = starts[tokens.length]!;
+    const countsPath = at(null, 'counts');
+    const counts = integers(required(o, 'counts', null), countsPath, Int32Array);
+    if (counts.length !== tokens.length) {
+      throw new FieldProblem(countsPath, `${counts.length} values for ${tokens.length} tokens`);
+    }
+    const layerCountsPath = at(null, 'layerCounts');
+    const layerCounts = new Map<number, number[]>();
+    for (const [key, value] of Object.entries(
+      object(required(o, 'layerCounts', null), layerCountsPath),
+    )) {
+      const where = at(layerCountsPath, key);
+      const token = /^\d+$/.test(key) ? Number(key) : -1;
+      if (token < 0 || token >= tokens.length) throw new FieldProblem(where, 'names no token');
+      layerCounts.set(token, Array.from(integers(value, where, Int32Array)));
+    }
     const column = <T extends Uint16Array | Int32Array | Float32Array>(
       key: string,
       read: (value: unknown, path: FieldPath) => T,
@@ -162,6 +182,8 @@ export function parseTokenShard(
       tokens,
       keys,
       starts,
+      counts,
+      layerCounts,
       layers: column('layers', (v, p) => integers(v, p, Uint16Array)),
       neurons: column('neurons', (v, p) => integers(v, p, Int32Array)),
       mean: column('mean', values),
@@ -216,7 +238,7 @@ export interface TokenQuery {
   sort?: TokenSort;
   /** Inclusive layer range. */
   layers?: readonly [number, number] | null;
-  /** Neurons returned at most (default 100). */
+  /** Neurons returned at most (default and most: QUERY_LIMIT). */
   limit?: number;
 }
 
@@ -232,10 +254,12 @@ export interface TokenHit {
 }
 
 export interface TokenAnswer {
-  /** The spellings found with the query's key, and how many neurons each names. */
+  /** The spellings found with the query's key, and how many neurons name each. */
   matches: { token: string; neurons: number }[];
-  /** Neurons passing the layer filter, before the limit. */
+  /** Neurons in the layer range that name the token (a spelling of it), before the limit ... */
   total: number;
+  /** ... exactly; false when spellings were merged and some kept only their strongest neurons. */
+  complete: boolean;
   hits: TokenHit[];
 }
 
@@ -258,97 +282,103 @@ function matchingTokens(shard: TokenShard, text: string, exact: boolean): number
 
 const PLACE = 1 << 21;
 
+/** Held as F32: back to the four decimals the file gives. */
+const value = (x: number) => (Number.isNaN(x) ? null : roundValue(x));
+
+/** Neurons naming token `t` in the layer range, cut entries included. */
+function tokenTotal(shard: TokenShard, t: number, low: number, high: number): number {
+  const perLayer = shard.layerCounts.get(t);
+  if (perLayer) {
+    let total = 0;
+    perLayer.forEach((n, layer) => {
+      if (layer >= low && layer <= high) total += n;
+    });
+    return total;
+  }
+  let total = 0;
+  for (let i = shard.starts[t]!; i < shard.starts[t + 1]!; i++) {
+    const layer = shard.layers[i]!;
+    if (layer >= low && layer <= high) total++;
+  }
+  return total;
+}
+
 export function queryTokenShard(shard: TokenShard, query: TokenQuery): TokenAnswer {
   const found = matchingTokens(shard, query.text, query.exact ?? false);
   const sort = query.sort ?? 'mean';
-  const limit = query.limit ?? 100;
-  const [fromLayer, toLayer] = query.layers ?? [0, Infinity];
-  const matches = found.map((t) => ({
-    token: shard.tokens[t]!,
-    neurons: shard.starts[t + 1]! - shard.starts[t]!,
-  }));
-  // Candidates: entry positions, or merged neurons when several spellings matched.
-  let layer: ArrayLike<number>;
-  let neuron: ArrayLike<number>;
-  let mean: ArrayLike<number>;
-  let top: ArrayLike<number>;
-  let names: (t: number) => string[];
-  let count = 0;
-  if (found.length === 1) {
+  const limit = Math.min(query.limit ?? QUERY_LIMIT, QUERY_LIMIT);
+  const [low, high] = query.layers ?? [0, Infinity];
+  const matches = found.map((t) => ({ token: shard.tokens[t]!, neurons: shard.counts[t]! }));
+
+  if (found.length === 1 && sort === 'mean') {
+    // Entries are stored strongest first (by mean, then top): the first ones in range are it.
     const t = found[0]!;
-    const from = shard.starts[t]!;
-    const to = shard.starts[t + 1]!;
-    layer = shard.layers.subarray(from, to);
-    neuron = shard.neurons.subarray(from, to);
-    mean = shard.mean.subarray(from, to);
-    top = shard.top.subarray(from, to);
-    count = to - from;
-    names = () => [shard.tokens[t]!];
-  } else {
-    const slot = new Map<number, number>();
-    const merged = { layer: [] as number[], neuron: [] as number[], mean: [] as number[] };
-    const mergedTop: number[] = [];
-    const spellings: string[][] = [];
-    for (const t of found) {
-      for (let i = shard.starts[t]!; i < shard.starts[t + 1]!; i++) {
-        const place = shard.layers[i]! * PLACE + shard.neurons[i]!;
-        let at = slot.get(place);
-        if (at === undefined) {
-          at = merged.layer.length;
-          slot.set(place, at);
-          merged.layer.push(shard.layers[i]!);
-          merged.neuron.push(shard.neurons[i]!);
-          merged.mean.push(shard.mean[i]!);
-          mergedTop.push(shard.top[i]!);
-          spellings.push([shard.tokens[t]!]);
-        } else {
-          merged.mean[at] = larger(merged.mean[at]!, shard.mean[i]!);
-          mergedTop[at] = larger(mergedTop[at]!, shard.top[i]!);
-          spellings[at]!.push(shard.tokens[t]!);
-        }
+    const hits: TokenHit[] = [];
+    for (let i = shard.starts[t]!; i < shard.starts[t + 1]! && hits.length < limit; i++) {
+      const layer = shard.layers[i]!;
+      if (layer < low || layer > high) continue;
+      hits.push({
+        layer,
+        neuron: shard.neurons[i]!,
+        mean: value(shard.mean[i]!),
+        top: value(shard.top[i]!),
+        tokens: [shard.tokens[t]!],
+      });
+    }
+    return { matches, total: tokenTotal(shard, t, low, high), complete: true, hits };
+  }
+
+  // Several spellings (merged by neuron, each with its larger values) or the records' order.
+  const slot = new Map<number, number>();
+  const layer: number[] = [];
+  const neuron: number[] = [];
+  const mean: number[] = [];
+  const top: number[] = [];
+  const spellings: string[][] = [];
+  for (const t of found) {
+    for (let i = shard.starts[t]!; i < shard.starts[t + 1]!; i++) {
+      const l = shard.layers[i]!;
+      if (l < low || l > high) continue;
+      const place = l * PLACE + shard.neurons[i]!;
+      const at = slot.get(place);
+      if (at === undefined) {
+        slot.set(place, layer.length);
+        layer.push(l);
+        neuron.push(shard.neurons[i]!);
+        mean.push(shard.mean[i]!);
+        top.push(shard.top[i]!);
+        spellings.push([shard.tokens[t]!]);
+      } else {
+        mean[at] = larger(mean[at]!, shard.mean[i]!);
+        top[at] = larger(top[at]!, shard.top[i]!);
+        spellings[at]!.push(shard.tokens[t]!);
       }
     }
-    layer = merged.layer;
-    neuron = merged.neuron;
-    mean = merged.mean;
-    top = mergedTop;
-    count = merged.layer.length;
-    names = (i) => spellings[i]!;
   }
-  // Order: the chosen value, descending; entries without it after, by the other value.
   const primary = sort === 'mean' ? mean : top;
   const secondary = sort === 'mean' ? top : mean;
-  const rank = (i: number) => {
-    const p = primary[i]!;
-    return Number.isNaN(p) ? -1e9 + (Number.isNaN(secondary[i]!) ? 0 : secondary[i]!) : p;
-  };
-  const candidates: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const l = layer[i]!;
-    if (l >= fromLayer && l <= toLayer) candidates.push(i);
-  }
-  const ranks = new Float64Array(count);
-  for (const i of candidates) ranks[i] = rank(i);
-  // A common token names a large share of all neurons: only those that can make the first
-  // `limit` are sorted with the comparator (the cut-off comes from a native numeric sort).
-  let ranked = candidates;
-  if (candidates.length > 4 * limit && limit > 0) {
-    const sorted = Float64Array.from(candidates, (i) => ranks[i]!).sort();
-    const cutoff = sorted[sorted.length - limit]!;
-    ranked = candidates.filter((i) => ranks[i]! >= cutoff);
+  // The chosen value, descending; entries without it after, by the other value.
+  const ranks = Float64Array.from(primary, (p, i) =>
+    Number.isNaN(p) ? -1e9 + (Number.isNaN(secondary[i]!) ? 0 : secondary[i]!) : p,
+  );
+  let ranked = Array.from(ranks.keys());
+  if (ranked.length > 4 * limit && limit > 0) {
+    const cutoff = Float64Array.from(ranks).sort()[ranks.length - limit]!;
+    ranked = ranked.filter((i) => ranks[i]! >= cutoff);
   }
   ranked.sort((a, b) => ranks[b]! - ranks[a]! || layer[a]! - layer[b]! || neuron[a]! - neuron[b]!);
-  // Held as F32: back to the four decimals the file gives.
-  const value = (x: number) => (Number.isNaN(x) ? null : roundValue(x));
+  const cut = found.filter((t) => shard.layerCounts.has(t));
   return {
     matches,
-    total: candidates.length,
+    // One spelling: its count; several: the neurons kept, exact unless a spelling was cut.
+    total: found.length === 1 ? tokenTotal(shard, found[0]!, low, high) : layer.length,
+    complete: found.length === 1 || cut.length === 0,
     hits: ranked.slice(0, limit).map((i) => ({
       layer: layer[i]!,
       neuron: neuron[i]!,
       mean: value(mean[i]!),
       top: value(top[i]!),
-      tokens: names(i),
+      tokens: spellings[i]!,
     })),
   };
 }

@@ -3,6 +3,8 @@ import { DatasetFileError } from '../format/parse.ts';
 import type { ActivationRecord, TokenLookupTableSummaryOfNeuron } from '../format/types.ts';
 import { neuronTokens, TokenIndexBuilder } from './build.ts';
 import {
+  PER_LAYER,
+  QUERY_LIMIT,
   shardCount,
   shardOf,
   tokenKey,
@@ -132,7 +134,12 @@ describe('querying a shard', () => {
   });
 
   it('answers an unknown token with nothing', () => {
-    expect(queryTokenShard(shard, { text: 'zebra' })).toEqual({ matches: [], total: 0, hits: [] });
+    expect(queryTokenShard(shard, { text: 'zebra' })).toEqual({
+      matches: [],
+      total: 0,
+      complete: true,
+      hits: [],
+    });
   });
 
   it('keeps the strongest of many when a token names most neurons', () => {
@@ -143,7 +150,36 @@ describe('querying a shard', () => {
     // Zero means are not kept: 6 of the 5,000 neurons.
     expect(answer.total).toBe(4994);
     expect(answer.hits.map((h) => h.mean)).toEqual([9.96, 9.96, 9.96]);
-    expect(answer.hits.map((h) => h.neuron)).toEqual([996, 4984, 1993]); // ties by layer, then neuron;
+    // Ties by layer, then neuron.
+    expect(answer.hits.map((h) => h.neuron)).toEqual([996, 4984, 1993]);
+  });
+
+  it("keeps a common token's strongest neurons per layer, and counts all of them", () => {
+    const many = new TokenIndexBuilder();
+    const mean = (layer: number, n: number) => 1 + ((n * 7919 + layer) % 1000) / 100;
+    // 3 layers x 1,000 neurons name " the"; each layer keeps its PER_LAYER strongest.
+    for (let layer = 0; layer < 3; layer++) {
+      for (let n = 0; n < 1000; n++)
+        many.addNeuron(layer, n, related([[' the', mean(layer, n)]]), null);
+    }
+    const file = [...many.shards()][0]!;
+    expect(file.counts).toEqual([3000]);
+    expect(file.layerCounts).toEqual({ 0: [1000, 1000, 1000] });
+    expect(file.layers).toHaveLength(3 * PER_LAYER);
+    const shard = parseTokenShard(JSON.stringify(file), 'tokens/shard-0.json');
+    const answer = queryTokenShard(shard, { text: ' the', exact: true, layers: [1, 2] });
+    expect(answer.total).toBe(2000);
+    expect(answer.complete).toBe(true);
+    expect(answer.matches).toEqual([{ token: ' the', neurons: 3000 }]);
+    // The first answers are those of a full sort of every neuron in the range.
+    const all = [1, 2]
+      .flatMap((layer) =>
+        Array.from({ length: 1000 }, (_, n) => ({ layer, n, mean: mean(layer, n) })),
+      )
+      .sort((a, b) => b.mean - a.mean || a.layer - b.layer || a.n - b.n);
+    expect(answer.hits.map((h) => `${h.layer}:${h.neuron}`)).toEqual(
+      all.slice(0, QUERY_LIMIT).map((e) => `${e.layer}:${e.n}`),
+    );
   });
 });
 
