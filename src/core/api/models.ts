@@ -1,6 +1,7 @@
 /**
- * `GET /api/models`: the GPT-2 checkpoints the server has in MODELS_DIR, each served at
- * `models/<id>/config.json` and `models/<id>/model.safetensors` (HTTP ranges supported).
+ * `GET models/index.json` (also `/api/models`): the GPT-2 checkpoints the server has in
+ * MODELS_DIR, each served at `models/<id>/config.json` and `models/<id>/model.safetensors` (HTTP
+ * ranges supported).
  */
 import { z } from 'zod';
 

@@ -50,18 +50,32 @@ function layerNorm(x: Float32Array, weight: Float32Array, bias: Float32Array, ep
   return out;
 }
 
-/** One block: the residual stream after it, and its MLP neurons' activations [T, n]. */
-export function forwardBlock(
+const zeroTensors = new WeakMap<Float32Array, boolean>();
+
+/** Whether every value is 0 (remembered per array: weights do not change). */
+function allZero(values: Float32Array): boolean {
+  let zero = zeroTensors.get(values);
+  if (zero === undefined) {
+    zero = values.every((value) => value === 0);
+    zeroTensors.set(values, zero);
+  }
+  return zero;
+}
+
+/** Causal multi-head attention: the heads' outputs side by side [T, d], before c_proj. */
+function attend(
   config: Gpt2Config,
   block: Record<BlockTensor, Float32Array>,
   x: Float32Array,
-): { y: Float32Array; hidden: Float32Array } {
-  const { embd: d, heads, inner: n, epsilon } = config;
+): Float32Array {
+  const { embd: d, heads, epsilon } = config;
   const tokens = x.length / d;
   const headSize = d / heads;
+  const merged = new Float32Array(tokens * d);
+  // All-zero attention weights (the demo model's later blocks) give zero values: skip the work.
+  if (allZero(block['attn.c_attn.weight']) && allZero(block['attn.c_attn.bias'])) return merged;
   const a = layerNorm(x, block['ln_1.weight'], block['ln_1.bias'], epsilon);
   const qkv = linear(a, block['attn.c_attn.weight'], block['attn.c_attn.bias'], tokens, d);
-  const merged = new Float32Array(tokens * d);
   const scores = new Float64Array(tokens);
   const scale = 1 / Math.sqrt(headSize);
   for (let h = 0; h < heads; h++) {
@@ -89,6 +103,18 @@ export function forwardBlock(
       }
     }
   }
+  return merged;
+}
+
+/** One block: the residual stream after it, and its MLP neurons' activations [T, n]. */
+export function forwardBlock(
+  config: Gpt2Config,
+  block: Record<BlockTensor, Float32Array>,
+  x: Float32Array,
+): { y: Float32Array; hidden: Float32Array } {
+  const { embd: d, inner: n, epsilon } = config;
+  const tokens = x.length / d;
+  const merged = attend(config, block, x);
   const attended = linear(
     merged,
     block['attn.c_proj.weight'],

@@ -234,9 +234,19 @@ export function buildBlockGraph(config: Gpt2Config, weights: WeightDtype): Uint8
   return onnx.ModelProto.encode(model).finish();
 }
 
-/** The additive causal mask for T tokens: row i may attend to columns 0..i. */
-export function causalMask(tokens: number): Float32Array {
-  const mask = new Float32Array(tokens * tokens);
-  for (let i = 0; i < tokens; i++) mask.fill(-1e9, i * tokens + i + 1, (i + 1) * tokens);
+/**
+ * The additive causal mask for texts laid one after another (segment lengths summing to T):
+ * a token attends to itself and the tokens before it in its own text only, so that several
+ * texts run in one pass exactly as each would alone.
+ */
+export function causalMask(segments: readonly number[]): Float32Array {
+  const tokens = segments.reduce((a, b) => a + b, 0);
+  const mask = new Float32Array(tokens * tokens).fill(-1e9);
+  let start = 0;
+  for (const length of segments) {
+    for (let i = start; i < start + length; i++)
+      mask.fill(0, i * tokens + start, i * tokens + i + 1);
+    start += length;
+  }
   return mask;
 }

@@ -48,6 +48,11 @@ export interface RunOptions {
   topOverText?: number;
   /** Keep every neuron's activation (one Float32Array [tokens x neurons] per layer). */
   keepActivations?: boolean;
+  /**
+   * Lengths of several texts laid one after another in `tokenIds` (summing to its length): each
+   * is run as if alone (its own positions, attention within it only), in one pass.
+   */
+  segments?: readonly number[];
   /** Called after each block, e.g. for a progress bar. */
   onLayer?: (done: number, layers: number) => void;
   signal?: AbortSignal;
@@ -78,11 +83,25 @@ export class RunAbortedError extends Error {
   }
 }
 
-/** The inputs [T, d] for token ids: token embedding plus position embedding, in F32. */
-export function embedTokens(weights: Gpt2Weights, tokenIds: readonly number[]): Float32Array {
+/**
+ * The inputs [T, d] for token ids: token embedding plus position embedding, in F32. With
+ * `segments`, each text's positions start again at 0.
+ */
+export function embedTokens(
+  weights: Gpt2Weights,
+  tokenIds: readonly number[],
+  segments: readonly number[] = [tokenIds.length],
+): Float32Array {
   const { embd: d, vocab, positions } = weights.config;
-  if (tokenIds.length > positions) {
-    throw new RangeError(`${tokenIds.length} tokens: this model reads at most ${positions}`);
+  const longest = Math.max(0, ...segments);
+  if (longest > positions) {
+    throw new RangeError(`${longest} tokens: this model reads at most ${positions}`);
+  }
+  const positionOf = new Int32Array(tokenIds.length);
+  let at = 0;
+  for (const length of segments) {
+    for (let i = 0; i < length; i++) positionOf[at + i] = i;
+    at += length;
   }
   const x = new Float32Array(tokenIds.length * d);
   const row = (tensor: StoredTensor, index: number) =>
@@ -94,7 +113,7 @@ export function embedTokens(weights: Gpt2Weights, tokenIds: readonly number[]): 
       throw new RangeError(`token id ${id} at position ${t} is outside the vocabulary (${vocab})`);
     }
     const token = row(weights.wte, id);
-    const position = row(weights.wpe, t);
+    const position = row(weights.wpe, positionOf[t]!);
     for (let i = 0; i < d; i++) x[t * d + i] = token[i]! + position[i]!;
   });
   return x;
@@ -160,9 +179,19 @@ export async function runActivations(
     activations: new Array<number>(tokens).fill(0),
   }));
   const activations: Float32Array[] = [];
-  const mask: RuntimeTensor = { type: 'float32', data: causalMask(tokens), dims: [tokens, tokens] };
+  const segments = options.segments ?? [tokens];
+  if (segments.reduce((a, b) => a + b, 0) !== tokens) {
+    throw new RangeError(
+      `segments add up to ${segments.reduce((a, b) => a + b, 0)}, not ${tokens} tokens`,
+    );
+  }
+  const mask: RuntimeTensor = {
+    type: 'float32',
+    data: causalMask(segments),
+    dims: [tokens, tokens],
+  };
   const kTensor: RuntimeTensor = { type: 'int64', data: BigInt64Array.of(BigInt(k)), dims: [1] };
-  let x = embedTokens(weights, tokenIds);
+  let x = embedTokens(weights, tokenIds, segments);
 
   for (let layer = 0; layer < layers; layer++) {
     if (options.signal?.aborted) throw new RunAbortedError();

@@ -80,6 +80,45 @@ export class ModelSession {
     return { ...tokenized, ...run };
   }
 
+  /**
+   * Several token sequences in one pass (each as if alone: its own positions, attention within
+   * it only): one reading of the weights for all, which is most of a large model's time.
+   */
+  async runBatch(
+    sequences: readonly (readonly number[])[],
+    options: Omit<RunOptions, 'segments' | 'topOverText'> = {},
+  ): Promise<TextActivations[]> {
+    if (sequences.length === 0) return [];
+    const segments = sequences.map((s) => s.length);
+    const run = await runActivations(this.weights, this.executor, sequences.flat(), {
+      ...options,
+      segments,
+    });
+    const n = this.config.inner;
+    let start = 0;
+    return sequences.map((tokenIds) => {
+      const end = start + tokenIds.length;
+      const part: TextActivations = {
+        tokenIds: [...tokenIds],
+        tokens: tokenStrings(tokenIds),
+        totalTokens: tokenIds.length,
+        truncated: false,
+        top: run.top.slice(start, end),
+        neurons: run.neurons.map((neuron) => ({
+          ...neuron,
+          activations: neuron.activations.slice(start, end),
+        })),
+        topOverText: [],
+        ...(run.activations
+          ? { activations: run.activations.map((layer) => layer.slice(start * n, end * n)) }
+          : {}),
+        ms: run.ms,
+      };
+      start = end;
+      return part;
+    });
+  }
+
   async runTokens(tokenIds: readonly number[], options: RunOptions = {}): Promise<TextActivations> {
     if (tokenIds.length > this.config.positions) {
       throw new RangeError(

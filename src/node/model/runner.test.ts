@@ -73,6 +73,23 @@ describe('the Node runner against the PyTorch reference', () => {
     60_000,
   );
 
+  it('runs several texts in one pass exactly as each alone (their own positions and attention)', async () => {
+    const runner = await openModelFolder(join(dir, 'f32-prefix-buffers-inner'), { threads: 1 });
+    try {
+      const runs = await runner.session.runBatch(ids, { keepActivations: true, top: 2 });
+      runs.forEach((run, t) => {
+        expect(run.tokenIds).toEqual(ids[t]);
+        for (let layer = 0; layer < runner.session.config.layers; layer++) {
+          expect(maxDifference(run.activations![layer]!, expected[1]![t]![layer]!)).toBeLessThan(
+            1e-4,
+          );
+        }
+      });
+    } finally {
+      await runner.close();
+    }
+  });
+
   it('keeps an F32 file as F16 when asked, matching the reference on F16-rounded weights', async () => {
     const runner = await openModelFolder(join(dir, 'f32-plain'), { storage: 'F16', threads: 1 });
     try {

@@ -43,9 +43,10 @@ describe('/models/ and /api/models', () => {
   });
 
   it('lists the usable models with their shape and a version, and why others are not', async () => {
-    const response = await server.app.inject({ url: '/api/models' });
+    const response = await server.app.inject({ url: '/models/index.json' });
     expect(response.statusCode).toBe(200);
     const list = ModelListSchema.parse(response.json());
+    expect((await server.app.inject({ url: '/api/models' })).json()).toEqual(list);
     expect(list.models).toEqual([
       expect.objectContaining({
         id: 'tiny',

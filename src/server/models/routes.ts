@@ -5,13 +5,13 @@
  * compressed (a range of a gzipped stream means nothing). Only those two names are served, and
  * only from inside MODELS_DIR: a symbolic link that leads out of it is refused.
  *
- * `GET /api/models` lists the models, with their shape and a version that changes with the files
- * (the browser's cache key).
+ * `GET /models/index.json` (also `/api/models`) lists the models, with their shape and a version
+ * that changes with the files (the browser's cache key): a static host can serve the same file.
  */
 import { realpath, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ModelListSchema, type ModelList, type ServerModel } from '../../core/api/models.ts';
 import { parseGpt2Config } from '../../core/model/config.ts';
 import { CONFIG_FILE, WEIGHTS_FILE } from '../../core/model/sources.ts';
@@ -96,10 +96,12 @@ export async function modelRoutes(app: FastifyInstance, { modelsDir }: { modelsD
     index: false,
   });
 
-  app.get('/api/models', async (_request, reply) => {
-    reply.header('cache-control', 'no-store');
+  const list = async (_request: FastifyRequest, reply: FastifyReply) => {
+    reply.header('cache-control', 'no-cache');
     return ModelListSchema.parse(await listModels(modelsDir));
-  });
+  };
+  app.get('/models/index.json', list);
+  app.get('/api/models', list);
 
   app.get<{ Params: { id: string; file: string } }>(
     '/models/:id/:file',
