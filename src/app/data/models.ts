@@ -1,6 +1,6 @@
 /**
  * Query hooks for the model pages ("Your text", the neuron page's model sections): the server's
- * models (GET api/models) and the dataset's token index (its head, and one shard per query).
+ * models (GET models/index.json) and the dataset's token index (its head, and one shard per query).
  */
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { ModelListSchema, type ModelList } from '../../core/api/models.ts';
@@ -14,6 +14,9 @@ import {
 } from '../../core/tokens-index/query.ts';
 import { datasetUrl, fetchText, FetchError } from './http.ts';
 
+/** The list of models, where the server (or a static host) serves it. */
+const MODELS_LIST = 'models/index.json';
+
 export const modelQueryKeys = {
   serverModels: () => ['server-models'] as const,
   tokenIndex: (dataset: string, path: string) => ['token-index', dataset, path] as const,
@@ -21,8 +24,8 @@ export const modelQueryKeys = {
 };
 
 /**
- * The models the server holds (MODELS_DIR); an empty list where there is no server behind the
- * app (a static host answers 404, or with a page that is not the list).
+ * The models the server holds (MODELS_DIR); an empty list where the host has none (a static
+ * host without models answers 404, or with a page that is not the list).
  */
 export const serverModelsQuery = () =>
   queryOptions({
@@ -30,7 +33,7 @@ export const serverModelsQuery = () =>
     queryFn: async ({ signal }): Promise<ModelList> => {
       let text: string;
       try {
-        text = await fetchText('api/models', { cache: 'no-store', signal });
+        text = await fetchText(MODELS_LIST, { cache: 'no-cache', signal });
       } catch (error) {
         if (error instanceof FetchError && error.status !== null && error.status < 500) {
           return { models: [], problems: [] };

@@ -14,7 +14,9 @@ import {
   modelFileErrorFromData,
   type ModelFileErrorData,
 } from '../../core/model/errors.ts';
+import type { NeuronRef } from '../../core/model/runner.ts';
 import { huggingFaceBase, serverModelBase } from '../../core/model/sources.ts';
+import type { NeuronCheck, RecordToCheck } from '../../core/model/verify.ts';
 import type { ModelWorkerApi } from './model.worker.ts';
 import type { CachedModel } from './weight-cache.ts';
 import type {
@@ -39,6 +41,15 @@ export interface ModelClient {
   info(): Promise<LoadedModel | null>;
   /** Runs a text; a newer run does not cancel an older one (call cancel for that). */
   run(request: RunRequest): Promise<TextActivations>;
+  /**
+   * Runs a neuron's records (e.g. its published top records) and compares the computed
+   * activations with the recorded ones; cancel() stops it too.
+   */
+  check(
+    neuron: NeuronRef,
+    records: RecordToCheck[],
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<NeuronCheck>;
   /** Stops the runs in flight (they reject with RunAbortedError). */
   cancel(): Promise<void>;
   unload(): Promise<void>;
@@ -59,6 +70,13 @@ export function workerError(error: unknown): Error {
     return out;
   }
   return new Error(String(error));
+}
+
+/** Whether a run or check failed because it was cancelled (cancel(), or a newer load). */
+export function isCancelled(error: unknown): boolean {
+  return (
+    error instanceof Error && (error.name === 'RunAbortedError' || error.name === 'AbortError')
+  );
 }
 
 async function call<T>(work: Promise<T>): Promise<T> {
@@ -85,6 +103,17 @@ export function createModelClient(worker: Worker): ModelClient {
       active.add(id);
       try {
         return await call(remote.run(request, id));
+      } finally {
+        active.delete(id);
+      }
+    },
+    async check(neuron, records, onProgress) {
+      const id = nextRun++;
+      active.add(id);
+      try {
+        return await call(
+          remote.check(neuron, records, id, onProgress ? Comlink.proxy(onProgress) : undefined),
+        );
       } finally {
         active.delete(id);
       }

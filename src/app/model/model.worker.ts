@@ -12,10 +12,15 @@ import { ModelFileError, modelFileErrorData } from '../../core/model/errors.ts';
 import { readCheckpoint, type CheckpointSource } from '../../core/model/load.ts';
 import { createOrtExecutor, type OrtExecutor } from '../../core/model/ort-executor.ts';
 import type { LoadProgress } from '../../core/model/progress.ts';
-import { RunAbortedError, type BlockExecutor } from '../../core/model/runner.ts';
+import { RunAbortedError, type BlockExecutor, type NeuronRef } from '../../core/model/runner.ts';
 import { parseSafetensorsHeader, readHeaderLength } from '../../core/model/safetensors.ts';
 import { ModelSession, modelInfo } from '../../core/model/session.ts';
 import { WEIGHTS_FILE } from '../../core/model/sources.ts';
+import {
+  checkNeuronRecords,
+  type NeuronCheck,
+  type RecordToCheck,
+} from '../../core/model/verify.ts';
 import {
   downloadWeights,
   fetchConfigText,
@@ -348,6 +353,32 @@ const api = {
           result,
           (result.activations ?? []).map((a) => a.buffer as ArrayBuffer),
         );
+      } finally {
+        runs.delete(runId);
+      }
+    });
+  },
+
+  /**
+   * "Check the model": a neuron's records run through the loaded model and their computed
+   * activations set against the recorded ones (src/core/model/verify.ts). `runId` as for run;
+   * `onProgress` (a Comlink.proxy) hears of records done.
+   */
+  check(
+    neuron: NeuronRef,
+    records: RecordToCheck[],
+    runId = 0,
+    onProgress?: (done: number, total: number) => void,
+  ) {
+    return guard(async (): Promise<NeuronCheck> => {
+      if (!session) throw new Error('No model is loaded: load one first');
+      const controller = new AbortController();
+      runs.set(runId, controller);
+      try {
+        return await checkNeuronRecords(session, neuron, records, {
+          signal: controller.signal,
+          ...(onProgress ? { onProgress } : {}),
+        });
       } finally {
         runs.delete(runId);
       }

@@ -12,7 +12,10 @@ import {
   type WeightsChoice,
   type WeightsOrigin,
 } from '../../core/yourtext/model-source.ts';
+import { Link } from 'react-router';
 import { useServerModels } from '../data/models.ts';
+import { textPath } from '../paths.ts';
+import { useDatasetRoute } from '../shell/dataset.ts';
 import type { LoadProgress } from '../model/types.ts';
 import { statusFor, useModelSettings, useModelState, type ModelStatus } from './modelState.ts';
 import styles from './YourText.module.css';
@@ -52,6 +55,10 @@ function progressText(progress: LoadProgress): string {
   return parts.join(' · ');
 }
 
+function sourceName(choice: WeightsChoice): string {
+  return choice.origin === 'server' ? 'this server' : new URL(choice.base).host;
+}
+
 function modelTitle(expected: ExpectedModel): string {
   const neurons = (expected.layers * expected.neuronsPerLayer).toLocaleString('en-US');
   return `${expected.model} (${expected.layers} layers × ${expected.neuronsPerLayer.toLocaleString('en-US')} neurons = ${neurons})`;
@@ -66,13 +73,17 @@ function modelTitle(expected: ExpectedModel): string {
 export function ModelPanel({
   manifest,
   autoStart,
+  compact = false,
   headingLevel = 2,
 }: {
   manifest: DatasetManifest;
   autoStart: boolean;
+  /** Only the status and a load from the best source (other sources: the "Your text" page). */
+  compact?: boolean;
   headingLevel?: 2 | 3;
 }) {
   const { expected, choices, status, serversPending, custom } = useDatasetModel(manifest);
+  const { urlDataset } = useDatasetRoute();
   const prepare = useModelState((s) => s.prepare);
   const [origin, setOrigin] = useState<WeightsOrigin | 'files' | null>(null);
   const chosen: WeightsOrigin | 'files' =
@@ -92,6 +103,24 @@ export function ModelPanel({
   }, [autoStart, serversPending, status.kind, choices, expected, prepare]);
 
   const busy = status.kind === 'probing' || status.kind === 'loading';
+  if (compact) {
+    const best = choices[0];
+    return (
+      <section className={styles.panel} aria-labelledby={headingId}>
+        <Heading id={headingId}>Model</Heading>
+        <p className={styles.modelName}>{modelTitle(expected)}</p>
+        <StatusView status={status} expected={expected} />
+        <div className={styles.actions}>
+          {best && (status.kind === 'idle' || status.kind === 'error') && (
+            <button type="button" onClick={() => prepare(expected, best)}>
+              Load {expected.model} from {sourceName(best)}
+            </button>
+          )}
+          <Link to={textPath(urlDataset)}>Other sources, or your own files</Link>
+        </div>
+      </section>
+    );
+  }
   return (
     <section className={styles.panel} aria-labelledby={headingId}>
       <Heading id={headingId}>Model</Heading>

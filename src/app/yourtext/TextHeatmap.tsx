@@ -21,6 +21,7 @@ export function TextHeatmap({
   label,
   scale,
   recordedMax,
+  legend = true,
 }: {
   tokens: readonly string[];
   activations: readonly number[];
@@ -28,6 +29,8 @@ export function TextHeatmap({
   scale?: ActivationColorScale | null;
   /** The neuron's largest activation in its records (the layer index), for the scale's top. */
   recordedMax?: number | null;
+  /** Draw the colour key (one is enough for several texts in the same colours). */
+  legend?: boolean;
 }) {
   const theme = useResolvedTheme();
   const own = useMemo(() => {
@@ -48,7 +51,7 @@ export function TextHeatmap({
       <TokenTooltipLayer>
         <TokenRecord tokens={tokens} tokenStyles={tokenStyles} series={series} label={label} />
       </TokenTooltipLayer>
-      <ColorLegend scale={own} />
+      {legend && <ColorLegend scale={own} />}
     </div>
   );
 }

@@ -5,10 +5,9 @@
  * activation over the text worked out once.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { RunAbortedError } from '../../core/model/runner.ts';
 import { DEFAULT_MAX_TOKENS } from '../../core/model/tokens.ts';
 import { maxOverText, type ActivationGrid } from '../../core/yourtext/rank.ts';
-import { modelWorker } from '../model/client.ts';
+import { isCancelled, modelWorker } from '../model/client.ts';
 import type { LoadedModel, TextActivations } from '../model/types.ts';
 
 /** Typing pauses this long before a run starts. */
@@ -58,7 +57,7 @@ export function useTextRun(
           },
           (error: unknown) => {
             if (stale) return;
-            if (error instanceof Error && error.name === RunAbortedError.name) {
+            if (isCancelled(error)) {
               setState({ kind: 'idle' });
               return;
             }

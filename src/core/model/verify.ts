@@ -8,8 +8,8 @@ import type { NeuronRef } from './runner.ts';
 import type { ModelSession } from './session.ts';
 import { tokenIdsOfStrings } from './tokens.ts';
 
-export const APPROXIMATE_GELU_NOTE =
-  "The release computed its activations with a GELU slightly different from GPT-2's (OpenAI reports, on GPT-2 small, a median difference of 0.009 and a 99.9th percentile of 0.17), so computed activations differ a little from the recorded ones.";
+// Kept in a module of its own, so that a page can show it without the tokenizer.
+export { APPROXIMATE_GELU_NOTE } from './gelu-note.ts';
 
 export interface RecordToCheck {
   tokens: readonly string[];
