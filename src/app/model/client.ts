@@ -39,8 +39,14 @@ export interface ModelClient {
   load(request: LoadRequest, onProgress?: (progress: LoadProgress) => void): Promise<LoadedModel>;
   cancelLoad(): Promise<void>;
   info(): Promise<LoadedModel | null>;
-  /** Runs a text; a newer run does not cancel an older one (call cancel for that). */
-  run(request: RunRequest): Promise<TextActivations>;
+  /**
+   * Runs a text; a newer run does not cancel an older one (call cancel for that). `onLayer`
+   * hears of each layer done (a progress bar for a large model).
+   */
+  run(
+    request: RunRequest,
+    onLayer?: (done: number, layers: number) => void,
+  ): Promise<TextActivations>;
   /**
    * Runs a neuron's records (e.g. its published top records) and compares the computed
    * activations with the recorded ones; cancel() stops it too.
@@ -98,11 +104,11 @@ export function createModelClient(worker: Worker): ModelClient {
       call(remote.load(request, onProgress ? Comlink.proxy(onProgress) : undefined)),
     cancelLoad: () => call(remote.cancelLoad()),
     info: () => call(remote.info()),
-    async run(request) {
+    async run(request, onLayer) {
       const id = nextRun++;
       active.add(id);
       try {
-        return await call(remote.run(request, id));
+        return await call(remote.run(request, id, onLayer ? Comlink.proxy(onLayer) : undefined));
       } finally {
         active.delete(id);
       }

@@ -327,9 +327,9 @@ const api = {
 
   /**
    * Runs a text (or token ids) through the loaded model. `runId` lets cancelRun stop it between
-   * two blocks. All activations, when asked for, are transferred (not copied) to the page.
+   * two blocks; `onLayer` (a Comlink.proxy) hears of each block done. All activations, when asked for, are transferred (not copied) to the page.
    */
-  run(request: RunRequest, runId = 0) {
+  run(request: RunRequest, runId = 0, onLayer?: (done: number, layers: number) => void) {
     return guard(async () => {
       if (!session) throw new Error('No model is loaded: load one first');
       const controller = new AbortController();
@@ -340,6 +340,7 @@ const api = {
           ...(request.neurons ? { neurons: request.neurons } : {}),
           ...(request.topOverText !== undefined ? { topOverText: request.topOverText } : {}),
           ...(request.keepActivations ? { keepActivations: true } : {}),
+          ...(onLayer ? { onLayer } : {}),
           signal: controller.signal,
         };
         const result =

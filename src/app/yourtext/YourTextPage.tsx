@@ -265,7 +265,15 @@ function RunStatus({
             Running the model over your text…
             {elapsed >= 1000 && ` ${formatDuration(elapsed / 1000)}`}
           </span>
-          <progress aria-label="Model run" />
+          <progress
+            aria-label="Model run"
+            {...(run.layers ? { max: run.layers.total, value: run.layers.done } : {})}
+          />
+          {run.layers && (
+            <span>
+              layer {run.layers.done} of {run.layers.total}
+            </span>
+          )}
           <button type="button" onClick={onCancel}>
             Cancel
           </button>

@@ -94,15 +94,19 @@ export const useModelState = create<ModelState>()((set, get) => {
     isCurrent: () => boolean,
   ) => {
     set({ expected, status: { kind: 'loading', label, progress: null } });
+    // Progress comes through a port of its own: a last report can arrive after the load's end.
+    let settled = false;
     modelWorker()
       .load({ source, expected: expectedShape(expected) }, (progress) => {
-        if (isCurrent()) set({ status: { kind: 'loading', label, progress } });
+        if (isCurrent() && !settled) set({ status: { kind: 'loading', label, progress } });
       })
       .then(
         (info) => {
+          settled = true;
           if (isCurrent()) set({ status: { kind: 'ready', label, info } });
         },
         (error: unknown) => {
+          settled = true;
           if (!isCurrent()) return;
           set({
             status: {

@@ -22,7 +22,7 @@ export interface TextRunResult {
 
 export type TextRunState =
   | { kind: 'idle' }
-  | { kind: 'running'; text: string; since: number }
+  | { kind: 'running'; text: string; since: number; layers: { done: number; total: number } | null }
   | { kind: 'done'; text: string; result: TextRunResult }
   | { kind: 'error'; text: string; error: Error };
 
@@ -41,10 +41,18 @@ export function useTextRun(
     let stale = false;
     const timer = setTimeout(() => {
       const client = modelWorker();
-      setState({ kind: 'running', text, since: performance.now() });
+      const since = performance.now();
+      // Progress comes through a port of its own: a last report can arrive after the result.
+      let settled = false;
+      const onLayer = (done: number, total: number) => {
+        if (!stale && !settled) setState({ kind: 'running', text, since, layers: { done, total } });
+      };
+      setState({ kind: 'running', text, since, layers: null });
+      const request = { text, maxTokens: DEFAULT_MAX_TOKENS, top: 0, keepActivations: true };
       void client.cancel().then(() =>
-        client.run({ text, maxTokens: DEFAULT_MAX_TOKENS, top: 0, keepActivations: true }).then(
+        client.run(request, onLayer).then(
           (run) => {
+            settled = true;
             if (stale) return;
             const grid: ActivationGrid = {
               tokens: run.tokenIds.length,
@@ -56,6 +64,7 @@ export function useTextRun(
             setState({ kind: 'done', text, result });
           },
           (error: unknown) => {
+            settled = true;
             if (stale) return;
             if (isCancelled(error)) {
               setState({ kind: 'idle' });

@@ -56,11 +56,16 @@ export function useTextView(): { view: TextView; update: UpdateTextView } {
   }, [write]);
   useEffect(() => {
     const options = { capture: true } as const;
-    document.addEventListener('click', flush, options);
+    // Only a link takes the user away: a click on the page's own controls must not write the URL
+    // (and re-read it) in the middle of their change.
+    const onClick = (event: MouseEvent) => {
+      if (event.target instanceof Element && event.target.closest('a[href]')) flush();
+    };
+    document.addEventListener('click', onClick, options);
     document.addEventListener('submit', flush, options);
     window.addEventListener('pagehide', flush);
     return () => {
-      document.removeEventListener('click', flush, options);
+      document.removeEventListener('click', onClick, options);
       document.removeEventListener('submit', flush, options);
       window.removeEventListener('pagehide', flush);
     };

@@ -189,15 +189,23 @@ function CheckModel({
   function start() {
     const set = (next: Check) => setCheck({ key, state: next });
     set({ kind: 'running', done: 0, total: top.length });
+    // Progress comes through a port of its own: a last report can arrive after the result.
+    let settled = false;
     modelWorker()
       .check(
         { layer, neuron },
         top.map((r) => ({ tokens: r.tokens, activations: r.activations })),
-        (done, total) => set({ kind: 'running', done, total }),
+        (done, total) => {
+          if (!settled) set({ kind: 'running', done, total });
+        },
       )
       .then(
-        (result) => set({ kind: 'done', check: result }),
+        (result) => {
+          settled = true;
+          set({ kind: 'done', check: result });
+        },
         (error: unknown) => {
+          settled = true;
           const failure = error instanceof Error ? error : new Error(String(error));
           set(isCancelled(failure) ? { kind: 'idle' } : { kind: 'error', error: failure });
         },
