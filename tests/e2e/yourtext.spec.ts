@@ -159,8 +159,9 @@ test.describe('Your text on the demo', () => {
     const alert = page.getByRole('alert').filter({ hasText: 'could not be loaded' });
     await expect(alert).toContainText(/truncated/i);
     await expect(alert).toContainText('model.safetensors');
-    await expect(alert.getByText('Tensor')).toBeVisible();
-    await expect(alert.getByText('Byte')).toBeVisible();
+    await expect(alert.getByText('Tensor', { exact: true })).toBeVisible();
+    await expect(alert.locator('dd code').nth(1)).toHaveText(/^(transformer\.)?(wte|wpe|h\.\d+\.)/);
+    await expect(alert.getByText('Byte', { exact: true })).toBeVisible();
 
     // Whole weights, but a config of another shape than the dataset's model.
     await page.getByLabel('model.safetensors', { exact: true }).setInputFiles({
