@@ -138,6 +138,21 @@ test.describe('Your text on the demo', () => {
     await expect(page.getByText(/^Ran \d+ tokens/)).toBeVisible();
   });
 
+  test('public files at an address of your own, remembered across visits', async ({ page }) => {
+    await openText(page);
+    await modelLoaded(page);
+    const address = new URL('models/demo/', page.url()).href;
+    await page.getByText('Public files somewhere else').click();
+    await page.getByLabel(/^Address of a folder holding config\.json/).fill(address);
+    await page.getByRole('button', { name: 'Use this address' }).click();
+    await page.reload();
+    const option = page.getByRole('radio', { name: `public files at ${address}` });
+    await expect(option).toBeVisible();
+    await option.check();
+    await page.getByRole('button', { name: /^Load demo from 127\.0\.0\.1/ }).click();
+    await expect(await modelLoaded(page)).toContainText(`from ${new URL(address).host}`);
+  });
+
   test('a damaged or mismatched file names the fault and where', async ({ page }) => {
     const weights = await (await page.request.get('models/demo/model.safetensors')).body();
     const config = JSON.parse(await (await page.request.get('models/demo/config.json')).text());

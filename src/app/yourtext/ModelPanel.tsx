@@ -17,7 +17,13 @@ import { useServerModels } from '../data/models.ts';
 import { textPath } from '../paths.ts';
 import { useDatasetRoute } from '../shell/dataset.ts';
 import type { LoadProgress } from '../model/types.ts';
-import { statusFor, useModelSettings, useModelState, type ModelStatus } from './modelState.ts';
+import {
+  choiceLabel,
+  statusFor,
+  useModelSettings,
+  useModelState,
+  type ModelStatus,
+} from './modelState.ts';
 import styles from './YourText.module.css';
 
 /** The dataset's model, and where its weights can come from (server, public files, your files). */
@@ -53,10 +59,6 @@ function progressText(progress: LoadProgress): string {
     parts.push(`about ${formatDuration(progress.etaSeconds)} left`);
   }
   return parts.join(' · ');
-}
-
-function sourceName(choice: WeightsChoice): string {
-  return choice.origin === 'server' ? 'this server' : new URL(choice.base).host;
 }
 
 function modelTitle(expected: ExpectedModel): string {
@@ -113,7 +115,7 @@ export function ModelPanel({
         <div className={styles.actions}>
           {best && (status.kind === 'idle' || status.kind === 'error') && (
             <button type="button" onClick={() => prepare(expected, best)}>
-              Load {expected.model} from {sourceName(best)}
+              Load {expected.model} from {choiceLabel(best)}
             </button>
           )}
           <Link to={textPath(urlDataset)}>Other sources, or your own files</Link>
@@ -168,11 +170,11 @@ export function ModelPanel({
         <FilePicker expected={expected} choice={choices[0] ?? null} disabled={busy} />
       ) : (
         choice &&
-        status.kind !== 'ready' &&
-        status.kind !== 'confirm' && (
+        status.kind !== 'confirm' &&
+        // Loaded from another source than the one chosen: offer to load from this one instead.
+        !(status.kind === 'ready' && status.label === choiceLabel(choice)) && (
           <button type="button" disabled={busy} onClick={() => prepare(expected, choice)}>
-            Load {expected.model} from{' '}
-            {choice.origin === 'server' ? 'this server' : new URL(choice.base).host}
+            Load {expected.model} from {choiceLabel(choice)}
           </button>
         )
       )}

@@ -50,6 +50,11 @@ export function sourceOf(choice: WeightsChoice): UrlSource {
   };
 }
 
+/** How a source is named on the page: "this server", or the host of the public files. */
+export function choiceLabel(choice: WeightsChoice): string {
+  return choice.origin === 'server' ? 'this server' : new URL(choice.base).host;
+}
+
 function sameModel(a: ExpectedModel | null, b: ExpectedModel): boolean {
   return (
     a !== null &&
@@ -127,7 +132,7 @@ export const useModelState = create<ModelState>()((set, get) => {
     prepare(expected, choice) {
       const isCurrent = current();
       const source = sourceOf(choice);
-      const label = choice.origin === 'server' ? 'this server' : new URL(source.base).host;
+      const label = choiceLabel(choice);
       set({ expected, status: { kind: 'probing', label } });
       modelWorker()
         .probe(source, expectedShape(expected))
