@@ -5,7 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
+import { Option } from 'commander';
 import { readLayerColumns } from '../../core/browse/read.ts';
 import { parseManifest } from '../../core/format/parse.ts';
 import {
