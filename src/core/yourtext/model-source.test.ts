@@ -73,6 +73,8 @@ describe('where the weights come from', () => {
     expect(normalizeBaseUrl(' https://mirror.example/m ')).toBe('https://mirror.example/m/');
     expect(normalizeBaseUrl('ftp://x/')).toBeNull();
     expect(normalizeBaseUrl('not a url')).toBeNull();
+    expect(normalizeBaseUrl('https://x.example/m?download=1')).toBeNull();
+    expect(normalizeBaseUrl('https://huggingface.co')).toBe('https://huggingface.co/');
   });
 });
 

@@ -54,14 +54,9 @@ export interface WeightsChoice {
 /** A base URL as the user typed it, ending in "/"; null when it is not an http(s) URL. */
 export function normalizeBaseUrl(text: string): string | null {
   const trimmed = text.trim();
-  let url: URL;
-  try {
-    url = new URL(trimmed);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-  return url.href.endsWith('/') ? url.href : `${url.href}/`;
+  // A host, then a path: no query or fragment (the file names are appended to it).
+  if (!/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/i.test(trimmed)) return null;
+  return trimmed.endsWith('/') ? trimmed : `${trimmed}/`;
 }
 
 /**
