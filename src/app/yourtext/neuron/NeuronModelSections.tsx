@@ -12,6 +12,7 @@ import type { DatasetManifest } from '../../../core/dataset/types.ts';
 import type { NeuronRecord } from '../../../core/format/types.ts';
 import { APPROXIMATE_GELU_NOTE } from '../../../core/model/gelu-note.ts';
 import type { NeuronCheck } from '../../../core/model/verify.ts';
+import { recordsForCheck, type RecordsForCheck } from '../../../core/yourtext/records.ts';
 import { isCancelled, modelWorker } from '../../model/client.ts';
 import type { LoadedModel, TextActivations } from '../../model/types.ts';
 import { textPath } from '../../paths.ts';
@@ -166,7 +167,7 @@ function YourTextOnNeuron({
 type Check =
   | { kind: 'idle' }
   | { kind: 'running'; done: number; total: number }
-  | { kind: 'done'; check: NeuronCheck }
+  | { kind: 'done'; check: RecordsCheck }
   | { kind: 'error'; error: Error };
 
 function CheckModel({
@@ -188,13 +189,14 @@ function CheckModel({
 
   function start() {
     const set = (next: Check) => setCheck({ key, state: next });
-    set({ kind: 'running', done: 0, total: top.length });
+    const prepared = recordsForCheck(top);
+    set({ kind: 'running', done: 0, total: prepared.records.length });
     // Progress comes through a port of its own: a last report can arrive after the result.
     let settled = false;
     modelWorker()
       .check(
         { layer, neuron },
-        top.map((r) => ({ tokens: r.tokens, activations: r.activations })),
+        prepared.records.map((r) => ({ tokens: [...r.tokens], activations: [...r.activations] })),
         (done, total) => {
           if (!settled) set({ kind: 'running', done, total });
         },
@@ -202,7 +204,7 @@ function CheckModel({
       .then(
         (result) => {
           settled = true;
-          set({ kind: 'done', check: result });
+          set({ kind: 'done', check: inRecordOrder(result, prepared) });
         },
         (error: unknown) => {
           settled = true;
@@ -223,8 +225,10 @@ function CheckModel({
         Runs the model on this neuron&rsquo;s {top.length || ''} top-activating records and compares
         what it computes with the activations the dataset recorded. Records store token strings, not
         token ids: each string is encoded on its own as one GPT-2 token, or else the record&rsquo;s
-        whole text is encoded and must give back the same tokens; a record where neither works (a
-        character split over two tokens reads as �) is left out and listed.
+        whole text is encoded and must give back the same tokens. A token that is part of a
+        character split over several tokens reads as � and its id is lost: the record is compared on
+        the tokens before it (the model reads left to right, so they do not depend on it), and a
+        record where nothing is left, or that does not encode back, is left out and listed.
       </p>
       <div className={styles.actions}>
         <button
@@ -268,6 +272,27 @@ function CheckModel({
   );
 }
 
+/** The worker's check, its record numbers those of the neuron's records, with the cut ones. */
+interface RecordsCheck extends NeuronCheck {
+  cut: RecordsForCheck['cut'];
+}
+
+function inRecordOrder(check: NeuronCheck, prepared: RecordsForCheck): RecordsCheck {
+  const origin = (i: number) => prepared.origin[i]!;
+  const computed: (number[] | null)[] = [];
+  check.computed.forEach((values, i) => (computed[origin(i)] = values));
+  return {
+    ...check,
+    worst: check.worst ? { ...check.worst, record: origin(check.worst.record) } : null,
+    skipped: [
+      ...prepared.skipped,
+      ...check.skipped.map((skip) => ({ ...skip, record: origin(skip.record) })),
+    ].sort((a, b) => a.record - b.record),
+    computed,
+    cut: prepared.cut,
+  };
+}
+
 const smallFormat = format('.2~e');
 
 /** A difference between activations: four decimals, or its exponent when smaller than that. */
@@ -284,7 +309,7 @@ function CheckResult({
   neuron,
   synthetic,
 }: {
-  check: NeuronCheck;
+  check: RecordsCheck;
   records: NeuronRecord['most_positive_activation_records'];
   scale: ActivationColorScale | null;
   layer: number;
@@ -339,6 +364,18 @@ function CheckResult({
           </ul>
         </div>
       )}
+      {check.cut.length > 0 && (
+        <div>
+          <p>Compared in part:</p>
+          <ul className={styles.skipped}>
+            {check.cut.map((cut) => (
+              <li key={cut.record}>
+                Record {cut.record + 1}, its first {cut.tokens} of {cut.of} tokens: {cut.reason}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {worst && worstRecord && computed && (
         <div className={styles.worst}>
           <p>
@@ -351,15 +388,15 @@ function CheckResult({
           </p>
           <p className={styles.label}>Record {worst.record + 1} as recorded</p>
           <TextHeatmap
-            tokens={worstRecord.tokens}
-            activations={worstRecord.activations}
+            tokens={worstRecord.tokens.slice(0, computed.length)}
+            activations={worstRecord.activations.slice(0, computed.length)}
             scale={scale}
             legend={false}
             label={`Record ${worst.record + 1} of neuron ${layer}:${neuron}, as recorded`}
           />
           <p className={styles.label}>… and as the model computes it</p>
           <TextHeatmap
-            tokens={worstRecord.tokens}
+            tokens={worstRecord.tokens.slice(0, computed.length)}
             activations={computed}
             scale={scale}
             label={`Record ${worst.record + 1} of neuron ${layer}:${neuron}, as computed`}
