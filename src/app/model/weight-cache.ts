@@ -185,17 +185,20 @@ export async function cacheWriter(
   let at = from;
   let failed = false;
   if (from === 0) access.truncate(0);
-  const saveMeta = (complete: boolean) =>
-    writeText(
-      dir,
-      'meta.json',
-      JSON.stringify({
-        ...meta,
-        written: at,
-        complete,
-        savedAt: new Date().toISOString(),
-      } satisfies CachedModelMeta),
-    );
+  // One write of meta.json at a time: a second sync access handle on a file that has one open
+  // fails (seen when the last interim save was still in flight as the download finished).
+  let saving: Promise<void> = Promise.resolve();
+  const saveMeta = (complete: boolean) => {
+    const text = JSON.stringify({
+      ...meta,
+      written: at,
+      complete,
+      savedAt: new Date().toISOString(),
+    } satisfies CachedModelMeta);
+    const next = saving.then(() => writeText(dir, 'meta.json', text));
+    saving = next.catch(() => {});
+    return next;
+  };
   await saveMeta(false);
   let lastSaved = 0;
   return {
@@ -208,7 +211,7 @@ export async function cacheWriter(
         if (at - lastSaved > 64 << 20) {
           access.flush();
           lastSaved = at;
-          void saveMeta(false);
+          saveMeta(false).catch(() => {});
         }
       } catch {
         // The disk is full or the quota was cut: the model still loads, uncached.
