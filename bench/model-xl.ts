@@ -92,7 +92,9 @@ if (values.child) {
       (written, total) => {
         if (written - shown > 256e6 || written === total) {
           shown = written;
-          process.stdout.write(`\r  ${(written / 1e9).toFixed(2)} of ${(total / 1e9).toFixed(2)} GB`);
+          process.stdout.write(
+            `\r  ${(written / 1e9).toFixed(2)} of ${(total / 1e9).toFixed(2)} GB`,
+          );
         }
       },
     );
