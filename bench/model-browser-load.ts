@@ -3,7 +3,8 @@
  * real-size checkpoint file of random weights served over HTTP on loopback: the first load
  * (downloaded, checked, kept in OPFS), texts of 64 tokens (every activation, top 10 per token),
  * then a new page loading the kept copy with no download. Chromium's whole process tree is
- * sampled for its peak memory (proportional set size).
+ * sampled once a second for its peak memory (proportional set size; more often slows a renderer
+ * holding gigabytes, whose page tables the kernel walks for each sample).
  *
  *   npm run bench:model-browser-load [-- --shape gpt2|gpt2-xl] [-- --dtype F32|F16] [-- --runs 5]
  *
@@ -85,7 +86,7 @@ const sampler = setInterval(() => {
       .filter((p) => p.mb > 20)
       .map(({ name, mb, ownMb }) => ({ name, mb: Math.round(mb), ownMb: Math.round(ownMb) }));
   }
-}, 200);
+}, 1000);
 try {
   await buildHarness(join(root, 'tests/model/browser'), join(page, 'site'));
   const server = await serveHarness(join(page, 'site'), { '/models/': join(root, 'fixtures-out') });
