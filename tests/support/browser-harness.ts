@@ -9,7 +9,7 @@ import { createReadStream, existsSync, readdirSync, readFileSync, statSync } fro
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../e2e/chromium.ts';
 
 const TYPES: Record<string, string> = {
@@ -96,12 +96,8 @@ export async function serveHarness(
   };
 }
 
-/**
- * Headless Chromium; `webgpu` asks for WebGPU on whatever adapter there is (here, with no GPU,
- * SwiftShader's Vulkan in software, when Chromium has it).
- */
-export function launchChromium({ webgpu = false }: { webgpu?: boolean } = {}): Promise<Browser> {
-  const args = webgpu
+function chromiumArgs(webgpu: boolean): string[] {
+  return webgpu
     ? [
         ...CHROMIUM_ARGS.filter((flag) => flag !== '--disable-gpu'),
         '--enable-unsafe-webgpu',
@@ -110,7 +106,80 @@ export function launchChromium({ webgpu = false }: { webgpu?: boolean } = {}): P
         '--use-webgpu-adapter=swiftshader',
       ]
     : CHROMIUM_ARGS;
-  return chromium.launch({ executablePath: findChromium(), args });
+}
+
+/**
+ * Headless Chromium; `webgpu` asks for WebGPU on whatever adapter there is (here, with no GPU,
+ * SwiftShader's Vulkan in software, when Chromium has it). Its pages are in off-the-record
+ * contexts, whose storage (OPFS too) is kept in memory: see launchChromiumProfile.
+ */
+export function launchChromium({ webgpu = false }: { webgpu?: boolean } = {}): Promise<Browser> {
+  return chromium.launch({ executablePath: findChromium(), args: chromiumArgs(webgpu) });
+}
+
+/**
+ * Headless Chromium with an on-disk profile in `userDataDir`, as a user's browser keeps its
+ * storage (an off-the-record context holds OPFS files in the browser process's memory).
+ */
+export function launchChromiumProfile(
+  userDataDir: string,
+  { webgpu = false }: { webgpu?: boolean } = {},
+): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: findChromium(),
+    args: chromiumArgs(webgpu),
+  });
+}
+
+export interface ProcessMemory {
+  pid: number;
+  name: string;
+  /** Proportional set size, MB: every page the process maps, shared ones divided among sharers. */
+  mb: number;
+  /**
+   * The part of it that is the process's own memory (anonymous and shared memory), not pages of
+   * files it maps (which the kernel can drop: a checkpoint read from disk shows up there).
+   */
+  ownMb: number;
+}
+
+/** Each descendant process of `pid` with its proportional set size. */
+export function descendantsPss(pid: number = process.pid): ProcessMemory[] {
+  const children = new Map<number, number[]>();
+  const names = new Map<number, string>();
+  for (const entry of readdirProc()) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(parent, [...(children.get(parent) ?? []), entry]);
+      // Chromium rewrites its command line into one string: find the program and its --type.
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      const type = /--type=(\S+)/.exec(cmdline)?.[1];
+      names.set(entry, `${cmdline.split(' ')[0]!.split('/').pop()}${type ? ` (${type})` : ''}`);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const out: ProcessMemory[] = [];
+  const stack = [...(children.get(pid) ?? [])];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    try {
+      const rollup = readFileSync(`/proc/${next}/smaps_rollup`, 'utf8');
+      const field = (name: string) =>
+        Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? 0) / 1024;
+      out.push({
+        pid: next,
+        name: names.get(next) ?? '?',
+        mb: field('Pss'),
+        ownMb: field('Pss_Anon') + field('Pss_Shmem'),
+      });
+    } catch {
+      // Gone.
+    }
+    stack.push(...(children.get(next) ?? []));
+  }
+  return out;
 }
 
 /**
@@ -118,29 +187,12 @@ export function launchChromium({ webgpu = false }: { webgpu?: boolean } = {}): P
  * process's pid, the browsers it launched.
  */
 export function descendantsPssMb(pid: number = process.pid): number {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirProc()) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(parent, [...(children.get(parent) ?? []), entry]);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  let total = 0;
-  const stack = [...(children.get(pid) ?? [])];
-  while (stack.length > 0) {
-    const next = stack.pop()!;
-    try {
-      const rollup = readFileSync(`/proc/${next}/smaps_rollup`, 'utf8');
-      total += Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? 0);
-    } catch {
-      // Gone.
-    }
-    stack.push(...(children.get(next) ?? []));
-  }
-  return total / 1024;
+  return descendantsPss(pid).reduce((sum, p) => sum + p.mb, 0);
+}
+
+/** The same, counting only the processes' own memory (see ProcessMemory.ownMb). */
+export function descendantsOwnMb(pid: number = process.pid): number {
+  return descendantsPss(pid).reduce((sum, p) => sum + p.ownMb, 0);
 }
 
 function readdirProc(): number[] {
