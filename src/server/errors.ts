@@ -42,7 +42,7 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   const fastifyError = error as Partial<FastifyError> | undefined;
   const status = fastifyError?.statusCode;
-  switch (fastifyError?.code) {
+  switch (fastifyError?.code ?? '') {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new ApiError(413, 'payload_too_large', 'The request body is too large.');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
