@@ -19,7 +19,7 @@ import { ApiError, toApiError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Settings } from '../settings.ts';
 import type { RunOptions, SimulationEngine, SimulationReply } from '../simulation/engine.ts';
-import { tokenizeTexts } from '../simulation/tokenize.ts';
+import { gpt2TokensOfTexts } from '../simulation/tokenize.ts';
 
 /** A comment line now and then keeps proxies from closing a quiet stream. */
 const HEARTBEAT_MS = 15_000;
@@ -67,7 +67,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
   app.post('/api/simulate', routeOptions, async (request, reply) => {
     const body = validate(SimulateRequestSchema, request.body);
     const dataset = await findNeuron(registry, body.dataset, body.layer, body.neuron);
-    const texts = body.texts ? tokenizeTexts(body.texts) : undefined;
+    const texts = body.texts ? gpt2TokensOfTexts(body.texts) : undefined;
     const job = { dataset, layer: body.layer, neuron: body.neuron, explanation: body.explanation };
     return run(request, reply, (run) => engine.simulate(texts ? { ...job, texts } : job, run));
   });
