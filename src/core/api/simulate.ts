@@ -169,3 +169,19 @@ export type SimulationEvent = {
     data: z.infer<(typeof SIMULATION_EVENT_SCHEMAS)[Name]>;
   };
 }[SimulationEventName];
+
+/** The first problem with a request, as the server answers it and the app shows it. */
+export interface RequestProblem {
+  /** The field's path, e.g. `texts.2`; empty for the body as a whole. */
+  field: string;
+  /** What is wrong, without the field name that these schemas' messages start with. */
+  message: string;
+}
+
+export function requestProblem(error: z.ZodError): RequestProblem {
+  const issue = error.issues[0];
+  return {
+    field: issue?.path.join('.') ?? '',
+    message: (issue?.message ?? 'invalid request').replace(/^[\w.]+:\s*/, ''),
+  };
+}

@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import {
   ExplainRequestSchema,
+  requestProblem,
   SimulateRequestSchema,
   type SimulationEvent,
 } from '../../core/api/simulate.ts';
@@ -192,13 +193,12 @@ function validate<Schema extends z.ZodType>(schema: Schema, body: unknown): z.ou
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const field = issue.path.join('.');
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.join(', ');
     throw new ApiError(400, 'invalid_request', `Unknown field(s): ${keys}.`, { field: keys });
   }
-  const detail = issue.message.replace(/^[\w.]+:\s*/, '');
-  throw new ApiError(400, 'invalid_request', `${field || 'body'}: ${detail}`, { field });
+  const { field, message } = requestProblem(result.error);
+  throw new ApiError(400, 'invalid_request', `${field || 'body'}: ${message}`, { field });
 }
 
 /** The dataset, after checking that the layer and neuron are inside it. */
