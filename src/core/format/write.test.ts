@@ -74,6 +74,34 @@ describe('writeNeuronFile', () => {
   });
 });
 
+describe("writeNeuronFile's compact spelling", () => {
+  it('is strict JSON: a non-finite score is null, read back as the same undefined score', () => {
+    const results: NeuronFileTypes['explanations'] = {
+      neuron_id: { layer_index: 0, neuron_index: 1 },
+      scored_explanations: [
+        {
+          explanation: ' x',
+          scored_simulation: {
+            scored_sequence_simulations: [],
+            ev_correlation_score: Number.NaN,
+            rsquared_score: 0.5,
+            absolute_dev_explained_score: null,
+          },
+        },
+      ],
+    };
+    const text = writeNeuronFile('explanations', results, 'compact');
+    expect(JSON.parse(text)).toMatchObject({
+      dataclass_name: 'NeuronSimulationResults',
+      scored_explanations: [{ scored_simulation: { ev_correlation_score: null } }],
+    });
+    const path = 'explanations/0/1.jsonl';
+    expect(parseNeuronFile('explanations', text, { path })).toEqual(
+      parseNeuronFile('explanations', writeNeuronFile('explanations', results), { path }),
+    );
+  });
+});
+
 const real = realDataDir();
 
 describe.skipIf(real === null)('writeNeuronFile on the real GPT-2 XL files', () => {

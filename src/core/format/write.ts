@@ -1,15 +1,15 @@
 /**
  * The one writer of the published format: a parsed value of each per-neuron file kind (see
  * ./types.ts) back to the release's text, with `dataclass_name` keys and the release's key order,
- * so that ./parse.ts reads it back to the same value. The demo generator and the scale fixture both
- * write through here.
+ * so that ./parse.ts reads it back to the same value. The demo generator, the scale fixture and
+ * batch jobs all write through here.
  *
- * Two spacings: `release` is Python's `json.dumps` default (`", "` and `": "`, non-ASCII as
- * UTF-8), byte for byte what nearly all the release's files hold (a few escape non-ASCII as
- * `\uXXXX`, and Python spells some floats otherwise: `1e-05` where JavaScript writes `0.00001`); `compact` is JSON.stringify's,
- * smaller, for the demo dataset. Either way
- * a number that is not finite is written as Python writes it (`NaN`, `Infinity`, `-Infinity`),
- * which the parser reads as an undefined score or statistic; JSON.stringify would write `null`.
+ * Two spellings. `release` is Python's `json.dumps` default: `", "` and `": "`, non-ASCII as UTF-8,
+ * and a number that is not finite as `NaN`, `Infinity` or `-Infinity` (which the parser reads as
+ * an undefined score or statistic). That is byte for byte what nearly all the release's files hold
+ * (a few escape non-ASCII as `\uXXXX`, and Python spells some floats otherwise: `1e-05` where
+ * JavaScript writes `0.00001`). `compact` is strict JSON as JSON.stringify writes it, smaller, with
+ * a non-finite number written as null, which every reader of the release accepts as it accepts NaN.
  */
 import type {
   ActivationRecord,
@@ -27,7 +27,7 @@ import type {
   WeightBasedSummaryOfNeuron,
 } from './types.ts';
 
-export type Spacing = 'release' | 'compact';
+export type Spelling = 'release' | 'compact';
 
 /** A JSON value whose numbers may be NaN or infinite (written as Python writes them). */
 type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
@@ -36,9 +36,10 @@ type Json = string | number | boolean | null | readonly Json[] | { readonly [key
 export function writeNeuronFile<K extends NeuronFileKind>(
   kind: K,
   value: NeuronFileTypes[K],
-  spacing: Spacing = 'release',
+  spelling: Spelling = 'release',
 ): string {
-  const text = stringify(releaseForm(kind, value), spacing);
+  const form = releaseForm(kind, value);
+  const text = spelling === 'compact' ? JSON.stringify(form) : pythonJson(form);
   return kind === 'explanations' ? `${text}\n` : text;
 }
 
@@ -173,9 +174,10 @@ function relatedNeuronsJson(related: RelatedNeurons): Json {
   return { c_fc: connectedJson(related.c_fc), c_proj: connectedJson(related.c_proj) };
 }
 
-function stringify(value: Json, spacing: Spacing): string {
-  const comma = spacing === 'release' ? ', ' : ',';
-  const colon = spacing === 'release' ? ': ' : ':';
+/** JSON as Python's json.dumps writes it by default: `", "`, `": "`, NaN and infinities as such. */
+function pythonJson(value: Json): string {
+  const comma = ', ';
+  const colon = ': ';
   const write = (v: Json): string => {
     if (typeof v === 'number') {
       if (Number.isFinite(v)) return String(v);
