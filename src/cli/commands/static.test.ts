@@ -93,9 +93,7 @@ describe('static', () => {
     expect(result.stdout).toContain('models: demo');
     expect(result.stderr).toContain('models/half: needs model.safetensors');
     const list = JSON.parse(await readFile(join(out, 'models/index.json'), 'utf8'));
-    expect(list).toEqual(
-      await (await import('../../node/model/model-folder.ts')).listModels(models),
-    );
+    expect(list).toEqual(await listModels(models));
     expect(list.models.map((m: { id: string }) => m.id)).toEqual(['demo']);
     for (const name of ['config.json', 'model.safetensors']) {
       const copied = await readFile(join(out, 'models/demo', name));
