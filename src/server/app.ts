@@ -8,13 +8,13 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCompress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import { baselineExplainer, baselineSimulator } from '../core/simulation/baseline.ts';
-import { apiRoutes } from './api/routes.ts';
+import { apiRoutes, OpenRuns, shuttingDown } from './api/routes.ts';
 import { SimulationCache } from './cache/simulation-cache.ts';
 import { DatasetRegistry } from './datasets/registry.ts';
 import { datasetRoutes } from './datasets/routes.ts';
-import { notFound, sendApiError, toApiError } from './errors.ts';
+import { failureOf, noteFailure, notFound, sendApiError, toApiError } from './errors.ts';
 import { healthRoutes } from './health.ts';
-import { consoleLogger, type Logger } from './log.ts';
+import { consoleLogger, safeLogger, type Logger } from './log.ts';
 import { AnswerThreads } from './llm/answer-threads.ts';
 import { ChatClient } from './llm/chat.ts';
 import { openAiExplainer, openAiSimulator } from './llm/openai.ts';
@@ -35,10 +35,15 @@ export interface Server {
   cache: SimulationCache | null;
   /** Null with the baseline simulator. */
   chat: ChatClient | null;
+  /**
+   * Stops every running simulation and explanation: each answers that the server is shutting
+   * down (a 503, or an `error` event). For a shutdown whose grace period has run out.
+   */
+  stopRequests(): void;
 }
 
 /** The simulator and explainer the settings choose, with the LLM client and cache they need. */
-export function createEngine(settings: Settings) {
+export function createEngine(settings: Settings, logger: Logger = safeLogger(consoleLogger)) {
   const records = new NeuronRecordStore();
   if (settings.SIMULATOR === 'baseline') {
     const engine = new SimulationEngine({
@@ -57,6 +62,10 @@ export function createEngine(settings: Settings) {
     maxRetries: settings.UPSTREAM_MAX_RETRIES,
     concurrency: settings.UPSTREAM_CONCURRENCY,
     backoffMs: settings.UPSTREAM_BACKOFF_MS,
+    maxAnswerBytes: settings.UPSTREAM_MAX_ANSWER_BYTES,
+    breakerFailures: settings.UPSTREAM_BREAKER_FAILURES,
+    breakerCooldownMs: settings.UPSTREAM_BREAKER_COOLDOWN_MS,
+    log: logger,
   });
   const cache = new SimulationCache(settings.CACHE_DIR, { maxEntries: settings.CACHE_MAX_ENTRIES });
   const threads = settings.ANSWER_THREADS > 0 ? new AnswerThreads(settings.ANSWER_THREADS) : null;
@@ -73,29 +82,47 @@ export function createEngine(settings: Settings) {
 
 export async function buildServer({
   settings,
-  logger = consoleLogger,
+  logger: given = consoleLogger,
 }: ServerOptions): Promise<Server> {
+  // Every line is redacted and bounded before it reaches the given logger.
+  const logger = safeLogger(given);
   const app = Fastify({
     logger: false,
     bodyLimit: settings.BODY_LIMIT,
     trustProxy: settings.TRUST_PROXY,
     // Slow or stalled uploads are cut off; long simulations are bounded per route instead.
     requestTimeout: 30_000,
+    // Requests that arrive while closing get our 503 (below), in the API's error shape.
+    return503OnClosing: false,
   });
 
   if (settings.LOG_REQUESTS) {
     app.addHook('onResponse', async (request, reply) => {
+      const failure = failureOf(request);
       logger.info(
-        `${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`,
+        `${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms` +
+          (failure ? ` ${failure}` : ''),
       );
     });
   }
+
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (closing) {
+      reply.header('connection', 'close');
+      throw shuttingDown();
+    }
+  });
 
   app.setErrorHandler((error, request, reply) => {
     const apiError = toApiError(error);
     if (apiError.code === 'internal') {
       logger.error(`${request.method} ${request.url}`, apiError.cause ?? error);
     }
+    noteFailure(request, apiError);
     return sendApiError(reply, apiError);
   });
   app.setNotFoundHandler((request, reply) => sendApiError(reply, notFound(request)));
@@ -108,12 +135,13 @@ export async function buildServer({
     warn: logger.warn,
   });
   await app.register(datasetRoutes, { registry, warn: logger.warn });
-  const { engine, cache, chat, threads } = createEngine(settings);
+  const { engine, cache, chat, threads } = createEngine(settings, logger);
   app.addHook('onClose', async () => {
     cache?.close();
     await Promise.all([chat?.close(), threads?.close()]);
   });
-  await app.register(apiRoutes, { settings, registry, engine, logger });
+  const runs = new OpenRuns();
+  await app.register(apiRoutes, { settings, registry, engine, logger, runs });
   await app.register(healthRoutes, { settings, registry, engine });
 
   if (existsSync(join(settings.APP_DIR, 'index.html'))) {
@@ -133,5 +161,5 @@ export async function buildServer({
     logger.warn(`no built app in ${settings.APP_DIR}; only /datasets/ and /api/ are served`);
   }
 
-  return { app, registry, engine, cache, chat };
+  return { app, registry, engine, cache, chat, stopRequests: () => runs.stopAll() };
 }

@@ -3,6 +3,10 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiErrorBody, ApiErrorCode, ApiErrorResponse } from '../core/api/errors.ts';
+import { capped } from './redact.ts';
+
+/** Longest message an error carries: a sentence or two, never a quoted answer. */
+export const MAX_ERROR_MESSAGE_CHARS = 500;
 
 export class ApiError extends Error {
   readonly statusCode: number;
@@ -18,7 +22,8 @@ export class ApiError extends Error {
     message: string,
     options: { field?: string; retryable?: boolean; retryAfter?: number; cause?: unknown } = {},
   ) {
-    super(message, { cause: options.cause });
+    // Every error a client sees is made here: no secret, and no text long enough to hide one in.
+    super(capped(message, MAX_ERROR_MESSAGE_CHARS), { cause: options.cause });
     this.name = 'ApiError';
     this.statusCode = statusCode;
     this.code = code;
@@ -62,6 +67,19 @@ export function toApiError(error: unknown): ApiError {
   return new ApiError(500, 'internal', 'The server failed unexpectedly; see its log.', {
     cause: error,
   });
+}
+
+const failures = new WeakMap<object, ApiError>();
+
+/** Remembers why a request failed, for its log line (an event stream fails after its 200). */
+export function noteFailure(request: FastifyRequest, error: ApiError): void {
+  failures.set(request, error);
+}
+
+/** Why the request failed, as a few words for its log line; empty when it did not. */
+export function failureOf(request: FastifyRequest): string {
+  const error = failures.get(request);
+  return error ? `${error.code}: ${error.message}` : '';
 }
 
 export function sendApiError(reply: FastifyReply, error: ApiError): FastifyReply {

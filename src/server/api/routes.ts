@@ -15,7 +15,7 @@ import {
 } from '../../core/api/simulate.ts';
 import { formatSseEvent, SSE_CONTENT_TYPE } from '../../core/api/sse.ts';
 import type { DatasetRegistry, ServedDataset } from '../datasets/registry.ts';
-import { ApiError, toApiError } from '../errors.ts';
+import { ApiError, noteFailure, toApiError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Settings } from '../settings.ts';
 import type { RunOptions, SimulationEngine, SimulationReply } from '../simulation/engine.ts';
@@ -26,16 +26,56 @@ const HEARTBEAT_MS = 15_000;
 
 class RequestTimeout extends Error {}
 class ClientGone extends Error {}
+class ShuttingDown extends Error {}
+
+/**
+ * The simulations and explanations running now, so that a shutdown can stop them: each then
+ * answers (a 503, or an `error` event on its stream) before its connection closes.
+ */
+export class OpenRuns {
+  private readonly controllers = new Set<AbortController>();
+
+  get size(): number {
+    return this.controllers.size;
+  }
+
+  add(controller: AbortController): void {
+    this.controllers.add(controller);
+  }
+
+  delete(controller: AbortController): void {
+    this.controllers.delete(controller);
+  }
+
+  /** Stops every run; each answers that the server is shutting down. */
+  stopAll(): void {
+    for (const controller of this.controllers) controller.abort(new ShuttingDown());
+  }
+}
+
+/** Seconds a client is told to wait before trying a server that is shutting down (a restart). */
+const RESTART_RETRY_AFTER_S = 5;
+
+/** The answer to a request that arrives, or is stopped, while the server shuts down. */
+export function shuttingDown(): ApiError {
+  return new ApiError(
+    503,
+    'unavailable',
+    'The server is shutting down, so this request was not finished; try again in a moment.',
+    { retryable: true, retryAfter: RESTART_RETRY_AFTER_S },
+  );
+}
 
 export interface ApiRoutesOptions {
   settings: Settings;
   registry: DatasetRegistry;
   engine: SimulationEngine;
   logger: Logger;
+  runs: OpenRuns;
 }
 
 export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions) {
-  const { settings, registry, engine, logger } = options;
+  const { settings, registry, engine, logger, runs } = options;
   const windowSeconds = Math.round(settings.RATE_LIMIT_WINDOW_MS / 1000);
 
   await app.register(fastifyRateLimit, {
@@ -93,10 +133,18 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
       () => controller.abort(new RequestTimeout()),
       settings.REQUEST_TIMEOUT_MS,
     );
+    runs.add(controller);
+    const finished = () => {
+      clearTimeout(timer);
+      runs.delete(controller);
+    };
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) controller.abort(new ClientGone());
     });
+    // Upstream capacity is shared fairly between clients, by address.
+    const client = request.ip;
     const describe = (error: unknown): ApiError => {
+      if (controller.signal.reason instanceof ShuttingDown) return shuttingDown();
       if (error instanceof RequestTimeout || controller.signal.reason instanceof RequestTimeout) {
         return new ApiError(
           504,
@@ -114,13 +162,14 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
       if (apiError.code === 'internal') {
         logger.error(`${request.method} ${request.url}`, apiError.cause ?? error);
       }
+      noteFailure(request, apiError);
       return apiError;
     };
 
     const accept = request.headers.accept ?? '';
     if (!accept.includes(SSE_CONTENT_TYPE)) {
       try {
-        const result = await task({ signal: controller.signal });
+        const result = await task({ signal: controller.signal, client });
         const { json, gzipped } = typeof result === 'string' ? { json: result } : result;
         reply.type('application/json; charset=utf-8').header('cache-control', 'no-store');
         if (gzipped && acceptsGzip(request)) {
@@ -133,7 +182,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
       } catch (error) {
         throw describe(error);
       } finally {
-        clearTimeout(timer);
+        finished();
       }
     }
 
@@ -156,6 +205,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
       .send(stream);
     void task({
       signal: controller.signal,
+      client,
       onProgress: (data) => send({ event: 'progress', data }),
       onExplanation: (data) => send({ event: 'explanation', data }),
     })
@@ -168,7 +218,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
         },
       )
       .finally(() => {
-        clearTimeout(timer);
+        finished();
         clearInterval(heartbeat);
         stream.end();
       });

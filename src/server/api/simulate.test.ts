@@ -46,6 +46,8 @@ describe('POST /api/simulate and /api/explain with an OpenAI-compatible server',
     UPSTREAM_BACKOFF_MS: '1',
     UPSTREAM_MAX_RETRIES: '2',
     RATE_LIMIT_MAX: '10000',
+    // These tests are of retries; the circuit breaker has tests of its own.
+    UPSTREAM_BREAKER_FAILURES: '1000',
   });
 
   beforeAll(async () => {

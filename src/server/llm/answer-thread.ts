@@ -1,23 +1,35 @@
 /**
  * One of AnswerThreads' worker threads: turns a simulation answer's bytes into the record's
- * simulation, as the main thread would (readAnswer, then simulationFromAnswer).
+ * simulation, as the main thread would (readAnswer, then simulationFromAnswer). It loads answer.ts
+ * only, not the OpenAI SDK.
  */
 import { parentPort } from 'node:worker_threads';
 import type { SequenceSimulation } from '../../core/format/types.ts';
 import { SimulationFormatError } from '../../core/simulation/types.ts';
-import { readAnswer, UpstreamError, type UpstreamErrorKind } from './chat.ts';
-import { SIMULATION_ALTERNATIVES, simulationFromAnswer } from './openai.ts';
+import {
+  AnswerFormatError,
+  readAnswer,
+  SIMULATION_ALTERNATIVES,
+  simulationFromAnswer,
+  UpstreamError,
+  type UpstreamErrorKind,
+} from './answer.ts';
 
 export interface ThreadTask {
   id: number;
   /** The answer's body (moved here, not copied). */
   bytes: ArrayBuffer;
   tokens: string[];
+  /** See ChatAnswer.greedy. */
+  greedy: boolean;
 }
 
 /** What failed, as plain data (errors lose their class between threads). */
 export interface ThreadFailure {
-  /** `answer`: the answer is unusable (retried); `reader`: its lines are (passed on). */
+  /**
+   * `answer`: the answer is unusable (retried); `reader`: its lines are, or its logprobs break the
+   * API's rules (passed on).
+   */
   stage: 'answer' | 'reader';
   name: string;
   message: string;
@@ -30,12 +42,16 @@ export interface ThreadFailure {
 export type ThreadReply =
   { id: number; value: SequenceSimulation } | { id: number; failure: ThreadFailure };
 
-export function readTask({ id, bytes, tokens }: ThreadTask): ThreadReply {
+export function readTask({ id, bytes, tokens, greedy }: ThreadTask): ThreadReply {
   let answer;
   try {
-    answer = readAnswer(Buffer.from(bytes).toString('utf8'), SIMULATION_ALTERNATIVES);
+    answer = readAnswer(Buffer.from(bytes).toString('utf8'), SIMULATION_ALTERNATIVES, greedy);
   } catch (error) {
-    return { id, failure: failureOf('answer', error) };
+    // As on the main thread (ChatClient.call): a format error is passed on, not retried.
+    return {
+      id,
+      failure: failureOf(error instanceof AnswerFormatError ? 'reader' : 'answer', error),
+    };
   }
   try {
     return { id, value: simulationFromAnswer(tokens, answer) };

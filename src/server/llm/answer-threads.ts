@@ -7,8 +7,9 @@
 import { Worker } from 'node:worker_threads';
 import type { SequenceSimulation } from '../../core/format/types.ts';
 import { SimulationFormatError } from '../../core/simulation/types.ts';
+import { AnswerFormatError, UpstreamError } from './answer.ts';
 import type { ThreadFailure, ThreadReply, ThreadTask } from './answer-thread.ts';
-import { UpstreamError, type ReadElsewhere } from './chat.ts';
+import type { AnswerContext, ReadElsewhere } from './chat.ts';
 
 type Pending = (outcome: ReadElsewhere<SequenceSimulation>) => void;
 
@@ -29,7 +30,11 @@ export class AnswerThreads {
   }
 
   /** The record's simulation from an answer's bytes (which are moved to the thread). */
-  simulation(bytes: Buffer, tokens: string[]): Promise<ReadElsewhere<SequenceSimulation>> {
+  simulation(
+    bytes: Buffer,
+    tokens: string[],
+    context: AnswerContext = { greedy: false },
+  ): Promise<ReadElsewhere<SequenceSimulation>> {
     const index = this.turn++ % this.threads.length;
     const thread = (this.threads[index] ??= this.start(index));
     const id = ++this.lastId;
@@ -41,7 +46,7 @@ export class AnswerThreads {
     ) as ArrayBuffer;
     return new Promise((resolve) => {
       thread.pending.set(id, resolve);
-      const task: ThreadTask = { id, bytes: body, tokens };
+      const task: ThreadTask = { id, bytes: body, tokens, greedy: context.greedy };
       thread.worker.postMessage(task, [body]);
     });
   }
@@ -88,6 +93,8 @@ function restore(failure: ThreadFailure): ReadElsewhere<never> {
     error = new UpstreamError(failure.kind ?? 'bad_response', failure.message, {
       retryable: failure.retryable ?? true,
     });
+  } else if (failure.name === 'AnswerFormatError') {
+    error = new AnswerFormatError(failure.message);
   } else if (failure.name === 'SimulationFormatError') {
     error = new SimulationFormatError(failure.problem ?? failure.message, failure.line ?? null);
   } else if (failure.name === 'SyntaxError') {

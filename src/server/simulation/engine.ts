@@ -31,7 +31,7 @@ import {
 import { cacheKey, type SimulationCache } from '../cache/simulation-cache.ts';
 import type { ServedDataset } from '../datasets/registry.ts';
 import { ApiError } from '../errors.ts';
-import { UpstreamError } from '../llm/chat.ts';
+import { AnswerFormatError, UpstreamError } from '../llm/answer.ts';
 import type { NeuronRecordStore } from './records.ts';
 
 export interface NeuronJob {
@@ -48,6 +48,8 @@ export interface SimulateJob extends NeuronJob {
 
 export interface RunOptions {
   signal: AbortSignal;
+  /** Who asked (the client's address): upstream capacity is shared fairly between clients. */
+  client?: string;
   onProgress?: (progress: ProgressEvent) => void;
   onExplanation?: (event: ExplanationEvent) => void;
 }
@@ -114,7 +116,10 @@ export class SimulationEngine {
       const { record } = await this.options.records.get(job.dataset, job.layer, job.neuron);
       const train = trainRecords(record);
       if (train.length === 0) throw new NoRecordsError();
-      const written = await this.explainer.explain(train, { signal: options.signal });
+      const written = await this.explainer.explain(train, {
+        signal: options.signal,
+        ...(options.client !== undefined && { client: options.client }),
+      });
       const explainer = { id: this.explainer.id, model: this.explainer.model };
       const explanation = written.trim();
       options.onExplanation?.({ explanation, explainer });
@@ -184,6 +189,26 @@ export class SimulationEngine {
     return { json: `${CACHED_FALSE}${hit.slice(CACHED_TRUE.length)}`, value };
   }
 
+  /**
+   * The simulator for one run: on behalf of the run's client, remembering what it simulated when
+   * the run fails (see RetryMemo).
+   */
+  private run(options: RunOptions): { simulator: Simulator; keep: () => void } {
+    const run = this.memo?.run() ?? { simulator: this.simulator, keep() {} };
+    const { client } = options;
+    if (client === undefined) return run;
+    const inner = run.simulator;
+    return {
+      simulator: {
+        id: inner.id,
+        model: inner.model,
+        simulateRecord: (explanation, tokens, recordOptions) =>
+          inner.simulateRecord(explanation, tokens, { ...recordOptions, client }),
+      },
+      keep: run.keep,
+    };
+  }
+
   private async simulateRecords(
     job: SimulateJob,
     options: RunOptions,
@@ -192,7 +217,7 @@ export class SimulationEngine {
     const key = this.key('records', job, loaded.hash);
     const hit = this.fromCache<RecordsSimulationResult>(key);
     if (hit) return hit;
-    const run = this.memo?.run() ?? { simulator: this.simulator, keep() {} };
+    const run = this.run(options);
     const scored = await simulateAndScore(run.simulator, job.explanation, loaded.record, {
       signal: options.signal,
       concurrency: this.options.concurrency,
@@ -219,7 +244,7 @@ export class SimulationEngine {
     const hit = this.fromCache<TextsSimulationResult>(key);
     if (hit) return hit;
     let done = 0;
-    const run = this.memo?.run() ?? { simulator: this.simulator, keep() {} };
+    const run = this.run(options);
     const reporting: Simulator = {
       id: run.simulator.id,
       model: run.simulator.model,
@@ -308,7 +333,12 @@ export function asApiError(error: unknown, signal: AbortSignal): unknown {
       error.retryAfterMs === undefined
         ? undefined
         : Math.max(1, Math.ceil(error.retryAfterMs / 1000));
-    const status = error.kind === 'rate_limited' ? 503 : error.kind === 'timeout' ? 504 : 502;
+    const status =
+      error.kind === 'rate_limited' || error.kind === 'unavailable'
+        ? 503
+        : error.kind === 'timeout'
+          ? 504
+          : 502;
     return new ApiError(status, 'upstream_error', error.message, {
       retryable: error.retryable,
       ...(retryAfter !== undefined && { retryAfter }),
@@ -320,6 +350,14 @@ export function asApiError(error: unknown, signal: AbortSignal): unknown {
       502,
       'upstream_format',
       `The simulator's answer could not be read (${error.message}), so there is no score; try again.`,
+      { retryable: true, cause: error },
+    );
+  }
+  if (error instanceof AnswerFormatError) {
+    return new ApiError(
+      502,
+      'upstream_format',
+      `The LLM server's answer breaks the API's rules (${error.message}), so there is no result; try again.`,
       { retryable: true, cause: error },
     );
   }
