@@ -282,7 +282,8 @@ async function startProxy(): Promise<ChildProcess> {
   const { scripts } = JSON.parse(await readFile('package.json', 'utf8')) as {
     scripts: { start: string };
   };
-  const [node, ...start] = scripts.start.split(' ');
+  // `exec node ...`: the shell npm runs the script in is replaced by Node (signals reach it).
+  const [node, ...start] = scripts.start.replace(/^exec /, '').split(' ');
   if (node !== 'node') throw new Error(`npm start does not run node: ${scripts.start}`);
   const child = spawn(
     process.execPath,

@@ -106,15 +106,20 @@ export async function buildServer({
     });
   }
 
+  // While closing, new requests get a 503 in the API's shape, and each connection is closed once
+  // its response is done (an idle kept-alive connection would hold the shutdown up).
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onRequest', async (_request, reply) => {
-    if (closing) {
-      reply.header('connection', 'close');
-      throw shuttingDown();
-    }
+  app.addHook('onRequest', async () => {
+    if (closing) throw shuttingDown();
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+  app.addHook('onResponse', async () => {
+    if (closing) setImmediate(() => app.server.closeIdleConnections());
   });
 
   app.setErrorHandler((error, request, reply) => {

@@ -6,11 +6,16 @@ import type { AddressInfo } from 'node:net';
 import { appBuildState, buildApp } from '../node/app-build.ts';
 import { ensureDemoDataset } from '../node/demo.ts';
 import { buildServer } from './app.ts';
-import { consoleLogger as log } from './log.ts';
+import { consoleLogger, safeLogger } from './log.ts';
 import { loadSettings, SettingsError, settingsHelp, type Settings } from './settings.ts';
 
-/** Longest a shutdown waits for open requests (e.g. a streaming simulation) before exiting. */
-const SHUTDOWN_GRACE_MS = 10_000;
+const log = safeLogger(consoleLogger);
+
+/**
+ * After the grace period, running requests are stopped and answer at once; this long after that,
+ * the process exits whatever is still open.
+ */
+const EXIT_AFTER_STOP_MS = 5_000;
 
 async function ensureApp(settings: Settings) {
   const state = appBuildState(settings.APP_DIR);
@@ -53,8 +58,11 @@ async function main() {
 
   await ensureApp(settings);
   await ensureDemo(settings);
-  const { app, registry } = await buildServer({ settings });
+  const { app, registry, stopRequests } = await buildServer({ settings });
 
+  // On a signal the server stops listening and lets running requests finish for the grace
+  // period; then it stops them, and each answers (a 503, or an `error` event on its stream)
+  // before its connection closes. The process exits once every connection has.
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) {
@@ -62,14 +70,25 @@ async function main() {
       process.exit(1);
     }
     closing = true;
-    log.info(`${signal}: closing (open requests get ${SHUTDOWN_GRACE_MS / 1000} s) ...`);
-    setTimeout(() => {
-      log.warn('requests still open after the grace period: exiting');
+    const grace = settings.SHUTDOWN_GRACE_MS;
+    log.info(`${signal}: closing (open requests get ${grace / 1000} s) ...`);
+    const stop = setTimeout(() => {
+      log.warn('requests still open after the grace period: stopping them');
+      stopRequests();
+    }, grace);
+    const exit = setTimeout(() => {
+      log.warn('connections still open after stopping their requests: exiting');
       process.exit(1);
-    }, SHUTDOWN_GRACE_MS).unref();
+    }, grace + EXIT_AFTER_STOP_MS);
+    exit.unref();
     app.close().then(
-      () => log.info('closed'),
+      () => {
+        clearTimeout(stop);
+        clearTimeout(exit);
+        log.info('closed');
+      },
       (error: unknown) => {
+        clearTimeout(stop);
         log.error('closing failed', error);
         process.exitCode = 1;
       },

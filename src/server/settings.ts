@@ -97,7 +97,7 @@ export const SETTINGS = {
   },
   UPSTREAM_BREAKER_COOLDOWN_MS: {
     schema: integer(100, 3_600_000).default(10_000),
-    help: 'how long upstream calls pause then, before one call tries the server again',
+    help: 'how long upstream calls pause then, before they try the server again',
   },
   SHUTDOWN_GRACE_MS: {
     schema: integer(0, 600_000).default(10_000),
