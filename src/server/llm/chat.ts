@@ -121,6 +121,7 @@ export class ChatClient {
   private readonly limit: FairLimiter;
   private readonly breaker: CircuitBreaker;
   private readonly closeConnections: () => Promise<void>;
+  private closed = false;
   private readonly compatibility: Compatibility = {
     logprobs: true,
     temperature: true,
@@ -165,8 +166,9 @@ export class ChatClient {
     });
   }
 
-  /** Closes the kept-alive connections to the LLM server. */
+  /** Closes the kept-alive connections to the LLM server; calls after this fail at once. */
   close(): Promise<void> {
+    this.closed = true;
     return this.closeConnections();
   }
 
@@ -233,6 +235,10 @@ export class ChatClient {
     reader: AnswerReader<T>,
     signal: AbortSignal | undefined,
   ): Promise<T> {
+    if (this.closed) {
+      // A run finishing during shutdown: not a failure of the LLM server.
+      throw new UpstreamError('unavailable', 'The server is shutting down.', { retryable: true });
+    }
     // Calls that waited for a slot while the breaker opened fail now, without calling.
     const refusal = this.breaker.refusal();
     if (refusal) throw this.paused(refusal);
