@@ -5,14 +5,13 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { SequenceSimulation } from '../../core/format/types.ts';
-import { SimulationFormatError } from '../../core/simulation/types.ts';
 import {
   AnswerFormatError,
+  failureData,
   readAnswer,
   SIMULATION_ALTERNATIVES,
   simulationFromAnswer,
-  UpstreamError,
-  type UpstreamErrorKind,
+  type AnswerFailure,
 } from './answer.ts';
 
 export interface ThreadTask {
@@ -24,19 +23,13 @@ export interface ThreadTask {
   greedy: boolean;
 }
 
-/** What failed, as plain data (errors lose their class between threads). */
+/**
+ * What failed, and where: `answer`, the answer is unusable (retried); `reader`, its lines are, or
+ * its logprobs break the API's rules (passed on).
+ */
 export interface ThreadFailure {
-  /**
-   * `answer`: the answer is unusable (retried); `reader`: its lines are, or its logprobs break the
-   * API's rules (passed on).
-   */
   stage: 'answer' | 'reader';
-  name: string;
-  message: string;
-  kind?: UpstreamErrorKind;
-  retryable?: boolean;
-  problem?: string;
-  line?: number | null;
+  failure: AnswerFailure;
 }
 
 export type ThreadReply =
@@ -48,27 +41,14 @@ export function readTask({ id, bytes, tokens, greedy }: ThreadTask): ThreadReply
     answer = readAnswer(Buffer.from(bytes).toString('utf8'), SIMULATION_ALTERNATIVES, greedy);
   } catch (error) {
     // As on the main thread (ChatClient.call): a format error is passed on, not retried.
-    return {
-      id,
-      failure: failureOf(error instanceof AnswerFormatError ? 'reader' : 'answer', error),
-    };
+    const stage = error instanceof AnswerFormatError ? 'reader' : 'answer';
+    return { id, failure: { stage, failure: failureData(error) } };
   }
   try {
     return { id, value: simulationFromAnswer(tokens, answer) };
   } catch (error) {
-    return { id, failure: failureOf('reader', error) };
+    return { id, failure: { stage: 'reader', failure: failureData(error) } };
   }
-}
-
-function failureOf(stage: ThreadFailure['stage'], error: unknown): ThreadFailure {
-  const { name, message } = error instanceof Error ? error : new Error(String(error));
-  if (error instanceof UpstreamError) {
-    return { stage, name, message, kind: error.kind, retryable: error.retryable };
-  }
-  if (error instanceof SimulationFormatError) {
-    return { stage, name, message, problem: error.problem, line: error.line };
-  }
-  return { stage, name, message };
 }
 
 parentPort?.on('message', (task: ThreadTask) => parentPort!.postMessage(readTask(task)));

@@ -6,10 +6,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { SequenceSimulation } from '../../core/format/types.ts';
-import { SimulationFormatError } from '../../core/simulation/types.ts';
-import { AnswerFormatError, UpstreamError } from './answer.ts';
+import { failureError, UpstreamError, type AnswerContext, type ReadElsewhere } from './answer.ts';
 import type { ThreadFailure, ThreadReply, ThreadTask } from './answer-thread.ts';
-import type { AnswerContext, ReadElsewhere } from './chat.ts';
 
 type Pending = (outcome: ReadElsewhere<SequenceSimulation>) => void;
 
@@ -87,20 +85,7 @@ export class AnswerThreads {
   }
 }
 
-function restore(failure: ThreadFailure): ReadElsewhere<never> {
-  let error: Error;
-  if (failure.name === 'UpstreamError') {
-    error = new UpstreamError(failure.kind ?? 'bad_response', failure.message, {
-      retryable: failure.retryable ?? true,
-    });
-  } else if (failure.name === 'AnswerFormatError') {
-    error = new AnswerFormatError(failure.message);
-  } else if (failure.name === 'SimulationFormatError') {
-    error = new SimulationFormatError(failure.problem ?? failure.message, failure.line ?? null);
-  } else if (failure.name === 'SyntaxError') {
-    error = new SyntaxError(failure.message);
-  } else {
-    error = Object.assign(new Error(failure.message), { name: failure.name });
-  }
-  return failure.stage === 'reader' ? { failure: 'reader', error } : { failure: 'answer', error };
+function restore({ stage, failure }: ThreadFailure): ReadElsewhere<never> {
+  const error = failureError(failure);
+  return stage === 'reader' ? { failure: 'reader', error } : { failure: 'answer', error };
 }

@@ -9,7 +9,7 @@ import {
   mayBeActivation,
   parseSimulationResponse,
 } from '../../core/simulation/simulation-prompt.ts';
-import type { ChatTokenLogprob } from '../../core/simulation/types.ts';
+import { SimulationFormatError, type ChatTokenLogprob } from '../../core/simulation/types.ts';
 import { excerpt } from '../redact.ts';
 import { readCompletionChoice } from './completion-reader.ts';
 
@@ -176,4 +176,56 @@ export function simulationFromAnswer(tokens: readonly string[], answer: ChatAnsw
     finishReason: answer.finishReason,
     greedy: answer.greedy,
   });
+}
+
+/** What the reader of an answer knows besides its bytes. */
+export interface AnswerContext {
+  greedy: boolean;
+}
+
+/**
+ * A reading done elsewhere (see AnswerThreads): its value, or what failed. An `answer` failure is
+ * the answer's (not JSON, no choice, no text: retried as on the main thread); a `reader` failure
+ * is the reader's, or the answer breaking the API's rules, passed on.
+ */
+export type ReadElsewhere<T> =
+  { value: T } | { failure: 'answer'; error: Error } | { failure: 'reader'; error: unknown };
+
+/** A failure of reading an answer, as plain data: errors lose their class between threads. */
+export type AnswerFailure =
+  | { type: 'upstream'; kind: UpstreamErrorKind; message: string; retryable: boolean }
+  | { type: 'answer-format'; message: string }
+  | { type: 'simulation-format'; problem: string; line: number | null }
+  | { type: 'not-json'; message: string }
+  | { type: 'other'; name: string; message: string };
+
+/** The failure as data, to send to another thread (failureError makes it an error again). */
+export function failureData(error: unknown): AnswerFailure {
+  if (error instanceof UpstreamError) {
+    const { kind, message, retryable } = error;
+    return { type: 'upstream', kind, message, retryable };
+  }
+  if (error instanceof AnswerFormatError) return { type: 'answer-format', message: error.message };
+  if (error instanceof SimulationFormatError) {
+    return { type: 'simulation-format', problem: error.problem, line: error.line };
+  }
+  if (error instanceof SyntaxError) return { type: 'not-json', message: error.message };
+  const { name, message } = error instanceof Error ? error : new Error(String(error));
+  return { type: 'other', name, message };
+}
+
+/** The error a failure stands for, of the class the reading threw. */
+export function failureError(failure: AnswerFailure): Error {
+  switch (failure.type) {
+    case 'upstream':
+      return new UpstreamError(failure.kind, failure.message, { retryable: failure.retryable });
+    case 'answer-format':
+      return new AnswerFormatError(failure.message);
+    case 'simulation-format':
+      return new SimulationFormatError(failure.problem, failure.line);
+    case 'not-json':
+      return new SyntaxError(failure.message);
+    case 'other':
+      return Object.assign(new Error(failure.message), { name: failure.name });
+  }
 }

@@ -16,7 +16,14 @@ import OpenAI from 'openai';
 import type { ChatMessage } from '../../core/simulation/types.ts';
 import type { Logger } from '../log.ts';
 import { excerpt, hostOf, keepSecret, keepUrlSecrets } from '../redact.ts';
-import { AnswerFormatError, readAnswer, UpstreamError, type ChatAnswer } from './answer.ts';
+import {
+  AnswerFormatError,
+  readAnswer,
+  UpstreamError,
+  type AnswerContext,
+  type ChatAnswer,
+  type ReadElsewhere,
+} from './answer.ts';
 import { CircuitBreaker, type BreakerRefusal } from './breaker.ts';
 import { FairLimiter } from './fair-limit.ts';
 import { AnswerTooLargeError, BufferedResponse, createUpstreamFetch } from './upstream-fetch.ts';
@@ -47,11 +54,6 @@ export interface CallOptions {
   client?: string | undefined;
 }
 
-/** What the reader of an answer knows besides its bytes. */
-export interface AnswerContext {
-  greedy: boolean;
-}
-
 /**
  * What a caller turns an answer into (see ChatClient.read), and optionally the same reading done
  * in a worker thread on the answer's bytes (see AnswerThreads), for when the main thread is busy.
@@ -60,13 +62,6 @@ export interface AnswerReader<T> {
   read(answer: ChatAnswer): T;
   readElsewhere?: (bytes: Buffer, context: AnswerContext) => Promise<ReadElsewhere<T>>;
 }
-
-/**
- * A reading done elsewhere: its value, or what failed. An `answer` failure is the answer's (not
- * JSON, no choice, no text: retried as here); a `reader` failure is the reader's, passed on.
- */
-export type ReadElsewhere<T> =
-  { value: T } | { failure: 'answer'; error: Error } | { failure: 'reader'; error: unknown };
 
 /** An error the reader threw: the caller's, passed on as it is, never retried. */
 class ReadFailure {
