@@ -8,11 +8,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCompress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import { baselineExplainer, baselineSimulator } from '../core/simulation/baseline.ts';
-import { apiRoutes, OpenRuns, shuttingDown } from './api/routes.ts';
+import { apiRoutes, OpenRuns } from './api/routes.ts';
 import { SimulationCache } from './cache/simulation-cache.ts';
 import { DatasetRegistry } from './datasets/registry.ts';
 import { datasetRoutes } from './datasets/routes.ts';
-import { failureOf, noteFailure, notFound, sendApiError, toApiError } from './errors.ts';
+import { failRequest, failureOf, notFound, sendApiError, ShuttingDown } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import { consoleLogger, safeLogger, type Logger } from './log.ts';
 import { AnswerThreads } from './llm/answer-threads.ts';
@@ -113,7 +113,7 @@ export async function buildServer({
     closing = true;
   });
   app.addHook('onRequest', async () => {
-    if (closing) throw shuttingDown();
+    if (closing) throw new ShuttingDown();
   });
   app.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close');
@@ -122,14 +122,9 @@ export async function buildServer({
     if (closing) setImmediate(() => app.server.closeIdleConnections());
   });
 
-  app.setErrorHandler((error, request, reply) => {
-    const apiError = toApiError(error);
-    if (apiError.code === 'internal') {
-      logger.error(`${request.method} ${request.url}`, apiError.cause ?? error);
-    }
-    noteFailure(request, apiError);
-    return sendApiError(reply, apiError);
-  });
+  app.setErrorHandler((error, request, reply) =>
+    sendApiError(reply, failRequest(request, error, logger)),
+  );
   app.setNotFoundHandler((request, reply) => sendApiError(reply, notFound(request)));
 
   await app.register(fastifyCompress, { encodings: ['br', 'gzip'] });

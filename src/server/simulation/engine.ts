@@ -1,8 +1,8 @@
 /**
  * What /api/simulate and /api/explain do once a request is valid: load the neuron's records,
- * simulate with core's simulateAndScore / simulateTexts, cache successes, and turn every failure
- * into an ApiError a user can act on. Results leave compacted (core/api/compact) as validated
- * JSON text.
+ * simulate with core's simulateAndScore / simulateTexts, and cache successes. Failures are thrown
+ * as they are (errors.ts says what each answers). Results leave compacted (core/api/compact) as
+ * validated JSON text.
  */
 import { compactScoredSimulation, compactSequenceSimulation } from '../../core/api/compact.ts';
 import {
@@ -22,16 +22,9 @@ import {
   buildSimulationMessages,
   SIMULATION_TOP_LOGPROBS,
 } from '../../core/simulation/simulation-prompt.ts';
-import {
-  ExplanationFormatError,
-  SimulationFormatError,
-  type Explainer,
-  type Simulator,
-} from '../../core/simulation/types.ts';
+import type { Explainer, Simulator } from '../../core/simulation/types.ts';
 import { cacheKey, type SimulationCache } from '../cache/simulation-cache.ts';
 import type { ServedDataset } from '../datasets/registry.ts';
-import { ApiError } from '../errors.ts';
-import { AnswerFormatError, UpstreamError } from '../llm/answer.ts';
 import type { NeuronRecordStore } from './records.ts';
 
 export interface NeuronJob {
@@ -102,33 +95,25 @@ export class SimulationEngine {
 
   /** The result of POST /api/simulate. */
   async simulate(job: SimulateJob, options: RunOptions): Promise<SimulationReply> {
-    try {
-      const { json, gzipped } = await this.produce(job, options);
-      return gzipped ? { json, gzipped } : { json };
-    } catch (error) {
-      throw asApiError(error, options.signal);
-    }
+    const { json, gzipped } = await this.produce(job, options);
+    return gzipped ? { json, gzipped } : { json };
   }
 
   /** The result of POST /api/explain, as JSON text. */
   async explain(job: NeuronJob, options: RunOptions): Promise<string> {
-    try {
-      const { record } = await this.options.records.get(job.dataset, job.layer, job.neuron);
-      const train = trainRecords(record);
-      if (train.length === 0) throw new NoRecordsError();
-      const written = await this.explainer.explain(train, {
-        signal: options.signal,
-        ...(options.client !== undefined && { client: options.client }),
-      });
-      const explainer = { id: this.explainer.id, model: this.explainer.model };
-      const explanation = written.trim();
-      options.onExplanation?.({ explanation, explainer });
-      const simulated = await this.produce({ ...job, explanation }, options);
-      const result: ExplainResult = ExplainResultSchema.parse({ ...simulated.value, explainer });
-      return JSON.stringify(result);
-    } catch (error) {
-      throw asApiError(error, options.signal);
-    }
+    const { record } = await this.options.records.get(job.dataset, job.layer, job.neuron);
+    const train = trainRecords(record);
+    if (train.length === 0) throw new NoRecordsError();
+    const written = await this.explainer.explain(train, {
+      signal: options.signal,
+      ...(options.client !== undefined && { client: options.client }),
+    });
+    const explainer = { id: this.explainer.id, model: this.explainer.model };
+    const explanation = written.trim();
+    options.onExplanation?.({ explanation, explainer });
+    const simulated = await this.produce({ ...job, explanation }, options);
+    const result: ExplainResult = ExplainResultSchema.parse({ ...simulated.value, explainer });
+    return JSON.stringify(result);
   }
 
   private produce(
@@ -322,59 +307,4 @@ class RetryMemo {
     };
     return { simulator, keep };
   }
-}
-
-/** What a user is told when a simulation or explanation fails. */
-export function asApiError(error: unknown, signal: AbortSignal): unknown {
-  if (signal.aborted && error === signal.reason) return error;
-  if (error instanceof ApiError) return error;
-  if (error instanceof UpstreamError) {
-    const retryAfter =
-      error.retryAfterMs === undefined
-        ? undefined
-        : Math.max(1, Math.ceil(error.retryAfterMs / 1000));
-    const status =
-      error.kind === 'rate_limited' || error.kind === 'unavailable'
-        ? 503
-        : error.kind === 'timeout'
-          ? 504
-          : 502;
-    return new ApiError(status, 'upstream_error', error.message, {
-      retryable: error.retryable,
-      ...(retryAfter !== undefined && { retryAfter }),
-      cause: error,
-    });
-  }
-  if (error instanceof SimulationFormatError || error instanceof RangeError) {
-    return new ApiError(
-      502,
-      'upstream_format',
-      `The simulator's answer could not be read (${error.message}), so there is no score; try again.`,
-      { retryable: true, cause: error },
-    );
-  }
-  if (error instanceof AnswerFormatError) {
-    return new ApiError(
-      502,
-      'upstream_format',
-      `The LLM server's answer breaks the API's rules (${error.message}), so there is no result; try again.`,
-      { retryable: true, cause: error },
-    );
-  }
-  if (error instanceof ExplanationFormatError) {
-    return new ApiError(
-      502,
-      'upstream_format',
-      `The explainer's answer could not be read (${error.message}); try again.`,
-      { retryable: true, cause: error },
-    );
-  }
-  if (error instanceof NoRecordsError) {
-    return new ApiError(
-      404,
-      'not_found',
-      `This neuron has no records to work from: ${error.message}.`,
-    );
-  }
-  return error;
 }

@@ -78,24 +78,10 @@ async function load(dataset: ServedDataset, layer: number, neuron: number): Prom
         'explanation cannot be scored on it; simulate texts of your own instead.',
     );
   }
-  try {
-    const record = parseNeuronRecord(text, { path: where, layer, neuron });
-    checkActivations(record, where);
-    return { record, hash: createHash('sha256').update(text).digest('base64url') };
-  } catch (error) {
-    if (error instanceof DatasetFileError) {
-      throw new ApiError(
-        500,
-        'dataset_file',
-        `This neuron's records cannot be used: ${error.message}`,
-        {
-          retryable: false,
-          cause: error,
-        },
-      );
-    }
-    throw error;
-  }
+  // A DatasetFileError (errors.ts: 500 dataset_file) names the file and the field at fault.
+  const record = parseNeuronRecord(text, { path: where, layer, neuron });
+  checkActivations(record, where);
+  return { record, hash: createHash('sha256').update(text).digest('base64url') };
 }
 
 /**
