@@ -134,9 +134,12 @@ describe('POST /api/simulate and /api/explain with an OpenAI-compatible server',
   });
 
   it('answers a second identical request from the cache, also after a restart', async () => {
-    await simulate();
+    const first = await simulate();
     const second = await simulate();
     expect(second.json()).toMatchObject({ cached: true });
+    // `cached` leads the text, so a client (or a benchmark) can tell a hit without parsing it.
+    expect(first.body.startsWith('{"cached":false,')).toBe(true);
+    expect(second.body.startsWith('{"cached":true,')).toBe(true);
     expect(second.json<RecordsSimulationResult>().ev_correlation_score).toBeCloseTo(
       expectedCatScore(true),
       10,

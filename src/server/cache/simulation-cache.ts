@@ -1,9 +1,11 @@
 /**
  * Simulation results kept across restarts in SQLite under CACHE_DIR, keyed (by the caller) by
  * dataset, neuron, explanation, the records used, simulator and model. Only successes are stored.
- * Writes are gathered into one transaction per turn of the event loop; the most recently used
- * results are also kept in memory (up to `memoryBytes`), so popular ones skip the database, with
- * their gzipped bytes once a client has asked for them, so a hit is not compressed again.
+ * Entries are data (any JSON value), stored as their JSON text and given back as that text (sent
+ * as it is) and the value (parsed when asked for). Writes are gathered into one transaction per
+ * turn of the event loop; the most recently used results are also kept in memory (up to
+ * `memoryBytes`), so popular ones skip the database, with their gzipped text once a client has
+ * asked for it, so a hit is not compressed again.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -11,13 +13,14 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 
-/** An entry's text, and its gzipped bytes (made on first use, kept while it is in memory). */
-export interface CachedText {
+/** A stored entry: its JSON text, its value, and the text gzipped (made once, when asked for). */
+export interface CachedEntry {
   readonly json: string;
+  readonly value: unknown;
   gzipped(): Buffer;
 }
 
-class HotEntry implements CachedText {
+class HotEntry implements CachedEntry {
   readonly key: string;
   readonly json: string;
   private gzip: Buffer | null = null;
@@ -27,6 +30,11 @@ class HotEntry implements CachedText {
     this.key = key;
     this.json = json;
     this.owner = owner;
+  }
+
+  /** Parsed each time it is asked for: most hits are sent on as text, never parsed. */
+  get value(): unknown {
+    return JSON.parse(this.json) as unknown;
   }
 
   /** Characters held: the text, and the gzipped bytes (half a character each). */
@@ -114,13 +122,13 @@ export class SimulationCache {
     });
   }
 
-  /** The stored JSON text, or undefined. */
-  get(key: string): string | undefined {
-    return this.lookup(key)?.json;
+  /** The stored value, or undefined. */
+  get(key: string): unknown {
+    return this.lookup(key)?.value;
   }
 
-  /** The stored entry (its text, and its gzipped bytes on demand), or undefined. */
-  lookup(key: string): CachedText | undefined {
+  /** The stored entry (its text and value, and its gzipped text on demand), or undefined. */
+  lookup(key: string): CachedEntry | undefined {
     const hot = this.hot.get(key);
     if (hot !== undefined) {
       this.hot.delete(key);
@@ -135,7 +143,7 @@ export class SimulationCache {
     return this.remember(key, stored);
   }
 
-  private remember(key: string, json: string): CachedText {
+  private remember(key: string, json: string): CachedEntry {
     const entry = new HotEntry(key, json, this);
     if (json.length > this.memoryChars / 8) return entry;
     const previous = this.hot.get(key);
@@ -162,8 +170,9 @@ export class SimulationCache {
     }
   }
 
-  /** Stores an entry; writes are gathered into one transaction per turn of the event loop. */
-  put(key: string, json: string): void {
+  /** Stores a value; writes are gathered into one transaction per turn of the event loop. */
+  put(key: string, value: unknown): void {
+    const json = JSON.stringify(value);
     this.remember(key, json);
     if (!this.db.open) return;
     this.pending.set(key, json);

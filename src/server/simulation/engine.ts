@@ -69,10 +69,6 @@ interface Produced<T> extends SimulationReply {
   value: T;
 }
 
-// Entries are stored as a hit sends them, `cached` first; a fresh result flips it.
-const CACHED_TRUE = '{"cached":true,';
-const CACHED_FALSE = '{"cached":false,';
-
 export class SimulationEngine {
   readonly simulator: Simulator;
   readonly explainer: Explainer;
@@ -153,25 +149,26 @@ export class SimulationEngine {
   }
 
   private fromCache<T>(key: string): Produced<T> | null {
-    const stored = this.options.cache?.lookup(key);
-    if (stored === undefined || !stored.json.startsWith(CACHED_TRUE)) return null;
-    const { json } = stored;
-    // Parsed only when wanted (by /api/explain): a hit is usually sent on as it is.
+    const hit = this.options.cache?.lookup(key);
+    if (hit === undefined) return null;
+    // Stored as a hit is sent (`cached: true`); parsed only when wanted (by /api/explain).
     return {
-      json,
-      gzipped: () => stored.gzipped(),
+      json: hit.json,
+      gzipped: () => hit.gzipped(),
       get value() {
-        return JSON.parse(json) as T;
+        return hit.value as T;
       },
     };
   }
 
+  /**
+   * Caches a fresh result as a hit will send it; the reply says it was not cached. `cached` comes
+   * first in both, so that a reader of the text sees at once which it is.
+   */
   private store<T extends { cached: boolean }>(key: string, value: T): Produced<T> {
-    // `cached` first, as fromCache expects.
-    const { cached: _cached, ...rest } = value;
-    const hit = JSON.stringify({ cached: true, ...rest });
-    this.options.cache?.put(key, hit);
-    return { json: `${CACHED_FALSE}${hit.slice(CACHED_TRUE.length)}`, value };
+    const { cached: _cached, ...result } = value;
+    this.options.cache?.put(key, { cached: true, ...result });
+    return { json: JSON.stringify({ cached: false, ...result }), value };
   }
 
   /**
