@@ -14,6 +14,7 @@
  */
 import OpenAI from 'openai';
 import type { ChatMessage } from '../../core/simulation/types.ts';
+import { responseRetryAfterMs, sleep } from '../../node/retry.ts';
 import type { Logger } from '../log.ts';
 import { excerpt, hostOf, keepSecret, keepUrlSecrets } from '../redact.ts';
 import {
@@ -389,7 +390,9 @@ export class ChatClient {
     if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
       const status = error.status;
       const detail = upstreamDetail(error);
-      const retryAfterMs = retryAfter(error.headers);
+      const retryAfterMs = error.headers
+        ? (responseRetryAfterMs(error.headers) ?? undefined)
+        : undefined;
       if (status === 429) {
         return new UpstreamError(
           'rate_limited',
@@ -477,31 +480,4 @@ function sdkLogger(log: Pick<Logger, 'info' | 'warn'>) {
     info: (message: string, ...rest: unknown[]) => log.info(`openai sdk: ${line(message, rest)}`),
     debug: (message: string, ...rest: unknown[]) => log.info(`openai sdk: ${line(message, rest)}`),
   };
-}
-
-/** Retry-After-Ms, or Retry-After in seconds or as an HTTP date. */
-export function retryAfter(headers: Headers | undefined): number | undefined {
-  const milliseconds = Number.parseFloat(headers?.get('retry-after-ms') ?? '');
-  if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds;
-  const value = headers?.get('retry-after');
-  if (!value) return undefined;
-  const seconds = Number.parseFloat(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
