@@ -6,6 +6,8 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_MAX_ANSWER_BYTES } from './llm/answer.ts';
+import { BREAKER_DEFAULTS } from './llm/breaker.ts';
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const flag = z
@@ -88,15 +90,15 @@ export const SETTINGS = {
     help: 'upstream LLM calls in flight at once, shared fairly between clients',
   },
   UPSTREAM_MAX_ANSWER_BYTES: {
-    schema: integer(64 * 1024, 1024 * 1024 * 1024).default(4 * 1024 * 1024),
+    schema: integer(64 * 1024, 1024 * 1024 * 1024).default(DEFAULT_MAX_ANSWER_BYTES),
     help: 'longest LLM answer read, in bytes; a longer one fails as soon as it passes this',
   },
   UPSTREAM_BREAKER_FAILURES: {
-    schema: integer(1, 1_000_000).default(10),
+    schema: integer(1, 1_000_000).default(BREAKER_DEFAULTS.failures),
     help: 'upstream calls failing in a row after which calls pause (503 with Retry-After)',
   },
   UPSTREAM_BREAKER_COOLDOWN_MS: {
-    schema: integer(100, 3_600_000).default(10_000),
+    schema: integer(100, 3_600_000).default(BREAKER_DEFAULTS.cooldownMs),
     help: 'how long upstream calls pause then, before they try the server again',
   },
   SHUTDOWN_GRACE_MS: {

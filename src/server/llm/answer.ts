@@ -13,6 +13,13 @@ import { SimulationFormatError, type ChatTokenLogprob } from '../../core/simulat
 import { excerpt } from '../redact.ts';
 import { readCompletionChoice } from './completion-reader.ts';
 
+/**
+ * Longest answer read, by default (UPSTREAM_MAX_ANSWER_BYTES). The largest answer to the real
+ * records is 84 KB; one filling the simulator's whole token budget, with 20 alternatives per
+ * token, pretty-printed, about 3.6 MB (docs/server.md).
+ */
+export const DEFAULT_MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
 /** An answer as it arrives: text, logprobs and finish reason. */
 export interface ChatAnswer {
   content: string;

@@ -10,6 +10,13 @@
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
+/**
+ * Ten failures in a row: a flaky server failing a third of its calls does that once in 60,000
+ * calls; a dead one within the first round of calls. Ten seconds: long enough to spare a server
+ * that is down, short enough that users hardly wait once it is back.
+ */
+export const BREAKER_DEFAULTS = { failures: 10, cooldownMs: 10_000 } as const;
+
 export interface CircuitBreakerOptions {
   /** Failed calls in a row that open the breaker. */
   failures: number;

@@ -19,13 +19,14 @@ import type { Logger } from '../log.ts';
 import { excerpt, hostOf, keepSecret, keepUrlSecrets } from '../redact.ts';
 import {
   AnswerFormatError,
+  DEFAULT_MAX_ANSWER_BYTES,
   readAnswer,
   UpstreamError,
   type AnswerContext,
   type ChatAnswer,
   type ReadElsewhere,
 } from './answer.ts';
-import { CircuitBreaker, type BreakerRefusal } from './breaker.ts';
+import { BREAKER_DEFAULTS, CircuitBreaker, type BreakerRefusal } from './breaker.ts';
 import { FairLimiter } from './fair-limit.ts';
 import { AnswerTooLargeError, BufferedResponse, createUpstreamFetch } from './upstream-fetch.ts';
 
@@ -69,9 +70,6 @@ class ReadFailure {
   constructor(readonly error: unknown) {}
 }
 
-/** Default of ChatClientOptions.maxAnswerBytes (see docs/server.md for how it is sized). */
-export const DEFAULT_MAX_ANSWER_BYTES = 4 * 1024 * 1024;
-
 export interface ChatClientOptions {
   baseURL: string;
   /** Servers such as vLLM or Ollama may need none. */
@@ -96,7 +94,7 @@ export interface ChatClientOptions {
   maxAnswerBytes?: number;
   /** Failed calls in a row after which calls pause (see CircuitBreaker). */
   breakerFailures?: number;
-  /** How long calls pause then, before one is let through to try the server again. */
+  /** How long calls pause then, before they try the server again. */
   breakerCooldownMs?: number;
   /** Where the client tells of the breaker opening and closing, and the SDK of its problems. */
   log?: Pick<Logger, 'info' | 'warn'>;
@@ -131,8 +129,8 @@ export class ChatClient {
       maxRetryAfterMs: 60_000,
       readElsewhereAbove: 20,
       maxAnswerBytes: DEFAULT_MAX_ANSWER_BYTES,
-      breakerFailures: 10,
-      breakerCooldownMs: 10_000,
+      breakerFailures: BREAKER_DEFAULTS.failures,
+      breakerCooldownMs: BREAKER_DEFAULTS.cooldownMs,
       ...options,
     };
     // The key and any credentials in the URL are never to be written anywhere (see redact.ts).
