@@ -131,6 +131,9 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) controller.abort(new ClientGone());
     });
+    // A client that left before the run started (its request waited behind others) has closed
+    // its connection already: the close event above will not come.
+    if (request.raw.socket.destroyed) controller.abort(new ClientGone());
     const { signal } = controller;
     return {
       options: { signal, client: request.ip } satisfies RunOptions,
