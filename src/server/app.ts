@@ -37,9 +37,10 @@ export interface Server {
   chat: ChatClient | null;
   /**
    * Stops every running simulation and explanation: each answers that the server is shutting
-   * down (a 503, or an `error` event). For a shutdown whose grace period has run out.
+   * down (a 503, or an `error` event). For a shutdown whose grace period has run out; returns how
+   * many were stopped.
    */
-  stopRequests(): void;
+  stopRequests(): number;
 }
 
 /** The simulator and explainer the settings choose, with the LLM client and cache they need. */

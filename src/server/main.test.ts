@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -114,6 +115,16 @@ describe('npm start, stopped by a signal', () => {
         });
       const json = request('application/json');
       const stream = request('text/event-stream');
+      // And a request whose body never comes: it never reaches a route, and must not hold the
+      // shutdown up.
+      const stalled = connect(port, '127.0.0.1', () =>
+        stalled.write(
+          'POST /api/simulate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+            'Content-Length: 100\r\n\r\n{"dataset":',
+        ),
+      );
+      stalled.on('error', () => undefined);
+      const stalledClosed = new Promise((resolve) => stalled.once('close', resolve));
       // Both wait for the LLM server, which never answers (16 calls in flight at most).
       await until(
         () => upstream.requests.length >= 16,
@@ -134,6 +145,7 @@ describe('npm start, stopped by a signal', () => {
       });
 
       expect(await exited).toBe(0);
+      await stalledClosed;
       await expect(fetch(`${base}/api/health`)).rejects.toThrow();
       expect(output).toMatch(/SIGTERM: closing/);
       expect(output).toMatch(/closed/);

@@ -13,8 +13,10 @@ const log = safeLogger(consoleLogger);
 
 /**
  * After the grace period, running requests are stopped and answer at once; this long after that,
- * the process exits whatever is still open.
+ * connections still open are closed (kept-alive idle ones, and requests whose body never came, which
+ * never reached a route), and the process exits if anything still holds it.
  */
+const CLOSE_AFTER_STOP_MS = 1_000;
 const EXIT_AFTER_STOP_MS = 5_000;
 
 async function ensureApp(settings: Settings) {
@@ -72,23 +74,18 @@ async function main() {
     closing = true;
     const grace = settings.SHUTDOWN_GRACE_MS;
     log.info(`${signal}: closing (open requests get ${grace / 1000} s) ...`);
-    const stop = setTimeout(() => {
-      log.warn('requests still open after the grace period: stopping them');
-      stopRequests();
-    }, grace);
-    const exit = setTimeout(() => {
-      log.warn('connections still open after stopping their requests: exiting');
+    // Unref'd: once the server has closed, these wait for nothing.
+    setTimeout(() => {
+      log.warn(`still closing after the grace period: stopped ${stopRequests()} running requests`);
+    }, grace).unref();
+    setTimeout(() => app.server.closeAllConnections(), grace + CLOSE_AFTER_STOP_MS).unref();
+    setTimeout(() => {
+      log.warn('still not closed after stopping every request: exiting');
       process.exit(1);
-    }, grace + EXIT_AFTER_STOP_MS);
-    exit.unref();
+    }, grace + EXIT_AFTER_STOP_MS).unref();
     app.close().then(
-      () => {
-        clearTimeout(stop);
-        clearTimeout(exit);
-        log.info('closed');
-      },
+      () => log.info('closed'),
       (error: unknown) => {
-        clearTimeout(stop);
         log.error('closing failed', error);
         process.exitCode = 1;
       },

@@ -47,9 +47,10 @@ export class OpenRuns {
     this.controllers.delete(controller);
   }
 
-  /** Stops every run; each answers that the server is shutting down. */
-  stopAll(): void {
+  /** Stops every run; each answers that the server is shutting down. Returns how many. */
+  stopAll(): number {
     for (const controller of this.controllers) controller.abort(new ShuttingDown());
+    return this.controllers.size;
   }
 }
 
