@@ -19,7 +19,7 @@ import { AnswerThreads } from './llm/answer-threads.ts';
 import { ChatClient } from './llm/chat.ts';
 import { openAiExplainer, openAiSimulator } from './llm/openai.ts';
 import type { Settings } from './settings.ts';
-import { SimulationEngine } from './simulation/engine.ts';
+import { markCached, SimulationEngine } from './simulation/engine.ts';
 import { NeuronRecordStore } from './simulation/records.ts';
 
 export interface ServerOptions {
@@ -68,7 +68,10 @@ export function createEngine(settings: Settings, logger: Logger = safeLogger(con
     breakerCooldownMs: settings.UPSTREAM_BREAKER_COOLDOWN_MS,
     log: logger,
   });
-  const cache = new SimulationCache(settings.CACHE_DIR, { maxEntries: settings.CACHE_MAX_ENTRIES });
+  const cache = new SimulationCache(settings.CACHE_DIR, {
+    maxEntries: settings.CACHE_MAX_ENTRIES,
+    hitForm: markCached,
+  });
   const threads = settings.ANSWER_THREADS > 0 ? new AnswerThreads(settings.ANSWER_THREADS) : null;
   const engine = new SimulationEngine({
     simulator: openAiSimulator(chat, settings.SIMULATOR_MODEL, threads),

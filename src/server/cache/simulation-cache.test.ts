@@ -24,6 +24,20 @@ describe('SimulationCache', () => {
     second.close();
   });
 
+  it('gives a hit in its hit form, made from the value as stored, also after reopening', async () => {
+    const dir = await temporaryDirectory('ne-cache-');
+    cleanups.push(dir.remove);
+    const hitForm = (value: unknown) => ({ ...(value as object), hit: true });
+    const first = new SimulationCache(dir.path, { hitForm });
+    first.put('k', { x: 1 }, '{"x":1}');
+    expect(first.lookup('k')?.json).toBe('{"x":1,"hit":true}');
+    expect(first.get('k')).toEqual({ x: 1, hit: true });
+    first.close();
+    const second = new SimulationCache(dir.path, { hitForm });
+    expect(second.lookup('k')?.json).toBe('{"x":1,"hit":true}');
+    second.close();
+  });
+
   it('keys differ whenever any part differs', () => {
     const base = ['demo', 0, 3, 'cats', 'hash', 'openai', 'gpt'];
     const keys = new Set(

@@ -162,13 +162,15 @@ export class SimulationEngine {
   }
 
   /**
-   * Caches a fresh result as a hit will send it; the reply says it was not cached. `cached` comes
-   * first in both, so that a reader of the text sees at once which it is.
+   * Caches a fresh result, as sent (serialized once: markCached makes a hit's form of it when one
+   * is asked for).
    */
   private store<T extends { cached: boolean }>(key: string, value: T): Produced<T> {
     const { cached: _cached, ...result } = value;
-    this.options.cache?.put(key, { cached: true, ...result });
-    return { json: JSON.stringify({ cached: false, ...result }), value };
+    const sent = { cached: false, ...result };
+    const json = JSON.stringify(sent);
+    this.options.cache?.put(key, sent, json);
+    return { json, value };
   }
 
   /**
@@ -255,6 +257,15 @@ export class SimulationEngine {
     });
     return this.store(key, result);
   }
+}
+
+/**
+ * A stored result as a cache hit sends it (SimulationCache's hitForm). `cached` comes first, in a
+ * fresh result too, so that a reader of the text sees at once which it is.
+ */
+export function markCached(result: unknown): unknown {
+  const { cached: _cached, ...rest } = result as { cached?: boolean };
+  return { cached: true, ...rest };
 }
 
 /** Record simulations kept from failed runs: enough for the users' retries. */
