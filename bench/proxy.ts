@@ -17,6 +17,7 @@
  *   soak       200 clients for 30 s (1 in 5 requests new, the rest cached): 5xx count and the
  *              proxy's resident memory at start and end.
  *
+ * `--server-dir DIR` runs the proxy of another checkout, to compare with it on the same machine.
  * Results are printed as a Markdown table (each target met or not) and written to
  * bench/results/proxy-<alternatives>.json. Run it on a quiet machine: the load average at the
  * start and end is part of the report.
@@ -36,6 +37,9 @@ import { freePortInRange } from '../tests/support/ports.ts';
 import { cpuMs, median, percentile, rss, startProxy, startUpstream, stopProxy } from './harness.ts';
 
 const quick = process.argv.includes('--quick');
+/** `--server-dir DIR`: the proxy of another checkout (e.g. main, for the figures before a change). */
+const serverDirFlag = process.argv.indexOf('--server-dir');
+const serverDir = serverDirFlag > 0 ? process.argv[serverDirFlag + 1] : undefined;
 /**
  * `--alternatives N`: most top_logprobs alternatives the test server gives per token. By default as
  * many as asked (SIMULATION_TOP_LOGPROBS), as real servers do; 2 gives smaller answers.
@@ -59,6 +63,7 @@ await writeDataset(data.path, manifestFor('bench', [{ layer: 0, neurons: 8 }]), 
 const port = await freePortInRange();
 const base = `http://127.0.0.1:${port}`;
 const proxy = await startProxy({
+  cwd: serverDir,
   env: {
     PORT: String(port),
     DATA_DIR: data.path,
