@@ -243,6 +243,18 @@ describe('hardening of the LLM side (issue 13)', () => {
     }
   });
 
+  it('9. stops a run at its first upstream failure, so that a retry once the server recovers succeeds', async () => {
+    const target = await start({ UPSTREAM_MAX_RETRIES: '0', UPSTREAM_CONCURRENCY: '2' });
+    upstream.reset({ mode: 'server-error', latencyMs: 20 });
+    const failed = await post(target, '/api/simulate', { explanation: 'the word "cat"' });
+    expect(failed.statusCode).toBe(502);
+    // The two calls in flight, not all 20 records' (which would also open the circuit breaker).
+    expect(upstream.requests.length).toBeLessThanOrEqual(3);
+    upstream.reset();
+    const retried = await post(target, '/api/simulate', { explanation: 'the word "cat"' });
+    expect(retried.statusCode).toBe(200);
+  });
+
   it('9. stops calling an upstream that fails every call, answers 503 with Retry-After, and closes after a good probe', async () => {
     const target = await start({
       UPSTREAM_BREAKER_FAILURES: '5',

@@ -25,6 +25,7 @@ import {
 import type { Explainer, Simulator } from '../../core/simulation/types.ts';
 import { cacheKey, type SimulationCache } from '../cache/simulation-cache.ts';
 import type { ServedDataset } from '../datasets/registry.ts';
+import { UpstreamError } from '../llm/answer.ts';
 import type { NeuronRecordStore } from './records.ts';
 
 export interface NeuronJob {
@@ -174,22 +175,41 @@ export class SimulationEngine {
   }
 
   /**
-   * The simulator for one run: on behalf of the run's client, remembering what it simulated when
-   * the run fails (see RetryMemo).
+   * The simulator for one run and the run's signal: on behalf of the run's client, remembering
+   * what it simulated when the run fails (see RetryMemo), and stopping the run's other calls once
+   * the LLM server has failed one (the run has failed; more calls would only add to the load on a
+   * failing server, and to the circuit breaker's count). A record whose answer cannot be read
+   * does not stop the others: they are kept for the user's retry.
    */
-  private run(options: RunOptions): { simulator: Simulator; keep: () => void } {
+  private run(options: RunOptions): {
+    simulator: Simulator;
+    keep: () => void;
+    signal: AbortSignal;
+  } {
     const run = this.memo?.run() ?? { simulator: this.simulator, keep() {} };
+    const stop = new AbortController();
+    const signal = AbortSignal.any([options.signal, stop.signal]);
     const { client } = options;
-    if (client === undefined) return run;
     const inner = run.simulator;
     return {
       simulator: {
         id: inner.id,
         model: inner.model,
-        simulateRecord: (explanation, tokens, recordOptions) =>
-          inner.simulateRecord(explanation, tokens, { ...recordOptions, client }),
+        async simulateRecord(explanation, tokens, recordOptions) {
+          try {
+            return await inner.simulateRecord(explanation, tokens, {
+              ...recordOptions,
+              signal,
+              ...(client !== undefined && { client }),
+            });
+          } catch (error) {
+            if (error instanceof UpstreamError) stop.abort(error);
+            throw error;
+          }
+        },
       },
       keep: run.keep,
+      signal,
     };
   }
 
@@ -203,7 +223,7 @@ export class SimulationEngine {
     if (hit) return hit;
     const run = this.run(options);
     const scored = await simulateAndScore(run.simulator, job.explanation, loaded.record, {
-      signal: options.signal,
+      signal: run.signal,
       concurrency: this.options.concurrency,
       onProgress: (progress) => options.onProgress?.(progress),
     }).catch((error: unknown) => {
@@ -244,7 +264,7 @@ export class SimulationEngine {
       },
     };
     const simulations = await simulateTexts(reporting, job.explanation, texts, {
-      signal: options.signal,
+      signal: run.signal,
       concurrency: this.options.concurrency,
     }).catch((error: unknown) => {
       run.keep();
