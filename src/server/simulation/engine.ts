@@ -4,6 +4,7 @@
  * as they are (errors.ts says what each answers). Results leave compacted (core/api/compact) as
  * validated JSON text.
  */
+import { setMaxListeners } from 'node:events';
 import { compactScoredSimulation, compactSequenceSimulation } from '../../core/api/compact.ts';
 import {
   ExplainResultSchema,
@@ -189,6 +190,8 @@ export class SimulationEngine {
     const run = this.memo?.run() ?? { simulator: this.simulator, keep() {} };
     const stop = new AbortController();
     const signal = AbortSignal.any([options.signal, stop.signal]);
+    // Every upstream call of the run (20 or more) listens to it.
+    setMaxListeners(500, signal);
     const { client } = options;
     const inner = run.simulator;
     return {
