@@ -188,8 +188,14 @@ export class SimulationEngine {
     signal: AbortSignal;
   } {
     const run = this.memo?.run() ?? { simulator: this.simulator, keep() {} };
+    // Aborted with the request's signal, or by the run itself (AbortSignal.any costs more).
     const stop = new AbortController();
-    const signal = AbortSignal.any([options.signal, stop.signal]);
+    const { signal } = stop;
+    if (options.signal.aborted) stop.abort(options.signal.reason);
+    else
+      options.signal.addEventListener('abort', () => stop.abort(options.signal.reason), {
+        once: true,
+      });
     // Every upstream call of the run (20 or more) listens to it.
     setMaxListeners(500, signal);
     const { client } = options;
