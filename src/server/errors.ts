@@ -184,6 +184,12 @@ const FASTIFY_ERRORS: Record<string, () => ApiError> = {
     new ApiError(400, 'invalid_request', 'The request body is empty; send a JSON object.'),
   FST_ERR_CTP_INVALID_JSON_BODY: () =>
     new ApiError(400, 'invalid_request', 'The request body is not valid JSON.'),
+  FST_ERR_BAD_URL: () =>
+    new ApiError(
+      400,
+      'invalid_request',
+      'The URL is not valid: each "%" must start an escape of a UTF-8 character (such as %20).',
+    ),
 };
 
 /** Turns whatever was thrown (ours, Fastify's, a plugin's) into an ApiError, by the table. */
