@@ -22,6 +22,7 @@ import {
   securityHeaders,
   trustProxyOption,
 } from './http-policy.ts';
+import { modelRoutes } from './models/routes.ts';
 import { consoleLogger, safeLogger, type Logger } from './log.ts';
 import { AnswerThreads } from './llm/answer-threads.ts';
 import { ChatClient } from './llm/chat.ts';
@@ -98,7 +99,7 @@ export async function buildServer({
 }: ServerOptions): Promise<Server> {
   // Every line is redacted and bounded before it reaches the given logger.
   const logger = safeLogger(given);
-  const headers = securityHeaders(settings.APP_DIR);
+  const headers = securityHeaders(settings.APP_DIR, settings.MODEL_ORIGINS);
   const app = Fastify({
     logger: false,
     bodyLimit: settings.BODY_LIMIT,
@@ -183,6 +184,7 @@ export async function buildServer({
   const runs = new OpenRuns();
   await app.register(apiRoutes, { settings, registry, engine, logger, runs });
   await app.register(healthRoutes, { settings, registry, engine });
+  await app.register(modelRoutes, { modelsDir: settings.MODELS_DIR });
 
   if (existsSync(join(settings.APP_DIR, 'index.html'))) {
     await app.register(fastifyStatic, {
