@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from 'react-router';
-import { preloadForLocation } from './preload.ts';
 import { createAppRouter } from './router.tsx';
 
 export function createAppQueryClient() {
@@ -14,12 +13,8 @@ export function createAppQueryClient() {
 }
 
 export function App() {
-  const [queryClient] = useState(() => {
-    const client = createAppQueryClient();
-    void preloadForLocation(client, window.location.hash);
-    return client;
-  });
-  const [router] = useState(createAppRouter);
+  const [queryClient] = useState(createAppQueryClient);
+  const [router] = useState(() => createAppRouter(queryClient));
   return (
     <QueryClientProvider client={queryClient}>
       <RouterProvider router={router} />

@@ -121,6 +121,9 @@ export async function buildServer({
       root: settings.APP_DIR,
       prefix: '/',
       cacheControl: false,
+      // The build writes .br and .gz copies (vite.config.ts): sent as they are, not compressed
+      // again on every request.
+      preCompressed: true,
       // Vite names everything under assets/ by content hash.
       setHeaders(response, path) {
         response.setHeader(
