@@ -1,84 +1,70 @@
 /**
- * The browse page's data. The search worker loads every layer index, and answers each view (the
- * rows in order and the charts' statistics for a query, filters and sort: see
- * src/core/browse/answer.ts). The page keeps a copy of the columns in one NeuronTable per dataset
- * only to draw the rows it is shown; it never sorts, filters or searches them itself. Both the
- * table and recent answers are kept for the session, so coming back to the page is instant.
+ * The page's copy of a dataset's layer indexes: one NeuronTable (typed columns) per dataset,
+ * filled by the reader workers through the search service, layer by layer as pages ask. The
+ * browse page asks for every layer; the neuron page for the few it shows (its own layer, for
+ * "next explained neuron", and the layers of its related neurons). A layer is read once per
+ * session, whoever asked first, and the search worker indexes it at the same time, so a neuron
+ * page visited first makes browsing quicker and never the reverse.
  */
-import { useLayoutEffect, useSyncExternalStore } from 'react';
-import type { ChartsAnswer, ViewAnswer, ViewRequest } from '../../core/browse/answer.ts';
-import { binEdges } from '../../core/browse/stats.ts';
+import { useEffect, useSyncExternalStore } from 'react';
+import { datasetFileUrl } from '../../core/address/address.ts';
 import { NeuronTable, type LayerSize } from '../../core/browse/table.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
-import { datasetUrl } from '../data/http.ts';
-import type { SearchService } from '../search/service.ts';
-import { parseQuery } from '../../core/search/query.ts';
-import { effectiveSort, type BrowseView } from './viewState.ts';
+import type { SearchService } from './service.ts';
 
 /** A dataset as the worker knows it: a new ingest (same id, new manifest) is a new dataset. */
-const datasetKey = (manifest: DatasetManifest) => `${manifest.id}\u0000${manifest.createdAt}`;
+export const datasetKey = (manifest: DatasetManifest) =>
+  `${manifest.id}\u0000${manifest.createdAt}`;
 const layerSizes = (manifest: DatasetManifest): LayerSize[] =>
   manifest.layers.map(({ layer, neurons }) => ({ layer, neurons }));
-
-const BIN_WIDTH = 0.05;
-
-/** The score histogram's bins: 0.05 wide, from the dataset's lowest score (or 0) to 1. */
-export function histogramEdges(manifest: DatasetManifest): number[] {
-  const min = manifest.scoreSummary.quantiles?.min ?? 0;
-  const low = Math.max(-1, Math.floor(Math.min(0, min) / BIN_WIDTH) * BIN_WIDTH);
-  return binEdges(low, 1, BIN_WIDTH);
-}
-
-const tables = new Map<string, NeuronTable>();
-
-/** The table for a dataset, made once per manifest. */
-function tableFor(manifest: DatasetManifest): NeuronTable {
-  const key = datasetKey(manifest);
-  let table = tables.get(key);
-  if (!table) {
-    table = new NeuronTable(layerSizes(manifest));
-    tables.set(key, table);
-  }
-  return table;
-}
 
 export interface LayerFailure {
   layer: number;
   error: Error;
 }
 
+/** What a page sees of a dataset's layers: the table, and how far loading has got. */
 export interface DatasetTable {
   table: NeuronTable;
+  /** Layers in the table. */
   loaded: number;
+  /** Layers in the dataset. */
   total: number;
+  /** Layers that could not be read (after one retry), by layer. */
   failures: LayerFailure[];
 }
 
-/** How often, at most, the page hears of layers landing while a dataset loads. */
+/** How often, at most, the page hears of layers landing while many load. */
 const LOAD_NEWS_INTERVAL = 150;
 /** A layer that failed is asked for once more after this long. */
 const RETRY_DELAY = 1000;
 
 /**
- * Loads every layer of a dataset through the worker (all at once), once per session: each layer's
- * columns go into the page's table as they land, and the page hears of them a few times a second
- * and at the end (48 layers landing one by one each re-rendered the page, while the worker needed
- * the processor to index them).
+ * Loads layers of one dataset through the search service, each once: its columns go into the
+ * table as they land. While many layers load, the page hears of them a few times a second and at
+ * the end (48 layers landing one by one each re-rendered the page, while the worker needed the
+ * processor to index them); a layer loaded on its own is news at once.
  */
-class LayerLoader {
-  private state: DatasetTable;
+export class LayerStore {
+  private made: NeuronTable | null = null;
+  private state: DatasetTable | null = null;
   private readonly listeners = new Set<() => void>();
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly loading = new Map<number, Promise<void>>();
+  private pending = 0;
   private loaded = 0;
   private readonly failures: LayerFailure[] = [];
+  private allAsked = false;
 
   constructor(
     private readonly service: SearchService,
     private readonly manifest: DatasetManifest,
-    private readonly table: NeuronTable,
-  ) {
-    this.state = { table, loaded: 0, total: manifest.layers.length, failures: [] };
-    for (const summary of manifest.layers) this.load(summary.layer, summary.index, 1);
+  ) {}
+
+  /** The table, made when first needed (a few milliseconds for 307,200 rows: not in a first paint). */
+  get table(): NeuronTable {
+    this.made ??= new NeuronTable(layerSizes(this.manifest));
+    return this.made;
   }
 
   subscribe = (listener: () => void) => {
@@ -86,46 +72,74 @@ class LayerLoader {
     return () => this.listeners.delete(listener);
   };
 
-  snapshot = () => this.state;
+  snapshot = (): DatasetTable =>
+    (this.state ??= {
+      table: this.table,
+      loaded: 0,
+      total: this.manifest.layers.length,
+      failures: [],
+    });
 
-  private load(layer: number, index: string, retries: number): void {
-    const { manifest } = this;
-    this.service
-      .loadLayer(
-        datasetKey(manifest),
-        layerSizes(manifest),
-        layer,
-        datasetUrl(manifest.id, index),
-        // Into the table at once, before any answer from the worker can name these rows.
-        (columns) => this.table.addLayer(columns),
-      )
-      .then(
-        () => {
-          this.loaded++;
-          this.changed();
-        },
-        (error: unknown) => {
-          if (retries > 0) {
-            setTimeout(() => this.load(layer, index, retries - 1), RETRY_DELAY);
-            return;
-          }
-          this.failures.push({
+  /** Every layer of the dataset. */
+  loadAll(): void {
+    if (this.allAsked) return;
+    this.allAsked = true;
+    // A failure is in the snapshot (the browse page lists the layers that failed).
+    for (const summary of this.manifest.layers) this.loadLayer(summary.layer).catch(() => {});
+  }
+
+  /**
+   * One layer; resolves once its columns are in the table, rejects when it could not be read
+   * (the failure is also in the snapshot). Asking again for a layer gives the same promise.
+   */
+  loadLayer(layer: number): Promise<void> {
+    let promise = this.loading.get(layer);
+    if (!promise) {
+      const summary = this.manifest.layers.find((entry) => entry.layer === layer);
+      promise = summary
+        ? this.read(layer, datasetFileUrl(this.manifest.id, summary.index), 1)
+        : Promise.reject(new Error(`Dataset ${this.manifest.id} has no layer ${layer}`));
+      this.loading.set(layer, promise);
+    }
+    return promise;
+  }
+
+  private async read(layer: number, url: string, retries: number): Promise<void> {
+    this.pending++;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.service.loadLayer(
+            datasetKey(this.manifest),
+            layerSizes(this.manifest),
             layer,
-            error: error instanceof Error ? error : new Error(String(error)),
-          });
-          this.changed();
-        },
-      );
+            url,
+            // Into the table at once, before any answer from the worker can name these rows.
+            (columns) => this.table.addLayer(columns),
+          );
+          this.loaded++;
+          return;
+        } catch (error) {
+          if (attempt < retries) {
+            await new Promise((done) => setTimeout(done, RETRY_DELAY));
+            continue;
+          }
+          const failure = error instanceof Error ? error : new Error(String(error));
+          this.failures.push({ layer, error: failure });
+          throw failure;
+        }
+      }
+    } finally {
+      this.pending--;
+      this.changed();
+    }
   }
 
   private changed(): void {
-    const done = this.loaded + this.failures.length === this.state.total;
-    if (done && this.timer !== null) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
-    if (done) this.publish();
-    else this.timer ??= setTimeout(() => this.publish(), LOAD_NEWS_INTERVAL);
+    if (this.pending === 0) {
+      if (this.timer !== null) clearTimeout(this.timer);
+      this.publish();
+    } else this.timer ??= setTimeout(() => this.publish(), LOAD_NEWS_INTERVAL);
   }
 
   private publish(): void {
@@ -133,28 +147,15 @@ class LayerLoader {
     this.state = {
       table: this.table,
       loaded: this.loaded,
-      total: this.state.total,
+      total: this.manifest.layers.length,
       failures: [...this.failures].sort((a, b) => a.layer - b.layer),
     };
     for (const listener of this.listeners) listener();
   }
 }
 
-const loaders = new WeakMap<SearchService, Map<string, LayerLoader>>();
-
-/** Every layer of the dataset, loading (through the worker) from the first call on. */
-export function useDatasetTable(service: SearchService, manifest: DatasetManifest): DatasetTable {
-  const loader = perDataset(
-    loaders,
-    service,
-    manifest,
-    () => new LayerLoader(service, manifest, tableFor(manifest)),
-  );
-  return useSyncExternalStore(loader.subscribe, loader.snapshot, loader.snapshot);
-}
-
 /** One object per search service and dataset, made when first asked for. */
-function perDataset<T>(
+export function perDataset<T>(
   made: WeakMap<SearchService, Map<string, T>>,
   service: SearchService,
   manifest: DatasetManifest,
@@ -174,202 +175,34 @@ function perDataset<T>(
   return value;
 }
 
-export interface ViewState {
-  /** The rows shown: the wanted ones, or the latest while they are on their way. */
-  answer: ViewAnswer | null;
-  /** The key of the rows shown. */
-  key: string | null;
-  /** The charts shown, and their key: they follow the rows. */
-  charts: ChartsAnswer | null;
-  chartsKey: string | null;
-  error: Error | null;
+const stores = new WeakMap<SearchService, Map<string, LayerStore>>();
+
+/** The layer store of a dataset (one per search service and manifest, kept for the session). */
+export function layerStore(service: SearchService, manifest: DatasetManifest): LayerStore {
+  return perDataset(stores, service, manifest, () => new LayerStore(service, manifest));
 }
 
-/** Recent answers by key, a few (each answer's rows can hold 307,200 rows: 1.2 MB). */
-class Recent<T> {
-  private readonly values = new Map<string, T>();
-  get(key: string): T | undefined {
-    return this.values.get(key);
-  }
-  set(key: string, value: T): void {
-    this.values.delete(key);
-    this.values.set(key, value);
-    if (this.values.size > 6) this.values.delete(this.values.keys().next().value!);
-  }
+/** Every layer of the dataset, loading from the first call on. */
+export function useDatasetTable(service: SearchService, manifest: DatasetManifest): DatasetTable {
+  const store = layerStore(service, manifest);
+  store.loadAll();
+  return useSyncExternalStore(store.subscribe, store.snapshot, store.snapshot);
 }
 
 /**
- * How long the views wanted must hold still before the charts are asked for: while the user types
- * or drags a slider, the worker and the page spend their time on the rows alone.
+ * The table with (at least) these layers loading, asked for after the render that wants them
+ * (so a page paints before any worker starts); `null` waits (nothing is loaded).
  */
-export const CHARTS_PAUSE = 150;
-
-/**
- * Asks the worker for views, one request at a time: while one is being worked out, only the
- * newest of the views wanted since waits (fast typing skips the keystrokes in between). The rows
- * come first; the charts are asked for once the rows are in, nothing newer is waiting, and no new
- * view has been wanted for CHARTS_PAUSE ms.
- */
-class ViewChannel {
-  private state: ViewState = {
-    answer: null,
-    key: null,
-    charts: null,
-    chartsKey: null,
-    error: null,
-  };
-  private readonly listeners = new Set<() => void>();
-  private readonly answers = new Recent<ViewAnswer>();
-  private readonly chartAnswers = new Recent<ChartsAnswer>();
-  private wanted: { key: string; request: ViewRequest } | null = null;
-  private busy = false;
-  private next: { key: string; request: ViewRequest } | null = null;
-  private wantedAt = -Infinity;
-  private chartsTimer: ReturnType<typeof setTimeout> | null = null;
-
-  constructor(
-    private readonly service: SearchService,
-    private readonly dataset: string,
-    private readonly edges: number[],
-  ) {}
-
-  subscribe = (listener: () => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
-
-  snapshot = () => this.state;
-
-  want = (key: string, request: ViewRequest): void => {
-    if (key === this.wanted?.key) return;
-    this.wanted = { key, request };
-    this.wantedAt = performance.now();
-    const known = this.answers.get(key);
-    if (known) {
-      this.next = null;
-      this.publish({ answer: known, key, error: null });
-    } else {
-      this.next = { key, request };
-    }
-    this.pump();
-  };
-
-  private pump(): void {
-    if (this.busy) return;
-    if (this.next) {
-      const { key, request } = this.next;
-      this.next = null;
-      this.ask(
-        () => this.service.view(this.dataset, request),
-        (answer) => {
-          this.answers.set(key, answer);
-          // The wanted rows, or newer ones than shown while the wanted ones are still to come.
-          if (key === this.wanted?.key || this.state.key !== this.wanted?.key) {
-            this.publish({ answer, key, error: null });
-          }
-        },
-        key,
-      );
-      return;
-    }
-    const wanted = this.wanted;
-    if (!wanted || this.state.key !== wanted.key || this.state.chartsKey === wanted.key) return;
-    const known = this.chartAnswers.get(wanted.key);
-    if (known) {
-      this.publish({ charts: known, chartsKey: wanted.key });
-      return;
-    }
-    const wait = this.wantedAt + CHARTS_PAUSE - performance.now();
-    if (wait > 0) {
-      if (this.chartsTimer !== null) clearTimeout(this.chartsTimer);
-      this.chartsTimer = setTimeout(() => {
-        this.chartsTimer = null;
-        this.pump();
-      }, wait);
-      return;
-    }
-    this.ask(
-      () => this.service.charts(this.dataset, wanted.request, this.edges),
-      (charts) => {
-        this.chartAnswers.set(wanted.key, charts);
-        if (wanted.key === this.wanted?.key) this.publish({ charts, chartsKey: wanted.key });
-      },
-      wanted.key,
-    );
-  }
-
-  private ask<T>(send: () => Promise<T>, take: (answer: T) => void, key: string): void {
-    this.busy = true;
-    send().then(
-      (answer) => {
-        this.busy = false;
-        take(answer);
-        this.pump();
-      },
-      (error: unknown) => {
-        this.busy = false;
-        if (key === this.wanted?.key) {
-          this.publish({ error: error instanceof Error ? error : new Error(String(error)) });
-        }
-        this.pump();
-      },
-    );
-  }
-
-  private publish(change: Partial<ViewState>): void {
-    this.state = { ...this.state, ...change };
-    for (const listener of this.listeners) listener();
-  }
-}
-
-const channels = new WeakMap<SearchService, Map<string, ViewChannel>>();
-
-function channelFor(service: SearchService, manifest: DatasetManifest): ViewChannel {
-  return perDataset(
-    channels,
-    service,
-    manifest,
-    () => new ViewChannel(service, datasetKey(manifest), histogramEdges(manifest)),
-  );
-}
-
-/** What to ask the worker for a view over `layers` loaded layers, and the request's key. */
-export function viewRequest(
-  view: BrowseView,
-  layers: number,
-): { key: string; request: ViewRequest } {
-  const query = view.query.trim();
-  const searching = parseQuery(query).clauses.length > 0;
-  const sort = effectiveSort(view, searching);
-  const request = { query: searching ? query : '', filters: view.filters, sort };
-  return { key: `${layers}:${JSON.stringify([request.query, request.filters, sort])}`, request };
-}
-
-export interface ViewAnswerState {
-  state: ViewState;
-  /**
-   * Asks for a view at once, ahead of the render that will want it (a keystroke's request then
-   * leaves before the page re-renders, and the worker works while it does).
-   */
-  wantAhead: (key: string, request: ViewRequest) => void;
-}
-
-/**
- * The worker's answer for `request` (identified by `key`, which must change whenever the request
- * or the layers loaded do). Until it comes, the previous answer stays.
- */
-export function useViewAnswer(
+export function useLayers(
   service: SearchService,
   manifest: DatasetManifest,
-  key: string,
-  request: ViewRequest,
-): ViewAnswerState {
-  const channel = channelFor(service, manifest);
-  // A layout effect: the request leaves in the same task as the change that made it.
-  useLayoutEffect(() => {
-    channel.want(key, request);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the key identifies the request
-  }, [channel, key]);
-  const state = useSyncExternalStore(channel.subscribe, channel.snapshot, channel.snapshot);
-  return { state, wantAhead: channel.want };
+  layers: readonly number[] | null,
+): DatasetTable {
+  const store = layerStore(service, manifest);
+  const key = layers?.join(',') ?? null;
+  useEffect(() => {
+    if (key === null || key === '') return;
+    for (const layer of key.split(',')) store.loadLayer(Number(layer)).catch(() => {});
+  }, [store, key]);
+  return useSyncExternalStore(store.subscribe, store.snapshot, store.snapshot);
 }
