@@ -1,6 +1,6 @@
 import { memo, useId, useMemo } from 'react';
 import type { UseQueryResult } from '@tanstack/react-query';
-import type { NeuronRecord } from '../../core/format/types.ts';
+import type { ActivationRecord, NeuronRecord } from '../../core/format/types.ts';
 import type { ActivationColorScale, TokenStyle } from '../visuals/colorScale.ts';
 import { ColorLegend } from '../visuals/ColorLegend.tsx';
 import { TokenRecord } from '../visuals/TokenRecord.tsx';
@@ -9,6 +9,7 @@ import { formatActivation } from '../visuals/tokens.ts';
 import { Skeleton } from '../shell/Skeleton.tsx';
 import { Absent, FileState } from './FileState.tsx';
 import { recordGroups, type RecordGroup } from './model.ts';
+import { SECTIONS, sectionElementId } from './SectionLinks.tsx';
 import type { RecordGroupId } from './viewState.ts';
 import styles from './NeuronPage.module.css';
 
@@ -19,29 +20,59 @@ interface PreparedRecord {
   max: number;
 }
 
+// A record's drawing, made when it is first shown and kept (per scale) while the record lives:
+// TokenRecord re-renders only when these objects change.
+const prepared = new WeakMap<ActivationColorScale, WeakMap<ActivationRecord, PreparedRecord>>();
+
+function prepare(record: ActivationRecord, scale: ActivationColorScale): PreparedRecord {
+  let byRecord = prepared.get(scale);
+  if (!byRecord) {
+    byRecord = new WeakMap();
+    prepared.set(scale, byRecord);
+  }
+  let drawing = byRecord.get(record);
+  if (!drawing) {
+    let max = -Infinity;
+    for (const value of record.activations) if (value > max) max = value;
+    drawing = {
+      tokens: record.tokens,
+      tokenStyles: record.activations.map(scale),
+      series: [{ label: 'activation', values: record.activations }],
+      max,
+    };
+    byRecord.set(record, drawing);
+  }
+  return drawing;
+}
+
+interface RecordsProps {
+  query: UseQueryResult<NeuronRecord | null>;
+  /** Null until known. */
+  scale: ActivationColorScale | null;
+  expanded: ReadonlySet<RecordGroupId>;
+  onToggle: (id: RecordGroupId) => void;
+}
+
 /**
- * The activation records: top-activating, a sample from each quantile range (with its edges),
- * and random ones, every token on the neuron's one colour scale. Each group shows a few records
- * until "show all".
+ * The top-activating records, the first thing the page paints: a few until "show all", every
+ * token on the neuron's one colour scale.
  */
-export function RecordsSection({
+export function TopRecordsSection({
   query,
   path,
   scale,
   expanded,
   onToggle,
-}: {
-  query: UseQueryResult<NeuronRecord | null>;
-  path: string;
-  /** Null until known. */
-  scale: ActivationColorScale | null;
-  expanded: ReadonlySet<RecordGroupId>;
-  onToggle: (id: RecordGroupId) => void;
-}) {
+}: RecordsProps & { path: string }) {
+  const groups = useMemo(() => (query.data ? recordGroups(query.data) : null), [query.data]);
+  const top = groups?.[0];
   return (
-    <section aria-labelledby="records-heading" className={styles.section}>
+    <section id={sectionElementId('top')} aria-labelledby="top-heading" className={styles.section}>
       <div className={styles.sectionHeader}>
-        <h2 id="records-heading">Activation records</h2>
+        <h2 id="top-heading" tabIndex={-1}>
+          {SECTIONS.top}
+          {top && <span className={styles.count}> ({top.records.length})</span>}
+        </h2>
         {scale && query.data && <ColorLegend scale={scale} />}
       </div>
       <FileState
@@ -50,9 +81,15 @@ export function RecordsSection({
         skeleton={<RecordsSkeleton />}
         absent={<Absent>No activation records for this neuron in this dataset.</Absent>}
       >
-        {(record) =>
-          scale ? (
-            <RecordGroups record={record} scale={scale} expanded={expanded} onToggle={onToggle} />
+        {() =>
+          scale && top ? (
+            <RecordGroupView
+              group={top}
+              scale={scale}
+              expanded={expanded.has(top.id)}
+              onToggle={onToggle}
+              headed={false}
+            />
           ) : (
             <RecordsSkeleton />
           )
@@ -62,10 +99,54 @@ export function RecordsSection({
   );
 }
 
+/**
+ * Samples of the neuron's activations below the top: from each quantile range (with its edges,
+ * the highest first) and at random.
+ */
+export function SampledRecordsSection({ query, scale, expanded, onToggle }: RecordsProps) {
+  const groups = useMemo(() => (query.data ? recordGroups(query.data) : null), [query.data]);
+  return (
+    <section
+      id={sectionElementId('samples')}
+      aria-labelledby="samples-heading"
+      className={styles.section}
+    >
+      <h2 id="samples-heading" tabIndex={-1}>
+        {SECTIONS.samples}
+      </h2>
+      {query.isPending || (groups && !scale) ? (
+        <RecordsSkeleton />
+      ) : !groups ? (
+        <Absent>
+          {query.isError
+            ? 'The record file could not be loaded (see the top-activating records).'
+            : 'No activation records for this neuron in this dataset.'}
+        </Absent>
+      ) : groups.length === 1 ? (
+        <Absent>
+          This record file holds top-activating records only: no random or quantile samples.
+        </Absent>
+      ) : (
+        groups
+          .slice(1)
+          .map((group) => (
+            <RecordGroupView
+              key={group.id}
+              group={group}
+              scale={scale!}
+              expanded={expanded.has(group.id)}
+              onToggle={onToggle}
+              headed
+            />
+          ))
+      )}
+    </section>
+  );
+}
+
 export function RecordsSkeleton() {
   return (
     <div aria-hidden="true" className={styles.stack}>
-      <Skeleton height="1.4rem" width="14rem" />
       {[0, 1, 2, 3, 4].map((i) => (
         <Skeleton key={i} height="4.6rem" />
       ))}
@@ -73,108 +154,76 @@ export function RecordsSkeleton() {
   );
 }
 
-function RecordGroups({
-  record,
+const RecordGroupView = memo(function RecordGroupView({
+  group,
   scale,
   expanded,
   onToggle,
-}: {
-  record: NeuronRecord;
-  scale: ActivationColorScale;
-  expanded: ReadonlySet<RecordGroupId>;
-  onToggle: (id: RecordGroupId) => void;
-}) {
-  const groups = useMemo(() => recordGroups(record), [record]);
-  // Styles for every record at once: a table lookup per token, a few milliseconds for 12,800.
-  const prepared = useMemo(
-    () =>
-      groups.map((group) =>
-        group.records.map((activationRecord): PreparedRecord => ({
-          tokens: activationRecord.tokens,
-          tokenStyles: activationRecord.activations.map(scale),
-          series: [{ label: 'activation', values: activationRecord.activations }],
-          max: Math.max(...activationRecord.activations),
-        })),
-      ),
-    [groups, scale],
-  );
-  return (
-    <>
-      {groups.length === 1 && (
-        <Absent>
-          This record file holds top-activating records only: no random or quantile samples.
-        </Absent>
-      )}
-      {groups.map((group, g) => (
-        <RecordGroupView
-          key={group.id}
-          group={group}
-          records={prepared[g]!}
-          expanded={expanded.has(group.id)}
-          onToggle={onToggle}
-        />
-      ))}
-    </>
-  );
-}
-
-const RecordGroupView = memo(function RecordGroupView({
-  group,
-  records,
-  expanded,
-  onToggle,
+  headed,
 }: {
   group: RecordGroup;
-  records: readonly PreparedRecord[];
+  scale: ActivationColorScale;
   expanded: boolean;
   onToggle: (id: RecordGroupId) => void;
+  /** With a heading of its own (the top records use their section's). */
+  headed: boolean;
 }) {
   const listId = useId();
   const headingId = useId();
-  const shown = expanded ? records : records.slice(0, group.initial);
+  const { records } = group;
+  const shown = useMemo(
+    () =>
+      (expanded ? records : records.slice(0, group.initial)).map((record) =>
+        prepare(record, scale),
+      ),
+    [records, expanded, group.initial, scale],
+  );
+  const list =
+    records.length === 0 ? (
+      <Absent>None in this file.</Absent>
+    ) : (
+      <>
+        <ol id={listId} className={styles.records}>
+          {shown.map((drawing, i) => (
+            <li
+              key={i}
+              className={
+                i < group.initial ? styles.recordRow : `${styles.recordRow} ${styles.lazyRow}`
+              }
+            >
+              <span className={styles.recordMax} title="Largest activation in this record">
+                {formatActivation(drawing.max)}
+              </span>
+              <TokenRecord
+                tokens={drawing.tokens}
+                tokenStyles={drawing.tokenStyles}
+                series={drawing.series}
+                label={`${group.title}, record ${i + 1} of ${records.length}, max ${formatActivation(drawing.max)}`}
+              />
+            </li>
+          ))}
+        </ol>
+        {records.length > group.initial && (
+          <button
+            type="button"
+            className={styles.more}
+            aria-expanded={expanded}
+            aria-controls={listId}
+            onClick={() => onToggle(group.id)}
+          >
+            {expanded ? 'Show fewer' : `Show all ${records.length}`}
+          </button>
+        )}
+      </>
+    );
+  if (!headed) return list;
   return (
     <section aria-labelledby={headingId} className={styles.recordGroup}>
       <h3 id={headingId}>
         {group.title} <span className={styles.count}>({records.length})</span>
       </h3>
       {group.detail && <p className={styles.groupDetail}>{group.detail}</p>}
-      {records.length === 0 ? (
-        <Absent>None in this file.</Absent>
-      ) : (
-        <>
-          <ol id={listId} className={styles.records}>
-            {shown.map((prepared, i) => (
-              <li
-                key={i}
-                className={
-                  i < group.initial ? styles.recordRow : `${styles.recordRow} ${styles.lazyRow}`
-                }
-              >
-                <span className={styles.recordMax} title="Largest activation in this record">
-                  {formatActivation(prepared.max)}
-                </span>
-                <TokenRecord
-                  tokens={prepared.tokens}
-                  tokenStyles={prepared.tokenStyles}
-                  series={prepared.series}
-                  label={`${group.title}, record ${i + 1} of ${records.length}, max ${formatActivation(prepared.max)}`}
-                />
-              </li>
-            ))}
-          </ol>
-          {records.length > group.initial && (
-            <button
-              type="button"
-              className={styles.more}
-              aria-expanded={expanded}
-              aria-controls={listId}
-              onClick={() => onToggle(group.id)}
-            >
-              {expanded ? 'Show fewer' : `Show all ${records.length}`}
-            </button>
-          )}
-        </>
-      )}
+      {list}
     </section>
   );
 });

@@ -22,7 +22,8 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 
 /**
  * The record's tokens as HTML: one plain span per token with its colours, `data-i` its index, the
- * first one in the tab order. Token text is escaped; the colours are our own #rrggbb values.
+ * first one in the tab order, `data-over` when its value is above the scale. Token text is
+ * escaped; the colours are our own #rrggbb values.
  */
 export function tokenSpansHtml(
   tokens: readonly string[],
@@ -35,7 +36,8 @@ export function tokenSpansHtml(
     const colours = style
       ? ` style="background-color:${style.backgroundColor};color:${style.color}"`
       : '';
-    html += `<span data-i="${i}"${i === 0 ? ' tabindex="0"' : ''}${colours}>${text}</span>`;
+    const over = style?.over ? ' data-over=""' : '';
+    html += `<span data-i="${i}"${i === 0 ? ' tabindex="0"' : ''}${over}${colours}>${text}</span>`;
   }
   return html;
 }
