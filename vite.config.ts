@@ -9,40 +9,59 @@ import { build, type Plugin, type Rolldown } from 'vite';
 
 const serverPort = Number(process.env.PORT ?? 8080);
 
+type Chunk = Extract<Rolldown.OutputBundle[string], { type: 'chunk' }>;
+
 /**
- * The neuron page's built files: its chunk and the chunks it imports (all the way down, less the
- * entry's), as modulepreload links, and every one of those chunks' CSS, as [rel, href] pairs. Vite
- * waits for a chunk's CSS before it runs the chunk, so a stylesheet left out here would be fetched
- * only then, on the way to the first paint.
+ * The built files a module needs, less those already loaded: its chunk and the chunks it imports,
+ * all the way down, and every one of those chunks' CSS. Vite waits for a chunk's CSS before it
+ * runs the chunk, so a stylesheet left out of a preload list would be fetched only then.
  */
-function neuronPageFiles(bundle: Rolldown.OutputBundle | undefined): [string, string][] {
-  const chunks = new Map(
-    Object.values(bundle ?? {})
-      .filter((output) => output.type === 'chunk')
-      .map((chunk) => [chunk.fileName, chunk]),
-  );
-  const page = [...chunks.values()].find((chunk) =>
-    chunk.facadeModuleId?.endsWith('/src/app/neuron/NeuronPage.tsx'),
-  );
-  if (!page) return [];
-  const entry = [...chunks.values()].find((chunk) => chunk.isEntry);
-  const loadedWithEntry = new Set([entry?.fileName, ...(entry?.imports ?? [])]);
+function filesOf(
+  chunks: Map<string, Chunk>,
+  module: string,
+  loaded: ReadonlySet<string>,
+): { scripts: string[]; styles: string[] } {
   const scripts: string[] = [];
   const styles: string[] = [];
+  const start = [...chunks.values()].find((chunk) => chunk.facadeModuleId?.endsWith(module));
   const visit = (fileName: string) => {
     const chunk = chunks.get(fileName);
-    if (!chunk || loadedWithEntry.has(fileName) || scripts.includes(fileName)) return;
+    if (!chunk || loaded.has(fileName) || scripts.includes(fileName)) return;
     scripts.push(fileName);
     for (const css of chunk.viteMetadata?.importedCss ?? []) {
-      if (!styles.includes(css)) styles.push(css);
+      if (!styles.includes(css) && !loaded.has(css)) styles.push(css);
     }
     chunk.imports.forEach(visit);
   };
-  visit(page.fileName);
-  return [
+  if (start) visit(start.fileName);
+  return { scripts, styles };
+}
+
+/**
+ * What index.html preloads: the app (src/app/start.tsx, which the entry imports once the first
+ * screen is drawn) for every page, and the neuron page's code for a neuron permalink, as [rel,
+ * href] pairs for the early-fetch script.
+ */
+function preloads(bundle: Rolldown.OutputBundle | undefined) {
+  const chunks = new Map(
+    Object.values(bundle ?? {})
+      .filter((output): output is Chunk => output.type === 'chunk')
+      .map((chunk) => [chunk.fileName, chunk]),
+  );
+  const entry = [...chunks.values()].find((chunk) => chunk.isEntry);
+  const withEntry = new Set([
+    entry?.fileName ?? '',
+    ...(entry?.imports ?? []),
+    ...(entry?.viteMetadata?.importedCss ?? []),
+  ]);
+  const app = filesOf(chunks, '/src/app/start.tsx', withEntry);
+  const withApp = new Set([...withEntry, ...app.scripts, ...app.styles]);
+  const page = filesOf(chunks, '/src/app/neuron/NeuronPage.tsx', withApp);
+  const pairs = ({ scripts, styles }: { scripts: string[]; styles: string[] }) => [
     ...scripts.map((file): [string, string] => ['modulepreload', `./${file}`]),
     ...styles.map((file): [string, string] => ['style', `./${file}`]),
   ];
+  return { app: pairs(app), neuronPage: pairs(page) };
 }
 
 /** src/app/early-fetch.ts and what it imports, as one small classic script. */
@@ -82,10 +101,10 @@ function earlyFetch(): Plugin {
       order: 'post',
       async handler(html, context) {
         script ??= bundleEarlyFetch();
-        const code = (await script).replace(
-          /([`'"])__NEURON_PAGE_FILES__\1/,
-          JSON.stringify(neuronPageFiles(context.bundle)),
-        );
+        const files = preloads(context.bundle);
+        const code = (await script)
+          .replace(/([`'"])__APP_FILES__\1/, JSON.stringify(files.app))
+          .replace(/([`'"])__NEURON_PAGE_FILES__\1/, JSON.stringify(files.neuronPage));
         return html.replace('<!-- early-fetch -->', `<script>${code}</script>`);
       },
     },

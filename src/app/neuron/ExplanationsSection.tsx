@@ -9,7 +9,7 @@ import { formatScore } from '../visuals/tokens.ts';
 import { Skeleton } from '../shell/Skeleton.tsx';
 import { Absent, FileState } from './FileState.tsx';
 import { sequenceLabel, type RankedExplanation } from './model.ts';
-import { SECTIONS, sectionElementId } from './SectionLinks.tsx';
+import { SECTIONS, sectionElementId } from './sections.ts';
 import styles from './NeuronPage.module.css';
 
 function compared(sequences: readonly ScoredSequenceSimulation[]): ComparedSequence[] {
@@ -53,7 +53,7 @@ export function ExplanationsSection({
     <section
       id={sectionElementId('explanations')}
       aria-labelledby="explanations-heading"
-      className={styles.section}
+      className="neuron-section"
     >
       <h2 id="explanations-heading" tabIndex={-1}>
         {SECTIONS.explanations}
@@ -119,7 +119,7 @@ function Explanations({
 
   return (
     <>
-      <ol className={styles.explanationList}>
+      <ol className={styles.explanationList} aria-label="Explanations, best first">
         {ranked.map((entry, i) => (
           <li key={entry.fileIndex} className={styles.explanation} aria-current={entry === current}>
             <p className={styles.explanationText}>

@@ -13,7 +13,8 @@ import { ExplanationsSection } from './ExplanationsSection.tsx';
 import type { RankedExplanation } from './model.ts';
 import { SampledRecordsSection } from './RecordsSection.tsx';
 import { RelatedSection } from './RelatedSection.tsx';
-import { SectionPlaceholder, sectionElementId } from './SectionLinks.tsx';
+import { SectionPlaceholder } from './SectionLinks.tsx';
+import { sectionElementId } from './sections.ts';
 import { StatisticsSection } from './StatisticsSection.tsx';
 import type { useNeuronViewState } from './useViewState.ts';
 

@@ -1,12 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
-import {
-  formatNeuronAddress,
-  neuronPath,
-  parseRouteHash,
-  type NeuronAddress,
-} from '../../core/address/address.ts';
+import { formatNeuronAddress, neuronPath, type NeuronAddress } from '../../core/address/address.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
 import { prefetchNeuron } from '../data/queries.ts';
 import type { Seek } from '../engine/neurons.ts';
@@ -73,7 +68,19 @@ export function NeuronNav({
     (target: NeuronAddress) => neuronPath(urlDataset, target, carried),
     [urlDataset, carried],
   );
-  const go = useCallback((target: NeuronAddress) => navigate(pathTo(target)), [navigate, pathTo]);
+  // Keys pressed quickly can come before the page has re-rendered for the last one: they step
+  // from the neuron last gone to, not from the one on screen.
+  const goneTo = useRef<NeuronAddress | null>(null);
+  useEffect(() => {
+    goneTo.current = null;
+  }, [address]);
+  const go = useCallback(
+    (target: NeuronAddress) => {
+      goneTo.current = target;
+      void navigate(pathTo(target));
+    },
+    [navigate, pathTo],
+  );
   const [status, setStatus] = useState('');
 
   useEffect(() => {
@@ -140,10 +147,7 @@ export function NeuronNav({
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
       if (isTypingTarget(event.target)) return;
-      // Keys pressed quickly can come before the page has re-rendered for the last one: step
-      // from the neuron in the address bar, not from the one on screen.
-      const route = parseRouteHash(window.location.hash);
-      const live = route?.page === 'neuron' ? route.address : null;
+      const live = goneTo.current;
       const from = live ?? address;
       const name = event.shiftKey ? `Shift+${event.key}` : event.key;
       const seek = SEEKS[name];
@@ -255,7 +259,7 @@ export function NeuronNav({
   };
 
   return (
-    <nav aria-label="Neuron navigation" className={styles.nav}>
+    <nav aria-label="Neuron navigation" className="neuron-nav">
       <div className={styles.navRow}>
         <div className={styles.navGroup}>
           {step(near.previousNeuron, 'Previous neuron', '← Neuron', 'ArrowLeft')}
@@ -281,14 +285,16 @@ export function NeuronNav({
             Copy link
           </button>
         </div>
+      </div>
+      <div className={styles.navInfo}>
         <p className={styles.keysHint}>
           Keys: <kbd>←</kbd> <kbd>→</kbd> neuron, <kbd>↑</kbd> <kbd>↓</kbd> layer, <kbd>Shift</kbd>+
           <kbd>←</kbd> <kbd>→</kbd> explained, <kbd>[</kbd> <kbd>]</kbd> with records
         </p>
+        <p role="status" className={styles.navStatus}>
+          {status}
+        </p>
       </div>
-      <p role="status" className={styles.navStatus}>
-        {status}
-      </p>
       {fallbackLink && (
         <label className={styles.fallbackLink}>
           Link to this view
@@ -302,7 +308,7 @@ export function NeuronNav({
 /** The navigation's place while the manifest loads. */
 export function NeuronNavSkeleton() {
   return (
-    <div className={styles.nav} aria-hidden="true">
+    <div className="neuron-nav" aria-hidden="true">
       <Skeleton height="2.25rem" width="min(36rem, 100%)" />
     </div>
   );

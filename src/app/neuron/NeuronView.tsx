@@ -62,7 +62,7 @@ export function NeuronView({
   const recordData = records.data ?? null;
   const explanationData = explanations.data ?? null;
   const fromRecords = recordData !== null;
-  const domainReady = records.isSuccess && (fromRecords || !explanations.isPending);
+  const domainReady = !records.isPending && (fromRecords || !explanations.isPending);
   const domain = useMemo(
     () => (domainReady ? neuronDomain(recordData, fromRecords ? null : explanationData) : null),
     [domainReady, recordData, fromRecords, explanationData],
@@ -74,16 +74,16 @@ export function NeuronView({
 
   // The rest of the page renders once the top records (or the word that there are none) are on
   // screen, again for each neuron.
-  const firstShown = !records.isPending && (scale !== null || !records.isSuccess);
+  const firstShown = !records.isPending && (scale !== null || !fromRecords);
   const belowTheFold = useAfterPaint(firstShown, `${dataset}/${layer}/${neuron}`);
 
   const ranked = useMemo(() => rankExplanations(explanationData), [explanationData]);
   const best = ranked[0];
 
   return (
-    <article aria-labelledby="neuron-heading" className={styles.page}>
-      <header className={styles.pageHeader}>
-        <p className={styles.eyebrow}>
+    <article aria-labelledby="neuron-heading" className="neuron-page">
+      <header className="neuron-header">
+        <p className="neuron-eyebrow">
           {manifest ? (
             <>
               {manifest.title}
@@ -97,13 +97,13 @@ export function NeuronView({
         <h1 id="neuron-heading">
           Neuron {layer}:{neuron}
         </h1>
-        <div className={styles.summary}>
+        <div className="neuron-summary">
           {explanations.isPending ? (
             <Skeleton height="1.6rem" width="60%" />
           ) : best ? (
-            <p>
+            <p title={best.explanation.explanation.trim()}>
               <q>{best.explanation.explanation.trim()}</q>{' '}
-              <span className={styles.score}>score {formatScore(best.score)}</span>
+              <span className="neuron-score">score {formatScore(best.score)}</span>
             </p>
           ) : (
             <p className="muted">
@@ -126,7 +126,7 @@ export function NeuronView({
         <NeuronNavSkeleton />
       )}
       <SectionLinks />
-      <TokenTooltipLayer className={styles.sections}>
+      <TokenTooltipLayer className="neuron-sections">
         <TopRecordsSection
           query={records}
           path={neuronFilePath('collated-activations', layer, neuron)}
@@ -159,9 +159,9 @@ export function NeuronView({
 /** The page's shape while the dataset list loads. */
 export function NeuronSkeleton() {
   return (
-    <div role="status" aria-busy="true" className={styles.page}>
+    <div role="status" aria-busy="true" className="neuron-page">
       <span className="visually-hidden">Loading neuron…</span>
-      <div className={styles.pageHeader}>
+      <div className="neuron-header">
         <Skeleton height="1rem" width="12rem" />
         <Skeleton height="2rem" width="14rem" />
         <Skeleton height="1.6rem" width="60%" />

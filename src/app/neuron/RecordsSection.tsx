@@ -1,23 +1,20 @@
-import { memo, useId, useMemo } from 'react';
+import { memo, useCallback, useId, useMemo } from 'react';
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { ActivationRecord, NeuronRecord } from '../../core/format/types.ts';
-import type { ActivationColorScale, TokenStyle } from '../visuals/colorScale.ts';
+import type { ActivationColorScale } from '../visuals/colorScale.ts';
 import { ColorLegend } from '../visuals/ColorLegend.tsx';
-import { TokenRecord } from '../visuals/TokenRecord.tsx';
-import type { TooltipSeries } from '../visuals/tokenRegistry.ts';
-import { formatActivation } from '../visuals/tokens.ts';
+import { recordRowsHtml, type RecordDrawing } from '../visuals/recordHtml.ts';
+import { registerRecord, type TooltipSeries } from '../visuals/tokenRegistry.ts';
 import { Skeleton } from '../shell/Skeleton.tsx';
 import { Absent, FileState } from './FileState.tsx';
 import { recordGroups, type RecordGroup } from './model.ts';
-import { SECTIONS, sectionElementId } from './SectionLinks.tsx';
+import { SECTIONS, sectionElementId } from './sections.ts';
 import type { RecordGroupId } from './viewState.ts';
 import styles from './NeuronPage.module.css';
 
-interface PreparedRecord {
-  tokens: readonly string[];
-  tokenStyles: readonly TokenStyle[];
+/** A record's drawing and its tooltip's values. */
+interface PreparedRecord extends RecordDrawing {
   series: readonly TooltipSeries[];
-  max: number;
 }
 
 // A record's drawing, made when it is first shown and kept (per scale) while the record lives:
@@ -67,13 +64,13 @@ export function TopRecordsSection({
   const groups = useMemo(() => (query.data ? recordGroups(query.data) : null), [query.data]);
   const top = groups?.[0];
   return (
-    <section id={sectionElementId('top')} aria-labelledby="top-heading" className={styles.section}>
-      <div className={styles.sectionHeader}>
+    <section id={sectionElementId('top')} aria-labelledby="top-heading" className="neuron-section">
+      <div className="section-header">
         <h2 id="top-heading" tabIndex={-1}>
           {SECTIONS.top}
-          {top && <span className={styles.count}> ({top.records.length})</span>}
+          {top && <span className="section-count"> ({top.records.length})</span>}
         </h2>
-        {scale && query.data && <ColorLegend scale={scale} />}
+        <div className="legend-slot">{scale && query.data && <ColorLegend scale={scale} />}</div>
       </div>
       <FileState
         query={query}
@@ -109,7 +106,7 @@ export function SampledRecordsSection({ query, scale, expanded, onToggle }: Reco
     <section
       id={sectionElementId('samples')}
       aria-labelledby="samples-heading"
-      className={styles.section}
+      className="neuron-section"
     >
       <h2 id="samples-heading" tabIndex={-1}>
         {SECTIONS.samples}
@@ -172,41 +169,42 @@ const RecordGroupView = memo(function RecordGroupView({
   const headingId = useId();
   const { records } = group;
   const shown = useMemo(
-    () =>
-      (expanded ? records : records.slice(0, group.initial)).map((record) =>
-        prepare(record, scale),
+    () => (expanded ? records : records.slice(0, group.initial)),
+    [records, expanded, group.initial],
+  );
+  // The rows as one HTML string (written the way index.html's first paint writes them), each
+  // record then told to the tooltip layer.
+  const html = useMemo(
+    () => ({
+      __html: recordRowsHtml(
+        shown.map((record) => prepare(record, scale)),
+        group.title,
+        records.length,
+        group.initial,
       ),
-    [records, expanded, group.initial, scale],
+    }),
+    [shown, scale, group.title, records.length, group.initial],
+  );
+  const register = useCallback(
+    (list: HTMLOListElement | null) => {
+      if (!list) return;
+      list.querySelectorAll('[data-record]').forEach((element, i) => {
+        const record = shown[i];
+        if (record) registerRecord(element, prepare(record, scale));
+      });
+    },
+    [shown, scale],
   );
   const list =
     records.length === 0 ? (
       <Absent>None in this file.</Absent>
     ) : (
       <>
-        <ol id={listId} className={styles.records}>
-          {shown.map((drawing, i) => (
-            <li
-              key={i}
-              className={
-                i < group.initial ? styles.recordRow : `${styles.recordRow} ${styles.lazyRow}`
-              }
-            >
-              <span className={styles.recordMax} title="Largest activation in this record">
-                {formatActivation(drawing.max)}
-              </span>
-              <TokenRecord
-                tokens={drawing.tokens}
-                tokenStyles={drawing.tokenStyles}
-                series={drawing.series}
-                label={`${group.title}, record ${i + 1} of ${records.length}, max ${formatActivation(drawing.max)}`}
-              />
-            </li>
-          ))}
-        </ol>
+        <ol id={listId} ref={register} className="record-list" dangerouslySetInnerHTML={html} />
         {records.length > group.initial && (
           <button
             type="button"
-            className={styles.more}
+            className="more-button"
             aria-expanded={expanded}
             aria-controls={listId}
             onClick={() => onToggle(group.id)}
@@ -220,7 +218,7 @@ const RecordGroupView = memo(function RecordGroupView({
   return (
     <section aria-labelledby={headingId} className={styles.recordGroup}>
       <h3 id={headingId}>
-        {group.title} <span className={styles.count}>({records.length})</span>
+        {group.title} <span className="section-count">({records.length})</span>
       </h3>
       {group.detail && <p className={styles.groupDetail}>{group.detail}</p>}
       {list}

@@ -16,7 +16,7 @@ import { useLayers, type DatasetTable } from '../engine/store.ts';
 import { formatActivation, formatScore, visibleToken } from '../visuals/tokens.ts';
 import { Skeleton } from '../shell/Skeleton.tsx';
 import { Absent, FileState } from './FileState.tsx';
-import { SECTIONS, sectionElementId } from './SectionLinks.tsx';
+import { SECTIONS, sectionElementId } from './sections.ts';
 import styles from './NeuronPage.module.css';
 
 /**
@@ -48,7 +48,7 @@ export function RelatedSection({
     <section
       id={sectionElementId('related')}
       aria-labelledby="related-heading"
-      className={styles.section}
+      className="neuron-section"
     >
       <h2 id="related-heading" tabIndex={-1}>
         {SECTIONS.related}

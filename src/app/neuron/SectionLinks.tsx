@@ -1,21 +1,8 @@
 import type { MouseEvent } from 'react';
 import { useLocation } from 'react-router';
 import { Skeleton } from '../shell/Skeleton.tsx';
+import { SECTIONS, sectionElementId, type SectionId } from './sections.ts';
 import styles from './NeuronPage.module.css';
-
-/** The neuron page's sections, in page order, by the id of their element (`section-<id>`). */
-export const SECTIONS = {
-  top: 'Top-activating records',
-  explanations: 'Explanations',
-  test: 'Test an explanation',
-  samples: 'Samples by quantile and at random',
-  statistics: 'Statistics',
-  related: 'Related tokens and neurons',
-} as const;
-
-export type SectionId = keyof typeof SECTIONS;
-
-export const sectionElementId = (id: SectionId) => `section-${id}`;
 
 /**
  * Scrolls to a section (below the app's header where that stays on screen) and moves focus to its
@@ -51,9 +38,9 @@ export function SectionLinks() {
     goToSection(id);
   };
   return (
-    <nav aria-label="On this page" className={styles.sectionLinks}>
+    <nav aria-label="On this page" className="section-links">
       <span className={styles.sectionLinksLabel}>On this page:</span>
-      <ul>
+      <ul className={styles.sectionLinks}>
         {(Object.keys(SECTIONS) as SectionId[]).map((id) => (
           <li key={id}>
             <a href={here} onClick={go(id)}>
@@ -86,7 +73,7 @@ export function SectionPlaceholder({ id }: { id: SectionId }) {
       id={sectionElementId(id)}
       aria-labelledby={`${id}-heading`}
       aria-busy="true"
-      className={`${styles.section} ${styles.pending}`}
+      className={`neuron-section ${styles.pending}`}
     >
       <h2 id={`${id}-heading`} tabIndex={-1}>
         {SECTIONS[id]}

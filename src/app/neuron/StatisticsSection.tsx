@@ -6,7 +6,7 @@ import { formatActivation, formatCount } from '../visuals/tokens.ts';
 import { Skeleton } from '../shell/Skeleton.tsx';
 import { Absent, FileState } from './FileState.tsx';
 import { allActivations, maxActivation } from './model.ts';
-import { SECTIONS, sectionElementId } from './SectionLinks.tsx';
+import { SECTIONS, sectionElementId } from './sections.ts';
 import styles from './NeuronPage.module.css';
 
 /**
@@ -31,7 +31,7 @@ export function StatisticsSection({
     <section
       id={sectionElementId('statistics')}
       aria-labelledby="statistics-heading"
-      className={styles.section}
+      className="neuron-section"
     >
       <h2 id="statistics-heading" tabIndex={-1}>
         {SECTIONS.statistics}

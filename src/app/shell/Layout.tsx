@@ -20,18 +20,18 @@ export function Layout() {
       <button type="button" className={styles.skip} onClick={() => main.current?.focus()}>
         Skip to content
       </button>
-      <header className={styles.header} data-app-header="">
-        <Link to={browsePath(urlDataset)} className={styles.brand}>
+      <header className="app-header" data-app-header="">
+        <Link to={browsePath(urlDataset)} className="app-brand">
           <Logo />
           Neuron Explorer
         </Link>
-        <div className={styles.controls}>
+        <div className="app-controls">
           <DatasetPicker />
           <JumpBox />
           <ThemeToggle />
         </div>
       </header>
-      <main ref={main} id="main" tabIndex={-1} className={styles.main}>
+      <main ref={main} id="main" tabIndex={-1} className="app-main">
         <Suspense fallback={<PageFallback />}>
           <Outlet />
         </Suspense>

@@ -84,15 +84,63 @@ describe('SimulationBars', () => {
 });
 
 describe('ColorLegend', () => {
-  it('labels the ends and zero', () => {
+  it('labels the ends and zero, and says in words what the colours mean', () => {
     render(<ColorLegend scale={scale} />);
     const legend = screen.getByRole('figure');
     expect(legend).toHaveTextContent('Activation');
     expect(legend).toHaveTextContent('−0.5');
     expect(legend).toHaveTextContent('4');
     expect(legend).toHaveTextContent(
-      'Colours run from blue for −0.5 through the background colour for 0 to orange for 4.',
+      'Blue for negative activations down to −0.5, the background colour for 0, orange up to 4. Values between −0.08 and 0.08 read as 0.',
     );
+  });
+
+  it('never speaks of blue when nothing is negative', () => {
+    render(<ColorLegend scale={activationColorScale({ min: 0, max: 4 }, 'light')} />);
+    const legend = screen.getByRole('figure');
+    expect(legend).toHaveTextContent('The background colour for 0, orange up to 4.');
+    expect(legend).not.toHaveTextContent(/blue/i);
+  });
+
+  it('says how far values go above the scale, marked as the tokens are', () => {
+    render(<ColorLegend scale={scale} over={6.87} />);
+    const legend = screen.getByRole('figure');
+    expect(legend).toHaveTextContent('Values above 4 (up to 6.87) are overlined.');
+    expect(legend).toHaveTextContent('4 (sim. 6.87)');
+  });
+});
+
+describe('SimulationBars', () => {
+  it('reads as exactly the tokens (their widths are checked in the e2e tests)', () => {
+    render(
+      <SimulationBars
+        tokens={['7', ':', '30', ' am']}
+        real={[1, 0, 2, 0]}
+        simulated={[0, 0, 1, 0]}
+        realMax={2}
+        simulatedMax={2}
+        series={[]}
+        label="Time"
+      />,
+    );
+    expect(screen.getByRole('group', { name: 'Time' }).textContent).toBe('7:30 am');
+  });
+
+  it('caps a bar whose value is above its scale', () => {
+    render(
+      <SimulationBars
+        tokens={[' a', ' b']}
+        real={[1, 3]}
+        simulated={[2, 12]}
+        realMax={4}
+        simulatedMax={10}
+        series={[]}
+        label="Capped"
+      />,
+    );
+    const bars = screen.getByRole('group', { name: 'Capped' }).querySelectorAll('[data-over]');
+    expect(bars).toHaveLength(1);
+    expect((bars[0] as HTMLElement).style.height).toBe('100%');
   });
 });
 
@@ -125,7 +173,7 @@ describe('Histogram', () => {
 
 describe('tokenSpansHtml', () => {
   it('escapes token text so a token can never become markup', async () => {
-    const { tokenSpansHtml } = await import('./TokenRecord.tsx');
+    const { tokenSpansHtml } = await import('./recordHtml.ts');
     const html = tokenSpansHtml(['<b>', ' a&b', '"q"'], [scale(0), scale(1), scale(2)]);
     expect(html).toContain('>&lt;b&gt;</span>');
     expect(html).toContain('> a&amp;b</span>');
