@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { activationColorScale } from './colorScale.ts';
 import { ColorLegend } from './ColorLegend.tsx';
-import { Histogram } from './Histogram.tsx';
+import { Histogram, placeLabels } from './Histogram.tsx';
 import { SimulationBars } from './SimulationBars.tsx';
 import { TokenRecord } from './TokenRecord.tsx';
 import { TokenTooltipLayer } from './TokenTooltipLayer.tsx';
@@ -168,6 +168,31 @@ describe('Histogram', () => {
     expect(titles[0]).toBe('0 to 0.5: 3 tokens');
     expect(screen.getByText('0.4')).toBeInTheDocument();
     expect(screen.queryByText('off the chart')).not.toBeInTheDocument();
+  });
+});
+
+describe('placeLabels', () => {
+  it('stacks labels that would overlap, and keeps apart ones that would not on one row', () => {
+    // 1/1's quantile boundaries on a phone-width chart: −0.0032 and 0.5005 are 20 px apart.
+    const placed = placeLabels([60, 80, 200, 260], [42, 37, 37, 37], 0, 300);
+    expect(placed.map((label) => label.row)).toEqual([0, 1, 0, 0]);
+    for (const row of [0, 1]) {
+      const spans = placed
+        .map((label, i) => ({ ...label, width: [42, 37, 37, 37][i]! }))
+        .filter((label) => label.row === row)
+        .sort((a, b) => a.x - b.x);
+      for (let i = 1; i < spans.length; i++) {
+        expect(spans[i]!.x - spans[i]!.width / 2).toBeGreaterThan(
+          spans[i - 1]!.x + spans[i - 1]!.width / 2,
+        );
+      }
+    }
+  });
+
+  it('keeps labels inside the chart', () => {
+    const [first, last] = placeLabels([2, 298], [40, 40], 0, 300);
+    expect(first!.x).toBe(20);
+    expect(last!.x).toBe(280);
   });
 });
 

@@ -56,7 +56,10 @@ export async function searchDataset(query: string, options: SearchOptions): Prom
     query,
     {
       layers: options.layer === undefined ? null : [options.layer, options.layer],
-      score: options.minScore === undefined ? null : [options.minScore, Infinity],
+      score:
+        options.minScore === undefined
+          ? null
+          : { low: options.minScore, high: Infinity, highIncluded: true },
       records: 'any',
     },
     {
