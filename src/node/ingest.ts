@@ -9,6 +9,7 @@
  * goes into the report and the run goes on.
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -204,6 +205,8 @@ export async function ingestDataset(options: IngestOptions): Promise<IngestResul
     layers = layers.filter((layer) => layer >= from && layer <= to);
   }
   if (layers.length === 0) {
+    if (source.kind === 'local' && !existsSync(source.location))
+      throw new Error(`${source.location} does not exist`);
     throw new Error(`${source.location} holds no layers${options.layers ? ' in that range' : ''}`);
   }
 

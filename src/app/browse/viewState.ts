@@ -11,7 +11,14 @@
  *
  * Values that do not parse are ignored (the default applies); only non-defaults are written.
  */
-import type { Filters, RecordsFilter, ScoreRange, Sort, SortKey } from '../../core/browse/view.ts';
+import {
+  SORT_KEYS,
+  type Filters,
+  type RecordsFilter,
+  type ScoreRange,
+  type Sort,
+  type SortKey,
+} from '../../core/browse/view.ts';
 
 export interface BrowseView {
   query: string;
@@ -19,15 +26,6 @@ export interface BrowseView {
   /** The sort the URL names; null for the default (relevance while searching, else score). */
   sort: Sort | null;
 }
-
-export const SORT_KEYS: readonly SortKey[] = [
-  'relevance',
-  'score',
-  'layer',
-  'neuron',
-  'maxActivation',
-  'explanation',
-];
 
 /** The direction a column sorts in when first chosen: best and biggest first, else ascending. */
 export function defaultDescending(key: SortKey): boolean {

@@ -36,6 +36,16 @@ export const NO_FILTERS: Filters = { layers: null, score: null, records: 'any' }
 
 export type SortKey = SortColumn | 'relevance';
 
+/** Every order a view can have (the app's sort menu and URL, and the CLI's --sort). */
+export const SORT_KEYS: readonly SortKey[] = [
+  'relevance',
+  'score',
+  'layer',
+  'neuron',
+  'maxActivation',
+  'explanation',
+];
+
 export interface Sort {
   key: SortKey;
   descending: boolean;
