@@ -117,7 +117,7 @@ export function SampledRecordsSection({ query, scale, expanded, onToggle }: Reco
         <Absent>
           {query.isError
             ? 'The record file could not be loaded (see the top-activating records).'
-            : 'No activation records for this neuron in this dataset.'}
+            : 'No samples: this neuron has no activation records in this dataset.'}
         </Absent>
       ) : groups.length === 1 ? (
         <Absent>
