@@ -11,7 +11,8 @@ import {
 } from '../../core/address/address.ts';
 import type { NeuronFileKind, NeuronFileTypes } from '../../core/format/types.ts';
 import { neuronFilePath } from '../../core/format/types.ts';
-import { parseDatasetList, parseManifest, parseNeuronFile } from '../../core/format/parse.ts';
+import { parseNeuronFile } from '../../core/format/parse.ts';
+import { parseDatasetList, parseManifest } from '../../core/dataset/parse.ts';
 import { fetchText, FetchError } from './http.ts';
 import type { NormalizedSimulateRequest } from './simulation.ts';
 

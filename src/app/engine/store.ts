@@ -59,7 +59,17 @@ export class LayerStore {
   constructor(
     private readonly service: SearchService,
     private readonly manifest: DatasetManifest,
-  ) {}
+  ) {
+    // Layers whose manifest entries cannot be used failed before loading (the parser says why).
+    for (const problem of manifest.layerProblems ?? []) {
+      this.failures.push({ layer: problem.layer, error: new Error(problem.message) });
+    }
+  }
+
+  /** Layers in the dataset: those the manifest lists, and those it could not. */
+  private get total(): number {
+    return this.manifest.layers.length + (this.manifest.layerProblems?.length ?? 0);
+  }
 
   /** The table, made when first needed (a few milliseconds for 307,200 rows: not in a first paint). */
   get table(): NeuronTable {
@@ -76,8 +86,8 @@ export class LayerStore {
     (this.state ??= {
       table: this.table,
       loaded: 0,
-      total: this.manifest.layers.length,
-      failures: [],
+      total: this.total,
+      failures: [...this.failures],
     });
 
   /** Every layer of the dataset. */
@@ -147,7 +157,7 @@ export class LayerStore {
     this.state = {
       table: this.table,
       loaded: this.loaded,
-      total: this.manifest.layers.length,
+      total: this.total,
       failures: [...this.failures].sort((a, b) => a.layer - b.layer),
     };
     for (const listener of this.listeners) listener();

@@ -70,6 +70,13 @@ export function NeuronPage() {
           No neuron {params.layer}:{params.neuron} in {title}
         </h1>
         <p>This dataset has {datasetExtent(layers)}.</p>
+        {manifest
+          .data!.layerProblems?.filter((problem) => problem.layer === address?.layer)
+          .map((problem) => (
+            <p key={problem.message} role="alert">
+              Layer {problem.layer} cannot be shown: {problem.message}
+            </p>
+          ))}
         <ul>
           {nearest && (
             <li>

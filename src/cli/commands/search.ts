@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CliError } from '../command.ts';
 import { checkDatasetFolder } from '../dataset-folder.ts';
-import { parseManifest } from '../../core/format/parse.ts';
+import { parseManifest } from '../../core/dataset/parse.ts';
 import { readLayerColumns } from '../../core/browse/read.ts';
 import {
   describeRows,
