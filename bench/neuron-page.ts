@@ -65,6 +65,14 @@ function round(value: number): number {
 
 // Page scripts are strings: tsx would wrap named functions in a helper the page does not have.
 
+/**
+ * Waits until the page expression holds. Polled through the DevTools Protocol, not with
+ * page.waitForFunction: the app's CSP (no 'unsafe-eval') forbids the function that builds.
+ */
+async function waitUntil(page: Page, expression: string): Promise<void> {
+  while (!(await page.evaluate(`Boolean(${expression})`))) await page.waitForTimeout(20);
+}
+
 /** In the page: resolves with performance.now() two frames after `ready()` first holds. */
 function paintedWhen(ready: string): string {
   return `new Promise((resolve) => {
@@ -155,14 +163,13 @@ async function nextNeuron(browser: Browser, base: string, from: string, to: stri
       if (hit) seen.add(hit);
     });
     await page.goto(`${base}#/layers/${from.replace(':', '/neurons/')}`);
-    await page.waitForFunction(
-      `document.querySelector('h1') && !document.querySelector('.skeleton')`,
-    );
+    await waitUntil(page, `document.querySelector('h1') && !document.querySelector('.skeleton')`);
     while (seen.size < wanted.length) await page.waitForTimeout(20);
     await page.waitForTimeout(200);
     first.push(await step(page, cdp, 'ArrowRight', `Neuron ${to}`));
     await page.keyboard.press('ArrowLeft');
-    await page.waitForFunction(
+    await waitUntil(
+      page,
       `document.querySelector('h1')?.textContent === 'Neuron ${from}' && !document.querySelector('.skeleton')`,
     );
     await page.waitForTimeout(200);
@@ -188,7 +195,7 @@ async function fullRender(browser: Browser, base: string) {
     await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
     await page.goto(`${base}#/layers/1/neurons/1`);
     await page.evaluate(paintedWhen(recordsOf('Neuron 1:1')));
-    await page.waitForFunction(`!document.querySelector('.skeleton')`);
+    await waitUntil(page, `!document.querySelector('.skeleton')`);
     await page.waitForTimeout(300);
     const before = await metrics(cdp);
     const start = (await page.evaluate('performance.now()')) as number;
