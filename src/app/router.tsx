@@ -14,6 +14,9 @@ const browsePage = async () => ({
 const neuronPage = async () => ({
   Component: (await import('./neuron/NeuronPage.tsx')).NeuronPage,
 });
+const textPage = async () => ({
+  Component: (await import('./yourtext/YourTextPage.tsx')).YourTextPage,
+});
 
 /**
  * The app's routes (patterns from src/core/address). A neuron route's loader starts what the page
@@ -39,6 +42,7 @@ export function createRoutes(client: QueryClient): RouteObject[] {
         { index: true, lazy: browsePage },
         ...browseNamed.map((path) => ({ path, lazy: browsePage })),
         ...ROUTE_PATTERNS.neuron.map((path) => ({ path, lazy: neuronPage, loader: neuronLoader })),
+        ...ROUTE_PATTERNS.text.map((path) => ({ path, lazy: textPage })),
         { path: '*', Component: NotFoundPage },
       ],
     },

@@ -230,6 +230,8 @@ test.describe('GPT-2 XL, real data', () => {
         'Explanations',
         'Test an explanation',
         'Samples by quantile and at random',
+        'Activations on your text',
+        'Check the model',
         'Statistics',
         'Related tokens and neurons',
       ]);

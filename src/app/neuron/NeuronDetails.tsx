@@ -22,11 +22,14 @@ import type { useNeuronViewState } from './useViewState.ts';
 const SimulatePanel = lazy(() =>
   import('../simulate/SimulatePanel.tsx').then((module) => ({ default: module.SimulatePanel })),
 );
+// The model sections (your text, check the model): a chunk of their own, with the model client.
+const ModelSections = lazy(() => import('../yourtext/neuron/NeuronModelSections.tsx'));
 
 /**
  * Everything of the neuron page below its top records, in page order: the explanations with
- * their scores and scored sequences, the test panel, the quantile and random samples, statistics,
- * and related tokens and neurons. A chunk of its own, loaded once the top records have painted.
+ * their scores and scored sequences, the test panel, the quantile and random samples, the model
+ * sections (the neuron on your text, the model checked on its records), statistics, and related
+ * tokens and neurons. A chunk of its own, loaded once the top records have painted.
  */
 export default function NeuronDetails({
   dataset,
@@ -83,6 +86,30 @@ export default function NeuronDetails({
         expanded={viewState.expanded}
         onToggle={viewState.toggleGroup}
       />
+      {manifest ? (
+        <Suspense
+          fallback={
+            <>
+              <SectionPlaceholder id="yourText" />
+              <SectionPlaceholder id="check" />
+            </>
+          }
+        >
+          <ModelSections
+            manifest={manifest}
+            urlDataset={urlDataset}
+            layer={layer}
+            neuron={neuron}
+            scale={scale}
+            records={records.isPending ? undefined : (records.data ?? null)}
+          />
+        </Suspense>
+      ) : (
+        <>
+          <SectionPlaceholder id="yourText" />
+          <SectionPlaceholder id="check" />
+        </>
+      )}
       <StatisticsSection
         query={records}
         path={neuronFilePath('collated-activations', layer, neuron)}

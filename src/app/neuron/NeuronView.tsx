@@ -12,6 +12,7 @@ import { neuronDomain, rankExplanations } from './model.ts';
 import { NeuronNav, NeuronNavSkeleton } from './NeuronNav.tsx';
 import { TopRecordsSection } from './RecordsSection.tsx';
 import { SectionLinks, SectionPlaceholder } from './SectionLinks.tsx';
+import { DETAIL_SECTIONS } from './sections.ts';
 import { useAfterPaint } from './useAfterPaint.ts';
 import { useNeuronViewState } from './useViewState.ts';
 import styles from './NeuronPage.module.css';
@@ -23,7 +24,7 @@ const NeuronDetails = lazy(() => import('./NeuronDetails.tsx'));
 function DetailPlaceholders() {
   return (
     <>
-      {(['explanations', 'test', 'samples', 'statistics', 'related'] as const).map((id) => (
+      {DETAIL_SECTIONS.map((id) => (
         <SectionPlaceholder key={id} id={id} />
       ))}
     </>

@@ -59,6 +59,8 @@ const PLACEHOLDER_HEIGHTS: Record<SectionId, string> = {
   explanations: '12rem',
   test: '25rem',
   samples: '30rem',
+  yourText: '14rem',
+  check: '12rem',
   statistics: '18rem',
   related: '10rem',
 };

@@ -6,6 +6,8 @@ export const SECTIONS = {
   explanations: 'Explanations',
   test: 'Test an explanation',
   samples: 'Samples by quantile and at random',
+  yourText: 'Activations on your text',
+  check: 'Check the model',
   statistics: 'Statistics',
   related: 'Related tokens and neurons',
 } as const;
@@ -13,3 +15,6 @@ export const SECTIONS = {
 export type SectionId = keyof typeof SECTIONS;
 
 export const sectionElementId = (id: SectionId) => `section-${id}`;
+
+/** The sections below the top records (NeuronDetails), which render after the first paint. */
+export const DETAIL_SECTIONS = (Object.keys(SECTIONS) as SectionId[]).filter((id) => id !== 'top');

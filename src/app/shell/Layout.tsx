@@ -1,6 +1,6 @@
 import { Suspense, useRef } from 'react';
 import { Link, Outlet } from 'react-router';
-import { browsePath } from '../../core/address/address.ts';
+import { browsePath, textPath } from '../../core/address/address.ts';
 import { JumpBox } from '../search/JumpBox.tsx';
 import { DatasetPicker } from './DatasetPicker.tsx';
 import { ThemeToggle } from './ThemeToggle.tsx';
@@ -26,6 +26,9 @@ export function Layout() {
           Neuron Explorer
         </Link>
         <div className="app-controls">
+          <Link to={textPath(urlDataset)} className="app-nav-link">
+            Your text
+          </Link>
           <DatasetPicker />
           <JumpBox />
           <ThemeToggle />

@@ -1,6 +1,6 @@
 import { useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { createPortal, flushSync } from 'react-dom';
-import { findToken, type TokenHit } from './tokenRegistry.ts';
+import { findToken as findAnyToken, type TokenHit } from './tokenRegistry.ts';
 import { formatActivation, visibleToken } from './tokens.ts';
 import styles from './TokenTooltipLayer.module.css';
 
@@ -10,6 +10,9 @@ interface Tip {
 }
 
 type ShowTip = (tip: Tip | null | ((current: Tip | null) => Tip | null)) => void;
+
+/** Marks a layer's element, so that a layer inside another (Your text on a neuron page) owns its tokens. */
+const LAYER_ATTRIBUTE = 'data-token-layer';
 
 /** The token an arrow key, Home or End moves to from `hit` (its index), or null for other keys. */
 function movedTo(key: string, hit: TokenHit, count: number): number | null {
@@ -33,6 +36,11 @@ function movedTo(key: string, hit: TokenHit, count: number): number | null {
  */
 function tooltipHandlers(layer: HTMLElement, describedBy: string, show: ShowTip) {
   let pinned: HTMLElement | null = null;
+  /** A token of this layer: one inside a layer nested in this one is that layer's to show. */
+  const findToken = (target: EventTarget | null) => {
+    const hit = findAnyToken(target);
+    return hit && hit.record.closest(`[${LAYER_ATTRIBUTE}]`) === layer ? hit : null;
+  };
 
   const unpin = () => {
     pinned?.removeAttribute('data-pinned');
@@ -126,7 +134,8 @@ function tooltipHandlers(layer: HTMLElement, describedBy: string, show: ShowTip)
  * (spaces as ·, newlines as ↵, tabs as ⇥) and its values on hover and on keyboard focus; a click
  * or Enter pins it, Escape or a click elsewhere unpins. Arrow keys, Home and End move between the
  * tokens of a record. All listeners sit on this element (and two on the document), none on the
- * tokens, and one abort signal removes them all.
+ * tokens, and one abort signal removes them all. Layers may nest: a token is shown by the
+ * innermost layer around it, once.
  */
 export function TokenTooltipLayer({
   children,
@@ -164,7 +173,7 @@ export function TokenTooltipLayer({
   const visible = tip && tip.hit.element.isConnected ? tip : null;
 
   return (
-    <div ref={root} className={className}>
+    <div ref={root} className={className} {...{ [LAYER_ATTRIBUTE]: '' }}>
       {children}
       {createPortal(<TokenTooltip id={tooltipId} tip={visible} />, document.body)}
     </div>

@@ -55,6 +55,35 @@ describe('TokenTooltipLayer', () => {
     expect(within(tooltip).getByText('real activation').nextSibling).toHaveTextContent('3');
     expect(within(tooltip).getByText('simulated (0–10 scale)').nextSibling).toHaveTextContent('10');
   });
+
+  it('inside another layer, shows one tooltip for a token, and pins it once', () => {
+    const record = (label: string, tokens: string[]) => (
+      <TokenRecord
+        tokens={tokens}
+        tokenStyles={tokens.map(() => scale(1))}
+        series={[{ label: 'activation', values: tokens.map((_, i) => i + 1) }]}
+        label={label}
+      />
+    );
+    render(
+      <TokenTooltipLayer>
+        {record('Outer', [' top'])}
+        <TokenTooltipLayer>{record('Inner', [' your', ' text'])}</TokenTooltipLayer>
+      </TokenTooltipLayer>,
+    );
+    fireEvent.pointerOver(screen.getByText('text'));
+    const shown = () => screen.queryAllByRole('tooltip').filter((tip) => !tip.hidden);
+    expect(shown()).toHaveLength(1);
+    expect(shown()[0]).toHaveTextContent('·text');
+    fireEvent.click(screen.getByText('text'));
+    expect(shown()).toHaveLength(1);
+    expect(shown()[0]).toHaveTextContent('Pinned');
+    expect(document.querySelectorAll('[data-pinned]')).toHaveLength(1);
+    // A token of the outer layer: the inner pin closes, the outer layer shows its own token.
+    fireEvent.click(screen.getByText('top'));
+    expect(shown()).toHaveLength(1);
+    expect(shown()[0]).toHaveTextContent('·top');
+  });
 });
 
 describe('SimulationBars', () => {

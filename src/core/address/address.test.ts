@@ -9,6 +9,7 @@ import {
   parseNeuronAddress,
   parseRouteHash,
   routeFromParams,
+  textPath,
 } from './address.ts';
 
 describe('route paths', () => {
@@ -36,7 +37,17 @@ describe('route paths', () => {
         canonical: true,
       });
       expect(parseRouteHash(`#${browsePath(dataset)}`)).toEqual({ page: 'browse', dataset });
+      expect(parseRouteHash(`#${textPath(dataset, new URLSearchParams('t=hi'))}`)).toEqual({
+        page: 'text',
+        dataset,
+      });
     }
+  });
+  it('Your text paths', () => {
+    expect(textPath(null)).toBe('/text');
+    expect(textPath('demo', new URLSearchParams({ t: 'It was 7:30' }))).toBe(
+      '/d/demo/text?t=It+was+7%3A30',
+    );
   });
 });
 
@@ -70,6 +81,10 @@ describe('routeFromParams agrees with parseRouteHash', () => {
     expect(routeFromParams({ layer, neuron })).toEqual(
       parseRouteHash(`#/layers/${layer}/neurons/${neuron}`),
     );
+  });
+  it('for the Your text patterns', () => {
+    expect(routeFromParams({ dataset: 'demo' }, true)).toEqual(parseRouteHash('#/d/demo/text'));
+    expect(routeFromParams({}, true)).toEqual(parseRouteHash('#/text?t=x'));
   });
 });
 

@@ -10,6 +10,8 @@
  *   /d/<dataset>                        browse a named dataset
  *   /layers/L/neurons/N                 the release's permalink form: a neuron of the default dataset
  *   /d/<dataset>/layers/L/neurons/N     a neuron of a named dataset
+ *   /text, /d/<dataset>/text            "Your text": the model over a text (`?t=...`, see
+ *                                       src/app/yourtext/viewState.ts for its query)
  *
  * `dataset: null` below means "the release form" (the default dataset, not named in the URL).
  * Indexes are decimal; leading zeros mean what they say ("05" is layer 5), and the page then
@@ -64,10 +66,12 @@ export function formatNeuronAddress({ layer, neuron }: NeuronAddress): string {
 export const ROUTE_PATTERNS = {
   browse: ['/', 'd/:dataset'],
   neuron: ['layers/:layer/neurons/:neuron', 'd/:dataset/layers/:layer/neurons/:neuron'],
+  text: ['text', 'd/:dataset/text'],
 } as const;
 
 export type AppRoute =
   | { page: 'browse'; dataset: string | null }
+  | { page: 'text'; dataset: string | null }
   | {
       page: 'neuron';
       dataset: string | null;
@@ -88,14 +92,19 @@ function decodeDataset(text: string | undefined): string | null {
 
 /**
  * A route from its params as react-router hands them over (already decoded), for the pattern
- * that matched: `layer` and `neuron` present for a neuron page.
+ * that matched: `layer` and `neuron` present for a neuron page; `text` for a Your text pattern
+ * (whose params alone look like the browse page's).
  */
-export function routeFromParams(params: {
-  dataset?: string | undefined;
-  layer?: string | undefined;
-  neuron?: string | undefined;
-}): AppRoute {
+export function routeFromParams(
+  params: {
+    dataset?: string | undefined;
+    layer?: string | undefined;
+    neuron?: string | undefined;
+  },
+  text = false,
+): AppRoute {
   const dataset = params.dataset ?? null;
+  if (text) return { page: 'text', dataset };
   if (params.layer === undefined && params.neuron === undefined) return { page: 'browse', dataset };
   const parsed = address(params.layer, params.neuron);
   return {
@@ -109,7 +118,7 @@ export function routeFromParams(params: {
   };
 }
 
-const ROUTE = /^\/(?:d\/([^/?#]+)\/?)?(?:layers\/([^/?#]+)\/neurons\/([^/?#]+)\/?)?$/;
+const ROUTE = /^\/(?:d\/([^/?#]+)\/?)?(?:layers\/([^/?#]+)\/neurons\/([^/?#]+)\/?|(text)\/?)?$/;
 
 /**
  * The route of a location's hash (`#/layers/1/neurons/1?view=overlay`), as the router would match
@@ -119,8 +128,11 @@ export function parseRouteHash(hash: string): AppRoute | null {
   const path = hash.replace(/^#/, '').split('?')[0] || '/';
   const match = ROUTE.exec(path);
   if (!match) return null;
-  const [, dataset, layer, neuron] = match;
-  return routeFromParams({ dataset: decodeDataset(dataset) ?? undefined, layer, neuron });
+  const [, dataset, layer, neuron, text] = match;
+  return routeFromParams(
+    { dataset: decodeDataset(dataset) ?? undefined, layer, neuron },
+    text !== undefined,
+  );
 }
 
 /** A URL's query (URLSearchParams in the app): written after `?` when not empty. */
@@ -144,6 +156,12 @@ export function neuronPath(
 ): string {
   const query = search?.toString();
   return `${datasetPrefix(dataset)}/layers/${layer}/neurons/${neuron}${query ? `?${query}` : ''}`;
+}
+
+/** The Your text page, its view (the text, the token, filters) as query. */
+export function textPath(dataset: string | null, search?: RouteQuery): string {
+  const query = search?.toString();
+  return `${datasetPrefix(dataset)}/text${query ? `?${query}` : ''}`;
 }
 
 // Dataset files ----------------------------------------------------------------------------------
