@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { layerIndex, tableOf } from '../../core/browse/fixtures.ts';
 import { layerColumns, NeuronTable } from '../../core/browse/table.ts';
-import { explainedNeurons, neuronEntry, seekNeuron } from './lookup.ts';
+import { explainedNeurons, neuronEntry, pickWeighted, seekNeuron } from './lookup.ts';
 
 // Layer 0 lists 1 (explained) and 3 (records only); layer 1 none; layer 2 lists 0 (both).
 const table = tableOf(
@@ -48,5 +48,25 @@ describe('neuron lookups in the table', () => {
     expect(
       seekNeuron(partial, { layer: 0, neuron: 1 }, 1, 'explained', (layer) => layer !== 1),
     ).toEqual({ needs: 2 });
+  });
+});
+
+describe('pickWeighted', () => {
+  const layers = [
+    { layer: 0, explained: 1 },
+    { layer: 1, explained: 0 },
+    { layer: 2, explained: 3 },
+  ];
+  const weight = (entry: { explained: number }) => entry.explained;
+  it('draws each item as often as its weight, never one of weight 0', () => {
+    // The ticket falls in [0, 1) for layer 0 and [1, 4) for layer 2, of a total of 4.
+    expect(pickWeighted(layers, weight, () => 0)?.layer).toBe(0);
+    expect(pickWeighted(layers, weight, () => 0.24)?.layer).toBe(0);
+    expect(pickWeighted(layers, weight, () => 0.25)?.layer).toBe(2);
+    expect(pickWeighted(layers, weight, () => 0.999)?.layer).toBe(2);
+  });
+  it('draws nothing when every weight is 0', () => {
+    expect(pickWeighted([layers[1]!], weight, () => 0.5)).toBeUndefined();
+    expect(pickWeighted([], weight)).toBeUndefined();
   });
 });

@@ -82,3 +82,19 @@ export function seekNeuron(
   }
   return { found: null };
 }
+
+/** One of `items`, each as likely as its weight (none when every weight is 0). */
+export function pickWeighted<T>(
+  items: readonly T[],
+  weight: (item: T) => number,
+  random: () => number = Math.random,
+): T | undefined {
+  const total = items.reduce((sum, item) => sum + weight(item), 0);
+  if (total <= 0) return undefined;
+  let ticket = random() * total;
+  for (const item of items) {
+    ticket -= weight(item);
+    if (ticket < 0) return item;
+  }
+  return items.findLast((item) => weight(item) > 0);
+}

@@ -4,21 +4,13 @@ import { useQueryClient } from '@tanstack/react-query';
 import { formatNeuronAddress, neuronPath, type NeuronAddress } from '../../core/address/address.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
 import { prefetchNeuron } from '../data/queries.ts';
+import { pickWeighted } from '../engine/lookup.ts';
+import type { LayerFailure } from '../engine/store.ts';
 import type { Seek } from '../engine/neurons.ts';
 import { Skeleton } from '../shell/Skeleton.tsx';
 import { isTypingTarget, neighbours } from './navigation.ts';
 import { carriedViewState } from './viewState.ts';
 import styles from './NeuronPage.module.css';
-
-function pickWeighted<T>(items: readonly T[], weight: (item: T) => number): T | undefined {
-  const total = items.reduce((sum, item) => sum + weight(item), 0);
-  let ticket = Math.random() * total;
-  for (const item of items) {
-    ticket -= weight(item);
-    if (ticket < 0) return item;
-  }
-  return items.at(-1);
-}
 
 // The browse engine (workers, layer indexes) comes in once the page has painted.
 const engine = () => import('../engine/neurons.ts');
@@ -32,6 +24,12 @@ const SEEKS: Record<string, Seek> = {
 
 const seekWords = ({ kind, direction }: Seek) =>
   `${direction === 1 ? 'next' : 'previous'} ${kind === 'explained' ? 'explained neuron' : 'neuron with records'}`;
+
+/** The layers a seek passed over because their indexes could not be read, with why. */
+const unreadableWords = (unreadable: readonly LayerFailure[]) =>
+  unreadable
+    .map(({ layer, error }) => `layer ${layer}'s index could not be read (${error.message})`)
+    .join('; ');
 
 /**
  * Previous/next neuron and layer (links, and the arrow keys when no control has focus), the
@@ -125,14 +123,15 @@ export function NeuronNav({
       const id = ++seeking.current;
       setStatus(`Looking for the ${seekWords(seek)}…`);
       try {
-        const target = await (await engine()).seek(manifest, from, seek);
+        const { found, unreadable } = await (await engine()).seek(manifest, from, seek);
         if (id !== seeking.current) return;
-        if (target) {
-          setStatus('');
-          go(target);
+        const passed = unreadable.length > 0 ? unreadableWords(unreadable) : '';
+        if (found) {
+          setStatus(passed && `Passed over ${passed}.`);
+          go(found);
         } else {
           setStatus(
-            `No ${seekWords(seek)} ${seek.direction === 1 ? 'after' : 'before'} ${formatNeuronAddress(from)}.`,
+            `No ${seekWords(seek)} ${seek.direction === 1 ? 'after' : 'before'} ${formatNeuronAddress(from)}${passed && ` (${passed})`}.`,
           );
         }
       } catch (error) {
@@ -181,14 +180,12 @@ export function NeuronNav({
     setRandomBusy(true);
     setStatus('');
     try {
-      const explainedLayers = manifest.layers.filter((layer) => layer.explained > 0);
-      if (explainedLayers.length === 0) {
+      if (!manifest.layers.some((layer) => layer.explained > 0)) {
         const layer = pickWeighted(manifest.layers, (candidate) => candidate.neurons);
         if (layer) go({ layer: layer.layer, neuron: Math.floor(Math.random() * layer.neurons) });
         return;
       }
-      const layer = pickWeighted(explainedLayers, (candidate) => candidate.explained)!;
-      go(await (await engine()).randomExplained(manifest, layer.layer, address));
+      go(await (await engine()).randomExplained(manifest, address));
     } catch (error) {
       setStatus(`Could not pick a random neuron: ${(error as Error).message}`);
     } finally {

@@ -3,7 +3,7 @@ import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/re
 import userEvent from '@testing-library/user-event';
 import { fakeNetwork, renderApp, type FakeFile } from '../test-utils.tsx';
 import { useSettings } from '../settings.ts';
-import { tinyDatasetFiles } from './fixtures.ts';
+import { manifestFixture, tinyDatasetFiles } from './fixtures.ts';
 
 afterEach(() => {
   cleanup();
@@ -323,6 +323,30 @@ describe('missing and failing data', () => {
     await userEvent.click(within(explanations).getByRole('button', { name: 'Retry' }));
     expect(await within(explanations).findByText(/references to movies/)).toBeInTheDocument();
   });
+
+  it('passes over a layer whose index cannot be read, and says so', async () => {
+    // A manifest of its own (another ingest): the session's layer store starts afresh for it.
+    const { router } = open('/layers/1/neurons/2', {
+      'datasets/tiny/manifest.json': { ...manifestFixture, createdAt: '2026-02-02T00:00:00Z' },
+      'datasets/tiny/index/layer-1.abcdef12.json': { status: 500 },
+    });
+    await loaded();
+    // A random explained neuron comes from the layers that can be read: 0:3 is layer 0's one.
+    await userEvent.click(screen.getByRole('button', { name: 'Random neuron' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/layers/0/neurons/3'), {
+      timeout: 6000,
+    });
+    await screen.findByRole('heading', { level: 1, name: 'Neuron 0:3' });
+    await userEvent.keyboard('{Shift>}{ArrowRight}{/Shift}');
+    expect(
+      await screen.findByText(
+        /^No next explained neuron after 0:3 \(layer 1's index could not be read \(.*HTTP 500.*\)\)\.$/,
+        {},
+        { timeout: 6000 },
+      ),
+    ).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/layers/0/neurons/3');
+  }, 20_000);
 
   it('gives a neuron outside the dataset a page with a way on', async () => {
     open('/layers/9/neurons/0');
