@@ -148,10 +148,12 @@ test.describe('browse and search GPT-2 XL', () => {
     // The real scores have two decimals: many sit exactly on the 0.05 edges of the bars.
     const scores = rows.map((row) => row.score).filter((score): score is number => score !== null);
     const bar = chart.getByRole('button', { name: /neurons score 0\.75 to under 0\.80$/ });
-    const counted = Number(
-      (await bar.getAttribute('aria-label'))!.split(' ')[0]!.replace(/,/g, ''),
-    );
-    expect(counted).toBe(scores.filter((score) => score >= 0.75 && score < 0.8).length);
+    const count = async () =>
+      Number((await bar.getAttribute('aria-label'))!.split(' ')[0]!.replace(/,/g, ''));
+    // The charts follow the rows: the bar counts every layer once they are in.
+    const inBar = scores.filter((score) => score >= 0.75 && score < 0.8).length;
+    await expect.poll(count, { timeout: 15_000 }).toBe(inBar);
+    const counted = await count();
     await bar.click();
     await expect(page).toHaveURL(/score=0\.75\.\.%3C0\.8/);
     await answered(page, '');

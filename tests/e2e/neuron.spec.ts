@@ -226,15 +226,19 @@ test.describe('GPT-2 XL, real data', () => {
       // "On this page" reaches every section: the link moves focus to the section's heading.
       const links = page.getByRole('navigation', { name: 'On this page' }).getByRole('link');
       await expect(links).toHaveText([
-        'Top-activating records',
+        'Top records',
         'Explanations',
         'Test an explanation',
-        'Samples by quantile and at random',
-        'Activations on your text',
+        'Samples',
+        'Your text',
         'Check the model',
         'Statistics',
-        'Related tokens and neurons',
+        'Related',
       ]);
+      // Every link is on screen (none scrolled out of its row) on a desktop.
+      if (viewport === DESKTOP) {
+        for (const link of await links.all()) await expect(link).toBeInViewport({ ratio: 1 });
+      }
       await links.filter({ hasText: 'Statistics' }).click();
       const heading = page.getByRole('heading', { level: 2, name: 'Statistics' });
       await expect(heading).toBeFocused();

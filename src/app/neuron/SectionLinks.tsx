@@ -1,7 +1,7 @@
 import type { MouseEvent } from 'react';
 import { useLocation } from 'react-router';
 import { Skeleton } from '../shell/Skeleton.tsx';
-import { SECTIONS, sectionElementId, type SectionId } from './sections.ts';
+import { SECTION_LINKS, SECTIONS, sectionElementId, type SectionId } from './sections.ts';
 import styles from './NeuronPage.module.css';
 
 /**
@@ -41,10 +41,10 @@ export function SectionLinks() {
     <nav aria-label="On this page" className="section-links">
       <span className={styles.sectionLinksLabel}>On this page:</span>
       <ul className={styles.sectionLinks}>
-        {(Object.keys(SECTIONS) as SectionId[]).map((id) => (
+        {(Object.keys(SECTION_LINKS) as SectionId[]).map((id) => (
           <li key={id}>
             <a href={here} onClick={go(id)}>
-              {SECTIONS[id]}
+              {SECTION_LINKS[id]}
             </a>
           </li>
         ))}

@@ -14,6 +14,18 @@ export const SECTIONS = {
 
 export type SectionId = keyof typeof SECTIONS;
 
+/** The names "On this page" links by: short, so that every link fits one row on a desktop. */
+export const SECTION_LINKS: Record<SectionId, string> = {
+  top: 'Top records',
+  explanations: 'Explanations',
+  test: 'Test an explanation',
+  samples: 'Samples',
+  yourText: 'Your text',
+  check: 'Check the model',
+  statistics: 'Statistics',
+  related: 'Related',
+};
+
 export const sectionElementId = (id: SectionId) => `section-${id}`;
 
 /** The sections below the top records (NeuronDetails), which render after the first paint. */

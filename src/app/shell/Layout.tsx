@@ -25,10 +25,10 @@ export function Layout() {
           <Logo />
           Neuron Explorer
         </Link>
+        <nav aria-label="Pages" className="app-nav">
+          <Link to={textPath(urlDataset)}>Your text</Link>
+        </nav>
         <div className="app-controls">
-          <Link to={textPath(urlDataset)} className="app-nav-link">
-            Your text
-          </Link>
           <DatasetPicker />
           <JumpBox />
           <ThemeToggle />
