@@ -63,8 +63,9 @@ function get(url: string, init?: RequestInit): Promise<Response> {
 
 function neuronFiles(dataset: string, address: NeuronAddress): void {
   if (early[manifestUrl(dataset)]) return;
-  get(manifestUrl(dataset), { cache: 'no-cache' });
-  for (const kind of FIRST_NEURON_FILES) get(neuronFileUrl(dataset, kind, address));
+  // Started, not awaited: the app takes each request from `early` and reads its answer.
+  void get(manifestUrl(dataset), { cache: 'no-cache' });
+  for (const kind of FIRST_NEURON_FILES) void get(neuronFileUrl(dataset, kind, address));
 }
 
 /** A response's text (from a copy: the app reads the body itself); null for a 404. */

@@ -2,8 +2,8 @@ import { memo, useRef, useState, type KeyboardEvent } from 'react';
 import { scaleLinear } from 'd3-scale';
 import { binRange, type HistogramCounts } from '../../core/browse/stats.ts';
 import type { ScoreRange } from '../../core/browse/view.ts';
-import { formatCount } from './format.ts';
-import { useElementWidth } from './useElementWidth.ts';
+import { formatCount } from '../visuals/tokens.ts';
+import { useElementWidth } from '../visuals/useElementWidth.ts';
 import styles from './Charts.module.css';
 
 const HEIGHT = 150;
@@ -32,7 +32,8 @@ export const ScoreHistogram = memo(function ScoreHistogram({
   selected: ScoreRange | null;
   onSelect: (range: ScoreRange | null) => void;
 }) {
-  const [ref, width] = useElementWidth<HTMLDivElement>();
+  const ref = useRef<HTMLDivElement>(null);
+  const width = useElementWidth(ref, 600);
   const bars = useRef<(SVGGElement | null)[]>([]);
   const [focused, setFocused] = useState<number | null>(null);
   const { edges, counts } = histogram ?? NO_HISTOGRAM;

@@ -14,7 +14,7 @@ import { neuronFilePath } from '../../core/format/types.ts';
 import { parseNeuronFile } from '../../core/format/parse.ts';
 import { parseDatasetList, parseManifest } from '../../core/dataset/parse.ts';
 import { fetchText, FetchError } from './http.ts';
-import type { NormalizedSimulateRequest } from './simulation.ts';
+import type { NormalizedSimulateRequest } from '../../core/api/index.ts';
 
 export const queryKeys = {
   datasets: () => ['datasets'] as const,

@@ -15,21 +15,18 @@ import {
 } from '@tanstack/react-query';
 import {
   HealthSchema,
+  requestProblem,
   SimulateRequestSchema,
   type ExplainRequest,
   type ExplainResult,
   type ExplanationEvent,
   type Health,
+  type NormalizedSimulateRequest,
   type ProgressEvent,
   type SimulateRequest,
 } from '../../core/api/index.ts';
 import { streamExplanation, streamSimulation } from './api.ts';
 import { queryKeys, useServerHealth } from './queries.ts';
-
-/** A request as the server reads it: validated, explanation trimmed. */
-export type NormalizedSimulateRequest = Readonly<
-  Omit<SimulateRequest, 'texts'> & { texts?: readonly string[] }
->;
 
 /** The request as the server will read it, or the first problem with it (naming the field). */
 export function normalizeSimulateRequest(
@@ -38,12 +35,7 @@ export function normalizeSimulateRequest(
   { ok: true; request: NormalizedSimulateRequest } | { ok: false; field: string; message: string } {
   const parsed = SimulateRequestSchema.safeParse(request);
   if (parsed.success) return { ok: true, request: parsed.data };
-  const issue = parsed.error.issues[0];
-  return {
-    ok: false,
-    field: issue?.path.join('.') ?? '',
-    message: (issue?.message ?? 'invalid request').replace(/^[\w.]+:\s*/, ''),
-  };
+  return { ok: false, ...requestProblem(parsed.error) };
 }
 
 /** What a run has streamed so far. */

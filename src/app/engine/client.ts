@@ -84,4 +84,6 @@ export function sharedSearchService(): SearchService {
 }
 
 /** The page's search service (a hook by name, for components; it holds no React state). */
-export const useSearchService = sharedSearchService;
+export function useSearchService(): SearchService {
+  return sharedSearchService();
+}

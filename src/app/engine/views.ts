@@ -5,6 +5,7 @@
  * that come back from its own copy of the columns (./store.ts); it never sorts, filters or
  * searches them itself. Recent answers are kept, so coming back to a view is instant.
  */
+import { LRUCache } from 'lru-cache';
 import { useLayoutEffect, useSyncExternalStore } from 'react';
 import type { ChartsAnswer, ViewAnswer, ViewRequest } from '../../core/browse/answer.ts';
 import { binEdges } from '../../core/browse/stats.ts';
@@ -33,17 +34,7 @@ export interface ViewState {
 }
 
 /** Recent answers by key, a few (each answer's rows can hold 307,200 rows: 1.2 MB). */
-class Recent<T> {
-  private readonly values = new Map<string, T>();
-  get(key: string): T | undefined {
-    return this.values.get(key);
-  }
-  set(key: string, value: T): void {
-    this.values.delete(key);
-    this.values.set(key, value);
-    if (this.values.size > 6) this.values.delete(this.values.keys().next().value!);
-  }
-}
+const RECENT_ANSWERS = 6;
 
 /**
  * How long the views wanted must hold still before the charts are asked for: while the user types
@@ -66,8 +57,8 @@ class ViewChannel {
     error: null,
   };
   private readonly listeners = new Set<() => void>();
-  private readonly answers = new Recent<ViewAnswer>();
-  private readonly chartAnswers = new Recent<ChartsAnswer>();
+  private readonly answers = new LRUCache<string, ViewAnswer>({ max: RECENT_ANSWERS });
+  private readonly chartAnswers = new LRUCache<string, ChartsAnswer>({ max: RECENT_ANSWERS });
   private wanted: { key: string; request: ViewRequest } | null = null;
   private busy = false;
   private next: { key: string; request: ViewRequest } | null = null;

@@ -58,7 +58,3 @@ export function parseQuery(input: string): SearchQuery {
   }
   return { clauses };
 }
-
-export function isEmptyQuery(query: SearchQuery): boolean {
-  return query.clauses.length === 0;
-}

@@ -4,6 +4,7 @@
  * several explanations of the same neuron in a row.
  */
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { DatasetFileError, parseNeuronRecord } from '../../core/format/parse.ts';
 import { neuronFilePath, type NeuronRecord } from '../../core/format/types.ts';
 import type { ServedDataset } from '../datasets/registry.ts';
@@ -15,40 +16,24 @@ export interface LoadedRecords {
   hash: string;
 }
 
-interface Entry {
-  loaded: Promise<LoadedRecords>;
-  at: number;
-}
-
 export class NeuronRecordStore {
-  private readonly entries = new Map<string, Entry>();
-  private readonly maxEntries: number;
-  private readonly ttlMs: number;
+  /** The records read last; an entry is read again from its file once `ttlMs` old. */
+  private readonly entries: LRUCache<string, Promise<LoadedRecords>>;
 
   constructor(options: { maxEntries?: number; ttlMs?: number } = {}) {
-    this.maxEntries = options.maxEntries ?? 64;
-    this.ttlMs = options.ttlMs ?? 60_000;
+    this.entries = new LRUCache({ max: options.maxEntries ?? 64, ttl: options.ttlMs ?? 60_000 });
   }
 
   get(dataset: ServedDataset, layer: number, neuron: number): Promise<LoadedRecords> {
     const key = `${dataset.id}/${layer}/${neuron}`;
-    const now = Date.now();
     const known = this.entries.get(key);
-    if (known && now - known.at < this.ttlMs) {
-      // Most recently used last, so the first key is the one to evict.
-      this.entries.delete(key);
-      this.entries.set(key, known);
-      return known.loaded;
-    }
+    if (known) return known;
     const loaded = load(dataset, layer, neuron);
-    this.entries.set(key, { loaded, at: now });
+    this.entries.set(key, loaded);
     // A failure is not kept: the next request reads the file again.
     loaded.catch(() => {
-      if (this.entries.get(key)?.loaded === loaded) this.entries.delete(key);
+      if (this.entries.peek(key) === loaded) this.entries.delete(key);
     });
-    while (this.entries.size > this.maxEntries) {
-      this.entries.delete(this.entries.keys().next().value!);
-    }
     return loaded;
   }
 }
@@ -78,21 +63,32 @@ async function load(dataset: ServedDataset, layer: number, neuron: number): Prom
         'explanation cannot be scored on it; simulate texts of your own instead.',
     );
   }
-  try {
-    const record = parseNeuronRecord(text, { path: where, layer, neuron });
-    return { record, hash: createHash('sha256').update(text).digest('base64url') };
-  } catch (error) {
-    if (error instanceof DatasetFileError) {
-      throw new ApiError(
-        500,
-        'dataset_file',
-        `This neuron's records cannot be used: ${error.message}`,
-        {
-          retryable: false,
-          cause: error,
-        },
-      );
-    }
-    throw error;
+  // A DatasetFileError (errors.ts: 500 dataset_file) names the file and the field at fault.
+  const record = parseNeuronRecord(text, { path: where, layer, neuron });
+  checkActivations(record, where);
+  return { record, hash: createHash('sha256').update(text).digest('base64url') };
+}
+
+/**
+ * Largest activation (in absolute value) a record may hold. GPT-2 XL's largest in the records we
+ * have is about 9; a million is beyond any MLP activation, and keeps every sum of squares the
+ * scores take finite (1e308 parses as a number, but its square is Infinity and the score NaN).
+ */
+export const MAX_ABS_ACTIVATION = 1e6;
+
+/** The records the scores read, checked: a DatasetFileError naming the first value at fault. */
+function checkActivations(record: NeuronRecord, where: string): void {
+  const lists = ['most_positive_activation_records', 'random_sample'] as const;
+  for (const list of lists) {
+    record[list].forEach(({ activations }, index) => {
+      const at = activations.findIndex((value) => !(Math.abs(value) <= MAX_ABS_ACTIVATION));
+      if (at >= 0) {
+        throw new DatasetFileError(
+          where,
+          `${list}[${index}].activations[${at}]`,
+          `${activations[at]} is beyond any real activation (at most ${MAX_ABS_ACTIVATION} in absolute value)`,
+        );
+      }
+    });
   }
 }

@@ -21,7 +21,7 @@ import { formatActivation, visibleToken } from '../../visuals/tokens.ts';
 import { ModelPanel, useDatasetModel } from '../ModelPanel.tsx';
 import { SECTIONS, sectionElementId } from '../../neuron/sections.ts';
 import { TextHeatmap } from '../TextHeatmap.tsx';
-import { EMPTY_VIEW, textViewParams } from '../viewState.ts';
+import { parseTextView, textViewParams } from '../viewState.ts';
 import styles from '../YourText.module.css';
 
 export interface NeuronModelSectionsProps {
@@ -159,7 +159,11 @@ function YourTextOnNeuron({
             <Link
               to={textPath(
                 urlDataset,
-                textViewParams({ ...EMPTY_VIEW, text, neuron: { layer, neuron } }),
+                textViewParams({
+                  ...parseTextView(new URLSearchParams()),
+                  text,
+                  neuron: { layer, neuron },
+                }),
               )}
             >
               All neurons on this text
