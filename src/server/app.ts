@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCompress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
+import { baselineJudge } from '../core/scoring/baseline-judge.ts';
 import { baselineExplainer, baselineSimulator } from '../core/simulation/baseline.ts';
+import { baselineReviser } from '../core/simulation/revise.ts';
 import { apiRoutes } from './api/routes.ts';
 import { SimulationCache } from './cache/simulation-cache.ts';
 import { DatasetRegistry } from './datasets/registry.ts';
@@ -18,6 +20,9 @@ import { consoleLogger, type Logger } from './log.ts';
 import { AnswerThreads } from './llm/answer-threads.ts';
 import { ChatClient } from './llm/chat.ts';
 import { openAiExplainer, openAiSimulator } from './llm/openai.ts';
+import { ScoringEngine } from './scoring/engine.ts';
+import { openAiJudge, openAiReviser } from './scoring/openai.ts';
+import { scoreRoutes } from './scoring/routes.ts';
 import type { Settings } from './settings.ts';
 import { SimulationEngine } from './simulation/engine.ts';
 import { NeuronRecordStore } from './simulation/records.ts';
@@ -31,6 +36,8 @@ export interface Server {
   app: FastifyInstance;
   registry: DatasetRegistry;
   engine: SimulationEngine;
+  /** Detection, fuzzing and the simulation score with intervals: /api/score and /api/improve. */
+  scoring: ScoringEngine;
   /** Null with the baseline simulator (nothing to cache). */
   cache: SimulationCache | null;
   /** Null with the baseline simulator. */
@@ -48,7 +55,15 @@ export function createEngine(settings: Settings) {
       records,
       concurrency: 20,
     });
-    return { engine, cache: null, chat: null, threads: null };
+    const scoring = new ScoringEngine({
+      simulation: engine,
+      judge: baselineJudge,
+      reviser: baselineReviser,
+      cache: null,
+      records,
+      concurrency: 4,
+    });
+    return { engine, scoring, cache: null, chat: null, threads: null };
   }
   const chat = new ChatClient({
     baseURL: settings.OPENAI_BASE_URL,
@@ -68,7 +83,16 @@ export function createEngine(settings: Settings) {
     // Every record of a request at once; the client's cap bounds calls over all requests.
     concurrency: 20,
   });
-  return { engine, cache, chat, threads };
+  const scoring = new ScoringEngine({
+    simulation: engine,
+    judge: openAiJudge(chat, settings.JUDGE_MODEL ?? settings.SIMULATOR_MODEL),
+    reviser: openAiReviser(chat, settings.EXPLAINER_MODEL),
+    cache,
+    records,
+    // Every batch of a scorer at once (4 of 10 examples).
+    concurrency: 4,
+  });
+  return { engine, scoring, cache, chat, threads };
 }
 
 export async function buildServer({
@@ -108,13 +132,14 @@ export async function buildServer({
     warn: logger.warn,
   });
   await app.register(datasetRoutes, { registry, warn: logger.warn });
-  const { engine, cache, chat, threads } = createEngine(settings);
+  const { engine, scoring, cache, chat, threads } = createEngine(settings);
   app.addHook('onClose', async () => {
     cache?.close();
     await Promise.all([chat?.close(), threads?.close()]);
   });
   await app.register(apiRoutes, { settings, registry, engine, logger });
-  await app.register(healthRoutes, { settings, registry, engine });
+  await app.register(scoreRoutes, { settings, registry, scoring, logger });
+  await app.register(healthRoutes, { settings, registry, engine, scoring });
 
   if (existsSync(join(settings.APP_DIR, 'index.html'))) {
     await app.register(fastifyStatic, {
@@ -133,5 +158,5 @@ export async function buildServer({
     logger.warn(`no built app in ${settings.APP_DIR}; only /datasets/ and /api/ are served`);
   }
 
-  return { app, registry, engine, cache, chat };
+  return { app, registry, engine, scoring, cache, chat };
 }

@@ -4,6 +4,7 @@ import { HealthSchema, type Health } from '../core/api/health.ts';
 import { MAX_EXPLANATION_CHARS, MAX_TEXT_TOKENS, MAX_TEXTS } from '../core/api/limits.ts';
 import type { DatasetRegistry } from './datasets/registry.ts';
 import { redactUrl, type Settings } from './settings.ts';
+import type { ScoringEngine } from './scoring/engine.ts';
 import type { SimulationEngine } from './simulation/engine.ts';
 
 const VERSION = process.env.npm_package_version ?? '0.1.0';
@@ -14,7 +15,13 @@ export async function healthRoutes(
     settings,
     registry,
     engine,
-  }: { settings: Settings; registry: DatasetRegistry; engine: SimulationEngine },
+    scoring,
+  }: {
+    settings: Settings;
+    registry: DatasetRegistry;
+    engine: SimulationEngine;
+    scoring: ScoringEngine;
+  },
 ) {
   app.get('/api/health', async (_request, reply) => {
     const list = await registry.datasetList();
@@ -23,6 +30,7 @@ export async function healthRoutes(
       version: VERSION,
       simulator: { id: engine.simulator.id, model: engine.simulator.model },
       explainer: { id: engine.explainer.id, model: engine.explainer.model },
+      judge: { id: scoring.judge.id, model: scoring.judge.model },
       openai: {
         baseUrl: redactUrl(settings.OPENAI_BASE_URL),
         apiKeySet: settings.OPENAI_API_KEY !== undefined,

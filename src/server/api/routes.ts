@@ -177,7 +177,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
 }
 
 /** Whether the client takes gzip (named in Accept-Encoding, and not with q=0). */
-function acceptsGzip(request: FastifyRequest): boolean {
+export function acceptsGzip(request: FastifyRequest): boolean {
   const match = /(?:^|,)\s*gzip\s*(?:;\s*q\s*=\s*([\d.]+))?/i.exec(
     request.headers['accept-encoding'] ?? '',
   );
@@ -185,7 +185,10 @@ function acceptsGzip(request: FastifyRequest): boolean {
 }
 
 /** The parsed body, or a 400 naming the first field at fault. */
-function validate<Schema extends z.ZodType>(schema: Schema, body: unknown): z.output<Schema> {
+export function validate<Schema extends z.ZodType>(
+  schema: Schema,
+  body: unknown,
+): z.output<Schema> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ApiError(400, 'invalid_request', 'The request body must be a JSON object.');
   }
@@ -202,7 +205,7 @@ function validate<Schema extends z.ZodType>(schema: Schema, body: unknown): z.ou
 }
 
 /** The dataset, after checking that the layer and neuron are inside it. */
-async function findNeuron(
+export async function findNeuron(
   registry: DatasetRegistry,
   id: string,
   layer: number,
