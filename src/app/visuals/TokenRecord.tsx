@@ -16,6 +16,8 @@ export interface TokenRecordProps {
   series: readonly TooltipSeries[];
   /** Names the record for screen readers, e.g. "Top-activating record 3, max 3.26". */
   label: string;
+  /** Token indices drawn as marked (fuzzing's marks); say them in `label` too. */
+  marked?: readonly number[] | undefined;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
@@ -27,15 +29,18 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 export function tokenSpansHtml(
   tokens: readonly string[],
   tokenStyles: readonly TokenStyle[],
+  marked?: readonly number[],
 ): string {
   let html = '';
+  const marks = marked ? new Set(marked) : null;
   for (let i = 0; i < tokens.length; i++) {
     const style = tokenStyles[i];
     const text = displayToken(tokens[i]!).replace(/[&<>]/g, (char) => ESCAPES[char]!);
     const colours = style
       ? ` style="background-color:${style.backgroundColor};color:${style.color}"`
       : '';
-    html += `<span data-i="${i}"${i === 0 ? ' tabindex="0"' : ''}${colours}>${text}</span>`;
+    const mark = marks?.has(i) ? ' data-marked=""' : '';
+    html += `<span data-i="${i}"${i === 0 ? ' tabindex="0"' : ''}${mark}${colours}>${text}</span>`;
   }
   return html;
 }
@@ -51,6 +56,7 @@ export const TokenRecord = memo(function TokenRecord({
   tokenStyles,
   series,
   label,
+  marked,
 }: TokenRecordProps) {
   const register = useCallback(
     (element: HTMLDivElement | null) => {
@@ -59,8 +65,8 @@ export const TokenRecord = memo(function TokenRecord({
     [tokens, series],
   );
   const html = useMemo(
-    () => ({ __html: tokenSpansHtml(tokens, tokenStyles) }),
-    [tokens, tokenStyles],
+    () => ({ __html: tokenSpansHtml(tokens, tokenStyles, marked) }),
+    [tokens, tokenStyles, marked],
   );
   return (
     <div
