@@ -91,7 +91,7 @@ export function SimulationScoreCard({
             <tr>
               <th scope="row">This explanation</th>
               <td>{formatScore(score.ev_correlation_score)}</td>
-              <td>{formatInterval(score.interval)}</td>
+              <td className={styles.interval}>{formatInterval(score.interval)}</td>
               <td>{formatScore(score.rsquared_score)}</td>
               <td>{formatScore(score.absolute_dev_explained_score)}</td>
               <td>{score.basis.records}</td>
@@ -153,8 +153,6 @@ export function JudgedScoreCard({
               <th scope="col">Balanced accuracy</th>
               <th scope="col">95% interval</th>
               <th scope="col">F1</th>
-              <th scope="col">Precision</th>
-              <th scope="col">Recall</th>
               <th
                 scope="col"
                 title="Area under the precision-recall curve, from the judge’s probabilities"
@@ -167,10 +165,8 @@ export function JudgedScoreCard({
             <tr>
               <th scope="row">This explanation</th>
               <td>{formatScore(score.balanced_accuracy)}</td>
-              <td>{formatInterval(score.interval)}</td>
+              <td className={styles.interval}>{formatInterval(score.interval)}</td>
               <td>{formatScore(score.f1)}</td>
-              <td>{formatScore(score.precision)}</td>
-              <td>{formatScore(score.recall)}</td>
               <td>{formatScore(score.auprc)}</td>
             </tr>
           </tbody>

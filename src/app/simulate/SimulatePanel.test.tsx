@@ -142,7 +142,7 @@ describe('scoring an explanation', () => {
     );
     const detection = screen.getByRole('table', { name: /^Detection scores/ });
     expect(within(detection).getAllByRole('row')[1]).toHaveTextContent(
-      /This explanation\s*0\.75\s*0\.50 to 1\.00\s*0\.80\s*0\.67\s*1\.00\s*0\.83/,
+      /This explanation\s*0\.75\s*0\.50 to 1\.00\s*0\.80\s*0\.83/,
     );
     expect(screen.getByRole('table', { name: /^Fuzzing scores/ })).toBeInTheDocument();
     // Each score's basis, and the weak-basis warning (2 records here).

@@ -147,8 +147,10 @@ export function ScorersField({
             checked={scorers.includes(scorer)}
             onChange={() => onToggle(scorer)}
           />
-          {SCORER_LABELS[scorer].name}
-          <span className={`muted ${styles.scorerWhat}`}>: {SCORER_LABELS[scorer].what}</span>
+          <span>
+            {SCORER_LABELS[scorer].name}
+            <span className={`muted ${styles.scorerWhat}`}>: {SCORER_LABELS[scorer].what}</span>
+          </span>
         </label>
       ))}
       {error && (
