@@ -89,6 +89,23 @@ export function selectExamples(
   options: { seed: number; perKind?: number },
 ): ExampleSelection {
   const perKind = options.perKind ?? EXAMPLES_PER_KIND;
+  // Detection and fuzzing draw the same examples, and a server scores a neuron's (cached) record
+  // again and again: a selection is made once per record object, seed and size.
+  let known = selections.get(neuron);
+  if (!known) selections.set(neuron, (known = new Map()));
+  const key = `${options.seed}/${perKind}`;
+  let selection = known.get(key);
+  if (!selection) known.set(key, (selection = drawExamples(neuron, options.seed, perKind)));
+  return selection;
+}
+
+const selections = new WeakMap<object, Map<string, ExampleSelection>>();
+
+function drawExamples(
+  neuron: Pick<NeuronRecord, CandidateFields>,
+  seed: number,
+  perKind: number,
+): ExampleSelection {
   const all = candidates(neuron);
   const allRecords = [
     ...neuron.most_positive_activation_records,
@@ -114,7 +131,7 @@ export function selectExamples(
     (candidate) => candidate.source.kind !== 'top' && candidate.peak < quietLevel,
   );
 
-  const random = seededStream(options.seed, 'examples');
+  const random = seededStream(seed, 'examples');
   const bins = Array.from({ length: ACTIVATION_BINS }, (_, bin) =>
     random.shuffle(
       firing.slice(

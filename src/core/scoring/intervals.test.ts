@@ -8,7 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../demo/random.ts';
 import { bootstrapInterval, pooledCorrelation } from './bootstrap.ts';
-import { balancedAccuracy, classificationScores, type Judged } from './metrics.ts';
+import {
+  balancedAccuracy,
+  classificationScores,
+  resampledBalancedAccuracy,
+  type Judged,
+} from './metrics.ts';
 import { correlationScore } from './scores.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -92,13 +97,22 @@ describe('bootstrap intervals against numpy with the same draws', () => {
       const strata = [true, false].map((kind) =>
         c.positive.flatMap((positive, i) => (positive === kind ? [i] : [])),
       );
+      const options = { seed: c.seed, resamples: fixture.resamples, level: fixture.level };
       const result = bootstrapInterval(
         strata,
         (indices) => balancedAccuracy(indices.map((i) => judged[i]!)),
-        { seed: c.seed, resamples: fixture.resamples, level: fixture.level },
+        options,
       );
       expectInterval(result.interval, c.expected.interval);
       expect(result.defined).toBe(c.expected.defined);
+      // The scorers' own statistic, which counts without building anything, gives the same.
+      const correct = judged.map((j) => j.positive === j.predicted);
+      const quick = bootstrapInterval(
+        strata,
+        resampledBalancedAccuracy(correct, strata[0]!.length),
+        options,
+      );
+      expectInterval(quick.interval, c.expected.interval);
     },
   );
 

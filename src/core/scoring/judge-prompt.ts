@@ -151,12 +151,15 @@ export function promptVersion(name: string, messages: readonly ChatMessage[]): s
   return `${name}-${hashString(JSON.stringify(messages)).toString(16).padStart(8, '0')}`;
 }
 
+const judgePromptVersions: Partial<Record<JudgedScorer, string>> = {};
+
 /** The version of the judge's prompt for a scorer, as a score's basis names it. */
 export function judgePromptVersion(scorer: JudgedScorer): string {
-  return promptVersion(
+  // The same for the life of the process, and asked for by every score and cache key.
+  return (judgePromptVersions[scorer] ??= promptVersion(
     scorer,
     buildJudgeMessages(scorer, '{explanation}', [{ tokens: ['{token}'], marked: [0] }]),
-  );
+  ));
 }
 
 /** Whether a token of the answer could be the word of a verdict, whose alternatives are read. */

@@ -25,8 +25,8 @@ import {
   type JudgeVerdict,
 } from './judge-prompt.ts';
 import {
-  balancedAccuracy,
   classificationScores,
+  resampledBalancedAccuracy,
   type ClassificationScores,
   type Judged,
 } from './metrics.ts';
@@ -163,7 +163,10 @@ export async function scoreByJudge(
   const quiet = examples.flatMap((example, i) => (example.activating ? [] : [i]));
   const bootstrap = bootstrapInterval(
     [activating, quiet],
-    (indices) => balancedAccuracy(indices.map((i) => judged[i]!)),
+    resampledBalancedAccuracy(
+      judged.map((j) => j.positive === j.predicted),
+      activating.length,
+    ),
     { seed },
   );
   const count = (kind: ExampleSource['kind']) =>

@@ -70,9 +70,33 @@ export function classificationScores(judged: readonly Judged[]): ClassificationS
   };
 }
 
-/** Balanced accuracy alone (the bootstrap's statistic): null unless both kinds are present. */
+/** Balanced accuracy alone: null unless both kinds are present. */
 export function balancedAccuracy(judged: readonly Judged[]): number | null {
-  return classificationScores(judged).balanced_accuracy;
+  const c = confusion(judged);
+  const positives = c.truePositives + c.falseNegatives;
+  const negatives = c.trueNegatives + c.falsePositives;
+  if (positives === 0 || negatives === 0) return null;
+  return (c.truePositives / positives + c.trueNegatives / negatives) / 2;
+}
+
+/**
+ * Balanced accuracy as the bootstrap's statistic, without building anything per resample: the
+ * resample's item indices hold `positives` draws of firing examples, then the quiet ones (the
+ * order forEachResample draws strata in), and `correct[i]` says whether item i was judged right.
+ */
+export function resampledBalancedAccuracy(
+  correct: readonly boolean[],
+  positives: number,
+): (indices: readonly number[]) => number | null {
+  return (indices) => {
+    const negatives = indices.length - positives;
+    if (positives === 0 || negatives === 0) return null;
+    let right = 0;
+    for (let i = 0; i < positives; i++) if (correct[indices[i]!]) right++;
+    let quietRight = 0;
+    for (let i = positives; i < indices.length; i++) if (correct[indices[i]!]) quietRight++;
+    return (right / positives + quietRight / negatives) / 2;
+  };
 }
 
 /**

@@ -25,12 +25,14 @@ export interface SimulationScore {
   basis: ScoreBasis;
 }
 
-/** The version of the simulator's prompt, as a basis names it. */
+let simulationVersion: string | null = null;
+
+/** The version of the simulator's prompt, as a basis names it (made once per process). */
 export function simulationPromptVersion(): string {
-  return promptVersion('simulation', [
+  return (simulationVersion ??= promptVersion('simulation', [
     ...buildSimulationMessages('{explanation}', ['{token}']),
     { role: 'system', content: `top_logprobs ${SIMULATION_TOP_LOGPROBS}` },
-  ]);
+  ]));
 }
 
 /** The values correlation is computed on: the simulator's own, before calibration. */

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiErrorResponse } from '../../core/api/errors.ts';
-import { SCORE_EVENT_SCHEMAS, type ScoreResult } from '../../core/api/score.ts';
+import { SCORE_EVENT_SCHEMAS, ScoreResultSchema, type ScoreResult } from '../../core/api/score.ts';
 import { SseParser } from '../../core/api/sse.ts';
 import { manifestFor, temporaryDirectory, writeDataset } from '../../../tests/support/datasets.ts';
 import {
@@ -68,7 +68,8 @@ describe('POST /api/score and /api/improve', () => {
   const score = async (body: Record<string, unknown> = {}) => {
     const response = await post('/api/score', body);
     expect(response.statusCode, response.body).toBe(200);
-    return response.json<ScoreResult>();
+    // The answer holds to the API's schema (the server does not check it again).
+    return ScoreResultSchema.parse(response.json());
   };
   const failure = async (mode: Partial<TestServerOptions>) => {
     upstream.reset(mode);
