@@ -297,7 +297,8 @@ test.describe('an OpenAI-compatible simulator', () => {
     await page.goto(path);
     await settled(page);
     const panel = panelOf(page);
-    await expect(panel.getByText('test-simulator', { exact: true })).toBeVisible();
+    // The simulator, and the judge (the same model unless JUDGE_MODEL names another).
+    await expect(panel.getByText('test-simulator', { exact: true })).toHaveCount(2);
     await panel.getByRole('textbox', { name: 'Explanation' }).fill('colour words such as red');
     await panel.getByRole('button', { name: 'Score' }).click();
 

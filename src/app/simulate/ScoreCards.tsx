@@ -238,7 +238,7 @@ function JudgedExamples({
                 tokenStyles={tokenStyles}
                 series={series}
                 marked={example.marked ?? undefined}
-                label={`${label}, ${example.correct ? 'judged right' : 'judged wrong'}, real activations${marked}`}
+                label={`${label}, ${example.correct ? 'judged right' : 'judged wrong'}, the neuron’s activations${marked}`}
               />
             </li>
           );

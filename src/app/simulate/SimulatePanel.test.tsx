@@ -196,7 +196,7 @@ describe('scoring an explanation', () => {
       /✓ right · Top-activating record 2 · the marks are the tokens where the neuron fires/,
     );
     const marked = within(items[1]!).getByRole('group', {
-      name: /judged right, real activations, marked: "great"/,
+      name: /judged right, the neuron’s activations, marked: "great"/,
     });
     expect(marked.querySelectorAll('[data-marked]')).toHaveLength(1);
     expect(screen.queryByRole('table', { name: /^Simulation scores/ })).not.toBeInTheDocument();
