@@ -61,7 +61,7 @@ export interface ScoreProgress {
   scorers: Partial<Record<ScoreProgressEvent['scorer'], { done: number; total: number }>>;
 }
 
-export const NO_SCORE_PROGRESS: ScoreProgress = { explanation: null, scorers: {} };
+const NO_SCORE_PROGRESS: ScoreProgress = { explanation: null, scorers: {} };
 
 function reporter(client: QueryClient, key: readonly unknown[]) {
   client.setQueryData<ScoreProgress>(key, NO_SCORE_PROGRESS);

@@ -13,7 +13,7 @@ const STEP_NAMES: Record<Step, string> = {
 };
 
 /** "Detection: 20 of 40 examples judged", for the screen and screen readers. */
-export function stepText(step: Step, progress: { done: number; total: number } | undefined) {
+function stepText(step: Step, progress: { done: number; total: number } | undefined) {
   if (!progress) return `${STEP_NAMES[step]}: waiting…`;
   const unit = step === 'detection' || step === 'fuzzing' ? 'examples judged' : 'records simulated';
   return `${STEP_NAMES[step]}: ${progress.done} of ${progress.total} ${unit}`;

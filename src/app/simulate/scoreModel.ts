@@ -37,11 +37,6 @@ export function formatInterval(interval: readonly [number, number] | null): stri
 
 const plural = (n: number, unit: string) => `${formatCount(n)} ${unit}${n === 1 ? '' : 's'}`;
 
-/** Who made the predictions, as the basis names them. */
-export function providerName(basis: Pick<ScoreBasis, 'provider' | 'model' | 'role'>): string {
-  return basis.provider === 'baseline' ? `the baseline ${basis.role}` : basis.model;
-}
-
 /** The basis in one line: what the score rests on, who made it and how, the seed. */
 export function basisSummary(basis: ScoreBasis): string {
   const what =

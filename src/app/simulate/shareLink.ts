@@ -28,7 +28,7 @@ export interface SharedTest {
 }
 
 /** Scorer names from a list, in the canonical order; null for all of them (or none known). */
-export function canonicalScorers(names: readonly string[]): ScorerName[] | null {
+function canonicalScorers(names: readonly string[]): ScorerName[] | null {
   const known = SCORER_NAMES.filter((name) => names.includes(name));
   return known.length === 0 || known.length === SCORER_NAMES.length ? null : known;
 }

@@ -10,7 +10,7 @@ import type { JudgeExcerpt, JudgeVerdict } from './judge-prompt.ts';
 
 const FITS_AT = 5;
 
-export function baselineVerdict(explanation: string, excerpt: JudgeExcerpt): JudgeVerdict {
+function baselineVerdict(explanation: string, excerpt: JudgeExcerpt): JudgeVerdict {
   const ratings = baselineSimulate(explanation, [...excerpt.tokens]).expected_activations;
   let rating = 0;
   if (excerpt.marked === null) {

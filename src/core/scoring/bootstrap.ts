@@ -50,7 +50,7 @@ export function forEachResample(
 }
 
 /** The q-quantile (0..1) of sorted values, interpolating linearly between neighbours (numpy's default). */
-export function quantileOfSorted(sorted: readonly number[], q: number): number {
+function quantileOfSorted(sorted: readonly number[], q: number): number {
   const position = (sorted.length - 1) * q;
   const below = Math.floor(position);
   const above = Math.min(below + 1, sorted.length - 1);

@@ -44,7 +44,7 @@ function scaled(real: readonly number[], maxActivation: number): number[] {
 }
 
 /** Mean squared gap between the scaled real activations and the simulation. */
-export function simulationError(record: RevisionRecord, maxActivation: number): number {
+function simulationError(record: RevisionRecord, maxActivation: number): number {
   const real = scaled(record.real, maxActivation);
   let sum = 0;
   real.forEach((value, i) => (sum += (value - record.simulated[i]!) ** 2));
@@ -121,7 +121,7 @@ export interface ReviseOptions {
 }
 
 /** The neuron's largest activation over its top-activating and random records. */
-export function maxActivationOf(
+function maxActivationOf(
   neuron: Pick<NeuronRecord, 'most_positive_activation_records' | 'random_sample'>,
 ): number {
   let max = 0;

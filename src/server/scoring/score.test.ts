@@ -183,6 +183,19 @@ describe('POST /api/score and /api/improve', () => {
     }
   });
 
+  it('without logprobs: the sampled numbers and words, named so, and no AUPRC', async () => {
+    upstream.reset({ mode: 'no-logprobs' });
+    const { scores } = await score({ scorers: ['simulation', 'fuzzing'] });
+    expect(scores.simulation!.basis.sampling).toBe('sampled');
+    expect(
+      scores.simulation!.scored_sequence_simulations[0]!.simulation.distribution_values,
+    ).toEqual([]);
+    expect(scores.fuzzing!.basis.sampling).toBe('sampled');
+    expect(scores.fuzzing!.auprc).toBeNull();
+    expect(scores.fuzzing!.examples.every((e) => e.verdict.probability === null)).toBe(true);
+    expect(scores.fuzzing!.balanced_accuracy).toBe(1);
+  });
+
   it('refuses a bad request naming the field, as /api/simulate does', async () => {
     const unknown = await post('/api/score', { scorers: ['simulation', 'intruder'] });
     expect(unknown.statusCode).toBe(400);
@@ -252,6 +265,39 @@ describe('POST /api/score offline (the baseline simulator and judge)', () => {
       expect(result.cached).toBe(false);
       const health = await server.app.inject({ method: 'GET', url: '/api/health' });
       expect(health.json()).toMatchObject({ judge: { id: 'baseline', model: 'baseline' } });
+    } finally {
+      await server.app.close();
+      await data.remove();
+    }
+  });
+});
+
+describe('POST /api/score limits', () => {
+  it('is rate-limited per client like /api/simulate, with Retry-After', async () => {
+    const data = await temporaryDirectory('ne-score-limit-');
+    await writeDataset(data.path, manifestFor('scored', [{ layer: 0, neurons: 8 }]), {
+      'collated-activations/0/3.json': scoringNeuronRecord(0, 3),
+    });
+    const server = await testServer({
+      DATA_DIR: data.path,
+      SIMULATOR: 'baseline',
+      RATE_LIMIT_MAX: '1',
+    });
+    try {
+      const ask = () =>
+        server.app.inject({
+          method: 'POST',
+          url: '/api/score',
+          payload: { ...NEURON, explanation: EXPLANATION, scorers: ['detection'] },
+        });
+      expect((await ask()).statusCode).toBe(200);
+      const limited = await ask();
+      expect(limited.statusCode).toBe(429);
+      expect(limited.headers['retry-after']).toBeDefined();
+      expect(limited.json<ApiErrorResponse>().error).toMatchObject({
+        code: 'rate_limited',
+        retryable: true,
+      });
     } finally {
       await server.app.close();
       await data.remove();
