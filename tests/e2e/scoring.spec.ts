@@ -149,6 +149,13 @@ test.describe('the offline baselines', () => {
       ).map((text) => text.trim());
     const detection = await cells(page);
     expect(detection).toHaveLength(3);
+    for (const [size, viewport] of [
+      ['desktop', { width: 1280, height: 900 }],
+      ['phone', { width: 390, height: 844 }],
+    ] as const) {
+      await page.setViewportSize(viewport);
+      await rounds.screenshot({ path: join(SCREENSHOT_DIR, `scoring-rounds-${size}.png`) });
+    }
     const link = await panel.getByRole('textbox', { name: 'Share link' }).inputValue();
     expect(link).toMatch(
       /\?test=the\+word\+%22zebra%22&test=.+&test=.+&scorers=simulation%2Cdetection$/,
