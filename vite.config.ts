@@ -41,7 +41,9 @@ export default defineConfig({
   plugins: [react(), neuronPageFiles()],
   build: {
     target: 'es2022',
-    sourcemap: true,
+    // No source maps: the server would publish the sources (and their paths) with them, and
+    // the built code is what the e2e tests and benchmarks run. Set true locally to debug a build.
+    sourcemap: false,
     reportCompressedSize: false,
   },
   worker: { format: 'es' },
@@ -60,6 +62,20 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['src/{core,node,server,cli}/**/*.test.ts', 'tests/unit/**/*.test.ts'],
+          exclude: ['**/*.processes.test.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        // Tests that run several processes of their own (batch jobs killed and resumed, workers
+        // on a Redis queue): after the others, one file at a time, so that the load they make
+        // does not push the others' timings past their limits on a 2-core machine.
+        extends: true,
+        test: {
+          name: 'processes',
+          environment: 'node',
+          include: ['src/**/*.processes.test.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
       {

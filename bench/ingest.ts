@@ -11,8 +11,7 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { readScaleFixtureInfo, writeScaleFixture } from '../src/node/scale-fixture.ts';
-import { sharedGpt2XlDir } from '../src/node/shared-data.ts';
+import { ensureScaleFixture } from './scale-fixture.ts';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const args = process.argv.slice(2);
@@ -22,27 +21,8 @@ const flag = (name: string) => {
 };
 const runs = Number(flag('--runs') ?? 3);
 const concurrency = flag('--concurrency');
-const LAYERS = 48;
-const NEURONS = 6400;
-const SEED = 1;
 
-const fixture = join(root, 'fixtures-out', 'scale');
-const info = readScaleFixtureInfo(fixture);
-if (!info || info.layers !== LAYERS || info.neurons !== NEURONS || info.seed !== SEED) {
-  const shared = sharedGpt2XlDir();
-  console.log(`Generating the scale fixture in ${fixture} (once)...`);
-  const started = Date.now();
-  writeScaleFixture({
-    out: fixture,
-    layers: LAYERS,
-    neurons: NEURONS,
-    seed: SEED,
-    ...(shared ? { explanationsCsv: join(shared, 'paper-explanations.csv') } : {}),
-  });
-  console.log(`  done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-} else {
-  console.log(`Reusing the scale fixture in ${fixture}`);
-}
+const fixture = ensureScaleFixture();
 
 interface ChildFigures {
   summary: string;

@@ -12,7 +12,7 @@ import { SearchableDataset } from '../../src/core/browse/search.ts';
 import { layerScores, scoreHistogram, binEdges } from '../../src/core/browse/stats.ts';
 import { layerColumns, type LayerColumns } from '../../src/core/browse/table.ts';
 import { filterMask, NO_FILTERS, rankHits, viewRows } from '../../src/core/browse/view.ts';
-import { parseLayerIndex, parseManifest } from '../../src/core/format/parse.ts';
+import { parseLayerIndex, parseManifest } from '../../src/core/dataset/parse.ts';
 import { parseQuery } from '../../src/core/search/query.ts';
 import { QUERIES } from './queries.ts';
 

@@ -1,8 +1,17 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../../tests/support/cli.ts';
+import type { IngestReport } from '../core/dataset/types.ts';
 
 describe('the command line', () => {
   it('generates a deterministic scale fixture, ingests it and ranks it', async () => {
@@ -63,5 +72,62 @@ describe('the command line', () => {
     expect(range.stderr).toContain(
       "option '--layers <range>' argument '9-3' is invalid. the range 9-3 is empty",
     );
+  });
+});
+
+describe('ingest of damaged data', () => {
+  it('reports every damaged file, naming the file and the field, in its output and report', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'cli-damaged-'));
+    const source = join(work, 'source');
+    const explanation = (neuron: number, text: string, score: number) =>
+      JSON.stringify({
+        neuron_id: { layer_index: 0, neuron_index: neuron },
+        scored_explanations: [
+          {
+            explanation: text,
+            scored_simulation: { scored_sequence_simulations: [], ev_correlation_score: score },
+          },
+        ],
+      });
+    mkdirSync(join(source, 'explanations/0'), { recursive: true });
+    mkdirSync(join(source, 'collated-activations/0'), { recursive: true });
+    writeFileSync(join(source, 'explanations/0/0.jsonl'), explanation(0, ' cats', 0.5));
+    writeFileSync(join(source, 'explanations/0/1.jsonl'), explanation(1, ' dogs', 3));
+    writeFileSync(join(source, 'explanations/0/2.jsonl'), explanation(2, 'x'.repeat(1 << 20), 0.2));
+    writeFileSync(join(work, 'passwd'), 'root:x:0:0:root:/root:/bin/bash\n');
+    symlinkSync(join(work, 'passwd'), join(source, 'explanations/0/3.jsonl'));
+    // A records file of 124 MB (sparse: no disk used).
+    writeFileSync(join(source, 'collated-activations/0/0.json'), '');
+    truncateSync(join(source, 'collated-activations/0/0.json'), 124 * 1024 * 1024);
+
+    const out = join(work, 'data', 'damaged');
+    const run = await cli(['ingest', '--source', source, '--out', out, '--no-progress']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /^Ingested damaged: 1 layers, 1 explained neurons \(0 with records\), 0 missing, 2 malformed, 2 unreadable;/,
+    );
+    const reportPath = join(out, 'ingest-report.json');
+    expect(run.stderr).toBe(
+      [
+        'malformed: explanations/0/1.jsonl: scored_explanations[0].scored_simulation.ev_correlation_score: 3 is not a correlation (those lie in [-1, 1])',
+        'malformed: explanations/0/2.jsonl: scored_explanations[0].explanation: 1,048,576 characters, more than the 1,000 an explanation may have',
+        'unreadable: explanations/0/3.jsonl: a link to somewhere outside the source; not read',
+        'unreadable: collated-activations/0/0.json: 124 MB, more than the 16 MB a per-neuron file may have',
+        `All problems: ${reportPath}`,
+        '',
+      ].join('\n'),
+    );
+    const report = JSON.parse(readFileSync(reportPath, 'utf8')) as IngestReport;
+    expect(report.problems.map((p) => `${p.kind}: ${p.message}`)).toEqual(
+      run.stderr.split('\n').slice(0, 4),
+    );
+    // Nothing of the damaged files went into the index.
+    const [indexFile] = readdirSync(join(out, 'index')).filter((name) => name.endsWith('.json'));
+    const index = readFileSync(join(out, 'index', indexFile!), 'utf8');
+    expect(JSON.parse(index)).toMatchObject({
+      neurons: [0],
+      explanations: [' cats'],
+      scores: [0.5],
+    });
   });
 });

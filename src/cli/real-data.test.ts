@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseManifest } from '../core/format/parse.ts';
+import { parseManifest } from '../core/dataset/parse.ts';
 import { realDataDir } from '../../tests/real-data.ts';
 import { cli } from '../../tests/support/cli.ts';
 

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DatasetManifest, LayerIndex } from '../core/dataset/types.ts';
-import { parseLayerIndex, parseManifest } from '../core/format/parse.ts';
+import { parseLayerIndex, parseManifest } from '../core/dataset/parse.ts';
 
 export async function readManifestFile(datasetDir: string): Promise<DatasetManifest> {
   const path = join(datasetDir, 'manifest.json');

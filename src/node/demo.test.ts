@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { IngestReport } from '../core/dataset/types.ts';
-import { parseDatasetList, parseLayerIndex, parseManifest } from '../core/format/parse.ts';
+import { parseDatasetList, parseLayerIndex, parseManifest } from '../core/dataset/parse.ts';
 import { ensureDemoDataset, NotADemoFolderError, writeDemoFiles } from './demo.ts';
 
 describe('ensureDemoDataset', () => {

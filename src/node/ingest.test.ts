@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseDatasetList, parseLayerIndex, parseManifest } from '../core/format/parse.ts';
+import { parseDatasetList, parseLayerIndex, parseManifest } from '../core/dataset/parse.ts';
 import type { IngestReport } from '../core/dataset/types.ts';
 import { ingestDataset, type IngestProgress } from './ingest.ts';
 import { scanDataDir } from './dataset-list.ts';

@@ -7,6 +7,10 @@
  * finished layer is checkpointed under `.ingest/` in the out folder, so an interrupted run picks
  * up where it stopped. A file that is missing, malformed or unreadable fails that neuron only: it
  * goes into the report and the run goes on.
+ *
+ * In three steps: planIngest (open the source, list its layers and files, choose the names),
+ * then per layer resumeOrReadLayer (a checkpoint, or readLayer and its index written), then
+ * writeOutputs (report, manifest, the data folder's list).
  */
 import { createHash } from 'node:crypto';
 import { readFile, readdir, rm } from 'node:fs/promises';
@@ -26,13 +30,14 @@ import type {
   LayerSummary,
 } from '../core/dataset/types.ts';
 import { LAYER_INDEX_FORMAT } from '../core/dataset/types.ts';
+import { parseLayerIndex } from '../core/dataset/parse.ts';
 import {
   DatasetFileError,
-  parseLayerIndex,
   parseNeuronRecord,
   parseNeuronSimulationResults,
 } from '../core/format/parse.ts';
-import { neuronFilePath, type NeuronFileKind } from '../core/format/types.ts';
+import { parseNeuronFilePath } from '../core/format/path.ts';
+import { NEURON_FILE_KINDS, neuronFilePath, type NeuronFileKind } from '../core/format/types.ts';
 import { writeDatasetList } from './dataset-list.ts';
 import { writeFileAtomic } from './files.ts';
 import { openSource, SourceReadError, type DatasetSource, type SourceOptions } from './source.ts';
@@ -87,6 +92,8 @@ export interface IngestResult {
   outDir: string;
   manifest: DatasetManifest;
   report: IngestReport;
+  /** Where the report was written. */
+  reportPath: string;
   /** One line for a terminal. */
   summary: string;
   /** Files read per second over the layers read in this run (not resumed ones). */
@@ -165,8 +172,102 @@ function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** Progress as the run goes, told to `onProgress` at most every 100 ms (and at each layer's end). */
+class ProgressReporter {
+  readonly state: IngestProgress;
+  private lastTold = 0;
+
+  constructor(
+    private readonly started: number,
+    layers: readonly LayerPlan[],
+    private readonly onProgress: ((progress: IngestProgress) => void) | undefined,
+  ) {
+    this.state = {
+      layer: null,
+      layersDone: 0,
+      layersTotal: layers.length,
+      filesDone: 0,
+      filesTotal: layers.reduce((n, p) => n + p.files, 0),
+      explained: 0,
+      missing: 0,
+      malformed: 0,
+      unreadable: 0,
+      layersResumed: 0,
+      elapsedMs: 0,
+    };
+  }
+
+  tell(force: boolean): void {
+    if (!this.onProgress) return;
+    const now = Date.now();
+    if (!force && now - this.lastTold < 100) return;
+    this.lastTold = now;
+    this.state.elapsedMs = now - this.started;
+    this.onProgress({ ...this.state });
+  }
+}
+
+/** Everything decided before a file is read: what to read, from where, and what to call it. */
+interface IngestPlan {
+  outDir: string;
+  id: string;
+  model: string;
+  title: string;
+  synthetic: boolean;
+  source: DatasetSource;
+  /** What the manifest and report name as the source: "." for the out folder itself. */
+  sourceField: string;
+  concurrency: number;
+  fileKinds: NeuronFileKind[];
+  kindsRead: NeuronFileKind[];
+  layers: LayerPlan[];
+  /** Identifies the source and format, so checkpoints of another run are not resumed. */
+  fingerprint: string;
+  checkpointDir: string;
+}
+
+/** A layer done: read in this run, or taken from a checkpoint. */
+interface LayerOutcome {
+  summary: LayerSummary;
+  counts: LayerCounts;
+  problems: IngestProblem[];
+  scores: number[];
+  resumed: boolean;
+  /** Files asked of the source and ms spent, for a layer read in this run. */
+  filesAsked: number;
+  readMs: number;
+}
+
 export async function ingestDataset(options: IngestOptions): Promise<IngestResult> {
   const started = Date.now();
+  const plan = await planIngest(options);
+  if (options.restart) await rm(plan.checkpointDir, { recursive: true, force: true });
+  const progress = new ProgressReporter(started, plan.layers, options.onProgress);
+  progress.tell(true);
+  const outcomes: LayerOutcome[] = [];
+  for (const layer of plan.layers) {
+    options.signal?.throwIfAborted();
+    const outcome = await resumeOrReadLayer(plan, layer, progress, options.signal);
+    outcomes.push(outcome);
+    const { state } = progress;
+    state.layersDone += 1;
+    state.filesDone = plan.layers.slice(0, state.layersDone).reduce((n, p) => n + p.files, 0);
+    state.layersResumed += outcome.resumed ? 1 : 0;
+    const totals = sumCounts(outcomes);
+    state.explained = totals.explained;
+    state.missing = totals.missing;
+    state.malformed = totals.malformed;
+    state.unreadable = totals.unreadable;
+    progress.tell(true);
+  }
+  const result = await writeOutputs(plan, outcomes, started);
+  progress.state.layer = null;
+  progress.tell(true);
+  return result;
+}
+
+/** The source opened, its layers and files listed, and the names chosen; nothing read or written. */
+async function planIngest(options: IngestOptions): Promise<IngestPlan> {
   const outDir = resolve(options.out);
   const id = options.id ?? basename(outDir);
   if (!DATASET_ID.test(id)) {
@@ -185,11 +286,6 @@ export async function ingestDataset(options: IngestOptions): Promise<IngestResul
     typeof options.source === 'string'
       ? openSource(options.source === '.' ? outDir : options.source, sourceOptions)
       : options.source;
-  const sourceField =
-    source.kind === 'local' && resolve(source.location) === outDir ? '.' : source.location;
-  const model = options.model ?? source.preset?.model ?? 'unknown';
-  const title = options.title ?? source.preset?.title ?? id;
-  const concurrency = Math.max(1, options.concurrency ?? (source.kind === 'local' ? 32 : 16));
 
   const fileKinds = await source.fileKinds();
   const wantRecords = options.records ?? source.kind === 'local';
@@ -198,172 +294,180 @@ export async function ingestDataset(options: IngestOptions): Promise<IngestResul
     kindsRead.push('collated-activations');
   }
 
-  let layers = await source.listLayers();
+  let layerNumbers = await source.listLayers();
   if (options.layers) {
     const { from, to } = options.layers;
-    layers = layers.filter((layer) => layer >= from && layer <= to);
+    layerNumbers = layerNumbers.filter((layer) => layer >= from && layer <= to);
   }
-  if (layers.length === 0) {
+  if (layerNumbers.length === 0) {
     throw new Error(`${source.location} holds no layers${options.layers ? ' in that range' : ''}`);
   }
-
-  // Plan every layer up front so that progress has a total (listing is cheap next to reading).
-  const plans: LayerPlan[] = [];
-  for (const layer of layers) {
+  // Every layer up front, so that progress has a total (listing is cheap next to reading).
+  const layers: LayerPlan[] = [];
+  for (const layer of layerNumbers) {
     const neurons = await source.neuronsPerLayer(layer);
     const work: LayerPlan['work'] = [];
     for (const kind of kindsRead) {
       work.push({ kind, neurons: (await source.listNeurons(kind, layer)) ?? range(neurons) });
     }
-    plans.push({ layer, neurons, work, files: work.reduce((n, w) => n + w.neurons.length, 0) });
+    layers.push({ layer, neurons, work, files: work.reduce((n, w) => n + w.neurons.length, 0) });
   }
 
-  const fingerprint = sha256(
-    JSON.stringify({ format: LAYER_INDEX_FORMAT, source: source.location, kindsRead }),
-  ).slice(0, 16);
-  const checkpointDir = join(outDir, CHECKPOINT_DIR);
-  if (options.restart) await rm(checkpointDir, { recursive: true, force: true });
-
-  const progress: IngestProgress = {
-    layer: null,
-    layersDone: 0,
-    layersTotal: plans.length,
-    filesDone: 0,
-    filesTotal: plans.reduce((n, p) => n + p.files, 0),
-    explained: 0,
-    missing: 0,
-    malformed: 0,
-    unreadable: 0,
-    layersResumed: 0,
-    elapsedMs: 0,
+  return {
+    outDir,
+    id,
+    model: options.model ?? source.preset?.model ?? 'unknown',
+    title: options.title ?? source.preset?.title ?? id,
+    synthetic: options.synthetic ?? false,
+    source,
+    sourceField:
+      source.kind === 'local' && resolve(source.location) === outDir ? '.' : source.location,
+    concurrency: Math.max(1, options.concurrency ?? (source.kind === 'local' ? 32 : 16)),
+    fileKinds,
+    kindsRead,
+    layers,
+    fingerprint: sha256(
+      JSON.stringify({ format: LAYER_INDEX_FORMAT, source: source.location, kindsRead }),
+    ).slice(0, 16),
+    checkpointDir: join(outDir, CHECKPOINT_DIR),
   };
-  let lastReported = 0;
-  const report = (force: boolean) => {
-    if (!options.onProgress) return;
-    const now = Date.now();
-    if (!force && now - lastReported < 100) return;
-    lastReported = now;
-    progress.elapsedMs = now - started;
-    options.onProgress({ ...progress });
-  };
-  report(true);
+}
 
-  const summaries: LayerSummary[] = [];
-  const problems: IngestProblem[] = [];
+/** A layer from an interrupted run's checkpoint, else read, its index written and checkpointed. */
+async function resumeOrReadLayer(
+  plan: IngestPlan,
+  layer: LayerPlan,
+  progress: ProgressReporter,
+  signal: AbortSignal | undefined,
+): Promise<LayerOutcome> {
+  progress.state.layer = layer.layer;
+  const checkpointPath = join(plan.checkpointDir, `layer-${layer.layer}.json`);
+  const checkpoint = await readCheckpoint(checkpointPath, plan.fingerprint, plan.outDir);
+  if (checkpoint) {
+    return {
+      summary: checkpoint.summary,
+      counts: checkpoint.counts,
+      problems: checkpoint.problems,
+      scores: layerScores(checkpoint.index),
+      resumed: true,
+      filesAsked: 0,
+      readMs: 0,
+    };
+  }
+  const readStarted = Date.now();
+  const read = await readLayer(plan, layer, progress, signal);
+  const readMs = Date.now() - readStarted;
+  const written = await writeLayerIndex(plan.outDir, read.index);
+  const done: Checkpoint = {
+    fingerprint: plan.fingerprint,
+    summary: summarizeLayer(read.index, { neurons: layer.neurons, ...written }),
+    counts: read.counts,
+    problems: read.problems,
+  };
+  await writeFileAtomic(checkpointPath, JSON.stringify(done));
+  return {
+    summary: done.summary,
+    counts: done.counts,
+    problems: done.problems,
+    scores: layerScores(read.index),
+    resumed: false,
+    filesAsked: read.counts.filesAsked,
+    readMs,
+  };
+}
+
+function sumCounts(outcomes: readonly LayerOutcome[]): LayerCounts {
   const totals = zeroCounts();
-  const allScores: number[] = [];
-  let readMs = 0;
-  let filesReadThisRun = 0;
-
-  for (const plan of plans) {
-    options.signal?.throwIfAborted();
-    progress.layer = plan.layer;
-    const checkpointPath = join(checkpointDir, `layer-${plan.layer}.json`);
-    let checkpoint = await readCheckpoint(checkpointPath, fingerprint, outDir);
-    let index: LayerIndex;
-    if (checkpoint) {
-      index = checkpoint.index;
-      progress.layersResumed += 1;
-    } else {
-      const layerStarted = Date.now();
-      const built = await ingestLayer(source, plan, concurrency, progress, report, options.signal);
-      readMs += Date.now() - layerStarted;
-      filesReadThisRun += built.counts.filesAsked;
-      index = built.index;
-      const written = await writeLayerIndex(outDir, index);
-      checkpoint = {
-        fingerprint,
-        summary: summarizeLayer(index, { neurons: plan.neurons, ...written }),
-        counts: built.counts,
-        problems: built.problems,
-        index,
-      };
-      await writeFileAtomic(
-        checkpointPath,
-        JSON.stringify({
-          fingerprint,
-          summary: checkpoint.summary,
-          counts: checkpoint.counts,
-          problems: checkpoint.problems,
-        } satisfies Checkpoint),
-      );
-    }
-    summaries.push(checkpoint.summary);
-    problems.push(...checkpoint.problems);
-    for (const key of Object.keys(totals) as (keyof LayerCounts)[]) {
-      totals[key] += checkpoint.counts[key];
-    }
-    for (const score of layerScores(index)) allScores.push(score);
-    progress.layersDone += 1;
-    progress.filesDone = plans.slice(0, progress.layersDone).reduce((n, p) => n + p.files, 0);
-    progress.explained = totals.explained;
-    progress.missing = totals.missing;
-    progress.malformed = totals.malformed;
-    progress.unreadable = totals.unreadable;
-    report(true);
+  for (const { counts } of outcomes) {
+    for (const key of Object.keys(totals) as (keyof LayerCounts)[]) totals[key] += counts[key];
   }
+  return totals;
+}
 
+/**
+ * The report, the manifest (last, so that a reader never sees a manifest naming indexes not yet
+ * written), the removal of an earlier run's indexes and of the checkpoints, and the data folder's
+ * list of datasets.
+ */
+async function writeOutputs(
+  plan: IngestPlan,
+  outcomes: readonly LayerOutcome[],
+  started: number,
+): Promise<IngestResult> {
+  const { outDir } = plan;
+  const totals = sumCounts(outcomes);
   const finishedAt = new Date().toISOString();
   const ingestReport: IngestReport = {
-    source: sourceField,
+    source: plan.sourceField,
     startedAt: new Date(started).toISOString(),
     finishedAt,
-    layers: plans.map((p) => p.layer),
+    layers: plan.layers.map((p) => p.layer),
     filesRead: totals.filesRead,
     explained: totals.explained,
     missing: totals.missing,
     malformed: totals.malformed,
     unreadable: totals.unreadable,
     omitted: totals.omitted,
-    problems,
+    problems: outcomes.flatMap((outcome) => outcome.problems),
   };
   await writeFileAtomic(join(outDir, REPORT_FILE), `${JSON.stringify(ingestReport, null, 1)}\n`);
+  const scores: number[] = [];
+  for (const outcome of outcomes) for (const score of outcome.scores) scores.push(score);
+  const summaries = outcomes.map((outcome) => outcome.summary);
   const manifest = buildManifest(
     {
-      id,
-      title,
-      model,
-      synthetic: options.synthetic ?? false,
-      source: sourceField,
+      id: plan.id,
+      title: plan.title,
+      model: plan.model,
+      synthetic: plan.synthetic,
+      source: plan.sourceField,
       createdAt: finishedAt,
-      fileKinds,
+      fileKinds: plan.fileKinds,
       report: REPORT_FILE,
     },
     summaries,
-    allScores,
+    scores,
   );
   await writeFileAtomic(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
   await removeStaleIndexes(outDir, manifest);
-  await rm(checkpointDir, { recursive: true, force: true });
+  await rm(plan.checkpointDir, { recursive: true, force: true });
   await writeDatasetList(dirname(outDir));
 
-  progress.layer = null;
-  report(true);
   const seconds = (Date.now() - started) / 1000;
+  const filesReadThisRun = outcomes.reduce((n, o) => n + o.filesAsked, 0);
+  const readMs = outcomes.reduce((n, o) => n + o.readMs, 0);
   const filesPerSecond = readMs > 0 ? (filesReadThisRun * 1000) / readMs : 0;
   const withRecords = summaries.reduce((n, s) => n + s.withRecords, 0);
-  const resumed = progress.layersResumed > 0 ? `, ${progress.layersResumed} layers resumed` : '';
+  const resumedLayers = outcomes.filter((o) => o.resumed).length;
+  const resumed = resumedLayers > 0 ? `, ${resumedLayers} layers resumed` : '';
   const summary =
-    `Ingested ${id}: ${plans.length} layers, ${formatCount(totals.explained)} explained neurons` +
-    (kindsRead.includes('collated-activations')
+    `Ingested ${plan.id}: ${plan.layers.length} layers, ${formatCount(totals.explained)} explained neurons` +
+    (plan.kindsRead.includes('collated-activations')
       ? ` (${formatCount(withRecords)} with records)`
       : '') +
     `, ${formatCount(totals.missing)} missing, ${formatCount(totals.malformed)} malformed, ` +
     `${formatCount(totals.unreadable)} unreadable; ${formatCount(filesReadThisRun)} files in ${seconds.toFixed(1)} s` +
     (filesPerSecond > 0 ? ` (${formatCount(Math.round(filesPerSecond))} files/s)` : '') +
     `${resumed} -> ${join(outDir, 'manifest.json')}`;
-  return { outDir, manifest, report: ingestReport, summary, filesPerSecond };
+  return {
+    outDir,
+    manifest,
+    report: ingestReport,
+    reportPath: join(outDir, REPORT_FILE),
+    summary,
+    filesPerSecond,
+  };
 }
 
-async function ingestLayer(
-  source: DatasetSource,
-  plan: LayerPlan,
-  concurrency: number,
-  progress: IngestProgress,
-  report: (force: boolean) => void,
+/** Reads one layer's files from the source into its LayerIndex, counting and noting problems. */
+async function readLayer(
+  plan: IngestPlan,
+  layerPlan: LayerPlan,
+  progress: ProgressReporter,
   signal: AbortSignal | undefined,
 ): Promise<{ index: LayerIndex; counts: LayerCounts; problems: IngestProblem[] }> {
-  const builder = new LayerIndexBuilder(plan.layer);
+  const { source, concurrency } = plan;
+  const builder = new LayerIndexBuilder(layerPlan.layer);
   const counts = zeroCounts();
   const problems: IngestProblem[] = [];
   const listed = { missing: 0, other: 0 };
@@ -380,28 +484,29 @@ async function ingestLayer(
   // Neurons whose explanation file exists but could not be used: not "missing".
   const malformedExplanations = new Set<number>();
   const explainedNeurons = new Set<number>();
-  const layer = plan.layer;
+  const layer = layerPlan.layer;
+  const state = progress.state;
 
-  for (const { kind, neurons } of plan.work) {
+  for (const { kind, neurons } of layerPlan.work) {
     await forEachLimited(neurons, concurrency, async (neuron) => {
       signal?.throwIfAborted();
       const path = neuronFilePath(kind, layer, neuron);
       counts.filesAsked += 1;
-      progress.filesDone += 1;
+      state.filesDone += 1;
       let text: string | null;
       try {
         text = await source.readNeuronFile(kind, layer, neuron, signal);
       } catch (error) {
         if (!(error instanceof SourceReadError)) throw error;
         counts.unreadable += 1;
-        progress.unreadable += 1;
+        state.unreadable += 1;
         if (kind === 'explanations') malformedExplanations.add(neuron);
         note({ path, kind: 'unreadable', message: error.message });
-        report(false);
+        progress.tell(false);
         return;
       }
       if (text === null) {
-        report(false);
+        progress.tell(false);
         return;
       }
       counts.filesRead += 1;
@@ -410,7 +515,7 @@ async function ingestLayer(
           const results = parseNeuronSimulationResults(text, { path, layer, neuron });
           if (builder.addExplanation(neuron, results)) {
             explainedNeurons.add(neuron);
-            progress.explained += 1;
+            state.explained += 1;
           }
         } else {
           builder.addRecord(neuron, parseNeuronRecord(text, { path, layer, neuron }));
@@ -418,26 +523,37 @@ async function ingestLayer(
       } catch (error) {
         if (!(error instanceof DatasetFileError)) throw error;
         counts.malformed += 1;
-        progress.malformed += 1;
+        state.malformed += 1;
         if (kind === 'explanations') malformedExplanations.add(neuron);
         note({ path, kind: 'malformed', message: error.message });
       }
-      report(false);
+      progress.tell(false);
     });
   }
 
   // Every neuron of the layer should have an explanation; the ones without are "missing" (a
   // malformed or unreadable file is counted as such, and a file with no explanation in it as
   // missing).
-  for (let neuron = 0; neuron < plan.neurons; neuron += 1) {
+  for (let neuron = 0; neuron < layerPlan.neurons; neuron += 1) {
     if (explainedNeurons.has(neuron) || malformedExplanations.has(neuron)) continue;
     const path = neuronFilePath('explanations', layer, neuron);
     counts.missing += 1;
     note({ path, kind: 'missing', message: `${path}: no explanation file` });
   }
   counts.explained = explainedNeurons.size;
-  progress.missing += counts.missing;
+  state.missing += counts.missing;
+  // In file order, not the order reads happened to finish: the same report on every run.
+  problems.sort((a, b) => problemOrder(a) - problemOrder(b) || a.path.localeCompare(b.path));
   return { index: builder.build(), counts, problems };
+}
+
+/** Damaged files by kind of file, then neuron; missing ones after them. */
+function problemOrder(problem: IngestProblem): number {
+  const file = parseNeuronFilePath(problem.path);
+  if (!file) return Number.MAX_SAFE_INTEGER;
+  const kind =
+    problem.kind === 'missing' ? NEURON_FILE_KINDS.length : NEURON_FILE_KINDS.indexOf(file.kind);
+  return kind * 2 ** 32 + file.neuron;
 }
 
 async function writeLayerIndex(
@@ -462,6 +578,8 @@ async function readCheckpoint(
     if (checkpoint.fingerprint !== fingerprint) return null;
     const indexPath = checkpoint.summary.index;
     const text = await readFile(join(outDir, indexPath), 'utf8');
+    // An index changed since it was written is read again from the source.
+    if (!indexPath.includes(`.${sha256(text).slice(0, 12)}.json`)) return null;
     return { ...checkpoint, index: parseLayerIndex(text, { path: indexPath }) };
   } catch {
     return null;

@@ -1,7 +1,21 @@
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  ftruncateSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { listenInRange } from '../../tests/support/ports.ts';
 import {
   openManifestSource,
   openSource,
@@ -206,5 +220,200 @@ describe('an http(s) source', () => {
     expect(retryAfterMs(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
     expect(retryAfterMs(null)).toBeNull();
     expect(retryAfterMs('soon')).toBeNull();
+  });
+});
+
+describe('a local folder source holding links and damaged files', () => {
+  const outside = folder({ 'passwd.jsonl': 'root:x:0:0:root:/root:/bin/bash' });
+  const root = folder({
+    'explanations/0/1.jsonl': 'one',
+    'explanations/2/0.jsonl': 'fine',
+  });
+  // A link to a file outside, a folder linked to outside, a link inside (allowed), a FIFO, and a
+  // file past the size limit (sparse: no disk is used).
+  symlinkSync(join(outside, 'passwd.jsonl'), join(root, 'explanations/0/2.jsonl'));
+  mkdirSync(join(root, 'collated-activations'));
+  symlinkSync(outside, join(root, 'collated-activations/0'));
+  symlinkSync(join(root, 'explanations/0/1.jsonl'), join(root, 'explanations/0/3.jsonl'));
+  symlinkSync('../0/1.jsonl', join(root, 'explanations/2/5.jsonl'));
+  symlinkSync(join(root, 'nothing-here'), join(root, 'explanations/0/6.jsonl'));
+  execFileSync('mkfifo', [join(root, 'explanations/0/4.jsonl')]);
+  const big = openSync(join(root, 'explanations/2/1.jsonl'), 'w');
+  ftruncateSync(big, 124 * 1024 * 1024);
+  closeSync(big);
+  const source = openSource(root);
+
+  const failure = (read: Promise<unknown>) =>
+    read.then(
+      () => null,
+      (error: unknown) => error as SourceReadError,
+    );
+
+  it('follows a link only to a file inside the source', async () => {
+    expect(await source.readNeuronFile('explanations', 0, 3)).toBe('one');
+    expect(await source.readNeuronFile('explanations', 2, 5)).toBe('one');
+    expect(await source.readNeuronFile('explanations', 0, 6)).toBeNull();
+  });
+
+  it('refuses a link to a file outside, a folder linked outside, and a FIFO', async () => {
+    const cases: [() => Promise<unknown>, string][] = [
+      [
+        () => source.readNeuronFile('explanations', 0, 2),
+        'explanations/0/2.jsonl: a link to somewhere outside the source; not read',
+      ],
+      [
+        () => source.readPath('collated-activations/0/0.json'),
+        'collated-activations/0/0.json: collated-activations/0 is a link to somewhere outside the source; not read',
+      ],
+      [
+        () => source.readNeuronFile('explanations', 0, 4),
+        'explanations/0/4.jsonl: not a regular file; not read',
+      ],
+    ];
+    for (const [read, message] of cases) {
+      const error = await failure(read());
+      expect(error).toBeInstanceOf(SourceReadError);
+      expect(error?.problem).toBe('unsafe');
+      expect(error?.message).toBe(message);
+      expect(error?.message).not.toContain(outside);
+    }
+  });
+
+  it('refuses a file past the size limit without reading it', async () => {
+    const error = await failure(source.readNeuronFile('explanations', 2, 1));
+    expect(error?.problem).toBe('too_large');
+    expect(error?.message).toBe(
+      'explanations/2/1.jsonl: 124 MB, more than the 16 MB a per-neuron file may have',
+    );
+  });
+});
+
+/** A published folder over real HTTP whose files can change, recording what each request sent. */
+async function publishedServer(files: Map<string, string>) {
+  const requests: { path: string; ifNoneMatch: string | undefined }[] = [];
+  const server = createServer((request, response) => {
+    const path = request.url!.replace(/^\/data\//, '');
+    requests.push({ path, ifNoneMatch: request.headers['if-none-match'] });
+    const text = files.get(path);
+    if (text === undefined) return response.writeHead(404).end();
+    const etag = `"${createHash('sha1').update(text).digest('hex')}"`;
+    if (request.headers['if-none-match'] === etag) return response.writeHead(304).end();
+    response.writeHead(200, { etag, 'content-type': 'application/octet-stream' }).end(text);
+  });
+  const port = await listenInRange(server);
+  return {
+    url: `http://127.0.0.1:${port}/data/`,
+    requests,
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
+}
+
+describe('the on-disk cache of an http(s) source', () => {
+  it('revalidates cached files after their lifetime, with the ETag, and fetches changed ones', async () => {
+    const files = new Map([['explanations/0/1.jsonl', 'first']]);
+    const published = await publishedServer(files);
+    const cacheDir = mkdtempSync(join(tmpdir(), 'source-cache-'));
+    try {
+      const open = (cacheTtlMs: number) =>
+        openSource(published.url, { model: 'gpt2-xl', cacheDir, cacheTtlMs, retries: 0 });
+      const fresh = open(60_000);
+      expect(await fresh.readNeuronFile('explanations', 0, 1)).toBe('first');
+      expect(await fresh.readNeuronFile('explanations', 0, 1)).toBe('first');
+      expect(published.requests).toHaveLength(1);
+
+      // Past its lifetime (here: at once), the copy is checked: unchanged costs a 304.
+      const stale = open(0);
+      expect(await stale.readNeuronFile('explanations', 0, 1)).toBe('first');
+      expect(published.requests[1]).toEqual({
+        path: 'explanations/0/1.jsonl',
+        ifNoneMatch: expect.stringMatching(/^"[0-9a-f]{40}"$/),
+      });
+      files.set('explanations/0/1.jsonl', 'second');
+      expect(await stale.readNeuronFile('explanations', 0, 1)).toBe('second');
+      // And the new copy is what a fresh start (same cache folder) reads, without a request.
+      expect(await open(60_000).readNeuronFile('explanations', 0, 1)).toBe('second');
+      expect(published.requests).toHaveLength(3);
+    } finally {
+      await published.close();
+    }
+  });
+
+  it('forgets a miss after its lifetime, across restarts', async () => {
+    const files = new Map<string, string>();
+    const published = await publishedServer(files);
+    const cacheDir = mkdtempSync(join(tmpdir(), 'source-cache-'));
+    try {
+      const open = (cacheTtlMs: number) =>
+        openSource(published.url, { model: 'gpt2-xl', cacheDir, cacheTtlMs, retries: 0 });
+      expect(await open(60_000).readNeuronFile('explanations', 3, 4)).toBeNull();
+      files.set('explanations/3/4.jsonl', 'now here');
+      // Within its lifetime a miss is remembered, even by a new server process ...
+      expect(await open(60_000).readNeuronFile('explanations', 3, 4)).toBeNull();
+      expect(published.requests).toHaveLength(1);
+      // ... and after it, the URL is asked again.
+      expect(await open(0).readNeuronFile('explanations', 3, 4)).toBe('now here');
+      expect(published.requests).toHaveLength(2);
+    } finally {
+      await published.close();
+    }
+  });
+
+  it('refetches a file cached by an earlier version (no lifetime recorded) and a legacy miss', async () => {
+    const files = new Map([['explanations/0/1.jsonl', 'current']]);
+    const published = await publishedServer(files);
+    const cacheDir = folder({
+      'explanations/0/1.jsonl': 'old copy',
+      'explanations/0/2.jsonl.404': '',
+    });
+    files.set('explanations/0/2.jsonl', 'appeared');
+    try {
+      const source = openSource(published.url, { model: 'gpt2-xl', cacheDir, retries: 0 });
+      expect(await source.readNeuronFile('explanations', 0, 1)).toBe('current');
+      expect(await source.readNeuronFile('explanations', 0, 2)).toBe('appeared');
+      expect(existsSync(join(cacheDir, 'explanations/0/2.jsonl.404'))).toBe(false);
+    } finally {
+      await published.close();
+    }
+  });
+
+  it('keeps the last copy when the URL fails on revalidation', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'source-cache-'));
+    const url = `${BASE}explanations/0/7.jsonl`;
+    const script = scriptedFetch({
+      [url]: [
+        () => new Response('kept', { status: 200, headers: { etag: '"a"' } }),
+        () => new Response('down', { status: 503 }),
+      ],
+    });
+    const source = openSource(BASE, {
+      model: 'gpt2-xl',
+      fetch: script.fetchImpl,
+      cacheDir,
+      cacheTtlMs: 0,
+      retries: 0,
+    });
+    expect(await source.readNeuronFile('explanations', 0, 7)).toBe('kept');
+    expect(await source.readNeuronFile('explanations', 0, 7)).toBe('kept');
+    expect(script.calls).toHaveLength(2);
+  });
+
+  it('stops reading an answer past the size limit', async () => {
+    const big = 'x'.repeat(17 * 1024 * 1024);
+    const script = scriptedFetch({
+      [`${BASE}explanations/0/1.jsonl`]: [
+        () => new Response(big, { status: 200, headers: { 'content-length': String(big.length) } }),
+      ],
+      // Sent in chunks without a length: cut once past the limit.
+      [`${BASE}explanations/0/2.jsonl`]: [() => new Response(new Blob([big]).stream())],
+    });
+    const source = openSource(BASE, { model: 'gpt2-xl', fetch: script.fetchImpl, retries: 0 });
+    for (const neuron of [1, 2]) {
+      const error = await source.readNeuronFile('explanations', 0, neuron).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SourceReadError);
+      expect((error as SourceReadError).problem).toBe('too_large');
+      expect((error as Error).message).toMatch(
+        /^explanations\/0\/\d\.jsonl: 1[67](\.\d)? MB, more than the 16 MB a per-neuron file may have$/,
+      );
+    }
   });
 });

@@ -3,25 +3,47 @@
  * http(s) base URL (the release itself, or a mirror). Ingest reads a source to build the indexes;
  * the server reads the same source to serve per-neuron files. A file the source does not have
  * (ENOENT, HTTP 404) is `null`, never an error: the release itself lacks some files.
+ *
+ * A folder's files are read only when they are regular files inside it (./contained-files.ts), and
+ * no file of either kind past MAX_NEURON_FILE_BYTES. A URL's files (and its misses) are kept on disk
+ * for `cacheTtlMs`, then asked for again with the validators the server gave (ETag,
+ * Last-Modified): a file changed upstream, or one that has appeared since, is fetched anew.
  */
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import pLimit, { type LimitFunction } from 'p-limit';
+import { MAX_NEURON_FILE_BYTES, tooLargeProblem } from '../core/format/limits.ts';
 import { parseNeuronFilePath } from '../core/format/path.ts';
 import { NEURON_FILE_KINDS, neuronFilePath, type NeuronFileKind } from '../core/format/types.ts';
 import { findModelPreset, type ModelPreset } from '../core/dataset/models.ts';
+import { ContainedFileError, ContainedFolder } from './contained-files.ts';
 
-/** A per-neuron file that exists but could not be read (permissions, HTTP 500 after retries...). */
+/**
+ * Why a file that exists was not read: `unsafe` (a link out of the source, not a regular file),
+ * `too_large` (past MAX_NEURON_FILE_BYTES), `failed` (permissions, HTTP 500 after retries...).
+ */
+export type SourceProblem = 'unsafe' | 'too_large' | 'failed';
+
+/** A per-neuron file that exists but was not read; the message names it (never an absolute path). */
 export class SourceReadError extends Error {
   readonly path: string;
   readonly status: number | null;
-  constructor(path: string, message: string, status: number | null = null) {
+  readonly problem: SourceProblem;
+  constructor(
+    path: string,
+    message: string,
+    status: number | null = null,
+    problem: SourceProblem = 'failed',
+  ) {
     super(`${path}: ${message}`);
     this.name = 'SourceReadError';
     this.path = path;
     this.status = status;
+    this.problem = problem;
   }
 }
+
+const NEURON_FILE_LIMIT = { bytes: MAX_NEURON_FILE_BYTES, what: 'a per-neuron file' };
 
 /** A request for anything but one of the five published per-neuron path shapes. */
 export class UnsafePathError extends Error {
@@ -76,6 +98,11 @@ export interface SourceOptions {
   timeoutMs?: number;
   /** Remote only: keep fetched files (and 404s) under this folder and read them from there. */
   cacheDir?: string;
+  /**
+   * Remote only: how long a cached file or miss is used before the URL is asked again
+   * (conditionally, so an unchanged file costs a 304). Default 10 minutes.
+   */
+  cacheTtlMs?: number;
   /** Remote only: the fetch to use (tests). */
   fetch?: typeof fetch;
 }
@@ -129,11 +156,13 @@ class LocalSource implements DatasetSource {
   readonly location: string;
   readonly preset: ModelPreset | null;
   private readonly options: SourceOptions;
+  private readonly folder: ContainedFolder;
   private kinds: Promise<NeuronFileKind[]> | null = null;
 
   constructor(root: string, options: SourceOptions) {
     this.location = root;
     this.options = options;
+    this.folder = new ContainedFolder(root, 'the source');
     this.preset = findModelPreset({ model: options.model, location: root });
   }
 
@@ -147,10 +176,14 @@ class LocalSource implements DatasetSource {
     checkIds(layer, neuron);
     const path = neuronFilePath(kind, layer, neuron);
     try {
-      return await readFile(join(this.location, path), 'utf8');
+      const file = await this.folder.read(path, NEURON_FILE_LIMIT);
+      return file === null ? null : file.bytes.toString('utf8');
     } catch (error) {
+      if (error instanceof ContainedFileError) {
+        const problem = error.problem === 'too_large' ? 'too_large' : 'unsafe';
+        throw new SourceReadError(path, error.detail, null, problem);
+      }
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
       throw new SourceReadError(path, `cannot be read (${code ?? String(error)})`);
     }
   }
@@ -225,7 +258,119 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 }
 
 const MAX_DELAY_MS = 30_000;
-const MISSING_MARK = '.404';
+const DEFAULT_CACHE_TTL_MS = 10 * 60_000;
+
+/** What a cached file or miss was, and how to ask whether it changed. */
+interface CacheMeta {
+  status: 200 | 404;
+  /** When the URL last answered for it (ms since the epoch). */
+  checkedAt: number;
+  etag?: string;
+  lastModified?: string;
+}
+
+interface CachedFile {
+  text: string | null;
+  meta: CacheMeta;
+}
+
+type Fetched =
+  | { status: 200; text: string; etag?: string; lastModified?: string }
+  | { status: 404 }
+  | { status: 304 };
+
+/**
+ * Fetched files on disk: the text at the file's own path (so the folder reads like a mirror) and
+ * what is known of it beside it, in `{path}.meta.json`; a miss has the meta file only.
+ */
+class RemoteFileCache {
+  constructor(private readonly dir: string) {}
+
+  async get(path: string): Promise<CachedFile | undefined> {
+    let meta: CacheMeta;
+    try {
+      meta = readMeta(await readFile(join(this.dir, path + META_SUFFIX), 'utf8'));
+    } catch {
+      // Nothing cached (a file cached by an older version, without meta, is fetched again).
+      return undefined;
+    }
+    if (meta.status === 404) return { text: null, meta };
+    try {
+      return { text: await readFile(join(this.dir, path), 'utf8'), meta };
+    } catch {
+      return undefined;
+    }
+  }
+
+  async put(path: string, text: string | null, meta: CacheMeta): Promise<void> {
+    try {
+      if (text !== null) await writeAtomic(join(this.dir, path), text);
+      else await rm(join(this.dir, path), { force: true });
+      await writeAtomic(join(this.dir, path + META_SUFFIX), JSON.stringify(meta));
+      // The forever-kept miss marker of earlier versions.
+      await rm(join(this.dir, path + LEGACY_MISSING_MARK), { force: true });
+    } catch {
+      // A cache that cannot be written only costs a refetch.
+    }
+  }
+}
+
+const META_SUFFIX = '.meta.json';
+const LEGACY_MISSING_MARK = '.404';
+
+function readMeta(text: string): CacheMeta {
+  const value = JSON.parse(text) as Partial<CacheMeta>;
+  if ((value.status !== 200 && value.status !== 404) || typeof value.checkedAt !== 'number') {
+    throw new Error('not cache metadata');
+  }
+  return {
+    status: value.status,
+    checkedAt: value.checkedAt,
+    ...(typeof value.etag === 'string' && { etag: value.etag }),
+    ...(typeof value.lastModified === 'string' && { lastModified: value.lastModified }),
+  };
+}
+
+async function writeAtomic(target: string, text: string): Promise<void> {
+  await mkdir(dirname(target), { recursive: true });
+  const temporary = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(temporary, text);
+  await rename(temporary, target);
+}
+
+/** The body as text, read no further than `maxBytes` (a damaged or hostile server may send GBs). */
+async function readCapped(response: Response, path: string, maxBytes: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel();
+    throw new SourceReadError(
+      path,
+      tooLargeProblem(declared, maxBytes, 'a per-neuron file'),
+      null,
+      'too_large',
+    );
+  }
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new SourceReadError(
+        path,
+        tooLargeProblem(size, maxBytes, 'a per-neuron file'),
+        null,
+        'too_large',
+      );
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
 
 class RemoteSource implements DatasetSource {
   readonly kind = 'remote';
@@ -234,6 +379,10 @@ class RemoteSource implements DatasetSource {
   private readonly options: SourceOptions;
   private readonly limit: LimitFunction;
   private readonly fetch: typeof fetch;
+  private readonly cache: RemoteFileCache | null;
+  private readonly cacheTtlMs: number;
+  /** Reads under way by path, so that a file asked for twice at once is fetched once. */
+  private readonly reading = new Map<string, Promise<string | null>>();
   private kinds: Promise<NeuronFileKind[]> | null = null;
 
   constructor(url: string, options: SourceOptions) {
@@ -242,6 +391,8 @@ class RemoteSource implements DatasetSource {
     this.preset = findModelPreset({ model: options.model, location: this.location });
     this.limit = pLimit(Math.max(1, options.concurrency ?? 16));
     this.fetch = options.fetch ?? globalThis.fetch;
+    this.cache = options.cacheDir === undefined ? null : new RemoteFileCache(options.cacheDir);
+    this.cacheTtlMs = options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS;
   }
 
   async readPath(relativePath: string, signal?: AbortSignal): Promise<string | null> {
@@ -250,48 +401,64 @@ class RemoteSource implements DatasetSource {
     return this.readNeuronFile(parsed.kind, parsed.layer, parsed.neuron, signal);
   }
 
-  async readNeuronFile(kind: NeuronFileKind, layer: number, neuron: number, signal?: AbortSignal) {
+  readNeuronFile(kind: NeuronFileKind, layer: number, neuron: number, signal?: AbortSignal) {
     checkIds(layer, neuron);
     const path = neuronFilePath(kind, layer, neuron);
-    const cacheDir = this.options.cacheDir;
-    if (cacheDir !== undefined) {
-      const cached = await this.readCache(cacheDir, path);
-      if (cached !== undefined) return cached;
+    // A read with its own signal is not shared: aborting it must not fail another caller's.
+    if (signal) return this.read(path, signal);
+    let reading = this.reading.get(path);
+    if (!reading) {
+      reading = this.read(path, signal).finally(() => this.reading.delete(path));
+      this.reading.set(path, reading);
     }
-    const text = await this.limit(() => this.fetchWithRetry(path, signal));
-    if (cacheDir !== undefined) await this.writeCache(cacheDir, path, text);
-    return text;
+    return reading;
   }
 
-  private async readCache(cacheDir: string, path: string): Promise<string | null | undefined> {
+  private async read(path: string, signal?: AbortSignal): Promise<string | null> {
+    const cached = await this.cache?.get(path);
+    if (cached && Date.now() - cached.meta.checkedAt < this.cacheTtlMs) return cached.text;
+    let fetched: Fetched;
     try {
-      return await readFile(join(cacheDir, path), 'utf8');
-    } catch {
-      try {
-        await stat(join(cacheDir, path + MISSING_MARK));
-        return null;
-      } catch {
-        return undefined;
+      fetched = await this.limit(() => this.fetchWithRetry(path, cached?.meta, signal));
+    } catch (error) {
+      // A URL that fails now still has the copy it gave before (stale, but the last known).
+      if (cached && error instanceof SourceReadError && error.problem === 'failed') {
+        return cached.text;
       }
+      throw error;
     }
+    const checkedAt = Date.now();
+    if (fetched.status === 304 && cached) {
+      await this.cache?.put(path, cached.text, { ...cached.meta, checkedAt });
+      return cached.text;
+    }
+    if (fetched.status === 200) {
+      await this.cache?.put(path, fetched.text, {
+        status: 200,
+        checkedAt,
+        ...(fetched.etag !== undefined && { etag: fetched.etag }),
+        ...(fetched.lastModified !== undefined && { lastModified: fetched.lastModified }),
+      });
+      return fetched.text;
+    }
+    await this.cache?.put(path, null, { status: 404, checkedAt });
+    return null;
   }
 
-  private async writeCache(cacheDir: string, path: string, text: string | null): Promise<void> {
-    const target = join(cacheDir, text === null ? path + MISSING_MARK : path);
-    try {
-      await mkdir(dirname(target), { recursive: true });
-      const temporary = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      await writeFile(temporary, text ?? '');
-      await rename(temporary, target);
-    } catch {
-      // A cache that cannot be written only costs a refetch.
-    }
-  }
-
-  private async fetchWithRetry(path: string, signal?: AbortSignal): Promise<string | null> {
+  private async fetchWithRetry(
+    path: string,
+    known: CacheMeta | undefined,
+    signal?: AbortSignal,
+  ): Promise<Fetched> {
     const url = this.location + path;
     const retries = this.options.retries ?? 5;
     const baseDelay = this.options.retryDelayMs ?? 500;
+    // Validators of the copy on disk: an unchanged file then costs a 304 and no body.
+    const headers: Record<string, string> = {};
+    if (known?.status === 200 && known.etag !== undefined) headers['if-none-match'] = known.etag;
+    if (known?.status === 200 && known.lastModified !== undefined) {
+      headers['if-modified-since'] = known.lastModified;
+    }
     let lastProblem = '';
     let lastStatus: number | null = null;
     for (let attempt = 0; ; attempt += 1) {
@@ -299,11 +466,23 @@ class RemoteSource implements DatasetSource {
       try {
         const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 30_000);
         const response = await this.fetch(url, {
+          headers,
           signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
         });
-        if (response.ok) return await response.text();
+        if (response.ok) {
+          const text = await readCapped(response, path, MAX_NEURON_FILE_BYTES);
+          const etag = response.headers.get('etag');
+          const lastModified = response.headers.get('last-modified');
+          return {
+            status: 200,
+            text,
+            ...(etag !== null && { etag }),
+            ...(lastModified !== null && { lastModified }),
+          };
+        }
         await response.body?.cancel();
-        if (response.status === 404) return null;
+        if (response.status === 304 && known?.status === 200) return { status: 304 };
+        if (response.status === 404) return { status: 404 };
         lastStatus = response.status;
         lastProblem = `HTTP ${response.status}`;
         if (response.status !== 429 && response.status !== 408 && response.status < 500) {

@@ -3,14 +3,24 @@
  * server uses (datasets/index.json, datasets/{id}/manifest.json and index/, and the per-neuron files
  * at datasets/{id}/{kind}/{L}/{N}.json[l]). Without the server the app browses, searches and shows
  * neuron pages; the simulate controls say they need the server.
+ *
+ * Only what the server would serve is written: the manifest without its local source path, layer
+ * indexes whose content matches their hash name (and a .gz only when it holds the same), regular
+ * per-neuron files inside their source; no source maps of the app. What is left out is a problem
+ * in the report.
  */
-import { copyFile, cp, mkdir, readdir, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { MAX_LAYER_INDEX_BYTES } from '../core/dataset/limits.ts';
+import { publicDatasetFileText } from '../core/dataset/public.ts';
 import { neuronFilePath } from '../core/format/types.ts';
 import type { DatasetList, DatasetManifest } from '../core/dataset/types.ts';
+import { ContainedFileError, ContainedFolder } from './contained-files.ts';
 import { scanDataDir } from './dataset-list.ts';
 import { writeFileAtomic } from './files.ts';
-import { openManifestSource } from './source.ts';
+import { openManifestSource, SourceReadError } from './source.ts';
 
 export interface StaticSiteOptions {
   /** The built app (`npm run build` writes dist/). */
@@ -35,7 +45,7 @@ export interface StaticSiteReport {
   outDir: string;
   appFiles: number;
   datasets: StaticDatasetReport[];
-  /** Dataset folders under dataDir that could not be used, as messages naming the file. */
+  /** Dataset folders and files that could not be used (and were left out), naming the file. */
   problems: string[];
 }
 
@@ -48,17 +58,68 @@ async function isMissingOrEmpty(folder: string): Promise<boolean> {
   }
 }
 
-async function copyTree(from: string, to: string): Promise<number> {
+/** The built app, without source maps (a host would publish the sources with them). */
+async function copyApp(from: string, to: string): Promise<number> {
   let files = 0;
   await cp(from, to, {
     recursive: true,
     dereference: true,
     filter: async (source) => {
+      if (source.endsWith('.map')) return false;
       if (!(await stat(source)).isDirectory()) files += 1;
       return true;
     },
   });
   return files;
+}
+
+const INDEX_LIMIT = { bytes: MAX_LAYER_INDEX_BYTES, what: 'a layer index' };
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * Copies a dataset folder's index file: a layer index only when its content matches the hash in
+ * its name, its .gz only when it unzips to the same. Returns the problems.
+ */
+async function copyIndexFile(
+  folder: ContainedFolder,
+  relative: string,
+  target: string,
+  where: string,
+): Promise<string[]> {
+  let file;
+  try {
+    file = await folder.read(relative, INDEX_LIMIT);
+  } catch (error) {
+    if (!(error instanceof ContainedFileError)) throw error;
+    return [`${where}/${error.message}; left out`];
+  }
+  if (file === null) return [`${where}/${relative}: missing; left out`];
+  const named = /\.([0-9a-f]+)\.json$/.exec(relative)?.[1];
+  const digest = sha256(file.bytes);
+  if (named !== undefined && !digest.startsWith(named)) {
+    return [
+      `${where}/${relative}: does not hold what its name says (changed after ingest); left out`,
+    ];
+  }
+  await writeFileAtomic(join(target, relative), file.bytes);
+  if (named === undefined) return [];
+  let gzipped;
+  try {
+    gzipped = await folder.read(`${relative}.gz`, INDEX_LIMIT);
+  } catch (error) {
+    if (!(error instanceof ContainedFileError)) throw error;
+    return [`${where}/${error.message}; left out`];
+  }
+  if (gzipped === null) return [];
+  let same = false;
+  try {
+    same = sha256(gunzipSync(gzipped.bytes, { maxOutputLength: INDEX_LIMIT.bytes })) === digest;
+  } catch {
+    same = false;
+  }
+  if (!same) return [`${where}/${relative}.gz: does not unzip to ${relative}; left out`];
+  await writeFileAtomic(join(target, `${relative}.gz`), gzipped.bytes);
+  return [];
 }
 
 /** The index files a manifest names, relative to its folder; an error if one lies outside it. */
@@ -103,15 +164,16 @@ export async function writeStaticSite(options: StaticSiteOptions): Promise<Stati
   // Checked before anything is written.
   for (const { id, manifest } of chosen) indexFilesOf(id, manifest);
 
-  const appFiles = await copyTree(appDir, outDir);
+  const appFiles = await copyApp(appDir, outDir);
+  const problems = [...scan.problems];
   const reports: StaticDatasetReport[] = [];
-  for (const { id, dir, manifest } of chosen) {
+  for (const { id, dir, manifest, text } of chosen) {
     const target = join(outDir, 'datasets', id);
     await mkdir(target, { recursive: true });
-    await copyFile(join(dir, 'manifest.json'), join(target, 'manifest.json'));
+    await writeFileAtomic(join(target, 'manifest.json'), publicDatasetFileText(text));
+    const folder = new ContainedFolder(dir, 'the dataset folder');
     for (const relative of indexFilesOf(id, manifest)) {
-      await mkdir(join(target, relative, '..'), { recursive: true });
-      await copyFile(join(dir, relative), join(target, relative));
+      problems.push(...(await copyIndexFile(folder, relative, target, id)));
     }
 
     const source = openManifestSource(dir, manifest.source);
@@ -127,7 +189,17 @@ export async function writeStaticSite(options: StaticSiteOptions): Promise<Stati
         await mkdir(join(target, kind, String(layer)), { recursive: true });
         for (const neuron of neurons) {
           const path = neuronFilePath(kind, layer, neuron);
-          await copyFile(join(source.location, path), join(target, path));
+          let text: string | null;
+          try {
+            text = await source.readNeuronFile(kind, layer, neuron);
+          } catch (error) {
+            if (!(error instanceof SourceReadError)) throw error;
+            problems.push(`${id}/${error.message}; left out`);
+            continue;
+          }
+          if (text === null) continue;
+          // The out folder is new: no reader can see a half-written file.
+          await writeFile(join(target, path), text);
           neuronFiles += 1;
         }
       }
@@ -146,5 +218,5 @@ export async function writeStaticSite(options: StaticSiteOptions): Promise<Stati
     join(outDir, 'datasets', 'index.json'),
     `${JSON.stringify(list, null, 2)}\n`,
   );
-  return { outDir, appFiles, datasets: reports, problems: scan.problems };
+  return { outDir, appFiles, datasets: reports, problems };
 }

@@ -16,6 +16,14 @@ import { DatasetRegistry } from './datasets/registry.ts';
 import { datasetRoutes } from './datasets/routes.ts';
 import { notFound, sendApiError, toApiError } from './errors.ts';
 import { healthRoutes } from './health.ts';
+import {
+  allowedHostNames,
+  checkHost,
+  limitBodyTime,
+  parseJsonBody,
+  securityHeaders,
+  trustProxyOption,
+} from './http-policy.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import { AnswerThreads } from './llm/answer-threads.ts';
 import { ChatClient } from './llm/chat.ts';
@@ -99,12 +107,35 @@ export async function buildServer({
   settings,
   logger = consoleLogger,
 }: ServerOptions): Promise<Server> {
+  const headers = securityHeaders(settings.APP_DIR);
   const app = Fastify({
     logger: false,
     bodyLimit: settings.BODY_LIMIT,
-    trustProxy: settings.TRUST_PROXY,
-    // Slow or stalled uploads are cut off; long simulations are bounded per route instead.
-    requestTimeout: 30_000,
+    trustProxy: trustProxyOption(settings.TRUST_PROXY),
+    // Node's own cut-off for a request that never completes (checked every 30 s); a body that
+    // stalls is cut sooner, at BODY_TIMEOUT_MS (limitBodyTime). Long simulations are bounded per
+    // route instead.
+    requestTimeout: 30_000 + settings.BODY_TIMEOUT_MS,
+    // A URL Fastify cannot read (bad percent-encoding) gets the same error shape as any other.
+    frameworkErrors: (error, _request, reply) => {
+      void sendApiError(reply.headers(headers), toApiError(error));
+    },
+  });
+
+  const allowedHosts = allowedHostNames(settings);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.headers(headers);
+    checkHost(request, allowedHosts);
+  });
+  limitBodyTime(app, settings.BODY_TIMEOUT_MS);
+  // The API takes JSON only: a text/plain body is a 415, not a string handed to a route.
+  app.removeContentTypeParser(['text/plain', 'application/json']);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
   });
 
   if (settings.LOG_REQUESTS) {
@@ -129,9 +160,14 @@ export async function buildServer({
   const registry = new DatasetRegistry(settings.DATA_DIR, {
     defaultDataset: settings.DEFAULT_DATASET,
     sourceCacheDir: join(settings.CACHE_DIR, 'sources'),
+    sourceCacheTtlMs: settings.SOURCE_CACHE_TTL_MS,
     warn: logger.warn,
   });
-  await app.register(datasetRoutes, { registry, warn: logger.warn });
+  await app.register(datasetRoutes, {
+    registry,
+    warn: logger.warn,
+    serveIngestReports: settings.SERVE_INGEST_REPORTS,
+  });
   const { engine, scoring, cache, chat, threads } = createEngine(settings);
   app.addHook('onClose', async () => {
     cache?.close();
@@ -146,6 +182,9 @@ export async function buildServer({
       root: settings.APP_DIR,
       prefix: '/',
       cacheControl: false,
+      dotfiles: 'deny',
+      // Source maps are not built (vite.config.ts); one left in APP_DIR is not served either.
+      allowedPath: (path) => !path.endsWith('.map'),
       // Vite names everything under assets/ by content hash.
       setHeaders(response, path) {
         response.setHeader(

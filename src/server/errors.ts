@@ -50,6 +50,13 @@ export function toApiError(error: unknown): ApiError {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new ApiError(400, 'invalid_request', 'The request body is empty; send a JSON object.');
   }
+  if (fastifyError?.code === 'FST_ERR_BAD_URL') {
+    return new ApiError(
+      400,
+      'invalid_request',
+      'The URL is not valid: each "%" must start an escape of a UTF-8 character (such as %20).',
+    );
+  }
   if (error instanceof SyntaxError || fastifyError?.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return new ApiError(400, 'invalid_request', `The request body is not valid JSON.`);
   }

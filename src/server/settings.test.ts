@@ -17,7 +17,7 @@ describe('loadSettings', () => {
 
   it('takes flags over the environment', () => {
     const settings = loadSettings(
-      ['--port', '8123', '--data-dir', '/data', '--trust-proxy', 'true'],
+      ['--port', '8123', '--data-dir', '/data', '--trust-proxy', '1'],
       { PORT: '9000', HOST: '0.0.0.0', RATE_LIMIT_MAX: '5' },
       '/',
     );
@@ -26,7 +26,7 @@ describe('loadSettings', () => {
       HOST: '0.0.0.0',
       DATA_DIR: '/data',
       RATE_LIMIT_MAX: 5,
-      TRUST_PROXY: true,
+      TRUST_PROXY: 1,
     });
   });
 
@@ -52,5 +52,33 @@ describe('loadSettings', () => {
   it('lists every setting in --help', () => {
     expect(settingsHelp()).toMatch(/--data-dir\s+DATA_DIR\s+.*\[\.\/data\]/);
     expect(settingsHelp()).toContain('--upstream-concurrency');
+  });
+});
+
+describe('the settings of what is served and to whom', () => {
+  it('trusts a number of proxies or their addresses, never every X-Forwarded-For entry', () => {
+    const trust = (value: string | undefined) =>
+      loadSettings([], { TRUST_PROXY: value }).TRUST_PROXY;
+    expect(trust(undefined)).toBe(false);
+    expect(trust('false')).toBe(false);
+    expect(trust('0')).toBe(false);
+    expect(trust('2')).toBe(2);
+    expect(trust('10.0.0.1, 10.1.0.0/16,loopback')).toEqual([
+      '10.0.0.1',
+      '10.1.0.0/16',
+      'loopback',
+    ]);
+    expect(() => trust('true')).toThrow(/believe every X-Forwarded-For entry/);
+    expect(() => trust('10.0.0.1, proxy.example')).toThrow(/proxy\.example/);
+    expect(() => trust('10.0.0.0/40')).toThrow(/10\.0\.0\.0\/40/);
+  });
+
+  it('reads the allowed host names', () => {
+    const hosts = (value: string | undefined) =>
+      loadSettings([], { ALLOWED_HOSTS: value }).ALLOWED_HOSTS;
+    expect(hosts(undefined)).toBeUndefined();
+    expect(hosts('Neurons.Example.org., localhost')).toEqual(['neurons.example.org', 'localhost']);
+    expect(hosts('*')).toEqual(['*']);
+    expect(() => hosts('https://neurons.example.org')).toThrow(/no scheme or port/);
   });
 });

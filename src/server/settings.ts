@@ -2,6 +2,7 @@
  * Every setting and limit of the server, in one place. Each is read from a command-line flag
  * (`--data-dir ./data`), else from the environment (`DATA_DIR=./data`), else its default.
  */
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
@@ -100,11 +101,88 @@ export const SETTINGS = {
     help: 'simulation results (and, separately, record simulations) kept in the cache',
   },
   TRUST_PROXY: {
-    schema: flag.default(false),
-    help: 'trust X-Forwarded-For (behind a load balancer) for client addresses',
+    schema: z.string().optional().transform(trustedProxies),
+    help: 'proxies in front of the server whose X-Forwarded-For entries are believed: their number (1 behind one load balancer) or addresses/CIDRs, comma-separated; false: none',
   },
   LOG_REQUESTS: { schema: flag.default(true), help: 'print one line per request' },
+
+  // What is served, to whom, and how a request may arrive (issue 13's hardening; docs/server.md).
+  ALLOWED_HOSTS: {
+    schema: z.string().optional().transform(allowedHosts),
+    help: 'host names the server answers to (Host header), comma-separated, or * for any; on a loopback HOST the localhost names too; on another HOST, unset: any',
+  },
+  BODY_TIMEOUT_MS: {
+    schema: integer(100, 600_000).default(10_000),
+    help: 'longest a request body may take to arrive; a slower upload gets a 408',
+  },
+  SOURCE_CACHE_TTL_MS: {
+    schema: integer(0, 30 * 86_400_000).default(600_000),
+    help: "how long a remote source's cached file or miss is used before it is revalidated (ETag)",
+  },
+  SERVE_INGEST_REPORTS: {
+    schema: flag.default(false),
+    help: "serve each dataset's ingest-report.json (source path left out)",
+  },
 } as const;
+
+const OFF = ['false', '0', 'no', 'off'];
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * TRUST_PROXY as Fastify takes it: false, a number of hops, or addresses. Never "trust every hop",
+ * which takes the client's own left-most X-Forwarded-For entry as its address (so a client could
+ * name any address and slip past the rate limit).
+ */
+function trustedProxies(
+  value: string | undefined,
+  context: z.RefinementCtx,
+): false | number | string[] {
+  if (value === undefined || OFF.includes(value.trim().toLowerCase())) return false;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops <= 32) return hops;
+  }
+  if (['true', 'yes', 'on'].includes(text.toLowerCase())) {
+    context.addIssue({
+      code: 'custom',
+      message:
+        "true would believe every X-Forwarded-For entry, the client's own included; give the number of proxies in front of the server (1 behind one load balancer) or their addresses",
+    });
+    return z.NEVER;
+  }
+  const entries = text.split(',').map((entry) => entry.trim());
+  const bad = entries.filter((entry) => {
+    if (PROXY_NAMES.includes(entry)) return false;
+    const [address, bits, ...rest] = entry.split('/');
+    const family = isIP(address ?? '');
+    if (family === 0 || rest.length > 0) return true;
+    return bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  });
+  if (bad.length > 0) {
+    context.addIssue({
+      code: 'custom',
+      message: `not a number of proxies (0-32), an address, a CIDR range or one of ${PROXY_NAMES.join(', ')}: ${bad.join(', ')}`,
+    });
+    return z.NEVER;
+  }
+  return entries;
+}
+
+/** ALLOWED_HOSTS as a list of lower-case names without ports; '*' for any; undefined when unset. */
+function allowedHosts(value: string | undefined, context: z.RefinementCtx): string[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const names = value.split(',').map((name) => name.trim().toLowerCase().replace(/\.$/, ''));
+  const bad = names.filter((name) => name !== '*' && !/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/.test(name));
+  if (bad.length > 0) {
+    context.addIssue({
+      code: 'custom',
+      message: `not host names (no scheme or port): ${bad.join(', ')}`,
+    });
+    return z.NEVER;
+  }
+  return names;
+}
 
 export type SettingName = keyof typeof SETTINGS;
 

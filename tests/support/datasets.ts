@@ -2,15 +2,17 @@
  * Small dataset folders for server tests, written to a temporary DATA_DIR in the layout of
  * src/core/dataset/types.ts.
  */
+import { createHash } from 'node:crypto';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { MANIFEST_FORMAT, type DatasetManifest } from '../../src/core/dataset/types.ts';
 import type { ActivationRecord, NeuronRecord } from '../../src/core/format/types.ts';
 
 export function manifestFor(
   id: string,
-  layers: { layer: number; neurons: number }[],
+  layers: { layer: number; neurons: number; index?: string }[],
   overrides: Partial<DatasetManifest> = {},
 ): DatasetManifest {
   return {
@@ -21,13 +23,13 @@ export function manifestFor(
     synthetic: true,
     source: '.',
     createdAt: '2024-01-01T00:00:00.000Z',
-    layers: layers.map(({ layer, neurons }) => ({
+    layers: layers.map(({ layer, neurons, index }) => ({
       layer,
       neurons,
       explained: 0,
       withRecords: 0,
       scores: null,
-      index: `index/layer-${layer}.0123abcd.json`,
+      index: index ?? `index/layer-${layer}.0123abcd.json`,
       indexBytes: 0,
       indexGzipBytes: 0,
     })),
@@ -52,6 +54,19 @@ export async function writeDataset(
     await writeFile(join(dir, path), bytes);
   }
   return dir;
+}
+
+/**
+ * A layer index's files as ingest names them (by the hash of their content), plain and gzipped,
+ * and the name, for a manifest's `index`.
+ */
+export function layerIndexFiles(index: { layer: number; [field: string]: unknown }): {
+  path: string;
+  files: Record<string, string | Buffer>;
+} {
+  const text = JSON.stringify(index);
+  const path = `index/layer-${index.layer}.${createHash('sha256').update(text).digest('hex').slice(0, 12)}.json`;
+  return { path, files: { [path]: text, [`${path}.gz`]: gzipSync(text) } };
 }
 
 export async function temporaryDirectory(prefix = 'ne-server-'): Promise<{

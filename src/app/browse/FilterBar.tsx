@@ -1,4 +1,5 @@
 import { memo, useId } from 'react';
+import { max, min } from 'd3-array';
 import type { Filters, RecordsFilter, Sort, SortKey } from '../../core/browse/view.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
 import { RangeFilter } from './RangeFilter.tsx';
@@ -34,8 +35,8 @@ export const FilterBar = memo(function FilterBar({
 }) {
   const id = useId();
   const layers = manifest.layers.map((entry) => entry.layer);
-  const firstLayer = Math.min(...layers);
-  const lastLayer = Math.max(...layers);
+  const firstLayer = min(layers) ?? 0;
+  const lastLayer = max(layers) ?? 0;
   const hasRecords = manifest.layers.some((entry) => entry.withRecords > 0);
   const filtered = filters.layers !== null || filters.score !== null || filters.records !== 'any';
   const setFilters = (change: Partial<Filters>) => onFilters({ ...filters, ...change });

@@ -77,7 +77,16 @@ class LayerLoader {
     private readonly manifest: DatasetManifest,
     private readonly table: NeuronTable,
   ) {
-    this.state = { table, loaded: 0, total: manifest.layers.length, failures: [] };
+    // Layers whose manifest entries cannot be used failed before loading (the parser says why).
+    for (const problem of manifest.layerProblems ?? []) {
+      this.failures.push({ layer: problem.layer, error: new Error(problem.message) });
+    }
+    this.state = {
+      table,
+      loaded: 0,
+      total: manifest.layers.length + this.failures.length,
+      failures: [...this.failures],
+    };
     for (const summary of manifest.layers) this.load(summary.layer, summary.index, 1);
   }
 

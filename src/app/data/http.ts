@@ -45,9 +45,33 @@ export async function fetchText(url: string, init?: RequestInit): Promise<string
     throw new FetchError(url, null, `Could not reach ${url}: ${String(error)}`);
   }
   if (!response.ok) {
-    // Release the unread body, or the connection stays busy (and the browser never goes idle).
-    await response.body?.cancel().catch(() => {});
-    throw new FetchError(url, response.status, `${url}: HTTP ${response.status}`);
+    const reason = await errorMessage(response);
+    throw new FetchError(
+      url,
+      response.status,
+      `${url}: HTTP ${response.status}${reason ? `: ${reason}` : ''}`,
+    );
   }
   return response.text();
+}
+
+/**
+ * What the server said went wrong (the message of its `{error: {message}}` body, which names the
+ * file and field of damaged data), or null. Reads only a short JSON body; any other body is
+ * released unread, or the connection stays busy (and the browser never goes idle).
+ */
+async function errorMessage(response: Response): Promise<string | null> {
+  const type = response.headers.get('content-type') ?? '';
+  const length = Number(response.headers.get('content-length') ?? Infinity);
+  if (!type.startsWith('application/json') || !(length <= 16_384)) {
+    await response.body?.cancel().catch(() => {});
+    return null;
+  }
+  try {
+    const body = (await response.json()) as { error?: { message?: unknown } };
+    const message = body.error?.message;
+    return typeof message === 'string' ? message.slice(0, 1000) : null;
+  } catch {
+    return null;
+  }
 }

@@ -4,12 +4,8 @@
 import { queryOptions, useQueries, useQuery, type QueryClient } from '@tanstack/react-query';
 import type { NeuronFileKind, NeuronFileTypes } from '../../core/format/types.ts';
 import { neuronFilePath } from '../../core/format/types.ts';
-import {
-  parseDatasetList,
-  parseLayerIndex,
-  parseManifest,
-  parseNeuronFile,
-} from '../../core/format/parse.ts';
+import { parseNeuronFile } from '../../core/format/parse.ts';
+import { parseDatasetList, parseLayerIndex, parseManifest } from '../../core/dataset/parse.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
 import { datasetUrl, fetchText, FetchError } from './http.ts';
 import type { NormalizedSimulateRequest } from './simulation.ts';

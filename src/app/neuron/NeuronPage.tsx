@@ -72,6 +72,13 @@ export function NeuronPage() {
           No neuron {params.layer}:{params.neuron} in {manifest.data.title}
         </h1>
         <p>This dataset has {datasetExtent(layers)}.</p>
+        {manifest.data.layerProblems
+          ?.filter((problem) => problem.layer === layer)
+          .map((problem) => (
+            <p key={problem.message} role="alert">
+              Layer {problem.layer} cannot be shown: {problem.message}
+            </p>
+          ))}
         <ul>
           {nearest && (
             <li>

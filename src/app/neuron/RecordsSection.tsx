@@ -1,4 +1,5 @@
 import { memo, useId, useMemo } from 'react';
+import { max } from 'd3-array';
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { NeuronRecord } from '../../core/format/types.ts';
 import type { ActivationColorScale, TokenStyle } from '../visuals/colorScale.ts';
@@ -93,7 +94,8 @@ function RecordGroups({
           tokens: activationRecord.tokens,
           tokenStyles: activationRecord.activations.map(scale),
           series: [{ label: 'activation', values: activationRecord.activations }],
-          max: Math.max(...activationRecord.activations),
+          // Not Math.max(...): a damaged record of a million tokens would overflow the stack.
+          max: max(activationRecord.activations) ?? -Infinity,
         })),
       ),
     [groups, scale],

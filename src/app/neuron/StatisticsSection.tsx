@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { max, min } from 'd3-array';
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { NeuronRecord } from '../../core/format/types.ts';
 import { Histogram } from '../visuals/Histogram.tsx';
@@ -86,7 +87,7 @@ function Statistics({ record }: { record: NeuronRecord }) {
           <Histogram
             values={values}
             markers={markers}
-            label={`Histogram of ${values.length} token activations from ${formatActivation(Math.min(...values))} to ${formatActivation(Math.max(...values))}${markers.length ? `, quantile boundaries marked at ${markers.map((marker) => marker.label).join(', ')}` : ''}`}
+            label={`Histogram of ${values.length} token activations from ${formatActivation(min(values)!)} to ${formatActivation(max(values)!)}${markers.length ? `, quantile boundaries marked at ${markers.map((marker) => marker.label).join(', ')}` : ''}`}
           />
           <p className="muted">
             Top-activating records are over-represented here

@@ -1,7 +1,7 @@
 /** `ingest`: build a dataset folder (manifest, layer indexes, report) from a published layout. */
 import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { ingestDataset, type IngestProgress } from '../../node/ingest.ts';
+import { ingestDataset, type IngestProgress, type IngestResult } from '../../node/ingest.ts';
 import { CliError, parseLayerRange, parsePositive } from '../command.ts';
 
 interface IngestFlags {
@@ -24,6 +24,23 @@ interface IngestFlags {
 function rate(progress: IngestProgress): string {
   const seconds = progress.elapsedMs / 1000;
   return seconds > 0 ? Math.round(progress.filesDone / seconds).toLocaleString('en-US') : '0';
+}
+
+/** Problems listed on the terminal; the report lists them all (up to its own caps). */
+const PROBLEMS_SHOWN = 20;
+
+/**
+ * Every malformed or unreadable file, one line each (up to PROBLEMS_SHOWN), naming the file and
+ * the field; missing files only as a count, since a partial release misses thousands.
+ */
+export function problemLines(result: IngestResult): string {
+  const damaged = result.report.problems.filter((problem) => problem.kind !== 'missing');
+  if (damaged.length === 0) return '';
+  const lines = damaged.slice(0, PROBLEMS_SHOWN).map((p) => `${p.kind}: ${p.message}`);
+  const hidden = damaged.length - PROBLEMS_SHOWN;
+  if (hidden > 0) lines.push(`... and ${hidden.toLocaleString('en-US')} more`);
+  lines.push(`All problems: ${result.reportPath}`);
+  return `${lines.join('\n')}\n`;
 }
 
 export function register(program: Command): void {
@@ -107,6 +124,7 @@ export function register(program: Command): void {
         });
         if (started) bar.stop();
         process.stdout.write(`${result.summary}\n`);
+        process.stderr.write(problemLines(result));
       } catch (error) {
         if (started) bar.stop();
         if (controller.signal.aborted) {

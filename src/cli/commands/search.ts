@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CliError } from '../command.ts';
-import { parseManifest } from '../../core/format/parse.ts';
+import { parseManifest } from '../../core/dataset/parse.ts';
 import { readLayerColumns } from '../../core/browse/read.ts';
 import {
   describeRows,

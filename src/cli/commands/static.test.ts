@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../../../tests/support/cli.ts';
-import { parseDatasetList, parseManifest } from '../../core/format/parse.ts';
+import { parseDatasetList, parseManifest } from '../../core/dataset/parse.ts';
 import { writeDemoDataset } from '../../node/demo.ts';
 import { ingestDataset } from '../../node/ingest.ts';
 import { writeScaleFixture } from '../../node/scale-fixture.ts';
@@ -109,4 +109,38 @@ describe('static', () => {
       `Error: ${join(root, 'none')} holds no dataset (no folder with a manifest.json): ingest one first\n`,
     );
   }, 60_000);
+
+  it('writes only what the server would serve: no links out, no stale files, no source maps', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'static-cli-'));
+    const app = await builtApp(root);
+    await writeFile(join(app, 'assets', 'index-abc123.js.map'), '{"sources":["/home/dev/src"]}');
+    const data = join(root, 'data');
+    const source = join(root, 'published');
+    writeScaleFixture({ out: source, layers: 2, neurons: 3 });
+    await writeFile(join(root, 'passwd'), 'root:x:0:0:root:/root:/bin/bash\n');
+    await rm(join(source, 'explanations/0/2.jsonl'));
+    await symlink(join(root, 'passwd'), join(source, 'explanations/0/2.jsonl'));
+    const ingested = await ingestDataset({ source, out: join(data, 'small') });
+    // Layer 1's index edited after ingest.
+    const edited = join(data, 'small', ingested.manifest.layers[1]!.index);
+    await writeFile(edited, (await readFile(edited, 'utf8')).replace('"layer":1', '"layer":1 '));
+    const out = join(root, 'site');
+
+    const result = await cli(['static', '--data', data, '--app', app, '--out', out]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      [
+        `Skipped: small/${ingested.manifest.layers[1]!.index}: does not hold what its name says (changed after ingest); left out`,
+        'Skipped: small/explanations/0/2.jsonl: a link to somewhere outside the source; not read; left out',
+        '',
+      ].join('\n'),
+    );
+    expect(existsSync(join(out, 'assets', 'index-abc123.js'))).toBe(true);
+    expect(existsSync(join(out, 'assets', 'index-abc123.js.map'))).toBe(false);
+    expect(existsSync(join(out, 'datasets/small/explanations/0/2.jsonl'))).toBe(false);
+    expect(existsSync(join(out, 'datasets/small', ingested.manifest.layers[1]!.index))).toBe(false);
+    const manifest = await readFile(join(out, 'datasets/small/manifest.json'), 'utf8');
+    expect(JSON.parse(manifest)).toMatchObject({ source: '.' });
+    expect(manifest).not.toContain(root);
+  });
 });

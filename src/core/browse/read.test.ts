@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLayerIndex } from '../format/parse.ts';
+import { parseLayerIndex } from '../dataset/parse.ts';
 import { LAYER_INDEX_FORMAT } from '../dataset/types.ts';
 import { readLayerColumns } from './read.ts';
 import { layerColumns } from './table.ts';
@@ -40,6 +40,12 @@ describe('readLayerColumns', () => {
     ['an explanation that is a number', { ...index, explanations: [' cats', 7, ' dogs'] }],
     ['hasRecords other than 0 or 1', { ...index, hasRecords: [0, 2, 1] }],
     ['a missing column', { ...index, maxActivations: undefined }],
+    ['a score outside [-1, 1]', { ...index, scores: [0.5, null, 3] }],
+    [
+      'an explanation past the limit',
+      { ...index, explanations: [' cats', null, 'x'.repeat(5000)] },
+    ],
+    ['a layer past the last allowed', { ...index, layer: 70_000 }],
   ])('rejects %s with the parser’s error, naming file and field', (_, damaged) => {
     const text = JSON.stringify(damaged);
     const expected = errorOf(() => parseLayerIndex(text, { path: 'l3.json' }));

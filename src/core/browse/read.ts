@@ -1,18 +1,21 @@
 /**
  * A layer index's text straight to typed columns, for the search worker and the CLI: one pass per
- * column that checks the parser's contract (src/core/format/parse.ts, parseLayerIndex) while it
+ * column that checks the parser's contract (src/core/dataset/parse.ts, parseLayerIndex) while it
  * fills the arrays. The parser's own checks name the field at fault but cost a path object per
  * value (about a third of a second over 307,200 neurons); so a file that fails any check here is
  * read again by the parser, whose error is the one thrown.
  */
+import { MAX_LAYER, MAX_LAYER_INDEX_BYTES } from '../dataset/limits.ts';
 import { LAYER_INDEX_FORMAT } from '../dataset/types.ts';
-import { parseLayerIndex } from '../format/parse.ts';
+import { isCorrelation, MAX_EXPLANATION_CHARS } from '../format/limits.ts';
+import { parseLayerIndex } from '../dataset/parse.ts';
 import { layerColumns, type LayerColumns } from './table.ts';
 
 export function readLayerColumns(text: string, path: string): LayerColumns {
   let root: unknown = null;
   try {
-    root = JSON.parse(text);
+    // Past the size limit, only the parser's error is wanted.
+    if (text.length <= MAX_LAYER_INDEX_BYTES) root = JSON.parse(text);
   } catch {
     // The parser's lenient reader says where the text is broken.
   }
@@ -27,6 +30,7 @@ function quickColumns(root: unknown): LayerColumns | null {
   if (!isObject(root) || root.format !== LAYER_INDEX_FORMAT) return null;
   const { layer, neurons, scores, explanations, maxActivations, hasRecords } = root;
   if (typeof layer !== 'number' || !Number.isInteger(layer) || layer < 0) return null;
+  if (layer > MAX_LAYER) return null;
   if (!Array.isArray(neurons)) return null;
   const n = neurons.length;
   for (const column of [scores, explanations, maxActivations, hasRecords]) {
@@ -42,6 +46,10 @@ function quickColumns(root: unknown): LayerColumns | null {
     previous = neuron;
   }
   const scoreColumn = numbers(scores as unknown[]);
+  for (let i = 0; scoreColumn && i < n; i++) {
+    const score = scoreColumn[i]!;
+    if (!Number.isNaN(score) && !isCorrelation(score)) return null;
+  }
   const maxColumn = numbers(maxActivations as unknown[]);
   if (!scoreColumn || !maxColumn) return null;
   const recordColumn = new Uint8Array(n);
@@ -54,7 +62,8 @@ function quickColumns(root: unknown): LayerColumns | null {
   const texts = explanations as unknown[];
   for (let i = 0; i < n; i++) {
     const value = texts[i];
-    if (value !== null && typeof value !== 'string') return null;
+    if (value !== null && (typeof value !== 'string' || value.length > MAX_EXPLANATION_CHARS))
+      return null;
   }
   return {
     layer,

@@ -20,16 +20,28 @@ export interface BestExplanation {
   score: number | null;
 }
 
+/**
+ * Position of the explanation with the highest ev_correlation_score (the first of equals);
+ * unscored ones only when none is scored; -1 when there is none.
+ */
+export function bestExplanationIndex(results: NeuronSimulationResults): number {
+  let best = -1;
+  let bestScore: number | null = null;
+  results.scored_explanations.forEach((scored, i) => {
+    const score = scored.scored_simulation.ev_correlation_score;
+    if (best === -1 || (score !== null && (bestScore === null || score > bestScore))) {
+      best = i;
+      bestScore = score;
+    }
+  });
+  return best;
+}
+
 /** The explanation with the highest ev_correlation_score; unscored ones only when none is scored. */
 export function bestExplanation(results: NeuronSimulationResults): BestExplanation | null {
-  let best: BestExplanation | null = null;
-  for (const scored of results.scored_explanations) {
-    const score = scored.scored_simulation.ev_correlation_score;
-    if (best === null || (score !== null && (best.score === null || score > best.score))) {
-      best = { explanation: scored.explanation, score };
-    }
-  }
-  return best;
+  const scored = results.scored_explanations[bestExplanationIndex(results)];
+  if (scored === undefined) return null;
+  return { explanation: scored.explanation, score: scored.scored_simulation.ev_correlation_score };
 }
 
 /** The largest activation in any of the neuron's records; null when it has none. */

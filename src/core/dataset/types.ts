@@ -91,6 +91,17 @@ export interface DatasetManifest {
   report?: string;
   /** Relative paths of search index files, when ingest wrote any. */
   search?: Record<string, string>;
+  /**
+   * Set by the parser, never written: layers whose entries cannot be used (listed twice, or with a
+   * damaged field), which are left out of `layers`. The app shows them as layers that failed.
+   */
+  layerProblems?: ManifestLayerProblem[];
+}
+
+/** A layer of a manifest that cannot be used, and why (the message names the file and field). */
+export interface ManifestLayerProblem {
+  layer: number;
+  message: string;
 }
 
 /**

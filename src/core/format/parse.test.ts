@@ -3,9 +3,6 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   DatasetFileError,
-  parseDatasetList,
-  parseLayerIndex,
-  parseManifest,
   parseNeuronFile,
   parseNeuronRecord,
   parseNeuronSimulationResults,
@@ -15,7 +12,6 @@ import {
 } from './parse.ts';
 import { parseNeuronFilePath } from './path.ts';
 import { realDataDir } from '../../../tests/real-data.ts';
-import { LAYER_INDEX_FORMAT, MANIFEST_FORMAT } from '../dataset/types.ts';
 
 const fixtures = fileURLToPath(new URL('../../../tests/fixtures/format/', import.meta.url));
 const fixture = (name: string) => readFileSync(fixtures + name, 'utf8');
@@ -293,6 +289,44 @@ describe('damaged files get an error naming the file and the field', () => {
       'explanations/5/7.jsonl: not valid JSON: expected a value at line 1, column 1177, found "nan, \\"absolu"',
     ],
     [
+      'a score that is not a correlation',
+      () =>
+        explanationError(
+          damage(explanation, '"ev_correlation_score": 0.73', '"ev_correlation_score": 5'),
+        ),
+      'explanations/5/7.jsonl: scored_explanations[1].scored_simulation.ev_correlation_score: 5 is not a correlation (those lie in [-1, 1])',
+    ],
+    [
+      'a sequence score that is not a correlation',
+      () =>
+        explanationError(
+          damage(explanation, '"ev_correlation_score": 0.91', '"ev_correlation_score": -1.5'),
+        ),
+      'explanations/5/7.jsonl: scored_explanations[0].scored_simulation.scored_sequence_simulations[0].ev_correlation_score: -1.5 is not a correlation (those lie in [-1, 1])',
+    ],
+    [
+      'an explanation of a megabyte',
+      () =>
+        explanationError(damage(explanation, '" cats"', JSON.stringify('cat '.repeat(262_144)))),
+      'explanations/5/7.jsonl: scored_explanations[1].explanation: 1,048,576 characters, more than the 1,000 an explanation may have',
+    ],
+    [
+      'a record of a million tokens',
+      () =>
+        recordError(
+          JSON.stringify({
+            neuron_id: { layer_index: 5, neuron_index: 7 },
+            random_sample: [{ tokens: Array(1_000_000).fill('a'), activations: [] }],
+          }),
+        ),
+      'collated-activations/5/7.json: random_sample[0].tokens: 1,000,000 tokens, more than the 4,096 a record may have',
+    ],
+    [
+      'a records file of 124 MB',
+      () => recordError(record.replace('{', `{"padding": "${' '.repeat(124 * 1024 * 1024)}", `)),
+      'collated-activations/5/7.json: 124.0 MB, more than the 16 MB a per-neuron file may have',
+    ],
+    [
       'a neuron_id that does not match the path',
       () => explanationError(damage(explanation, '"layer_index": 5', '"layer_index": 6')),
       'explanations/5/7.jsonl: neuron_id: names layer 6, neuron 7, but the file is for layer 5, neuron 7',
@@ -455,96 +489,6 @@ describe('damaged files get an error naming the file and the field', () => {
     ],
   ])('%s', (_name, run, message) => {
     expect(run()).toBe(message);
-  });
-});
-
-describe('files that ingest writes', () => {
-  const index = {
-    format: LAYER_INDEX_FORMAT,
-    layer: 3,
-    neurons: [0, 4, 9],
-    scores: [0.5, null, -0.1],
-    explanations: [' cats', null, ' dogs'],
-    maxActivations: [null, 2.5, 1],
-    hasRecords: [0, 1, 1],
-  };
-
-  it('reads a layer index and rejects a damaged one', () => {
-    expect(parseLayerIndex(JSON.stringify(index), { path: 'index/layer-3.ab.json' })).toEqual(
-      index,
-    );
-    expect(
-      errorOf(() =>
-        parseLayerIndex(JSON.stringify({ ...index, neurons: [0, 9, 4] }), { path: 'i.json' }),
-      ),
-    ).toBe('i.json: neurons[2]: neurons must be ascending, found 4 after 9');
-    expect(
-      errorOf(() =>
-        parseLayerIndex(JSON.stringify({ ...index, scores: [0.5] }), { path: 'i.json' }),
-      ),
-    ).toBe('i.json: scores: 1 values for 3 neurons');
-  });
-
-  it('reads a manifest and rejects another format', () => {
-    const manifest = {
-      format: MANIFEST_FORMAT,
-      id: 'gpt2-xl',
-      title: 'GPT-2 XL',
-      model: 'gpt2-xl',
-      synthetic: false,
-      source: '/data/mirror',
-      createdAt: '2026-01-01T00:00:00.000Z',
-      layers: [
-        {
-          layer: 0,
-          neurons: 6400,
-          explained: 3,
-          withRecords: 0,
-          scores: {
-            count: 3,
-            mean: 0.5,
-            quantiles: { min: 0, p10: 0.1, p25: 0.2, p50: 0.5, p75: 0.7, p90: 0.8, max: 0.9 },
-          },
-          index: 'index/layer-0.0123abcd.json',
-          indexBytes: 100,
-          indexGzipBytes: 50,
-        },
-      ],
-      scoreSummary: {
-        count: 3,
-        mean: 0.5,
-        histogram: { edges: [0, 0.5, 1], counts: [1, 2] },
-        quantiles: { min: 0, p10: 0.1, p25: 0.2, p50: 0.5, p75: 0.7, p90: 0.8, max: 0.9 },
-      },
-      fileKinds: ['explanations'],
-      report: 'ingest-report.json',
-    };
-    expect(parseManifest(JSON.stringify(manifest), { path: 'm.json' })).toEqual(manifest);
-    expect(
-      errorOf(() =>
-        parseManifest(JSON.stringify({ ...manifest, format: 'other/1' }), { path: 'm.json' }),
-      ),
-    ).toBe('m.json: format: expected "neuron-explorer.manifest/1", found "other/1"');
-    const badIndex = {
-      ...manifest,
-      layers: [{ ...manifest.layers[0], index: '../../etc/passwd' }],
-    };
-    expect(errorOf(() => parseManifest(JSON.stringify(badIndex), { path: 'm.json' }))).toBe(
-      'm.json: layers[0].index: "../../etc/passwd" is not a layer index file name',
-    );
-  });
-
-  it('reads a dataset list and rejects a default that is not listed', () => {
-    const list = {
-      default: 'gpt2-xl',
-      datasets: [{ id: 'gpt2-xl', title: 'GPT-2 XL', model: 'gpt2-xl', synthetic: false }],
-    };
-    expect(parseDatasetList(JSON.stringify(list), { path: 'index.json' })).toEqual(list);
-    expect(
-      errorOf(() =>
-        parseDatasetList(JSON.stringify({ ...list, default: 'demo' }), { path: 'index.json' }),
-      ),
-    ).toBe('index.json: default: names demo, which is not in the list');
   });
 });
 

@@ -17,6 +17,10 @@
  * simulated): a non-finite activation, true activation, expected activation or distribution value
  * rejects the file, since no heatmap or score can be made from it and inventing a value would
  * show data that does not exist.
+ *
+ * Past the bounds of ./limits.ts a file is damaged too: more than 16 MB, an ev_correlation_score
+ * outside [-1, 1] (a correlation), an explanation longer than 1,000 characters, a record or
+ * sequence of more than 4,096 tokens.
  */
 import type {
   ActivationRecord,
@@ -37,23 +41,18 @@ import type {
   TokensAndWeights,
   WeightBasedSummaryOfNeuron,
 } from './types.ts';
-import type {
-  DatasetList,
-  DatasetListEntry,
-  DatasetManifest,
-  LayerIndex,
-  LayerSummary,
-  ScoreHistogram,
-  ScoreQuantiles,
-} from '../dataset/types.ts';
-import { LAYER_INDEX_FORMAT, MANIFEST_FORMAT } from '../dataset/types.ts';
 import { JsonSyntaxError, parseJsonText } from './json.ts';
 import {
+  isCorrelation,
+  MAX_EXPLANATION_CHARS,
+  MAX_NEURON_FILE_BYTES,
+  MAX_SEQUENCE_TOKENS,
+  tooLargeProblem,
+} from './limits.ts';
+import {
   at,
-  boolean,
   fieldPathText,
   FieldProblem,
-  finite,
   finiteList,
   index,
   list,
@@ -88,8 +87,27 @@ export class DatasetFileError extends Error {
   }
 }
 
-/** Parses the text and runs `read` over it, turning any problem into a DatasetFileError. */
-function parseWith<T>(text: string, where: FileLocation, read: (root: unknown) => T): T {
+/**
+ * Parses the text and runs `read` over it, turning any problem into a DatasetFileError. Every
+ * parser of a dataset file (these, and the project's own formats in src/core/dataset) goes through it.
+ */
+export function parseWith<T>(
+  text: string,
+  where: FileLocation,
+  read: (root: unknown) => T,
+  limit: { bytes: number; what: string } = {
+    bytes: MAX_NEURON_FILE_BYTES,
+    what: 'a per-neuron file',
+  },
+): T {
+  // Characters, not bytes: never more than the UTF-8 bytes, so a text past the limit is a file past it.
+  if (text.length > limit.bytes) {
+    throw new DatasetFileError(
+      where.path,
+      null,
+      tooLargeProblem(text.length, limit.bytes, limit.what),
+    );
+  }
   let root: unknown;
   try {
     root = parseJsonText(text);
@@ -127,9 +145,21 @@ function readNeuronId(value: unknown, path: FieldPath, where: FileLocation): Neu
   return id;
 }
 
+/** A sequence's tokens: strings, at most MAX_SEQUENCE_TOKENS of them. */
+function sequenceTokens(value: unknown, path: FieldPath): string[] {
+  const tokens = stringList(value, path);
+  if (tokens.length > MAX_SEQUENCE_TOKENS) {
+    throw new FieldProblem(
+      path,
+      `${tokens.length.toLocaleString('en-US')} tokens, more than the ${MAX_SEQUENCE_TOKENS.toLocaleString('en-US')} a record may have`,
+    );
+  }
+  return tokens;
+}
+
 function readRecord(value: unknown, path: FieldPath): ActivationRecord {
   const o = object(value, path);
-  const tokens = stringList(required(o, 'tokens', path), at(path, 'tokens'));
+  const tokens = sequenceTokens(required(o, 'tokens', path), at(path, 'tokens'));
   const activationsPath = at(path, 'activations');
   const activations = finiteList(required(o, 'activations', path), activationsPath);
   sameLength(activations, tokens.length, activationsPath, 'values', 'tokens');
@@ -210,7 +240,7 @@ function readDistribution(value: unknown, path: FieldPath): number[][] {
 
 function readSimulation(value: unknown, path: FieldPath): SequenceSimulation {
   const o = object(value, path);
-  const tokens = stringList(required(o, 'tokens', path), at(path, 'tokens'));
+  const tokens = sequenceTokens(required(o, 'tokens', path), at(path, 'tokens'));
   const expectedPath = at(path, 'expected_activations');
   const expected_activations = finiteList(required(o, 'expected_activations', path), expectedPath);
   sameLength(expected_activations, tokens.length, expectedPath, 'values', 'tokens');
@@ -271,6 +301,15 @@ function readSimulation(value: unknown, path: FieldPath): SequenceSimulation {
   };
 }
 
+/** A correlation, or null when undefined (as optionalNumber); outside [-1, 1] the file is damaged. */
+function correlation(value: unknown, path: FieldPath): number | null {
+  const score = optionalNumber(value, path);
+  if (score !== null && !isCorrelation(score)) {
+    throw new FieldProblem(path, `${score} is not a correlation (those lie in [-1, 1])`);
+  }
+  return score;
+}
+
 function readScoredSequence(value: unknown, path: FieldPath): ScoredSequenceSimulation {
   const o = object(value, path);
   const simulation = readSimulation(required(o, 'simulation', path), at(path, 'simulation'));
@@ -280,7 +319,7 @@ function readScoredSequence(value: unknown, path: FieldPath): ScoredSequenceSimu
   return {
     simulation,
     true_activations,
-    ev_correlation_score: optionalNumber(o.ev_correlation_score, at(path, 'ev_correlation_score')),
+    ev_correlation_score: correlation(o.ev_correlation_score, at(path, 'ev_correlation_score')),
     rsquared_score: optionalNumber(o.rsquared_score, at(path, 'rsquared_score')),
     absolute_dev_explained_score: optionalNumber(
       o.absolute_dev_explained_score,
@@ -299,7 +338,7 @@ function readScoredSimulation(value: unknown, path: FieldPath): ScoredSimulation
   }
   return {
     scored_sequence_simulations,
-    ev_correlation_score: optionalNumber(o.ev_correlation_score, at(path, 'ev_correlation_score')),
+    ev_correlation_score: correlation(o.ev_correlation_score, at(path, 'ev_correlation_score')),
     rsquared_score: optionalNumber(o.rsquared_score, at(path, 'rsquared_score')),
     absolute_dev_explained_score: optionalNumber(
       o.absolute_dev_explained_score,
@@ -308,10 +347,22 @@ function readScoredSimulation(value: unknown, path: FieldPath): ScoredSimulation
   };
 }
 
+/** An explanation's text; past MAX_EXPLANATION_CHARS it is not one (and would bloat the index). */
+export function explanationText(value: unknown, path: FieldPath): string {
+  const text = string(value, path);
+  if (text.length > MAX_EXPLANATION_CHARS) {
+    throw new FieldProblem(
+      path,
+      `${text.length.toLocaleString('en-US')} characters, more than the ${MAX_EXPLANATION_CHARS.toLocaleString('en-US')} an explanation may have`,
+    );
+  }
+  return text;
+}
+
 function readScoredExplanation(value: unknown, path: FieldPath): ScoredExplanation {
   const o = object(value, path);
   return {
-    explanation: string(required(o, 'explanation', path), at(path, 'explanation')),
+    explanation: explanationText(required(o, 'explanation', path), at(path, 'explanation')),
     scored_simulation: readScoredSimulation(
       required(o, 'scored_simulation', path),
       at(path, 'scored_simulation'),
@@ -457,208 +508,4 @@ export function parseNeuronFile<K extends NeuronFileKind>(
     'related-neurons/weight-based': parseRelatedNeurons,
   };
   return parsers[kind](text, where);
-}
-
-// --- files that ingest writes ------------------------------------------------------------------
-
-const DATASET_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-
-function datasetId(value: unknown, path: FieldPath): string {
-  const id = string(value, path);
-  if (!DATASET_ID.test(id) || id.includes('..')) {
-    throw new FieldProblem(
-      path,
-      `${JSON.stringify(id)} is not a dataset id (letters, digits, ".", "_" and "-", starting with a letter or digit)`,
-    );
-  }
-  return id;
-}
-
-function format(o: JsonObject, expected: string): void {
-  const value = required(o, 'format', null);
-  if (value !== expected) {
-    throw new FieldProblem(
-      at(null, 'format'),
-      `expected ${JSON.stringify(expected)}, found ${JSON.stringify(value)}`,
-    );
-  }
-}
-
-function readDatasetList(root: unknown): DatasetList {
-  const o = object(root, null);
-  const defaultValue = required(o, 'default', null);
-  // An empty list has no default to name.
-  const defaultId =
-    defaultValue === '' && Array.isArray(o.datasets) && o.datasets.length === 0
-      ? ''
-      : datasetId(defaultValue, at(null, 'default'));
-  const datasetsPath = at(null, 'datasets');
-  const datasets = list(required(o, 'datasets', null), datasetsPath).map(
-    (value, i): DatasetListEntry => {
-      const path = at(datasetsPath, i);
-      const entry = object(value, path);
-      return {
-        id: datasetId(required(entry, 'id', path), at(path, 'id')),
-        title: string(required(entry, 'title', path), at(path, 'title')),
-        model: string(required(entry, 'model', path), at(path, 'model')),
-        synthetic: boolean(required(entry, 'synthetic', path), at(path, 'synthetic')),
-      };
-    },
-  );
-  if (datasets.length > 0 && !datasets.some((entry) => entry.id === defaultId)) {
-    throw new FieldProblem(at(null, 'default'), `names ${defaultId}, which is not in the list`);
-  }
-  return { default: defaultId, datasets };
-}
-
-function readQuantiles(value: unknown, path: FieldPath): ScoreQuantiles {
-  const o = object(value, path);
-  const q = (key: keyof ScoreQuantiles) => finite(required(o, key, path), at(path, key));
-  return {
-    min: q('min'),
-    p10: q('p10'),
-    p25: q('p25'),
-    p50: q('p50'),
-    p75: q('p75'),
-    p90: q('p90'),
-    max: q('max'),
-  };
-}
-
-function readHistogram(value: unknown, path: FieldPath): ScoreHistogram {
-  const o = object(value, path);
-  const edges = finiteList(required(o, 'edges', path), at(path, 'edges'));
-  const countsPath = at(path, 'counts');
-  const counts = list(required(o, 'counts', path), countsPath).map((c, i) =>
-    index(c, at(countsPath, i)),
-  );
-  if (edges.length > 0) {
-    sameLength(counts, edges.length - 1, countsPath, 'counts', 'bins');
-  }
-  return { edges, counts };
-}
-
-function readLayerSummary(value: unknown, path: FieldPath): LayerSummary {
-  const o = object(value, path);
-  const int = (key: string) => index(required(o, key, path), at(path, key));
-  const scoresValue = required(o, 'scores', path);
-  let scores: LayerSummary['scores'] = null;
-  if (scoresValue !== null) {
-    const scoresPath = at(path, 'scores');
-    const s = object(scoresValue, scoresPath);
-    scores = {
-      count: index(required(s, 'count', scoresPath), at(scoresPath, 'count')),
-      mean: finite(required(s, 'mean', scoresPath), at(scoresPath, 'mean')),
-      quantiles: readQuantiles(required(s, 'quantiles', scoresPath), at(scoresPath, 'quantiles')),
-    };
-  }
-  const indexPath = at(path, 'index');
-  const indexFile = string(required(o, 'index', path), indexPath);
-  if (!/^index\/layer-\d+\.[0-9a-f]+\.json$/.test(indexFile)) {
-    throw new FieldProblem(
-      indexPath,
-      `${JSON.stringify(indexFile)} is not a layer index file name`,
-    );
-  }
-  return {
-    layer: int('layer'),
-    neurons: int('neurons'),
-    explained: int('explained'),
-    withRecords: int('withRecords'),
-    scores,
-    index: indexFile,
-    indexBytes: int('indexBytes'),
-    indexGzipBytes: int('indexGzipBytes'),
-  };
-}
-
-function readManifest(root: unknown): DatasetManifest {
-  const o = object(root, null);
-  format(o, MANIFEST_FORMAT);
-  const layersPath = at(null, 'layers');
-  const layers = list(required(o, 'layers', null), layersPath).map((value, i) =>
-    readLayerSummary(value, at(layersPath, i)),
-  );
-  const summaryPath = at(null, 'scoreSummary');
-  const summary = object(required(o, 'scoreSummary', null), summaryPath);
-  const quantiles = required(summary, 'quantiles', summaryPath);
-  const mean = required(summary, 'mean', summaryPath);
-  const manifest: DatasetManifest = {
-    format: MANIFEST_FORMAT,
-    id: datasetId(required(o, 'id', null), at(null, 'id')),
-    title: string(required(o, 'title', null), at(null, 'title')),
-    model: string(required(o, 'model', null), at(null, 'model')),
-    synthetic: boolean(required(o, 'synthetic', null), at(null, 'synthetic')),
-    source: string(required(o, 'source', null), at(null, 'source')),
-    createdAt: string(required(o, 'createdAt', null), at(null, 'createdAt')),
-    layers,
-    scoreSummary: {
-      count: index(required(summary, 'count', summaryPath), at(summaryPath, 'count')),
-      mean: mean === null ? null : finite(mean, at(summaryPath, 'mean')),
-      histogram: readHistogram(
-        required(summary, 'histogram', summaryPath),
-        at(summaryPath, 'histogram'),
-      ),
-      quantiles: quantiles === null ? null : readQuantiles(quantiles, at(summaryPath, 'quantiles')),
-    },
-    fileKinds: stringList(required(o, 'fileKinds', null), at(null, 'fileKinds')),
-  };
-  if (o.report !== undefined) manifest.report = string(o.report, at(null, 'report'));
-  if (o.search !== undefined) {
-    const searchPath = at(null, 'search');
-    const search = object(o.search, searchPath);
-    manifest.search = {};
-    for (const [key, value] of Object.entries(search)) {
-      manifest.search[key] = string(value, at(searchPath, key));
-    }
-  }
-  return manifest;
-}
-
-function readLayerIndex(root: unknown): LayerIndex {
-  const o = object(root, null);
-  format(o, LAYER_INDEX_FORMAT);
-  const layer = index(required(o, 'layer', null), at(null, 'layer'));
-  const neuronsPath = at(null, 'neurons');
-  const neurons = list(required(o, 'neurons', null), neuronsPath) as number[];
-  for (let i = 0; i < neurons.length; i += 1) {
-    const neuron = index(neurons[i], at(neuronsPath, i));
-    if (i > 0 && neuron <= (neurons[i - 1] as number)) {
-      throw new FieldProblem(
-        at(neuronsPath, i),
-        `neurons must be ascending, found ${neuron} after ${neurons[i - 1]}`,
-      );
-    }
-  }
-  const column = <T>(key: string, check: (value: unknown, path: FieldPath) => T): T[] => {
-    const path = at(null, key);
-    const values = list(required(o, key, null), path);
-    sameLength(values, neurons.length, path, 'values', 'neurons');
-    for (let i = 0; i < values.length; i += 1) check(values[i], at(path, i));
-    return values as T[];
-  };
-  return {
-    format: LAYER_INDEX_FORMAT,
-    layer,
-    neurons,
-    scores: column('scores', (v, p) => (v === null ? null : finite(v, p))),
-    explanations: column('explanations', (v, p) => (v === null ? null : string(v, p))),
-    maxActivations: column('maxActivations', (v, p) => (v === null ? null : finite(v, p))),
-    hasRecords: column('hasRecords', (v, p) => {
-      if (v !== 0 && v !== 1) throw wrongType(p, '0 or 1', v);
-      return v;
-    }),
-  };
-}
-
-export function parseDatasetList(text: string, where: FileLocation): DatasetList {
-  return parseWith(text, where, readDatasetList);
-}
-
-export function parseManifest(text: string, where: FileLocation): DatasetManifest {
-  return parseWith(text, where, readManifest);
-}
-
-export function parseLayerIndex(text: string, where: FileLocation): LayerIndex {
-  return parseWith(text, where, readLayerIndex);
 }

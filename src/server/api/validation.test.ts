@@ -95,8 +95,8 @@ describe('requests to the simulation API (offline baseline simulator)', () => {
       headers: { 'content-type': 'text/plain' },
       payload: 'cats',
     });
-    expect(text.statusCode).toBe(400);
-    expect(text.json<ApiErrorResponse>().error.message).toMatch(/JSON object/);
+    expect(text.statusCode).toBe(415);
+    expect(text.json<ApiErrorResponse>().error.message).toMatch(/application\/json/);
   });
 
   it('limits each client, answering 429 with Retry-After', async () => {

@@ -1,11 +1,7 @@
-/** The names a dataset may have, and which plain files of a dataset folder may be served. */
-import { NEURON_FILE_KINDS } from '../../core/format/types.ts';
+/** The names a dataset may have, and which relative paths may be looked up in a dataset. */
 
 /** Folder names under DATA_DIR that are served as datasets. */
 export const DATASET_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-
-/** Top-level folders that hold per-neuron files; nothing under them is served as a plain file. */
-export const NEURON_FILE_ROOTS = new Set(NEURON_FILE_KINDS.map((kind) => kind.split('/')[0]!));
 
 /**
  * True when a relative path is a plain file path inside a folder: no empty, dot or dot-dot segments,

@@ -2,11 +2,13 @@
  * The datasets under DATA_DIR (scanned by src/node/dataset-list), each with its per-neuron file
  * source open (src/node/source: local folder, or a URL read through an on-disk cache under
  * CACHE_DIR). Rescanned at most once a second, so a dataset that ingest writes while the server
- * runs appears without a restart.
+ * runs appears without a restart; a manifest whose file has not changed is not read again.
  */
 import { join } from 'node:path';
+import { publicDatasetFileText } from '../../core/dataset/public.ts';
 import type { DatasetList, DatasetManifest } from '../../core/dataset/types.ts';
-import { scanDataDir } from '../../node/dataset-list.ts';
+import { ContainedFolder } from '../../node/contained-files.ts';
+import { scanDataDir, type ManifestCache } from '../../node/dataset-list.ts';
 import { openManifestSource, type DatasetSource } from '../../node/source.ts';
 import { DATASET_ID } from './paths.ts';
 
@@ -15,6 +17,15 @@ export interface ServedDataset {
   id: string;
   dir: string;
   manifest: DatasetManifest;
+  /** The manifest as clients get it: as written, but with no local path (see core/dataset/public). */
+  publicManifest: string;
+  /** The dataset folder's own files (manifest, layer indexes), read only inside it. */
+  folder: ContainedFolder;
+  /**
+   * The content-hashed files the manifest names (layer indexes, search files): with the manifest,
+   * the only files of the folder that are served.
+   */
+  hashedFiles: ReadonlySet<string>;
   source: DatasetSource;
   /** Neurons per layer, from the manifest. */
   neuronsPerLayer: ReadonlyMap<number, number>;
@@ -24,6 +35,8 @@ export interface RegistryOptions {
   defaultDataset?: string | undefined;
   /** Remote sources keep fetched files under this folder (one folder per dataset). */
   sourceCacheDir?: string | undefined;
+  /** How long a remote source's cached file or miss is used before it is revalidated. */
+  sourceCacheTtlMs?: number | undefined;
   /** Told once about each manifest that cannot be used. */
   warn?: (message: string) => void;
   rescanIntervalMs?: number;
@@ -35,6 +48,7 @@ export class DatasetRegistry {
   /** Open datasets by id, reused while their manifest text is unchanged. */
   private readonly open = new Map<string, { key: string; dataset: ServedDataset }>();
   private readonly warned = new Set<string>();
+  private readonly manifests: ManifestCache = new Map();
   private scanned: Promise<{ datasets: ServedDataset[]; order: string[] }> | null = null;
   private scannedAt = 0;
 
@@ -77,7 +91,7 @@ export class DatasetRegistry {
   }
 
   private async rescan() {
-    const scan = await scanDataDir(this.dataDir);
+    const scan = await scanDataDir(this.dataDir, this.manifests);
     for (const problem of scan.problems) {
       if (!this.warned.has(problem)) {
         this.warned.add(problem);
@@ -86,16 +100,17 @@ export class DatasetRegistry {
     }
     const order = scan.list.datasets.map((entry) => entry.id);
     const datasets: ServedDataset[] = [];
-    for (const { id, dir, manifest } of scan.datasets) {
-      const key = JSON.stringify(manifest);
+    for (const { id, dir, manifest, text } of scan.datasets) {
+      const key = text;
       let known = this.open.get(id);
       if (known?.key !== key) {
-        const cacheDir = this.options.sourceCacheDir;
+        const { sourceCacheDir: cacheDir, sourceCacheTtlMs } = this.options;
         const source = openManifestSource(dir, manifest.source, {
           model: manifest.model,
           retries: 2,
           timeoutMs: 15_000,
           ...(cacheDir !== undefined && { cacheDir: join(cacheDir, id) }),
+          ...(sourceCacheTtlMs !== undefined && { cacheTtlMs: sourceCacheTtlMs }),
         });
         known = {
           key,
@@ -103,6 +118,9 @@ export class DatasetRegistry {
             id,
             dir,
             manifest,
+            publicManifest: publicDatasetFileText(text),
+            folder: new ContainedFolder(dir, 'the dataset folder'),
+            hashedFiles: hashedFilesOf(manifest),
             source,
             neuronsPerLayer: new Map(manifest.layers.map((l) => [l.layer, l.neurons])),
           },
@@ -115,6 +133,18 @@ export class DatasetRegistry {
     datasets.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
     return { datasets, order };
   }
+}
+
+/** A search file the manifest may name: under search/, named by the hash of its content. */
+const HASHED_SEARCH_FILE = /^search\/[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.[0-9a-f]{12}\.json$/;
+
+/** The layer indexes and content-hashed search files a manifest names. */
+function hashedFilesOf(manifest: DatasetManifest): Set<string> {
+  const files = new Set(manifest.layers.map((summary) => summary.index));
+  for (const path of Object.values(manifest.search ?? {})) {
+    if (HASHED_SEARCH_FILE.test(path)) files.add(path);
+  }
+  return files;
 }
 
 /**

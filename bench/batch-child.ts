@@ -1,0 +1,44 @@
+/** Runs one batch job in its own process for bench/batch.ts and prints its figures as JSON. */
+import { runBatch } from '../src/node/batch/run.ts';
+
+const [data, out, baseURL, concurrency, limit] = process.argv.slice(2);
+if (!data || !out || !baseURL || !concurrency) {
+  throw new Error('usage: batch-child.ts <data> <out> <baseURL> <concurrency> [limit]');
+}
+const cpuStarted = process.cpuUsage();
+const started = performance.now();
+const result = await runBatch({
+  data,
+  out,
+  select: [],
+  ...(limit ? { limit: Number(limit) } : {}),
+  spec: { explain: 'published', explanations: 'best', scorers: ['simulation'], seed: 1 },
+  models: {
+    simulator: 'openai',
+    simulatorModel: 'test-simulator',
+    explainer: 'openai',
+    explainerModel: 'test-explainer',
+    baseURL,
+    apiKey: 'sk-test',
+    maxCalls: 64,
+    maxRetries: 2,
+    timeoutMs: 30_000,
+  },
+  concurrency: Number(concurrency),
+  answers: null,
+  // With REDIS_URL: the neurons go to `worker` processes through the queue.
+  ...(process.env.REDIS_URL ? { redis: process.env.REDIS_URL } : {}),
+});
+const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpuStarted);
+process.stdout.write(
+  `${JSON.stringify({
+    text: result.text,
+    seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    done: result.done,
+    failed: result.failed.length,
+    calls: result.usage.calls,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+  })}\n`,
+);
