@@ -7,6 +7,12 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { parseNeuronRecord } from '../../core/format/parse.ts';
 import {
+  buildJudgeMessages,
+  JUDGE_TOP_LOGPROBS,
+  judgeMaxTokens,
+  parseJudgeResponse,
+} from '../../core/scoring/judge-prompt.ts';
+import {
   baselineJudge,
   SCORER_NAMES,
   SCORING_SEED,
@@ -22,7 +28,7 @@ import {
 import { baselineSimulator } from '../../core/simulation/baseline.ts';
 import type { Simulator } from '../../core/simulation/types.ts';
 import { readManifestFile } from '../../node/dataset-files.ts';
-import { modelClient } from '../../node/model-client.ts';
+import { modelSimulator, openAiClient, UsageMeter } from '../../node/batch/models.ts';
 import { openManifestSource } from '../../node/source.ts';
 import { CliError, parseCount } from '../command.ts';
 
@@ -52,6 +58,24 @@ interface JudgedOutput {
   f1: number | null;
   interval: [number, number] | null;
   basis: ScoreBasis;
+}
+
+/** A judge asking a chat model with core's prompt, through the batch command's client. */
+function modelJudge(ask: ReturnType<typeof openAiClient>['ask'], model: string): Judge {
+  return {
+    id: 'openai',
+    model,
+    async judge(scorer, explanation, excerpts, options) {
+      const answer = await ask(
+        model,
+        buildJudgeMessages(scorer, explanation, excerpts),
+        judgeMaxTokens(excerpts.length),
+        JUDGE_TOP_LOGPROBS,
+        options?.signal,
+      );
+      return parseJudgeResponse(excerpts.length, answer.content, answer.logprobs);
+    },
+  };
 }
 
 function parseNeuron(value: string): { layer: number; neuron: number } {
@@ -101,26 +125,44 @@ export async function scoreExplanation(flags: ScoreFlags): Promise<{
 
   let simulator: Simulator = baselineSimulator;
   let judge: Judge = baselineJudge;
+  let close = async () => {};
   if (flags.model) {
-    const client = modelClient({
-      baseURL: process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1',
-      apiKey: process.env.OPENAI_API_KEY,
-    });
-    simulator = client.simulator(flags.model);
-    judge = client.judge(flags.judgeModel ?? flags.model);
+    // The batch command's client (src/node/batch/models.ts): the SDK's retries, a cap on calls.
+    const client = openAiClient(
+      {
+        baseURL: process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1',
+        apiKey: process.env.OPENAI_API_KEY,
+        maxCalls: 8,
+        maxRetries: 3,
+        timeoutMs: 60_000,
+      },
+      new UsageMeter(),
+    );
+    simulator = modelSimulator(client.ask, flags.model, null, new UsageMeter());
+    judge = modelJudge(client.ask, flags.judgeModel ?? flags.model);
+    close = client.close;
   }
   const run = (scorer: ScorerName) => flags.scorers.includes(scorer);
-  const [simulation, detection, fuzzing] = await Promise.all([
-    run('simulation')
-      ? scoreSimulation(simulator, explanation, record, { seed: flags.seed }).then((r) => r.score)
-      : undefined,
-    run('detection')
-      ? scoreByJudge('detection', judge, explanation, record, { seed: flags.seed })
-      : undefined,
-    run('fuzzing')
-      ? scoreByJudge('fuzzing', judge, explanation, record, { seed: flags.seed })
-      : undefined,
-  ]);
+  // Closed however the scorers end (the connections would keep the process alive).
+  const [simulation, detection, fuzzing] = await (async () => {
+    try {
+      return await Promise.all([
+        run('simulation')
+          ? scoreSimulation(simulator, explanation, record, { seed: flags.seed }).then(
+              (r) => r.score,
+            )
+          : undefined,
+        run('detection')
+          ? scoreByJudge('detection', judge, explanation, record, { seed: flags.seed })
+          : undefined,
+        run('fuzzing')
+          ? scoreByJudge('fuzzing', judge, explanation, record, { seed: flags.seed })
+          : undefined,
+      ]);
+    } finally {
+      await close();
+    }
+  })();
   return {
     ...(simulation && { simulation }),
     ...(detection && { detection }),

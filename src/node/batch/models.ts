@@ -156,7 +156,11 @@ function answerFetch(connections: number, meter: UsageMeter) {
   return { fetch: fetchAnswer, close: () => agent.close() };
 }
 
-function openAiClient(settings: ModelSettings, meter: UsageMeter) {
+/** The chat client: `ask` a model with messages (also used by the CLI's score command). */
+export function openAiClient(
+  settings: Pick<ModelSettings, 'baseURL' | 'apiKey' | 'maxCalls' | 'maxRetries' | 'timeoutMs'>,
+  meter: UsageMeter,
+) {
   const upstream = answerFetch(settings.maxCalls, meter);
   const client = new OpenAI({
     baseURL: settings.baseURL,
@@ -243,7 +247,7 @@ function describe(error: unknown, server: string): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-function modelSimulator(
+export function modelSimulator(
   ask: ReturnType<typeof openAiClient>['ask'],
   model: string,
   cache: AnswerCache | null,
