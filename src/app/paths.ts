@@ -46,3 +46,9 @@ export function parseNeuronAddress(text: string): NeuronAddress | null {
   if (!Number.isSafeInteger(layer) || !Number.isSafeInteger(neuron)) return null;
   return { layer, neuron };
 }
+
+/** The "Your text" page (`/text`, `/d/<dataset>/text`), with its view (the text, ...) as query. */
+export function textPath(dataset: string | null, search?: URLSearchParams): string {
+  const query = search?.toString();
+  return `${datasetPrefix(dataset)}/text${query ? `?${query}` : ''}`;
+}

@@ -11,6 +11,9 @@ const browsePage = async () => ({
 const neuronPage = async () => ({
   Component: (await import('./neuron/NeuronPage.tsx')).NeuronPage,
 });
+const textPage = async () => ({
+  Component: (await import('./yourtext/YourTextPage.tsx')).YourTextPage,
+});
 
 /**
  * `#/layers/L/neurons/N` is the release's permalink form and opens the default dataset;
@@ -27,6 +30,8 @@ export const routes: RouteObject[] = [
       { path: 'd/:dataset', lazy: browsePage },
       { path: 'layers/:layer/neurons/:neuron', lazy: neuronPage },
       { path: 'd/:dataset/layers/:layer/neurons/:neuron', lazy: neuronPage },
+      { path: 'text', lazy: textPage },
+      { path: 'd/:dataset/text', lazy: textPage },
       { path: '*', Component: NotFoundPage },
     ],
   },

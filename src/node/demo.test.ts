@@ -4,13 +4,21 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { IngestReport } from '../core/dataset/types.ts';
 import { parseDatasetList, parseLayerIndex, parseManifest } from '../core/dataset/parse.ts';
+import { parseNeuronRecord } from '../core/format/parse.ts';
+import { checkNeuronRecords } from '../core/model/verify.ts';
 import { ensureDemoDataset, NotADemoFolderError, writeDemoFiles } from './demo.ts';
+import { openModelFolder } from './model/runner.ts';
 
 describe('ensureDemoDataset', () => {
   it('writes and ingests the demo on first start, and leaves it alone after', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'demo-test-'));
-    const first = await ensureDemoDataset(dataDir);
-    expect(first).toEqual({ created: true, path: join(dataDir, 'demo') });
+    const modelsDir = join(dataDir, '.models');
+    const first = await ensureDemoDataset(dataDir, modelsDir);
+    expect(first).toEqual({
+      created: true,
+      path: join(dataDir, 'demo'),
+      modelPath: join(modelsDir, 'demo'),
+    });
 
     const manifest = parseManifest(await readFile(join(first.path, 'manifest.json'), 'utf8'), {
       path: 'manifest.json',
@@ -54,9 +62,53 @@ describe('ensureDemoDataset', () => {
     });
 
     const written = (await stat(join(first.path, 'manifest.json'))).mtimeMs;
-    expect(await ensureDemoDataset(dataDir)).toEqual({ created: false, path: first.path });
+    expect(await ensureDemoDataset(dataDir, modelsDir)).toEqual({
+      created: false,
+      path: first.path,
+      modelPath: first.modelPath,
+    });
     expect((await stat(join(first.path, 'manifest.json'))).mtimeMs).toBe(written);
-  }, 120_000);
+
+    // A demo from an older generator (its marker lacks the model version) is written again.
+    await writeFile(join(first.path, '.demo-dataset'), 'Written by neuron-explorer demo-data\n');
+    expect((await ensureDemoDataset(dataDir, modelsDir)).created).toBe(true);
+  }, 180_000);
+
+  it("writes the model whose activations the demo's records are", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'demo-model-'));
+    const { path, modelPath } = await ensureDemoDataset(dataDir, join(dataDir, 'models'));
+    const runner = await openModelFolder(modelPath!, {
+      expected: { layers: 4, neuronsPerLayer: 32, dataset: 'demo' },
+      threads: 1,
+    });
+    try {
+      expect(runner.session.info.fileDtypes).toEqual(['F32']);
+      // Every fourth neuron of each layer, all its top records: the runner on ONNX Runtime
+      // gives what the records hold (which are rounded to 4 decimals).
+      for (let layer = 0; layer < 4; layer++) {
+        for (let neuron = layer; neuron < 32; neuron += 4) {
+          const file = join(path, `collated-activations/${layer}/${neuron}.json`);
+          let text: string;
+          try {
+            text = await readFile(file, 'utf8');
+          } catch {
+            continue; // a planted gap
+          }
+          const record = parseNeuronRecord(text, { path: file });
+          const check = await checkNeuronRecords(
+            runner.session,
+            { layer, neuron },
+            record.most_positive_activation_records,
+          );
+          expect(check.skipped).toEqual([]);
+          expect(check.records).toBe(20);
+          expect(check.maxDifference!).toBeLessThan(1e-4);
+        }
+      }
+    } finally {
+      await runner.close();
+    }
+  }, 180_000);
 });
 
 describe('writeDemoFiles', () => {

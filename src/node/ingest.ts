@@ -41,6 +41,7 @@ import { NEURON_FILE_KINDS, neuronFilePath, type NeuronFileKind } from '../core/
 import { writeDatasetList } from './dataset-list.ts';
 import { writeFileAtomic } from './files.ts';
 import { openSource, SourceReadError, type DatasetSource, type SourceOptions } from './source.ts';
+import { hasTokenSources, writeTokenIndex, type TokenIndexStep } from './token-index.ts';
 
 export interface IngestOptions {
   /** A folder, an http(s) base URL, "." for per-neuron files inside `out` itself, or a source. */
@@ -60,6 +61,8 @@ export interface IngestOptions {
   concurrency?: number;
   /** Read activation records for maxActivations (default: yes for a folder, no for a URL). */
   records?: boolean;
+  /** Write the token index (./token-index.ts; default: yes for a folder, no for a URL). */
+  tokenIndex?: boolean;
   /** For a URL source without a preset, or to override it. */
   layerCount?: number;
   neuronsPerLayer?: number;
@@ -260,10 +263,34 @@ export async function ingestDataset(options: IngestOptions): Promise<IngestResul
     state.unreadable = totals.unreadable;
     progress.tell(true);
   }
-  const result = await writeOutputs(plan, outcomes, started);
+  const tokens = await writeTokenIndexStep(plan, options);
+  const result = await writeOutputs(plan, outcomes, tokens, started);
   progress.state.layer = null;
   progress.tell(true);
   return result;
+}
+
+/**
+ * The token index (which neurons respond to a token: ./token-index.ts), for local sources unless
+ * asked otherwise; null when the source has nothing to build it from.
+ */
+async function writeTokenIndexStep(
+  plan: IngestPlan,
+  options: IngestOptions,
+): Promise<TokenIndexStep | null> {
+  const { source } = plan;
+  const records = plan.kindsRead.includes('collated-activations');
+  if (!(options.tokenIndex ?? source.kind === 'local')) return null;
+  if (!(await hasTokenSources(source, records))) return null;
+  return writeTokenIndex({
+    source,
+    outDir: plan.outDir,
+    layers: plan.layers,
+    records,
+    concurrency: plan.concurrency,
+    checkpointDir: plan.checkpointDir,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
 }
 
 /** The source opened, its layers and files listed, and the names chosen; nothing read or written. */
@@ -392,10 +419,15 @@ function sumCounts(outcomes: readonly LayerOutcome[]): LayerCounts {
 async function writeOutputs(
   plan: IngestPlan,
   outcomes: readonly LayerOutcome[],
+  tokens: TokenIndexStep | null,
   started: number,
 ): Promise<IngestResult> {
   const { outDir } = plan;
   const totals = sumCounts(outcomes);
+  for (const problem of tokens?.problems ?? []) {
+    if (problem.kind !== 'missing') totals[problem.kind] += 1;
+  }
+  totals.omitted += tokens?.omitted ?? 0;
   const finishedAt = new Date().toISOString();
   const ingestReport: IngestReport = {
     source: plan.sourceField,
@@ -408,7 +440,7 @@ async function writeOutputs(
     malformed: totals.malformed,
     unreadable: totals.unreadable,
     omitted: totals.omitted,
-    problems: outcomes.flatMap((outcome) => outcome.problems),
+    problems: [...outcomes.flatMap((outcome) => outcome.problems), ...(tokens?.problems ?? [])],
   };
   await writeFileAtomic(join(outDir, REPORT_FILE), `${JSON.stringify(ingestReport, null, 1)}\n`);
   const scores: number[] = [];
@@ -424,12 +456,14 @@ async function writeOutputs(
       createdAt: finishedAt,
       fileKinds: plan.fileKinds,
       report: REPORT_FILE,
+      ...(tokens ? { search: { tokens: tokens.path } } : {}),
     },
     summaries,
     scores,
   );
   await writeFileAtomic(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
   await removeStaleIndexes(outDir, manifest);
+  await tokens?.removeStale();
   await rm(plan.checkpointDir, { recursive: true, force: true });
   await writeDatasetList(dirname(outDir));
 

@@ -8,6 +8,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decode } from 'gpt-tokenizer/encoding/r50k_base';
 import { readPaperExplanations } from './paper-csv.ts';
 
 export interface ScaleFixtureOptions {
@@ -17,6 +18,14 @@ export interface ScaleFixtureOptions {
   seed?: number;
   /** The paper's CSV of explanations; when absent or missing, text is generated. */
   explanationsCsv?: string;
+  /**
+   * Also write this many activation-based related tokens per neuron
+   * (`related-tokens/activation-based/{L}/{N}.json`; default 0: none). Drawn from GPT-2's
+   * vocabulary with a long tail (log-uniform over token ids: the first few ids land in most
+   * neurons, the worst case for a token search), from a random stream of their own: the
+   * explanation files are the same with or without them.
+   */
+  relatedTokens?: number;
   onProgress?: (layersDone: number, layers: number) => void;
 }
 
@@ -27,6 +36,8 @@ export interface ScaleFixtureInfo {
   seed: number;
   files: number;
   textSource: 'paper-explanations.csv' | 'generated';
+  /** Related tokens per neuron (0 or absent: no related-tokens files). */
+  relatedTokens?: number;
 }
 
 export const SCALE_FIXTURE_INFO = 'fixture.json';
@@ -92,6 +103,8 @@ export function writeScaleFixture(options: ScaleFixtureOptions): ScaleFixtureInf
     ? readPaperExplanations(csv).map((row) => row.explanation)
     : generatedTexts(random);
 
+  const related = options.relatedTokens ?? 0;
+  const tokenRandom = seededRandom(seed ^ 0x5bd1e995);
   for (let layer = 0; layer < layers; layer += 1) {
     const folder = join(options.out, 'explanations', String(layer));
     mkdirSync(folder, { recursive: true });
@@ -113,6 +126,7 @@ export function writeScaleFixture(options: ScaleFixtureOptions): ScaleFixtureInf
         `"ev_correlation_score": ${score}, "rsquared_score": null, "absolute_dev_explained_score": null}}]}\n`;
       writeFileSync(join(folder, `${neuron}.jsonl`), line);
     }
+    if (related > 0) writeRelatedTokens(options.out, layer, neurons, related, tokenRandom);
     options.onProgress?.(layer + 1, layers);
   }
   const info: ScaleFixtureInfo = {
@@ -120,9 +134,41 @@ export function writeScaleFixture(options: ScaleFixtureOptions): ScaleFixtureInf
     layers,
     neurons,
     seed,
-    files: layers * neurons,
+    files: layers * neurons * (related > 0 ? 2 : 1),
     textSource: fromCsv ? 'paper-explanations.csv' : 'generated',
+    ...(related > 0 ? { relatedTokens: related } : {}),
   };
   writeFileSync(join(options.out, SCALE_FIXTURE_INFO), `${JSON.stringify(info, null, 1)}\n`);
   return info;
+}
+
+const VOCABULARY = 50257;
+
+/** One layer's related-tokens files: `count` distinct tokens per neuron, falling mean activations. */
+function writeRelatedTokens(
+  out: string,
+  layer: number,
+  neurons: number,
+  count: number,
+  random: () => number,
+): void {
+  const folder = join(out, 'related-tokens', 'activation-based', String(layer));
+  mkdirSync(folder, { recursive: true });
+  for (let neuron = 0; neuron < neurons; neuron += 1) {
+    // Distinct texts (byte tokens of split characters all read "\ufffd").
+    const tokens = new Set<string>();
+    while (tokens.size < count) {
+      tokens.add(decode([Math.floor(Math.exp(random() * Math.log(VOCABULARY))) - 1]));
+    }
+    let mean = 1 + 6 * random();
+    const averages: number[] = [];
+    for (let i = 0; i < tokens.size; i++) {
+      averages.push(Math.round(mean * 1e4) / 1e4);
+      mean *= 0.9 + 0.08 * random();
+    }
+    const text =
+      `{"dataclass_name": "TokenLookupTableSummaryOfNeuron", "tokens": ` +
+      `${JSON.stringify([...tokens])}, "average_activations": ${JSON.stringify(averages)}}`;
+    writeFileSync(join(folder, `${neuron}.json`), text);
+  }
 }

@@ -20,6 +20,7 @@ import type { DatasetList, DatasetManifest } from '../core/dataset/types.ts';
 import { ContainedFileError, ContainedFolder } from './contained-files.ts';
 import { scanDataDir } from './dataset-list.ts';
 import { writeFileAtomic } from './files.ts';
+import { tokenIndexShards } from './token-index.ts';
 import { openManifestSource, SourceReadError } from './source.ts';
 
 export interface StaticSiteOptions {
@@ -172,7 +173,10 @@ export async function writeStaticSite(options: StaticSiteOptions): Promise<Stati
     await mkdir(target, { recursive: true });
     await writeFileAtomic(join(target, 'manifest.json'), publicDatasetFileText(text));
     const folder = new ContainedFolder(dir, 'the dataset folder');
-    for (const relative of indexFilesOf(id, manifest)) {
+    for (const relative of [
+      ...indexFilesOf(id, manifest),
+      ...(await tokenIndexShards(folder, manifest)),
+    ]) {
       problems.push(...(await copyIndexFile(folder, relative, target, id)));
     }
 

@@ -24,6 +24,7 @@ import {
   securityHeaders,
   trustProxyOption,
 } from './http-policy.ts';
+import { modelRoutes } from './models/routes.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import { AnswerThreads } from './llm/answer-threads.ts';
 import { ChatClient } from './llm/chat.ts';
@@ -107,7 +108,7 @@ export async function buildServer({
   settings,
   logger = consoleLogger,
 }: ServerOptions): Promise<Server> {
-  const headers = securityHeaders(settings.APP_DIR);
+  const headers = securityHeaders(settings.APP_DIR, settings.MODEL_ORIGINS);
   const app = Fastify({
     logger: false,
     bodyLimit: settings.BODY_LIMIT,
@@ -176,6 +177,7 @@ export async function buildServer({
   await app.register(apiRoutes, { settings, registry, engine, logger });
   await app.register(scoreRoutes, { settings, registry, scoring, logger });
   await app.register(healthRoutes, { settings, registry, engine, scoring });
+  await app.register(modelRoutes, { modelsDir: settings.MODELS_DIR });
 
   if (existsSync(join(settings.APP_DIR, 'index.html'))) {
     await app.register(fastifyStatic, {

@@ -116,8 +116,9 @@ describe('response headers and what the app folder serves', () => {
     for (const url of ['/', '/assets/index.js', '/api/health', '/datasets/nope/manifest.json']) {
       const response = await server.app.inject(url);
       expect(response.headers['content-security-policy'], url).toBe(
-        `default-src 'self'; script-src 'self' ${hash}; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
+        `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' ${hash}; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self' https://huggingface.co https://*.huggingface.co https://*.hf.co; worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
       );
+      expect(response.headers['cross-origin-embedder-policy'], url).toBe('require-corp');
       expect(response.headers['x-content-type-options'], url).toBe('nosniff');
       expect(response.headers['x-frame-options'], url).toBe('DENY');
     }

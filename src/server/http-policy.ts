@@ -85,15 +85,21 @@ export function inlineScriptHashes(html: string): string[] {
  * The Content-Security-Policy: everything from this origin only, inline scripts only the ones the
  * built index.html holds (by hash), no plugins, no framing. Inline style attributes are allowed:
  * records colour their tokens with them (src/app/visuals/TokenRecord.tsx); style elements are not.
+ * WebAssembly may be compiled ('wasm-unsafe-eval', not 'unsafe-eval'): the model runner is
+ * onnxruntime's WebAssembly build. The browser may download model weights from `modelOrigins`
+ * (MODEL_ORIGINS: Hugging Face by default) besides this server.
  */
-export function contentSecurityPolicy(scriptHashes: readonly string[]): string {
+export function contentSecurityPolicy(
+  scriptHashes: readonly string[],
+  modelOrigins: readonly string[] = [],
+): string {
   return [
     "default-src 'self'",
-    `script-src 'self' ${scriptHashes.join(' ')}`.trim(),
+    `script-src 'self' 'wasm-unsafe-eval' ${scriptHashes.join(' ')}`.trim(),
     "style-src 'self'",
     "style-src-attr 'unsafe-inline'",
     "img-src 'self' data:",
-    "connect-src 'self'",
+    `connect-src 'self' ${modelOrigins.join(' ')}`.trim(),
     "worker-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
@@ -102,16 +108,24 @@ export function contentSecurityPolicy(scriptHashes: readonly string[]): string {
   ].join('; ');
 }
 
-/** Headers on every response: the CSP of the built app in appDir, no sniffing, no framing. */
-export function securityHeaders(appDir: string): Record<string, string> {
+/**
+ * Headers on every response: the CSP of the built app in appDir, no sniffing, no framing, and
+ * cross-origin isolation (COOP + COEP), which lets the model runner use WebAssembly threads; the
+ * app embeds nothing from other origins, and model downloads are CORS requests, which COEP allows.
+ */
+export function securityHeaders(
+  appDir: string,
+  modelOrigins: readonly string[] = [],
+): Record<string, string> {
   const index = join(appDir, 'index.html');
   const hashes = existsSync(index) ? inlineScriptHashes(readFileSync(index, 'utf8')) : [];
   return {
-    'content-security-policy': contentSecurityPolicy(hashes),
+    'content-security-policy': contentSecurityPolicy(hashes, modelOrigins),
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
     'referrer-policy': 'same-origin',
     'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-embedder-policy': 'require-corp',
   };
 }
 

@@ -24,12 +24,16 @@ async function ensureApp(settings: Settings) {
 async function ensureDemo(settings: Settings) {
   const started = performance.now();
   try {
-    const { created, path } = await ensureDemoDataset(settings.DATA_DIR);
+    const { created, path, modelPath, modelProblem } = await ensureDemoDataset(
+      settings.DATA_DIR,
+      settings.MODELS_DIR,
+    );
     if (created) {
       log.info(
-        `wrote the demo dataset to ${path} in ${Math.round(performance.now() - started)} ms`,
+        `wrote the demo dataset to ${path} and its model to ${modelPath} in ${Math.round(performance.now() - started)} ms`,
       );
     }
+    if (modelProblem) log.warn(`the demo model was not written: ${modelProblem}`);
   } catch (error) {
     // The other datasets can still be served.
     log.warn(`the demo dataset could not be written: ${(error as Error).message}`);

@@ -56,6 +56,15 @@ describe('loadSettings', () => {
 });
 
 describe('the settings of what is served and to whom', () => {
+  it('lets the page download model weights from MODEL_ORIGINS, and refuses what is not an origin', () => {
+    expect(
+      loadSettings([], { MODEL_ORIGINS: 'https://mirror.example:8443 http://*.lan' }).MODEL_ORIGINS,
+    ).toEqual(['https://mirror.example:8443', 'http://*.lan']);
+    expect(() => loadSettings([], { MODEL_ORIGINS: "https://ok.example 'unsafe-eval'" })).toThrow(
+      /MODEL_ORIGINS.*'unsafe-eval'/s,
+    );
+  });
+
   it('trusts a number of proxies or their addresses, never every X-Forwarded-For entry', () => {
     const trust = (value: string | undefined) =>
       loadSettings([], { TRUST_PROXY: value }).TRUST_PROXY;

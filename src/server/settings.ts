@@ -123,6 +123,18 @@ export const SETTINGS = {
     schema: flag.default(false),
     help: "serve each dataset's ingest-report.json (source path left out)",
   },
+  // GPT-2 checkpoints the browser can run (src/server/models).
+  MODEL_ORIGINS: {
+    schema: z
+      .string()
+      .default('https://huggingface.co https://*.huggingface.co https://*.hf.co')
+      .transform(modelOrigins),
+    help: "origins the browser may download model weights from besides this server (the page's Content-Security-Policy connect-src), space-separated; Hugging Face and its file hosts by default",
+  },
+  MODELS_DIR: {
+    schema: z.string().min(1).default('./models'),
+    help: 'folder holding one folder per model (config.json + model.safetensors), served under /models/',
+  },
 } as const;
 
 const OFF = ['false', '0', 'no', 'off'];
@@ -182,6 +194,19 @@ function allowedHosts(value: string | undefined, context: z.RefinementCtx): stri
     return z.NEVER;
   }
   return names;
+}
+
+function modelOrigins(value: string, context: z.RefinementCtx): string[] {
+  const origins = value.split(/[\s,]+/).filter((origin) => origin !== '');
+  const bad = origins.filter((origin) => !/^https?:\/\/(\*\.)?[a-z0-9.-]+(:\d+)?$/i.test(origin));
+  if (bad.length > 0) {
+    context.addIssue({
+      code: 'custom',
+      message: `not origins (scheme://host[:port], host may start with *.): ${bad.join(', ')}`,
+    });
+    return z.NEVER;
+  }
+  return origins;
 }
 
 export type SettingName = keyof typeof SETTINGS;
@@ -249,6 +274,7 @@ export function loadSettings(
     DATA_DIR: resolve(cwd, parsed.DATA_DIR),
     APP_DIR: resolve(cwd, parsed.APP_DIR),
     CACHE_DIR: resolve(cwd, parsed.CACHE_DIR),
+    MODELS_DIR: resolve(cwd, parsed.MODELS_DIR),
   };
 }
 

@@ -106,6 +106,7 @@ export async function startServer(options: {
       DATA_DIR: options.dataDir,
       APP_DIR: options.appDir,
       CACHE_DIR: join(options.dataDir, '.cache'),
+      MODELS_DIR: join(options.dataDir, '.models'),
       LOG_REQUESTS: 'false',
       ...options.env,
     },

@@ -31,7 +31,9 @@ test('the app runs under its Content-Security-Policy', async ({ page }) => {
     `#/d/${demo!.id}/layers/${neuron!.layer}/neurons/${neuron!.neuron}`,
   );
   const policy = response?.headers()['content-security-policy'] ?? '';
-  expect(policy).toMatch(/script-src 'self'( 'sha256-[A-Za-z0-9+/]+=*'){2}/);
+  // WebAssembly for the model runner, never eval.
+  expect(policy).toMatch(/script-src 'self' 'wasm-unsafe-eval'( 'sha256-[A-Za-z0-9+/]+=*'){2};/);
+  expect(policy).not.toContain("'unsafe-eval'");
   expect(policy).toContain("frame-ancestors 'none'");
   expect(response?.headers()['x-content-type-options']).toBe('nosniff');
   await settled(page);

@@ -23,6 +23,8 @@ const simulatePanel = import('../simulate/SimulatePanel.tsx').then((module) => (
   default: module.SimulatePanel,
 }));
 const SimulatePanel = lazy(() => simulatePanel);
+// The model sections (your text, check the model): a chunk fetched only after the first paint.
+const ModelSections = lazy(() => import('../yourtext/neuron/NeuronModelSections.tsx'));
 
 /** One neuron of a dataset: every file it has, each section saying what is missing. */
 export function NeuronView({
@@ -132,6 +134,18 @@ export function NeuronView({
           onToggle={viewState.toggleGroup}
         />
       </TokenTooltipLayer>
+      {belowTheFold && (
+        <Suspense fallback={null}>
+          <ModelSections
+            manifest={manifest}
+            urlDataset={urlDataset}
+            layer={layer}
+            neuron={neuron}
+            scale={scale}
+            records={records.isPending ? undefined : (records.data ?? null)}
+          />
+        </Suspense>
+      )}
       <StatisticsSection
         query={records}
         path={path('collated-activations')}

@@ -1,6 +1,6 @@
 import { Suspense, useRef } from 'react';
 import { Link, Outlet } from 'react-router';
-import { browsePath } from '../paths.ts';
+import { browsePath, textPath } from '../paths.ts';
 import { JumpBox } from '../search/JumpBox.tsx';
 import { DatasetPicker } from './DatasetPicker.tsx';
 import { ThemeToggle } from './ThemeToggle.tsx';
@@ -26,6 +26,9 @@ export function Layout() {
           Neuron Explorer
         </Link>
         <div className={styles.controls}>
+          <Link to={textPath(urlDataset)} className={styles.navLink}>
+            Your text
+          </Link>
           <DatasetPicker />
           <JumpBox />
           <ThemeToggle />

@@ -11,6 +11,7 @@ interface ScaleFlags {
   neurons: number;
   seed: number;
   explanations?: string;
+  relatedTokens: number;
 }
 
 export function register(program: Command): void {
@@ -26,6 +27,12 @@ export function register(program: Command): void {
       '--explanations <csv>',
       'CSV of layer,neuron,explanation,score to draw text from (default: the shared paper-explanations.csv)',
     )
+    .option(
+      '--related-tokens <n>',
+      'also write n activation-based related tokens per neuron (for the token index)',
+      parseCount,
+      0,
+    )
     .action((flags: ScaleFlags) => {
       const shared = sharedGpt2XlDir();
       const csv =
@@ -36,6 +43,7 @@ export function register(program: Command): void {
         layers: flags.layers,
         neurons: flags.neurons,
         seed: flags.seed,
+        relatedTokens: flags.relatedTokens,
         ...(csv !== undefined ? { explanationsCsv: csv } : {}),
         onProgress: (done, total) => {
           if (process.stderr.isTTY) process.stderr.write(`\rlayer ${done}/${total}`);
@@ -43,7 +51,7 @@ export function register(program: Command): void {
       });
       if (process.stderr.isTTY) process.stderr.write('\n');
       process.stdout.write(
-        `Wrote ${info.files.toLocaleString('en-US')} explanation files (${info.layers} x ${info.neurons}, seed ${info.seed}, text ${info.textSource}) to ${flags.out} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+        `Wrote ${info.files.toLocaleString('en-US')} ${info.relatedTokens ? 'explanation and related-tokens' : 'explanation'} files (${info.layers} x ${info.neurons}, seed ${info.seed}, text ${info.textSource}) to ${flags.out} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
       );
     });
 }

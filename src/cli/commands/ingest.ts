@@ -14,6 +14,7 @@ interface IngestFlags {
   title?: string;
   synthetic?: boolean;
   records?: boolean;
+  tokenIndex?: boolean;
   neurons?: number;
   layerCount?: number;
   cache?: string;
@@ -65,6 +66,13 @@ export function register(program: Command): void {
       new Option('--records', 'read activation records for max activations (default: local only)'),
     )
     .option('--no-records', 'do not read activation records')
+    .addOption(
+      new Option(
+        '--token-index',
+        'write the token index (which neurons respond to a token; default: local only)',
+      ),
+    )
+    .option('--no-token-index', 'do not write the token index')
     .option(
       '--neurons <n>',
       'neurons per layer (for sources without a model preset)',
@@ -100,6 +108,7 @@ export function register(program: Command): void {
           ...(flags.id !== undefined ? { id: flags.id } : {}),
           ...(flags.title !== undefined ? { title: flags.title } : {}),
           ...(flags.records !== undefined ? { records: flags.records } : {}),
+          ...(flags.tokenIndex !== undefined ? { tokenIndex: flags.tokenIndex } : {}),
           ...(flags.neurons !== undefined ? { neuronsPerLayer: flags.neurons } : {}),
           ...(flags.layerCount !== undefined ? { layerCount: flags.layerCount } : {}),
           ...(flags.cache !== undefined ? { sourceOptions: { cacheDir: flags.cache } } : {}),

@@ -1,3 +1,4 @@
+import { ContainedFolder } from '../../node/contained-files.ts';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { parseDatasetList, parseManifest } from '../../core/dataset/parse.ts';
 import { writeDemoDataset } from '../../node/demo.ts';
 import { ingestDataset } from '../../node/ingest.ts';
 import { writeScaleFixture } from '../../node/scale-fixture.ts';
+import { tokenIndexShards } from '../../node/token-index.ts';
 
 async function builtApp(root: string): Promise<string> {
   const app = join(root, 'app');
@@ -50,6 +52,14 @@ describe('static', () => {
         expect(existsSync(join(out, 'datasets', id, layer.index))).toBe(true);
       }
     }
+    // The demo's token index: its head (named by the manifest) and every shard the head names.
+    const demoDir = join(out, 'datasets/demo');
+    const demo = parseManifest(await readFile(join(demoDir, 'manifest.json'), 'utf8'), {
+      path: 'demo/manifest.json',
+    });
+    const shards = await tokenIndexShards(new ContainedFolder(demoDir), demo);
+    expect(shards.length).toBeGreaterThan(0);
+    for (const file of shards) expect(existsSync(join(demoDir, file))).toBe(true);
     expect(await readdir(join(out, 'datasets/small/explanations/1'))).toHaveLength(5);
     expect(await readFile(join(out, 'datasets/small/explanations/1/4.jsonl'), 'utf8')).toBe(
       await readFile(join(source, 'explanations/1/4.jsonl'), 'utf8'),

@@ -1,8 +1,11 @@
 /**
- * The synthetic demo dataset: a few layers of neurons with planted behaviours, run over the demo
- * corpus tokenized as GPT-2 does, written in the published layout (explanations, activation
- * records, related tokens and neurons). Explanations and their scores come from the project's own
- * baseline explainer, baseline simulator and scorer. Seeded: the same bytes on every run.
+ * The synthetic demo dataset: the activations of a small GPT-2-format model whose neurons have
+ * planted behaviours (./model.ts), run over the demo corpus tokenized as GPT-2 does, written in
+ * the published layout (explanations, activation records, related tokens and neurons). Each
+ * 64-token record is what the model computes on those 64 tokens alone, so the model runner
+ * reproduces the records from the demo model's files. Explanations and their scores come from
+ * the project's own baseline explainer, baseline simulator and scorer. Seeded: the same bytes on
+ * every run.
  *
  * The layout has realistic gaps: a neuron with no files, neurons with an explanation but no
  * records and the reverse, one with a malformed explanation file, one without related files.
@@ -16,17 +19,14 @@ import type {
 } from '../format/types.ts';
 import { neuronFilePath } from '../format/types.ts';
 import { trainRecords } from '../scoring/splits.ts';
-import { baselineExplain, baselineSimulator, tokenViews } from '../simulation/baseline.ts';
+import { baselineExplain, baselineSimulator } from '../simulation/baseline.ts';
 import { simulateAndScore } from '../simulation/simulate.ts';
-import {
-  BEHAVIOURS,
-  NEAR_DEAD,
-  POLYSEMANTIC,
-  isCodeLine,
-  type Behaviour,
-  type DemoWindow,
-} from './behaviours.ts';
+import type { Gpt2Weights } from '../model/checkpoint.ts';
+import { forwardActivations } from '../model/forward.ts';
+import { embedTokens } from '../model/runner.ts';
+import { BEHAVIOURS, NEAR_DEAD, POLYSEMANTIC, type Behaviour } from './behaviours.ts';
 import { DEMO_DOCUMENTS } from './corpus.ts';
+import { demoModelFiles, demoModelWeights, type DemoModelFiles } from './model.ts';
 import { hashString, Random } from './random.ts';
 
 export const DEMO_DATASET = {
@@ -81,8 +81,6 @@ export interface PlannedNeuron {
   noise: number;
   /** Chance per token of a spurious bump, growing with depth as real neurons get harder to explain. */
   strayRate: number;
-  /** Share of the behaviour's strength that spills onto the next token. */
-  spill: number;
   seed: number;
 }
 
@@ -106,7 +104,6 @@ export function planDemoNeurons(): PlannedNeuron[] {
         base: behaviour.id === 'periods' ? r.uniform(-0.85, -0.65) : r.uniform(-2.2, -1.0),
         noise: (dead ? 0.03 : 0.06 + 0.05 * layer) + r.uniform(0, 0.04),
         strayRate: dead ? 0.004 : 0.002 + 0.006 * layer,
-        spill: r.next() < 0.25 ? r.uniform(0.15, 0.4) : 0,
         seed,
       });
     });
@@ -116,28 +113,19 @@ export function planDemoNeurons(): PlannedNeuron[] {
 
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
-/** GPT-2's GELU (the tanh approximation). */
-function gelu(x: number): number {
-  return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
-}
-
-interface Window extends DemoWindow {
+interface Window {
   doc: number;
   start: number;
+  tokens: readonly string[];
+  ids: readonly number[];
 }
 
+/** The corpus as overlapping 64-token windows (every 16 tokens, and the last 64 of a document). */
 function tokenizeCorpus(): Window[] {
   const windows: Window[] = [];
   DEMO_DOCUMENTS.forEach((document, doc) => {
-    const tokens = encode(document).map((id) => decode([id]));
-    const codeLines = document.split('\n').map(isCodeLine);
-    let line = 0;
-    const code = tokens.map((token) => {
-      // A token's line is the one its first non-newline character is on.
-      const onLine = codeLines[line + (/^\n/.test(token) ? 1 : 0)] ?? false;
-      line += token.split('\n').length - 1;
-      return onLine;
-    });
+    const ids = encode(document);
+    const tokens = ids.map((id) => decode([id]));
     const starts: number[] = [];
     for (let start = 0; start + RECORD_LENGTH <= tokens.length; start += WINDOW_STRIDE) {
       starts.push(start);
@@ -145,78 +133,37 @@ function tokenizeCorpus(): Window[] {
     const last = tokens.length - RECORD_LENGTH;
     if (last >= 0 && starts.at(-1) !== last) starts.push(last);
     for (const start of starts) {
-      const slice = tokens.slice(start, start + RECORD_LENGTH);
       windows.push({
         doc,
         start,
-        tokens: slice,
-        views: tokenViews(slice),
-        code: code.slice(start, start + RECORD_LENGTH),
+        tokens: tokens.slice(start, start + RECORD_LENGTH),
+        ids: ids.slice(start, start + RECORD_LENGTH),
       });
     }
   });
   return windows;
 }
 
-interface BehaviourStrengths {
-  /** Per token of every window, in order: the strength with every preference at 1 ... */
-  strength: Float64Array;
-  /** ... and the word whose preference scales it, if any. */
-  words: (string | null)[];
-}
-
-/** A behaviour's strengths over the corpus, once for all neurons that share it. */
-function behaviourStrengths(behaviour: Behaviour, windows: readonly Window[]): BehaviourStrengths {
-  const strength = new Float64Array(windows.length * RECORD_LENGTH);
-  const words: (string | null)[] = new Array<string | null>(strength.length).fill(null);
-  let preferred: string | null = null;
-  const record = (word: string) => {
-    preferred = word;
-    return 1;
-  };
+/**
+ * Every neuron's activations on every window, as the demo model computes them on the window's
+ * 64 tokens alone (rounded to 4 decimals, as the release's records are): [layer][neuron][window].
+ */
+function modelActivations(weights: Gpt2Weights, windows: readonly Window[]): number[][][][] {
+  const { layers, inner } = weights.config;
+  const out = Array.from({ length: layers }, () =>
+    Array.from({ length: inner }, () => new Array<number[]>(windows.length)),
+  );
   windows.forEach((window, w) => {
-    for (let i = 0; i < RECORD_LENGTH; i++) {
-      preferred = null;
-      strength[w * RECORD_LENGTH + i] = behaviour.strength(window, i, record);
-      words[w * RECORD_LENGTH + i] = preferred;
-    }
-  });
-  return { strength, words };
-}
-
-function activate(
-  plan: PlannedNeuron,
-  windows: readonly Window[],
-  strengths: BehaviourStrengths,
-): number[][] {
-  const random = new Random(plan.seed ^ 0x9e3779b9);
-  const preferences = new Map<string, number>();
-  const prefer = (word: string) => {
-    let preference = preferences.get(word);
-    if (preference === undefined) {
-      preference = 0.55 + 0.45 * (hashString(word, plan.seed) / 4294967296);
-      preferences.set(word, preference);
-    }
-    return preference;
-  };
-  return windows.map((_, w) => {
-    let previous = 0;
-    const activations = new Array<number>(RECORD_LENGTH);
-    for (let i = 0; i < RECORD_LENGTH; i++) {
-      const at = w * RECORD_LENGTH + i;
-      const word = strengths.words[at];
-      const strength =
-        word === null ? strengths.strength[at]! : strengths.strength[at]! * prefer(word!);
-      let z =
-        plan.base + plan.gain * (strength + plan.spill * previous) + plan.noise * random.normal();
-      if (random.next() < plan.strayRate) {
-        z += plan.gain > 0 ? plan.gain * random.uniform(0.2, 0.7) : random.uniform(1.2, 1.8);
+    const hidden = forwardActivations(weights, embedTokens(weights, window.ids));
+    hidden.forEach((values, layer) => {
+      for (let neuron = 0; neuron < inner; neuron++) {
+        const record = new Array<number>(RECORD_LENGTH);
+        for (let t = 0; t < RECORD_LENGTH; t++) record[t] = round4(values[t * inner + neuron]!);
+        out[layer]![neuron]![w] = record;
       }
-      previous = strength;
-      activations[i] = round4(gelu(z));
-    }
-    return activations;
+    });
   });
+  return out;
 }
 
 /** Linear interpolation between order statistics, as numpy's default percentile. */
@@ -500,6 +447,8 @@ export interface DemoNeuronSummary {
 export interface DemoDataset {
   files: DemoFile[];
   neurons: DemoNeuronSummary[];
+  /** The model whose activations the records are: config.json and model.safetensors. */
+  model: DemoModelFiles;
 }
 
 /** Generate every per-neuron file of the demo dataset (manifest and indexes are ingest's job). */
@@ -510,16 +459,12 @@ export async function generateDemoDataset(): Promise<DemoDataset> {
   const plans = planDemoNeurons();
   const files: DemoFile[] = [];
   const neurons: DemoNeuronSummary[] = [];
-  const byBehaviour = new Map<Behaviour, BehaviourStrengths>();
+  const weights = demoModelWeights(plans);
+  const computed = modelActivations(weights, windows);
   for (const plan of plans) {
     const id = key(plan.layer, plan.neuron);
     if (DEMO_GAPS.missing.includes(id)) continue;
-    let strengths = byBehaviour.get(plan.behaviour);
-    if (!strengths) {
-      strengths = behaviourStrengths(plan.behaviour, windows);
-      byBehaviour.set(plan.behaviour, strengths);
-    }
-    const activations = activate(plan, windows, strengths);
+    const activations = computed[plan.layer]![plan.neuron]!;
     const record = neuronRecord(plan, windows, activations);
     const path = (kind: Parameters<typeof neuronFilePath>[0]) =>
       neuronFilePath(kind, plan.layer, plan.neuron);
@@ -565,5 +510,5 @@ export async function generateDemoDataset(): Promise<DemoDataset> {
       files.push({ path: path('related-neurons/weight-based'), text: relatedNeurons(plan, plans) });
     }
   }
-  return { files, neurons };
+  return { files, neurons, model: demoModelFiles(weights) };
 }

@@ -10,6 +10,7 @@ import type { DatasetList, DatasetManifest } from '../../core/dataset/types.ts';
 import { ContainedFolder } from '../../node/contained-files.ts';
 import { scanDataDir, type ManifestCache } from '../../node/dataset-list.ts';
 import { openManifestSource, type DatasetSource } from '../../node/source.ts';
+import { tokenIndexShards } from '../../node/token-index.ts';
 import { DATASET_ID } from './paths.ts';
 
 export interface ServedDataset {
@@ -90,6 +91,30 @@ export class DatasetRegistry {
     return this.scanned;
   }
 
+  /**
+   * The layer indexes and content-hashed search files a manifest names, and the shards of its
+   * token index (which only the index's head names). A damaged head is warned of and its shards
+   * not served; the rest of the dataset is.
+   */
+  private async hashedFilesOf(
+    id: string,
+    manifest: DatasetManifest,
+    folder: ContainedFolder,
+  ): Promise<Set<string>> {
+    const files = new Set(manifest.layers.map((summary) => summary.index));
+    for (const path of Object.values(manifest.search ?? {})) {
+      if (HASHED_SEARCH_FILE.test(path)) files.add(path);
+    }
+    try {
+      for (const shard of await tokenIndexShards(folder, manifest)) {
+        if (HASHED_SEARCH_FILE.test(shard)) files.add(shard);
+      }
+    } catch (error) {
+      this.options.warn?.(`${id}: token index not served: ${(error as Error).message}`);
+    }
+    return files;
+  }
+
   private async rescan() {
     const scan = await scanDataDir(this.dataDir, this.manifests);
     for (const problem of scan.problems) {
@@ -112,6 +137,7 @@ export class DatasetRegistry {
           ...(cacheDir !== undefined && { cacheDir: join(cacheDir, id) }),
           ...(sourceCacheTtlMs !== undefined && { cacheTtlMs: sourceCacheTtlMs }),
         });
+        const folder = new ContainedFolder(dir, 'the dataset folder');
         known = {
           key,
           dataset: {
@@ -119,8 +145,8 @@ export class DatasetRegistry {
             dir,
             manifest,
             publicManifest: publicDatasetFileText(text),
-            folder: new ContainedFolder(dir, 'the dataset folder'),
-            hashedFiles: hashedFilesOf(manifest),
+            folder,
+            hashedFiles: await this.hashedFilesOf(id, manifest, folder),
             source,
             neuronsPerLayer: new Map(manifest.layers.map((l) => [l.layer, l.neurons])),
           },
@@ -137,15 +163,6 @@ export class DatasetRegistry {
 
 /** A search file the manifest may name: under search/, named by the hash of its content. */
 const HASHED_SEARCH_FILE = /^search\/[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.[0-9a-f]{12}\.json$/;
-
-/** The layer indexes and content-hashed search files a manifest names. */
-function hashedFilesOf(manifest: DatasetManifest): Set<string> {
-  const files = new Set(manifest.layers.map((summary) => summary.index));
-  for (const path of Object.values(manifest.search ?? {})) {
-    if (HASHED_SEARCH_FILE.test(path)) files.add(path);
-  }
-  return files;
-}
 
 /**
  * The dataset that release-form links open: DEFAULT_DATASET when it is served, else a real GPT-2 XL
