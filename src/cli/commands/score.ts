@@ -7,12 +7,6 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { parseNeuronRecord } from '../../core/format/parse.ts';
 import {
-  buildJudgeMessages,
-  JUDGE_TOP_LOGPROBS,
-  judgeMaxTokens,
-  parseJudgeResponse,
-} from '../../core/scoring/judge-prompt.ts';
-import {
   baselineJudge,
   SCORER_NAMES,
   SCORING_SEED,
@@ -28,7 +22,7 @@ import {
 import { baselineSimulator } from '../../core/simulation/baseline.ts';
 import type { Simulator } from '../../core/simulation/types.ts';
 import { readManifestFile } from '../../node/dataset-files.ts';
-import { modelSimulator, openAiClient, UsageMeter } from '../../node/batch/models.ts';
+import { modelJudge, modelSimulator, openAiClient, UsageMeter } from '../../node/batch/models.ts';
 import { openManifestSource } from '../../node/source.ts';
 import { CliError, parseCount } from '../command.ts';
 
@@ -58,24 +52,6 @@ interface JudgedOutput {
   f1: number | null;
   interval: [number, number] | null;
   basis: ScoreBasis;
-}
-
-/** A judge asking a chat model with core's prompt, through the batch command's client. */
-function modelJudge(ask: ReturnType<typeof openAiClient>['ask'], model: string): Judge {
-  return {
-    id: 'openai',
-    model,
-    async judge(scorer, explanation, excerpts, options) {
-      const answer = await ask(
-        model,
-        buildJudgeMessages(scorer, explanation, excerpts),
-        judgeMaxTokens(excerpts.length),
-        JUDGE_TOP_LOGPROBS,
-        options?.signal,
-      );
-      return parseJudgeResponse(excerpts.length, answer.content, answer.logprobs);
-    },
-  };
 }
 
 function parseNeuron(value: string): { layer: number; neuron: number } {
@@ -139,7 +115,7 @@ export async function scoreExplanation(flags: ScoreFlags): Promise<{
       new UsageMeter(),
     );
     simulator = modelSimulator(client.ask, flags.model, null, new UsageMeter());
-    judge = modelJudge(client.ask, flags.judgeModel ?? flags.model);
+    judge = modelJudge(client.ask, flags.judgeModel ?? flags.model, null, new UsageMeter());
     close = client.close;
   }
   const run = (scorer: ScorerName) => flags.scorers.includes(scorer);

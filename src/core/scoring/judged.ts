@@ -16,6 +16,7 @@ import {
   fuzzingMarks,
   seededStream,
   selectExamples,
+  type ExampleSelection,
   type ExampleSource,
 } from './examples.ts';
 import {
@@ -106,6 +107,46 @@ export class NoExamplesError extends Error {
   }
 }
 
+/** What a judged scorer asks, before any call: the examples, their excerpts, the batches. */
+export interface JudgingPlan {
+  selection: ExampleSelection;
+  /** Fuzzing's marked token indices per example; null for detection. */
+  marks: number[][] | null;
+  excerpts: JudgeExcerpt[];
+  /** Example indices per judge call, shuffled so that no batch is all of one kind. */
+  batches: number[][];
+}
+
+/**
+ * The examples of a neuron a judged scorer shows, and how they are cut into calls: a function of
+ * the records, the seed and the sizes alone (a batch job's dry run counts the same calls).
+ */
+export function planJudging(
+  scorer: JudgedScorer,
+  neuron: Pick<
+    NeuronRecord,
+    'most_positive_activation_records' | 'random_sample' | 'random_sample_by_quantile'
+  >,
+  options: { seed: number; perKind?: number; batchSize?: number },
+): JudgingPlan {
+  const { seed } = options;
+  const selection = selectExamples(neuron, { seed, perKind: options.perKind ?? EXAMPLES_PER_KIND });
+  const marks = scorer === 'fuzzing' ? fuzzingMarks(selection, seed) : null;
+  const excerpts: JudgeExcerpt[] = selection.examples.map((example, i) => ({
+    tokens: example.record.tokens,
+    marked: marks ? marks[i]! : null,
+  }));
+  const order = seededStream(seed, `${scorer}-batches`).shuffle(
+    selection.examples.map((_, i) => i),
+  );
+  const batchSize = options.batchSize ?? JUDGE_BATCH_SIZE;
+  const batches: number[][] = [];
+  for (let start = 0; start < order.length; start += batchSize) {
+    batches.push(order.slice(start, start + batchSize));
+  }
+  return { selection, marks, excerpts, batches };
+}
+
 /** Detection or fuzzing of an explanation on a neuron's records. */
 export async function scoreByJudge(
   scorer: JudgedScorer,
@@ -118,22 +159,13 @@ export async function scoreByJudge(
   options: ScoreByJudgeOptions = {},
 ): Promise<JudgedScore> {
   const seed = options.seed ?? SCORING_SEED;
-  const selection = selectExamples(neuron, { seed, perKind: options.perKind ?? EXAMPLES_PER_KIND });
+  const { selection, marks, excerpts, batches } = planJudging(scorer, neuron, {
+    seed,
+    ...(options.perKind !== undefined && { perKind: options.perKind }),
+    ...(options.batchSize !== undefined && { batchSize: options.batchSize }),
+  });
   const { examples } = selection;
   if (examples.length === 0) throw new NoExamplesError();
-  const marks = scorer === 'fuzzing' ? fuzzingMarks(selection, seed) : null;
-  const excerpts: JudgeExcerpt[] = examples.map((example, i) => ({
-    tokens: example.record.tokens,
-    marked: marks ? marks[i]! : null,
-  }));
-
-  // Shuffled so that no batch is all of one kind, then cut into batches.
-  const order = seededStream(seed, `${scorer}-batches`).shuffle(examples.map((_, i) => i));
-  const batchSize = options.batchSize ?? JUDGE_BATCH_SIZE;
-  const batches: number[][] = [];
-  for (let start = 0; start < order.length; start += batchSize) {
-    batches.push(order.slice(start, start + batchSize));
-  }
   const verdicts = new Array<JudgeVerdict>(examples.length);
   let done = 0;
   await mapConcurrently(batches, options.concurrency ?? 4, options.signal, async (batch) => {
