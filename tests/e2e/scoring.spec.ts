@@ -206,6 +206,13 @@ test.describe('the offline baselines', () => {
       test.setTimeout(120_000);
       await page.goto('#/layers/0/neurons/816');
       await settled(page);
+      // The published score itself rests on 4 records: the explanation list marks it weak.
+      await expect(
+        page
+          .getByRole('list', { name: 'Explanations, best first' })
+          .or(page.locator('ol').filter({ hasText: /score 0\.34/ }))
+          .first(),
+      ).toContainText(/score 0\.34 · 4 records: weak basis/);
       const panel = panelOf(page);
       await panel.getByRole('button', { name: 'Score' }).click();
       const row = await rowOf(panel, 'Simulation');
@@ -224,6 +231,41 @@ test.describe('the offline baselines', () => {
       expect(detection[0]).toBe('n/a');
       await expect(panel.getByText(/no quiet random-sample records/).first()).toBeVisible();
       await expect(panel.getByText(/^Weak basis: this score rests on 3 examples/)).toHaveCount(2);
+      // Not like for like: the published score is set apart, not a row beside this one.
+      const simulation = panel.getByRole('table', { name: /^Simulation scores/ });
+      await expect(simulation.getByRole('row', { name: /^Published explanation/ })).toHaveCount(0);
+      await expect(
+        panel.getByText(
+          /^So the published score is set apart, not beside this one: correlation 0\.34 as released, on 4 records \(itself a weak basis: fewer than 5\)\.$/,
+        ),
+      ).toBeVisible();
+
+      // Another explanation; then the published one scored the same way, as a round of its own.
+      await panel.getByRole('textbox', { name: 'Explanation' }).fill('the word "the"');
+      await panel.getByRole('button', { name: 'Score' }).click();
+      await expect(panel.getByRole('heading', { name: 'Result' })).toBeVisible({ timeout: 60_000 });
+      await panel
+        .getByRole('button', { name: 'Score the published explanation the same way' })
+        .click();
+      await expect(panel.getByRole('heading', { name: 'Round 2 of 2' })).toBeVisible({
+        timeout: 60_000,
+      });
+      await expect(
+        panel.getByRole('columnheader', { name: /Round 1\s*the published explanation/ }),
+      ).toBeVisible();
+      const alike = simulation.getByRole('row', {
+        name: /^Published explanation, scored here the same way/,
+      });
+      await expect(alike).toBeVisible();
+      const cells = (await alike.getByRole('cell').allTextContents()).map((t) => t.trim());
+      expect(cells[0]).toBe('0.11');
+      expect(cells[4]).toBe('1');
+      await expect(
+        panel.getByRole('button', { name: 'Score the published explanation the same way' }),
+      ).toHaveCount(0);
+      await panelOf(page).screenshot({
+        path: join(SCREENSHOT_DIR, 'scoring-published-alike.png'),
+      });
     });
   });
 });

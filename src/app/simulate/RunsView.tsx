@@ -65,6 +65,7 @@ export function RunsView({
     textsResult,
     startExplain,
     startImprove,
+    scoreAlongside,
     cancel,
   } = runs;
   return (
@@ -197,6 +198,9 @@ export function RunsView({
             onEdit={onEditExplanation}
             written={state.written}
             improve={{ onImprove: startImprove, disabled, reviser: explainer }}
+            onScorePublished={
+              published && !disabled ? () => scoreAlongside(published.explanation) : null
+            }
           />
         </>
       )}

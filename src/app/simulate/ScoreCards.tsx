@@ -6,7 +6,11 @@
 import { useId, useMemo } from 'react';
 import type { JudgedScoreResult, SimulationScoreResult } from '../../core/api/score.ts';
 import type { ScoredExplanation } from '../../core/format/types.ts';
-import type { ComparableBasis, ScoreBasis } from '../../core/scoring/basis.ts';
+import {
+  WEAK_BASIS_RECORDS,
+  type ComparableBasis,
+  type ScoreBasis,
+} from '../../core/scoring/basis.ts';
 import { Skeleton } from '../shell/Skeleton.tsx';
 import type { ActivationColorScale } from '../visuals/colorScale.ts';
 import { TokenRecord } from '../visuals/TokenRecord.tsx';
@@ -45,17 +49,28 @@ export function SimulationScoreCard({
   score,
   published,
   publishedBasis,
+  publishedAlike,
+  onScorePublished,
 }: {
   score: SimulationScoreResult;
   published: ScoredExplanation | null;
   /** The published score's basis, as far as its file tells it. */
   publishedBasis: ComparableBasis | null;
+  /** The published explanation scored here the same way, in another round; null if it was not. */
+  publishedAlike: { round: number; score: SimulationScoreResult } | null;
+  /** Scores the published explanation the same way; null when it cannot or need not. */
+  onScorePublished: (() => void) | null;
 }) {
   const headingId = useId();
   const notice =
     published && publishedBasis
       ? comparabilityNotice(comparableOf(score.basis), publishedBasis)
       : null;
+  // The published score sits beside this one only on the same basis; else it is set apart.
+  const publishedInTable = published !== null && publishedBasis !== null && notice === null;
+  const alikeNotice = publishedAlike
+    ? comparabilityNotice(comparableOf(score.basis), comparableOf(publishedAlike.score.basis))
+    : null;
   const anyNull =
     [score.ev_correlation_score, score.rsquared_score, score.absolute_dev_explained_score].some(
       (value) => value === null,
@@ -96,7 +111,20 @@ export function SimulationScoreCard({
               <td>{formatScore(score.absolute_dev_explained_score)}</td>
               <td>{score.basis.records}</td>
             </tr>
-            {published && (
+            {publishedAlike && !alikeNotice && (
+              <tr>
+                <th scope="row">
+                  Published explanation, scored here the same way
+                  <span className={styles.rowNote}>round {publishedAlike.round + 1}</span>
+                </th>
+                <td>{formatScore(publishedAlike.score.ev_correlation_score)}</td>
+                <td className={styles.interval}>{formatInterval(publishedAlike.score.interval)}</td>
+                <td>{formatScore(publishedAlike.score.rsquared_score)}</td>
+                <td>{formatScore(publishedAlike.score.absolute_dev_explained_score)}</td>
+                <td>{publishedAlike.score.basis.records}</td>
+              </tr>
+            )}
+            {publishedInTable && (
               <tr>
                 <th scope="row">
                   Published explanation
@@ -114,9 +142,28 @@ export function SimulationScoreCard({
           </tbody>
         </table>
       </div>
-      {notice && (
-        <p role="note" className={styles.weak}>
-          {notice}
+      {notice && published && (
+        <div role="note" className={styles.weak}>
+          <p>{notice}</p>
+          <p>
+            So the published score is set apart, not beside this one: correlation{' '}
+            {formatScore(published.scored_simulation.ev_correlation_score)} as released
+            {publishedBasis?.records != null &&
+              `, on ${publishedBasis.records} record${publishedBasis.records === 1 ? '' : 's'}`}
+            {publishedBasis?.records != null &&
+              publishedBasis.records < WEAK_BASIS_RECORDS &&
+              ` (itself a weak basis: fewer than ${WEAK_BASIS_RECORDS})`}
+            .
+          </p>
+        </div>
+      )}
+      {onScorePublished && published && (
+        <p className={styles.hint}>
+          <button type="button" className={styles.linkButton} onClick={onScorePublished}>
+            Score the published explanation the same way
+          </button>{' '}
+          (<q>{published.explanation.trim()}</q>): the same scorers on the same records, as a round
+          of its own, so that the two compare as equals.
         </p>
       )}
       <Basis basis={score.basis} />

@@ -37,6 +37,7 @@ export function ScoreRoundsView({
   onEdit,
   written,
   improve,
+  onScorePublished,
 }: {
   rounds: readonly Round[];
   /** The round shown in full. */
@@ -55,6 +56,8 @@ export function ScoreRoundsView({
     disabled: boolean;
     reviser: ProviderDescription | null;
   };
+  /** Scores the published explanation the same way, as a round; null while that cannot run. */
+  onScorePublished: (() => void) | null;
 }) {
   const round = rounds[shown];
   const result = round?.result;
@@ -84,10 +87,23 @@ export function ScoreRoundsView({
       ? describeProvider(written.explainer, 'explainer')
       : null;
   const revisedBy = result.revision ? describeProvider(result.revision.reviser, 'explainer') : null;
+  // The published explanation scored here, the same way, in a round of its own (if it was).
+  const publishedText = published?.explanation.trim() ?? null;
+  const publishedIndex =
+    publishedText === null
+      ? -1
+      : rounds.findIndex((r) => r.request.explanation.trim() === publishedText);
+  const publishedRound = rounds[publishedIndex];
+  const publishedAlike =
+    publishedIndex >= 0 && publishedIndex !== shown && publishedRound?.result?.scores.simulation
+      ? { round: publishedIndex, score: publishedRound.result.scores.simulation }
+      : null;
 
   return (
     <div className={styles.result}>
-      {rounds.length > 1 && <RoundsTable rounds={rounds} shown={shown} onShow={onShow} />}
+      {rounds.length > 1 && (
+        <RoundsTable rounds={rounds} shown={shown} onShow={onShow} published={publishedText} />
+      )}
       <ResultHead
         title={rounds.length > 1 ? `Round ${shown + 1} of ${rounds.length}` : 'Result'}
         cached={result.cached}
@@ -130,6 +146,12 @@ export function ScoreRoundsView({
           score={result.scores.simulation}
           published={published}
           publishedBasis={publishedBasis}
+          publishedAlike={publishedAlike}
+          onScorePublished={
+            publishedIndex < 0 && result.explanation.trim() !== publishedText
+              ? onScorePublished
+              : null
+          }
         />
       )}
       {result.scores.detection && <JudgedScoreCard score={result.scores.detection} scale={scale} />}
@@ -173,10 +195,13 @@ function RoundsTable({
   rounds,
   shown,
   onShow,
+  published,
 }: {
   rounds: readonly Round[];
   shown: number;
   onShow: (index: number) => void;
+  /** The published explanation, to name its round. */
+  published: string | null;
 }) {
   const captionId = useId();
   const scorers = SCORER_NAMES.filter((scorer: ScorerName) =>
@@ -191,9 +216,12 @@ function RoundsTable({
         <thead>
           <tr>
             <td />
-            {rounds.map((_, i) => (
+            {rounds.map((round, i) => (
               <th key={i} scope="col">
                 Round {i + 1}
+                {round.request.explanation.trim() === published && (
+                  <span className={styles.rowNote}>the published explanation</span>
+                )}
               </th>
             ))}
           </tr>

@@ -137,9 +137,13 @@ describe('scoring an explanation', () => {
     expect(rows[1]).toHaveTextContent(
       /This explanation\s*0\.43\s*0\.21 to 0\.65\s*0\.12\s*−0\.06\s*2/,
     );
-    expect(rows[2]).toHaveTextContent(
-      /Published explanation.*references to movies.*0\.62\s*n\/a\s*0\.35\s*0\.30\s*2/,
-    );
+    // Scored on another basis than the published score: that one is set apart, not a row here.
+    expect(rows).toHaveLength(2);
+    expect(
+      screen.getByText(
+        'So the published score is set apart, not beside this one: correlation 0.62 as released, on 2 records (itself a weak basis: fewer than 5).',
+      ),
+    ).toBeInTheDocument();
     const detection = screen.getByRole('table', { name: /^Detection scores/ });
     expect(within(detection).getAllByRole('row')[1]).toHaveTextContent(
       /This explanation\s*0\.75\s*0\.50 to 1\.00\s*0\.80\s*0\.83/,
@@ -218,6 +222,48 @@ describe('scoring an explanation', () => {
         /^Different bases, not comparable as equals: this score against the published one rests on 1 record against 2 records; the offline baseline against the release’s simulator/,
       ),
     ).toBeInTheDocument();
+  });
+
+  it('scores the published explanation the same way, as a round of its own, and shows it beside this one', async () => {
+    const { calls } = fakeApi();
+    const { search } = renderPanel('/d/tiny/layers/1/neurons/2?test=films&scorers=simulation');
+    const first = await nextCall(calls, 1);
+    act(() => {
+      first.stream.send({
+        event: 'result',
+        data: scoreResult('films', { scorers: ['simulation'] }),
+      });
+      first.stream.close();
+    });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Score the published explanation the same way' }),
+    );
+    const second = await nextCall(calls, 2);
+    expect(second.path).toBe('api/score');
+    expect(second.body).toMatchObject({ explanation: PUBLISHED, scorers: ['simulation'] });
+    const alike = scoreResult(PUBLISHED, { scorers: ['simulation'] });
+    alike.scores.simulation!.ev_correlation_score = 0.25;
+    act(() => {
+      second.stream.send({ event: 'result', data: alike });
+      second.stream.close();
+    });
+    expect(await screen.findByRole('heading', { name: 'Round 2 of 2' })).toBeInTheDocument();
+    expect(search().getAll('test')).toEqual([PUBLISHED, 'films']);
+    const rounds = screen.getByRole('table', { name: 'Rounds of improvement, side by side' });
+    expect(within(rounds).getAllByRole('columnheader')[0]).toHaveTextContent(
+      'Round 1the published explanation',
+    );
+    const simulation = screen.getByRole('table', { name: /^Simulation scores/ });
+    expect(
+      await within(simulation).findByRole('row', {
+        name: /^Published explanation, scored here the same way/,
+      }),
+    ).toHaveTextContent(/round 1\s*0\.25\s*0\.21 to 0\.65\s*0\.12\s*−0\.06\s*2/);
+    expect(
+      screen.queryByRole('button', { name: 'Score the published explanation the same way' }),
+    ).not.toBeInTheDocument();
+    // The first round's scores were kept: one new request only.
+    expect(calls).toHaveLength(2);
   });
 
   it('runs a shared link by itself and says the result came from the cache', async () => {

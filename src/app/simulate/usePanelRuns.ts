@@ -159,6 +159,18 @@ export function usePanelRuns({
     );
   }
 
+  /**
+   * Scores another explanation (the published one) with the same scorers on the same records, as
+   * a round before the others: the like-for-like comparison the published score is not.
+   */
+  function scoreAlongside(explanation: string) {
+    if (disabled || !shared || shared.texts) return;
+    const text = explanation.trim();
+    if (shared.explanations.some((known) => known.trim() === text)) return;
+    dispatch({ type: 'run' });
+    writeTest({ ...shared, explanations: [text, ...shared.explanations] });
+  }
+
   function cancel() {
     if (explaining) {
       explainAbort.current?.abort();
@@ -233,6 +245,7 @@ export function usePanelRuns({
     run,
     startExplain,
     startImprove,
+    scoreAlongside,
     cancel,
   };
 }
