@@ -382,6 +382,31 @@ describe('batch', () => {
     expect(offline.code, offline.stderr).toBe(0);
     expect(offline.stdout).toContain('127 neurons selected (all) of demo');
     expect(offline.stdout).toContain('(offline: no cost)');
+    const judged = await cli([
+      'batch',
+      '--data',
+      demo,
+      '--out',
+      freshOut(),
+      '--dry-run',
+      '--select',
+      'layers:1',
+      '--scorers',
+      'detection,fuzzing',
+      '--simulator',
+      'baseline',
+      '--judge',
+      'openai',
+      '--judge-model',
+      'test-judge',
+    ]);
+    expect(judged.code, judged.stderr).toBe(0);
+    expect(judged.stdout).toContain(
+      'to run with detection, fuzzing (simulator baseline, judge test-judge)',
+    );
+    // The judge's calls only (the simulator is offline): 4 per scorer for 20 + 20 examples.
+    expect(judged.stdout).toMatch(/Estimate from \d+ of them: [\d,]+ upstream calls/);
+    expect(server.requests).toHaveLength(0);
     const bad = await cli([
       'batch',
       '--data',
