@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { HealthSchema, type Health } from '../core/api/health.ts';
 import { MAX_EXPLANATION_CHARS, MAX_TEXT_TOKENS, MAX_TEXTS } from '../core/api/limits.ts';
 import type { DatasetRegistry } from './datasets/registry.ts';
-import { redactUrl, type Settings } from './settings.ts';
+import { originOf } from './redact.ts';
+import type { Settings } from './settings.ts';
 import type { ScoringEngine } from './scoring/engine.ts';
 import type { SimulationEngine } from './simulation/engine.ts';
 
@@ -32,7 +33,8 @@ export async function healthRoutes(
       explainer: { id: engine.explainer.id, model: engine.explainer.model },
       judge: { id: scoring.judge.id, model: scoring.judge.model },
       openai: {
-        baseUrl: redactUrl(settings.OPENAI_BASE_URL),
+        // Scheme and host only: no credentials, path or query.
+        baseUrl: originOf(settings.OPENAI_BASE_URL),
         apiKeySet: settings.OPENAI_API_KEY !== undefined,
       },
       datasets: { default: list.default, ids: list.datasets.map((dataset) => dataset.id) },

@@ -6,7 +6,8 @@
 import { MAX_EXPLANATION_CHARS, MAX_TEXTS } from '../../core/api/limits.ts';
 import { SCORER_NAMES, type ScorerName } from '../../core/scoring/basis.ts';
 import { normalizeScoreRequest, type NormalizedScoreRequest } from '../data/score.ts';
-import { normalizeSimulateRequest, type NormalizedSimulateRequest } from '../data/simulation.ts';
+import type { NormalizedSimulateRequest } from '../../core/api/index.ts';
+import { normalizeSimulateRequest } from '../data/simulation.ts';
 import { fieldLabel, splitTexts } from './model.ts';
 import type { SharedTest } from './shareLink.ts';
 

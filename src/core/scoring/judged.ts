@@ -34,6 +34,8 @@ import {
 
 export interface JudgeOptions {
   signal?: AbortSignal;
+  /** Who asked (a client address): a server shares its LLM capacity fairly between clients. */
+  client?: string;
 }
 
 /** Says, for each excerpt of a batch, whether it (detection) or its marks (fuzzing) fit. */
@@ -94,6 +96,8 @@ export interface ScoreByJudgeOptions {
   /** Judge calls at once. */
   concurrency?: number;
   signal?: AbortSignal;
+  /** Who asked, for the judge's calls. */
+  client?: string;
   onProgress?: (progress: JudgedProgress) => void;
 }
 
@@ -173,7 +177,10 @@ export async function scoreByJudge(
       scorer,
       explanation,
       batch.map((i) => excerpts[i]!),
-      options.signal ? { signal: options.signal } : {},
+      {
+        ...(options.signal && { signal: options.signal }),
+        ...(options.client !== undefined && { client: options.client }),
+      },
     );
     if (answers.length !== batch.length) {
       throw new RangeError(

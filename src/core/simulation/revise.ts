@@ -115,6 +115,8 @@ export const baselineReviser: Reviser = {
 
 export interface ReviseOptions {
   signal?: AbortSignal;
+  /** Who asked (a client address), for the simulator's and reviser's calls. */
+  client?: string;
   concurrency?: number;
   /** Records of the test split simulated, reported one by one. */
   onProgress?: (progress: { done: number; total: number }) => void;
@@ -144,17 +146,17 @@ export async function reviseExplanation(
 ): Promise<{ explanation: string; shown: RevisionRecord[] }> {
   const records = testRecords(neuron);
   if (records.length === 0) throw new NoRecordsError();
+  const call = {
+    ...(options.signal && { signal: options.signal }),
+    ...(options.client !== undefined && { client: options.client }),
+  };
   let done = 0;
   const simulated = await mapConcurrently(
     records,
     options.concurrency ?? 4,
     options.signal,
     async (split): Promise<RevisionRecord> => {
-      const simulation = await simulator.simulateRecord(
-        explanation,
-        split.record.tokens,
-        options.signal ? { signal: options.signal } : {},
-      );
+      const simulation = await simulator.simulateRecord(explanation, split.record.tokens, call);
       options.onProgress?.({ done: ++done, total: records.length });
       return {
         source: { kind: split.kind, index: split.index },
@@ -166,11 +168,6 @@ export async function reviseExplanation(
   );
   const maxActivation = maxActivationOf(neuron);
   const shown = worstSimulated(simulated, maxActivation);
-  const revised = await reviser.revise(
-    explanation,
-    shown,
-    maxActivation,
-    options.signal ? { signal: options.signal } : {},
-  );
+  const revised = await reviser.revise(explanation, shown, maxActivation, call);
   return { explanation: revised.trim(), shown };
 }

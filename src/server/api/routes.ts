@@ -1,41 +1,28 @@
 /**
  * POST /api/simulate and POST /api/explain: validate, run the engine, answer with JSON or a stream
- * of server-sent events (Accept: text/event-stream). Rate-limited per client, bounded in time.
+ * of server-sent events (Accept: text/event-stream; see send.ts). Rate-limited per client.
  */
-import { setMaxListeners } from 'node:events';
-import { PassThrough } from 'node:stream';
-import { createGzip } from 'node:zlib';
 import fastifyRateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import {
-  ExplainRequestSchema,
-  SimulateRequestSchema,
-  type SimulationEvent,
-} from '../../core/api/simulate.ts';
-import { formatSseEvent, SSE_CONTENT_TYPE } from '../../core/api/sse.ts';
+import { ExplainRequestSchema, SimulateRequestSchema } from '../../core/api/simulate.ts';
 import type { DatasetRegistry, ServedDataset } from '../datasets/registry.ts';
-import { ApiError, toApiError } from '../errors.ts';
-import type { Logger } from '../log.ts';
+import { ApiError } from '../errors.ts';
 import type { Settings } from '../settings.ts';
-import type { RunOptions, SimulationEngine, SimulationReply } from '../simulation/engine.ts';
+import type { SimulationEngine } from '../simulation/engine.ts';
 import { tokenizeTexts } from '../simulation/tokenize.ts';
-
-/** A comment line now and then keeps proxies from closing a quiet stream. */
-const HEARTBEAT_MS = 15_000;
-
-class RequestTimeout extends Error {}
-class ClientGone extends Error {}
+import type { Sender } from './send.ts';
 
 export interface ApiRoutesOptions {
   settings: Settings;
   registry: DatasetRegistry;
   engine: SimulationEngine;
-  logger: Logger;
+  /** Answers a run with JSON or events (see send.ts). */
+  send: Sender;
 }
 
 export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions) {
-  const { settings, registry, engine, logger } = options;
+  const { settings, registry, engine, send } = options;
   const windowSeconds = Math.round(settings.RATE_LIMIT_WINDOW_MS / 1000);
 
   await app.register(fastifyRateLimit, {
@@ -56,7 +43,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
     config: { rateLimit: {} },
     // Fresh results of tens of KB: fast gzip in one call (under a millisecond) rather than
     // through a zlib stream, whose setup costs more than the compression; brotli costs more.
-    // Cache hits come gzipped already (see run).
+    // Cache hits come gzipped already (see sendJson).
     compress: {
       encodings: ['gzip' as const],
       zlibOptions: { level: 1 },
@@ -69,119 +56,16 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
     const dataset = await findNeuron(registry, body.dataset, body.layer, body.neuron);
     const texts = body.texts ? tokenizeTexts(body.texts) : undefined;
     const job = { dataset, layer: body.layer, neuron: body.neuron, explanation: body.explanation };
-    return run(request, reply, (run) => engine.simulate(texts ? { ...job, texts } : job, run));
+    return send(request, reply, (run) => engine.simulate(texts ? { ...job, texts } : job, run));
   });
 
   app.post('/api/explain', routeOptions, async (request, reply) => {
     const body = validate(ExplainRequestSchema, request.body);
     const dataset = await findNeuron(registry, body.dataset, body.layer, body.neuron);
-    return run(request, reply, (run) =>
+    return send(request, reply, (run) =>
       engine.explain({ dataset, layer: body.layer, neuron: body.neuron }, run),
     );
   });
-
-  /** Runs a task with a deadline, stopped if the client leaves, answered as JSON or as events. */
-  async function run(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    task: (options: RunOptions) => Promise<string | SimulationReply>,
-  ) {
-    const controller = new AbortController();
-    // Every upstream call of the request (20 or more) listens to this signal.
-    setMaxListeners(500, controller.signal);
-    const timer = setTimeout(
-      () => controller.abort(new RequestTimeout()),
-      settings.REQUEST_TIMEOUT_MS,
-    );
-    reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) controller.abort(new ClientGone());
-    });
-    const describe = (error: unknown): ApiError => {
-      if (error instanceof RequestTimeout || controller.signal.reason instanceof RequestTimeout) {
-        return new ApiError(
-          504,
-          'timeout',
-          `Stopped after ${settings.REQUEST_TIMEOUT_MS / 1000} s, the longest a request may take. ` +
-            'Try again: records already simulated are kept, so a retry is quicker.',
-          { retryable: true },
-        );
-      }
-      if (controller.signal.reason instanceof ClientGone) {
-        // Nobody is listening; this only ends the request quietly.
-        return new ApiError(400, 'invalid_request', 'The client closed the request.');
-      }
-      const apiError = toApiError(error);
-      if (apiError.code === 'internal') {
-        logger.error(`${request.method} ${request.url}`, apiError.cause ?? error);
-      }
-      return apiError;
-    };
-
-    const accept = request.headers.accept ?? '';
-    if (!accept.includes(SSE_CONTENT_TYPE)) {
-      try {
-        const result = await task({ signal: controller.signal });
-        const { json, gzipped } = typeof result === 'string' ? { json: result } : result;
-        reply.type('application/json; charset=utf-8').header('cache-control', 'no-store');
-        if (gzipped && acceptsGzip(request)) {
-          return reply
-            .header('content-encoding', 'gzip')
-            .header('vary', 'accept-encoding')
-            .send(gzipped());
-        }
-        return reply.send(json);
-      } catch (error) {
-        throw describe(error);
-      } finally {
-        clearTimeout(timer);
-      }
-    }
-
-    // Results are tens of KB, so the stream is gzipped when the client takes it, and flushed after
-    // each event so that progress arrives as it happens.
-    const gzip = acceptsGzip(request) ? createGzip({ level: 1 }) : null;
-    const stream = gzip ?? new PassThrough();
-    const write = (text: string) => {
-      if (stream.writableEnded) return;
-      stream.write(text);
-      gzip?.flush();
-    };
-    const send = (event: SimulationEvent) => write(formatSseEvent(event));
-    const heartbeat = setInterval(() => write(': ping\n\n'), HEARTBEAT_MS);
-    if (gzip) reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding');
-    reply
-      .type(`${SSE_CONTENT_TYPE}; charset=utf-8`)
-      .header('cache-control', 'no-store')
-      .header('x-accel-buffering', 'no')
-      .send(stream);
-    void task({
-      signal: controller.signal,
-      onProgress: (data) => send({ event: 'progress', data }),
-      onExplanation: (data) => send({ event: 'explanation', data }),
-    })
-      .then(
-        (result) =>
-          write(`event: result\ndata: ${typeof result === 'string' ? result : result.json}\n\n`),
-        (error: unknown) => {
-          if (controller.signal.reason instanceof ClientGone) return;
-          send({ event: 'error', data: describe(error).body });
-        },
-      )
-      .finally(() => {
-        clearTimeout(timer);
-        clearInterval(heartbeat);
-        stream.end();
-      });
-    return reply;
-  }
-}
-
-/** Whether the client takes gzip (named in Accept-Encoding, and not with q=0). */
-export function acceptsGzip(request: FastifyRequest): boolean {
-  const match = /(?:^|,)\s*gzip\s*(?:;\s*q\s*=\s*([\d.]+))?/i.exec(
-    request.headers['accept-encoding'] ?? '',
-  );
-  return match !== null && (match[1] === undefined || Number(match[1]) > 0);
 }
 
 /** The parsed body, or a 400 naming the first field at fault. */

@@ -4,7 +4,8 @@
  * own run (so the two share the cache and the retry memo) with core's interval and basis added;
  * detection and fuzzing are core's, judged by the configured judge, cached per scorer. Scorers run
  * side by side; if any fails, the others still finish (and are cached, so a retry is quick), then
- * the request fails with the first failure: never a result with a made-up score.
+ * the request fails with the first failure, as it was thrown (errors.ts says what each answers):
+ * never a result with a made-up score.
  */
 import {
   requestedScorers,
@@ -14,11 +15,7 @@ import {
   type Scores,
   type SimulationScoreResult,
 } from '../../core/api/score.ts';
-import {
-  ExplanationSchema,
-  type ExplanationEvent,
-  type RecordsSimulationResult,
-} from '../../core/api/simulate.ts';
+import { ExplanationSchema, type RecordsSimulationResult } from '../../core/api/simulate.ts';
 import type { NeuronRecord } from '../../core/format/types.ts';
 import type { ScorerName } from '../../core/scoring/basis.ts';
 import { SCORING_SEED } from '../../core/scoring/basis.ts';
@@ -33,7 +30,7 @@ import type { ServedDataset } from '../datasets/registry.ts';
 import { ApiError } from '../errors.ts';
 import type { SimulationEngine } from '../simulation/engine.ts';
 import type { NeuronRecordStore } from '../simulation/records.ts';
-import { scoringError } from './errors.ts';
+import type { RunContext } from '../api/send.ts';
 
 export interface ScoreJob {
   dataset: ServedDataset;
@@ -43,12 +40,8 @@ export interface ScoreJob {
   scorers?: readonly ScorerName[] | undefined;
 }
 
-export interface ScoreRunOptions {
-  signal: AbortSignal;
-  onProgress?: (progress: ScoreProgressEvent) => void;
-  /** /api/improve: the revision, once written. */
-  onExplanation?: (event: ExplanationEvent) => void;
-}
+/** The run's signal and client; progress per scorer; for /api/improve, the revision once written. */
+export type ScoreRunOptions = RunContext<ScoreProgressEvent>;
 
 export interface ScoringEngineOptions {
   simulation: SimulationEngine;
@@ -59,11 +52,6 @@ export interface ScoringEngineOptions {
   records: NeuronRecordStore;
   /** Judge calls of one scorer at once (upstream calls are capped over all requests as well). */
   concurrency: number;
-}
-
-// Entries are stored with `cached: true`, as a hit sends them.
-interface Stored<T> {
-  value: T;
 }
 
 export class ScoringEngine {
@@ -79,49 +67,41 @@ export class ScoringEngine {
 
   /** The result of POST /api/score, as JSON text. */
   async score(job: ScoreJob, options: ScoreRunOptions): Promise<string> {
-    try {
-      return JSON.stringify(await this.run(job, options));
-    } catch (error) {
-      throw scoringError(error, options.signal);
-    }
+    return JSON.stringify(await this.run(job, options));
   }
 
   /** The result of POST /api/improve: the revision of `job.explanation`, scored, as JSON text. */
   async improve(job: ScoreJob, options: ScoreRunOptions): Promise<string> {
-    try {
-      const { record } = await this.options.records.get(job.dataset, job.layer, job.neuron);
-      const revised = await reviseExplanation(
-        this.options.simulation.simulator,
-        this.reviser,
-        job.explanation,
-        record,
-        {
-          signal: options.signal,
-          concurrency: this.options.concurrency,
-          onProgress: ({ done, total }) =>
-            options.onProgress?.({ scorer: 'revision', done, total }),
-        },
+    const { record } = await this.options.records.get(job.dataset, job.layer, job.neuron);
+    const revised = await reviseExplanation(
+      this.options.simulation.simulator,
+      this.reviser,
+      job.explanation,
+      record,
+      {
+        signal: options.signal,
+        ...(options.client !== undefined && { client: options.client }),
+        concurrency: this.options.concurrency,
+        onProgress: ({ done, total }) => options.onProgress?.({ scorer: 'revision', done, total }),
+      },
+    );
+    const checked = ExplanationSchema.safeParse(revised.explanation);
+    if (!checked.success) {
+      throw new ApiError(
+        502,
+        'upstream_format',
+        `The revision the explainer wrote cannot be scored (${checked.error.issues[0]?.message ?? 'invalid'}); try again.`,
+        { retryable: true },
       );
-      const checked = ExplanationSchema.safeParse(revised.explanation);
-      if (!checked.success) {
-        throw new ApiError(
-          502,
-          'upstream_format',
-          `The revision the explainer wrote cannot be scored (${checked.error.issues[0]?.message ?? 'invalid'}); try again.`,
-          { retryable: true },
-        );
-      }
-      const reviser = { id: this.reviser.id, model: this.reviser.model };
-      options.onExplanation?.({ explanation: checked.data, explainer: reviser });
-      const result = await this.run({ ...job, explanation: checked.data }, options);
-      const improved: ScoreResult = {
-        ...result,
-        revision: { from: job.explanation, reviser, shown: revised.shown.map((r) => r.source) },
-      };
-      return JSON.stringify(improved);
-    } catch (error) {
-      throw scoringError(error, options.signal);
     }
+    const reviser = { id: this.reviser.id, model: this.reviser.model };
+    options.onExplanation?.({ explanation: checked.data, explainer: reviser });
+    const result = await this.run({ ...job, explanation: checked.data }, options);
+    const improved: ScoreResult = {
+      ...result,
+      revision: { from: job.explanation, reviser, shown: revised.shown.map((r) => r.source) },
+    };
+    return JSON.stringify(improved);
   }
 
   private async run(job: ScoreJob, options: ScoreRunOptions): Promise<ScoreResult> {
@@ -166,6 +146,7 @@ export class ScoringEngine {
       { dataset: job.dataset, layer: job.layer, neuron: job.neuron, explanation: job.explanation },
       {
         signal: options.signal,
+        ...(options.client !== undefined && { client: options.client }),
         onProgress: ({ done, total }) =>
           options.onProgress?.({ scorer: 'simulation', done, total }),
       },
@@ -208,24 +189,21 @@ export class ScoringEngine {
       EXAMPLES_PER_KIND,
       JUDGE_BATCH_SIZE,
     ]);
-    const hit = this.options.cache?.get(key);
+    // A hit comes marked `cached: true` (the cache's hit form).
+    const hit = this.options.cache?.get(key) as JudgedScoreResult | undefined;
     if (hit !== undefined) {
-      const stored = JSON.parse(hit) as Stored<JudgedScoreResult>;
-      options.onProgress?.({
-        scorer,
-        done: stored.value.examples.length,
-        total: stored.value.examples.length,
-      });
-      return stored.value;
+      options.onProgress?.({ scorer, done: hit.examples.length, total: hit.examples.length });
+      return hit;
     }
     const score = await scoreByJudge(scorer, this.judge, job.explanation, loaded.record, {
       seed: SCORING_SEED,
       concurrency: this.options.concurrency,
       signal: options.signal,
+      ...(options.client !== undefined && { client: options.client }),
       onProgress: ({ done, total }) => options.onProgress?.({ scorer, done, total }),
     });
-    const value: JudgedScoreResult = { ...score, cached: false };
-    this.options.cache?.put(key, JSON.stringify({ value: { ...value, cached: true } }));
+    const value: JudgedScoreResult = { cached: false, ...score };
+    this.options.cache?.put(key, value);
     return value;
   }
 }

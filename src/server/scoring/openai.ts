@@ -10,6 +10,7 @@ import type { Judge } from '../../core/scoring/judged.ts';
 import { parseExplanationResponse } from '../../core/simulation/explanation-prompt.ts';
 import { buildRevisionMessages, type Reviser } from '../../core/simulation/revise.ts';
 import type { ChatClient } from '../llm/chat.ts';
+import { redact } from '../redact.ts';
 
 /** Longest revision asked for: a phrase. */
 const REVISION_MAX_TOKENS = 120;
@@ -29,7 +30,7 @@ export function openAiJudge(chat: ChatClient, model: string): Judge {
           temperature: 0,
         },
         { read: (answer) => parseJudgeResponse(excerpts.length, answer.content, answer.logprobs) },
-        options?.signal,
+        { signal: options?.signal, client: options?.client },
       );
     },
   };
@@ -47,9 +48,10 @@ export function openAiReviser(chat: ChatClient, model: string): Reviser {
           maxTokens: REVISION_MAX_TOKENS,
           temperature: 0,
         },
-        options?.signal,
+        { signal: options?.signal, client: options?.client },
       );
-      return parseExplanationResponse(response.content);
+      // The revision is sent to the browser: nothing secret may come back in it.
+      return redact(parseExplanationResponse(response.content));
     },
   };
 }
