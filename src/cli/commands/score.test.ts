@@ -35,7 +35,8 @@ afterEach(() => vi.unstubAllEnvs());
 const score = (...extra: string[]) =>
   cli(['score', '--data', folder, '--neuron', '0/3', '--explanation', 'the word "cat"', ...extra]);
 
-describe('score', () => {
+// The first run loads the command and core's scorers: slow on a loaded machine.
+describe('score', { timeout: 30_000 }, () => {
   it('prints each scorer’s score, interval and basis, offline by default', async () => {
     const run = await score('--json');
     expect(run.code).toBe(0);

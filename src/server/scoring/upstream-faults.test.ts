@@ -1,10 +1,10 @@
 /**
- * /api/score against an OpenAI-compatible server that misbehaves in each of the ways of
- * tests/support/upstream-faults.ts, as the proxy's own test holds /api/simulate to them: with all
- * three scorers, every fault fails the request as it fails a simulation; with the judge alone,
- * every fault that breaks any answer (a status, the transport, the body's form, prose, a refusal)
- * fails it too. Never a score, no secret in any response, event or log line, and once the server
- * behaves again the same request is scored.
+ * /api/score against an OpenAI-compatible server that misbehaves in the ways of
+ * tests/support/upstream-faults.ts that break any answer, a judge's too (a status, the transport,
+ * the body's form, prose, a refusal), as the proxy's own test holds /api/simulate to all of them:
+ * with all three scorers and with the judge alone, each fails the request with the error a
+ * simulation gets. Never a score, no secret in any response, event or log line, and once the
+ * server behaves again the same request is scored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiErrorBody, ApiErrorResponse } from '../../core/api/errors.ts';
@@ -29,8 +29,9 @@ const NEURON = { dataset: 'scored', layer: 0, neuron: 3 };
 
 /**
  * Faults that break a judge's answer too. The others rewrite the numbers or lines of a
- * simulation's answer (a judge's "3: yes" lines pass through them unchanged), or the
- * log-probabilities of its first number, so a judge's answer may still be a right one.
+ * simulation's answer (a judge's "3: yes" lines pass through them unchanged, so its answer may
+ * still be a right one) or the log-probabilities of its first number (a judge's answer has none:
+ * the test server cannot apply them); /api/simulate's own test covers those.
  */
 const BREAKS_ANY_ANSWER = new Set([
   'prose',
@@ -54,7 +55,7 @@ const judgeFaults = UPSTREAM_FAULTS.filter(
   (fault) => fault.outcome.code === 'upstream_error' || BREAKS_ANY_ANSWER.has(fault.name),
 );
 
-describe(`/api/score against ${UPSTREAM_FAULTS.length} ways an LLM server misbehaves`, () => {
+describe(`/api/score against ${judgeFaults.length} ways an LLM server misbehaves`, () => {
   let upstream: OpenAiTestServer;
   let data: Awaited<ReturnType<typeof temporaryDirectory>>;
   let cacheDir: Awaited<ReturnType<typeof temporaryDirectory>>;
@@ -146,7 +147,7 @@ describe(`/api/score against ${UPSTREAM_FAULTS.length} ways an LLM server misbeh
     for (const scorer of scorers) expect(result.scores).toHaveProperty(scorer);
   }
 
-  it.each(UPSTREAM_FAULTS.map((fault) => [fault.name, fault] as const))(
+  it.each(judgeFaults.map((fault) => [fault.name, fault] as const))(
     'all three scorers, %s: the error a simulation gets, no secret, then a score once it recovers',
     (_name, fault) => expectFailure(fault, ['simulation', 'detection', 'fuzzing']),
     30_000,
