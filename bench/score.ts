@@ -21,9 +21,10 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { manifestFor, temporaryDirectory, writeDataset } from '../tests/support/datasets.ts';
-import { startOpenAiTestServer, type ChatBody } from '../tests/support/openai-test-server.ts';
+import { startOpenAiTestServer } from '../tests/support/openai-test-server.ts';
 import { freePortInRange } from '../tests/support/ports.ts';
 import { scoringNeuronRecord } from '../tests/support/scoring-fixture.ts';
+import type { ChatBody } from '../tests/support/upstream-faults.ts';
 
 const quick = process.argv.includes('--quick');
 /** `--scorers simulation` (etc.): score with these only, to see what each costs the proxy. */

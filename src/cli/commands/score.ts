@@ -6,19 +6,16 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { parseNeuronRecord } from '../../core/format/parse.ts';
+import { baselineJudge } from '../../core/scoring/baseline-judge.ts';
 import {
-  baselineJudge,
   SCORER_NAMES,
   SCORING_SEED,
-  scoreByJudge,
-  scoreSimulation,
   WEAK_BASIS_RECORDS,
-  type Judge,
-  type JudgedScore,
   type ScoreBasis,
   type ScorerName,
-  type SimulationScore,
-} from '../../core/scoring/index.ts';
+} from '../../core/scoring/basis.ts';
+import { scoreByJudge, type Judge, type JudgedScore } from '../../core/scoring/judged.ts';
+import { scoreSimulation, type SimulationScore } from '../../core/scoring/simulation-score.ts';
 import { baselineSimulator } from '../../core/simulation/baseline.ts';
 import type { Simulator } from '../../core/simulation/types.ts';
 import { readManifestFile } from '../../node/dataset-files.ts';

@@ -11,8 +11,8 @@ import { ProviderIdSchema } from './health.ts';
 import {
   ExplainerInfoSchema,
   ExplanationEventSchema,
+  ExplainRequestSchema,
   ExplanationSchema,
-  NeuronRequestSchema,
   RecordRefSchema,
   ScoredSequenceSimulationSchema,
 } from './simulate.ts';
@@ -21,7 +21,8 @@ export const ScorerNameSchema = z.enum(SCORER_NAMES, {
   error: `scorers: each must be one of ${SCORER_NAMES.join(', ')}`,
 });
 
-export const ScoreRequestSchema = NeuronRequestSchema.extend({
+// A neuron (as /api/explain takes it), the explanation, and the scorers.
+export const ScoreRequestSchema = ExplainRequestSchema.extend({
   explanation: ExplanationSchema,
   /** Which scorers to run (default: all three), in any order; each at most once. */
   scorers: z
@@ -39,8 +40,7 @@ export function requestedScorers(scorers: readonly ScorerName[] | undefined): Sc
   return SCORER_NAMES.filter((name) => scorers === undefined || scorers.includes(name));
 }
 
-/** "Improve": revise `explanation` and score the revision with `scorers`. */
-export const ImproveRequestSchema = ScoreRequestSchema;
+/** "Improve" takes a score request: revise `explanation`, score the revision with `scorers`. */
 export type ImproveRequest = ScoreRequest;
 
 const finite = z.number();
@@ -99,7 +99,6 @@ export const JudgedExampleSchema = z.object({
   verdict: z.object({ fits: z.boolean(), probability: finite.nullable() }),
   correct: z.boolean(),
 });
-export type JudgedExampleResult = z.infer<typeof JudgedExampleSchema>;
 
 /** Detection or fuzzing: classification scores, the balanced accuracy's interval, each example. */
 export const JudgedScoreResultSchema = z.object({
@@ -133,7 +132,6 @@ export const RevisionSchema = z.object({
   reviser: ExplainerInfoSchema,
   shown: z.array(RecordRefSchema),
 });
-export type Revision = z.infer<typeof RevisionSchema>;
 
 export const ScoreResultSchema = z.object({
   dataset: z.string(),

@@ -6,7 +6,7 @@
  * is the same on every run and can be recomputed elsewhere (tests/fixtures/scoring has a Python
  * copy of the generator that checks ours).
  */
-import { Random } from '../demo/random.ts';
+import { Random } from '../random/random.ts';
 
 export const BOOTSTRAP_RESAMPLES = 1000;
 export const INTERVAL_LEVEL = 0.95;

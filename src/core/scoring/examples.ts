@@ -6,7 +6,7 @@
  * give the same examples.
  */
 import type { ActivationRecord, NeuronRecord } from '../format/types.ts';
-import { hashString, Random } from '../demo/random.ts';
+import { hashString, Random } from '../random/random.ts';
 
 /** A token fires at or above this share of the neuron's largest activation in its records. */
 export const FIRING_FRACTION = 0.25;

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { Random } from '../demo/random.ts';
+import { Random } from '../random/random.ts';
 import { bootstrapInterval, pooledCorrelation } from './bootstrap.ts';
 import {
   balancedAccuracy,

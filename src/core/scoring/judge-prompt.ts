@@ -8,7 +8,7 @@ import { EXPLANATION_PREFIX } from '../simulation/simulation-prompt.ts';
 import { tokenPositions } from '../simulation/logprob-positions.ts';
 import { escapeToken, quoteToken } from '../simulation/tokens.ts';
 import type { ChatMessage, ChatTokenLogprob } from '../simulation/types.ts';
-import { hashString } from '../demo/random.ts';
+import { hashString } from '../random/random.ts';
 
 export type JudgedScorer = 'detection' | 'fuzzing';
 

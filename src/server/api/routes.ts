@@ -5,12 +5,16 @@
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import { ExplainRequestSchema, SimulateRequestSchema } from '../../core/api/simulate.ts';
+import {
+  ExplainRequestSchema,
+  requestProblem,
+  SimulateRequestSchema,
+} from '../../core/api/simulate.ts';
 import type { DatasetRegistry, ServedDataset } from '../datasets/registry.ts';
 import { ApiError } from '../errors.ts';
 import type { Settings } from '../settings.ts';
 import type { SimulationEngine } from '../simulation/engine.ts';
-import { tokenizeTexts } from '../simulation/tokenize.ts';
+import { gpt2TokensOfTexts } from '../simulation/tokenize.ts';
 import type { Sender } from './send.ts';
 
 export interface ApiRoutesOptions {
@@ -54,7 +58,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
   app.post('/api/simulate', routeOptions, async (request, reply) => {
     const body = validate(SimulateRequestSchema, request.body);
     const dataset = await findNeuron(registry, body.dataset, body.layer, body.neuron);
-    const texts = body.texts ? tokenizeTexts(body.texts) : undefined;
+    const texts = body.texts ? gpt2TokensOfTexts(body.texts) : undefined;
     const job = { dataset, layer: body.layer, neuron: body.neuron, explanation: body.explanation };
     return send(request, reply, (run) => engine.simulate(texts ? { ...job, texts } : job, run));
   });
@@ -79,13 +83,12 @@ export function validate<Schema extends z.ZodType>(
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const field = issue.path.join('.');
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.join(', ');
     throw new ApiError(400, 'invalid_request', `Unknown field(s): ${keys}.`, { field: keys });
   }
-  const detail = issue.message.replace(/^[\w.]+:\s*/, '');
-  throw new ApiError(400, 'invalid_request', `${field || 'body'}: ${detail}`, { field });
+  const { field, message } = requestProblem(result.error);
+  throw new ApiError(400, 'invalid_request', `${field || 'body'}: ${message}`, { field });
 }
 
 /** The dataset, after checking that the layer and neuron are inside it. */

@@ -6,7 +6,7 @@
  */
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import { ImproveRequestSchema, ScoreRequestSchema } from '../../core/api/score.ts';
+import { ScoreRequestSchema } from '../../core/api/score.ts';
 import { findNeuron, validate } from '../api/routes.ts';
 import type { Sender } from '../api/send.ts';
 import type { DatasetRegistry } from '../datasets/registry.ts';
@@ -55,7 +55,8 @@ export async function scoreRoutes(app: FastifyInstance, options: ScoreRoutesOpti
   });
 
   app.post('/api/improve', routeOptions, async (request, reply) => {
-    const body = validate(ImproveRequestSchema, request.body);
+    // The same body as a score request.
+    const body = validate(ScoreRequestSchema, request.body);
     const dataset = await findNeuron(registry, body.dataset, body.layer, body.neuron);
     const job = { ...body, dataset };
     return send(request, reply, (run) => scoring.improve(job, run));
