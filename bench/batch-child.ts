@@ -18,6 +18,8 @@ const result = await runBatch({
     simulatorModel: 'test-simulator',
     explainer: 'openai',
     explainerModel: 'test-explainer',
+    judge: 'openai',
+    judgeModel: 'test-judge',
     baseURL,
     apiKey: 'sk-test',
     maxCalls: 64,

@@ -7,8 +7,11 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCompress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
+import { baselineJudge } from '../core/scoring/baseline-judge.ts';
 import { baselineExplainer, baselineSimulator } from '../core/simulation/baseline.ts';
-import { apiRoutes, OpenRuns } from './api/routes.ts';
+import { baselineReviser } from '../core/simulation/revise.ts';
+import { apiRoutes } from './api/routes.ts';
+import { createSender, OpenRuns } from './api/send.ts';
 import { SimulationCache } from './cache/simulation-cache.ts';
 import { DatasetRegistry } from './datasets/registry.ts';
 import { datasetRoutes } from './datasets/routes.ts';
@@ -27,6 +30,9 @@ import { consoleLogger, safeLogger, type Logger } from './log.ts';
 import { AnswerThreads } from './llm/answer-threads.ts';
 import { ChatClient } from './llm/chat.ts';
 import { openAiExplainer, openAiSimulator } from './llm/openai.ts';
+import { ScoringEngine } from './scoring/engine.ts';
+import { openAiJudge, openAiReviser } from './scoring/openai.ts';
+import { scoreRoutes } from './scoring/routes.ts';
 import type { Settings } from './settings.ts';
 import { markCached, SimulationEngine } from './simulation/engine.ts';
 import { NeuronRecordStore } from './simulation/records.ts';
@@ -40,6 +46,8 @@ export interface Server {
   app: FastifyInstance;
   registry: DatasetRegistry;
   engine: SimulationEngine;
+  /** Detection, fuzzing and the simulation score with intervals: /api/score and /api/improve. */
+  scoring: ScoringEngine;
   /** Null with the baseline simulator (nothing to cache). */
   cache: SimulationCache | null;
   /** Null with the baseline simulator. */
@@ -63,7 +71,15 @@ export function createEngine(settings: Settings, logger: Logger = safeLogger(con
       records,
       concurrency: 20,
     });
-    return { engine, cache: null, chat: null, threads: null };
+    const scoring = new ScoringEngine({
+      simulation: engine,
+      judge: baselineJudge,
+      reviser: baselineReviser,
+      cache: null,
+      records,
+      concurrency: 4,
+    });
+    return { engine, scoring, cache: null, chat: null, threads: null };
   }
   const chat = new ChatClient({
     baseURL: settings.OPENAI_BASE_URL,
@@ -90,7 +106,16 @@ export function createEngine(settings: Settings, logger: Logger = safeLogger(con
     // Every record of a request at once; the client's cap bounds calls over all requests.
     concurrency: 20,
   });
-  return { engine, cache, chat, threads };
+  const scoring = new ScoringEngine({
+    simulation: engine,
+    judge: openAiJudge(chat, settings.JUDGE_MODEL ?? settings.SIMULATOR_MODEL),
+    reviser: openAiReviser(chat, settings.EXPLAINER_MODEL),
+    cache,
+    records,
+    // Every batch of a scorer at once (4 of 10 examples).
+    concurrency: 4,
+  });
+  return { engine, scoring, cache, chat, threads };
 }
 
 export async function buildServer({
@@ -176,14 +201,16 @@ export async function buildServer({
     warn: logger.warn,
     serveIngestReports: settings.SERVE_INGEST_REPORTS,
   });
-  const { engine, cache, chat, threads } = createEngine(settings, logger);
+  const { engine, scoring, cache, chat, threads } = createEngine(settings, logger);
   app.addHook('onClose', async () => {
     cache?.close();
     await Promise.all([chat?.close(), threads?.close()]);
   });
   const runs = new OpenRuns();
-  await app.register(apiRoutes, { settings, registry, engine, logger, runs });
-  await app.register(healthRoutes, { settings, registry, engine });
+  const send = createSender({ settings, logger, runs });
+  await app.register(apiRoutes, { settings, registry, engine, send });
+  await app.register(scoreRoutes, { settings, registry, scoring, send });
+  await app.register(healthRoutes, { settings, registry, engine, scoring });
   await app.register(modelRoutes, { modelsDir: settings.MODELS_DIR });
 
   if (existsSync(join(settings.APP_DIR, 'index.html'))) {
@@ -209,5 +236,5 @@ export async function buildServer({
     logger.warn(`no built app in ${settings.APP_DIR}; only /datasets/ and /api/ are served`);
   }
 
-  return { app, registry, engine, cache, chat, stopRequests: () => runs.stopAll() };
+  return { app, registry, engine, scoring, cache, chat, stopRequests: () => runs.stopAll() };
 }

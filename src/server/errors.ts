@@ -5,6 +5,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiErrorBody, ApiErrorCode, ApiErrorResponse } from '../core/api/errors.ts';
 import { DatasetFileError } from '../core/format/parse.ts';
+import { JudgeFormatError } from '../core/scoring/judge-prompt.ts';
+import { NoExamplesError } from '../core/scoring/judged.ts';
 import { NoRecordsError } from '../core/simulation/simulate.ts';
 import { ExplanationFormatError, SimulationFormatError } from '../core/simulation/types.ts';
 import { AnswerFormatError, UpstreamError, type UpstreamErrorKind } from './llm/answer.ts';
@@ -132,6 +134,23 @@ const TRANSLATIONS: readonly Translation<unknown>[] = [
         `The explainer's answer could not be read (${error.message}); try again.`,
         { retryable: true, cause: error },
       ),
+  ),
+  translate(
+    JudgeFormatError,
+    (error) =>
+      new ApiError(
+        502,
+        'upstream_format',
+        error.kind === 'refusal'
+          ? `The judge refused to answer (${error.message.replace(/^the judge refused to answer: /, '')}), so there is no score; try again.`
+          : `The judge's answer could not be read (${error.message}), so there is no score; try again.`,
+        { retryable: true, cause: error },
+      ),
+  ),
+  translate(
+    NoExamplesError,
+    (error) =>
+      new ApiError(404, 'not_found', `This neuron has nothing to judge: ${error.message}.`),
   ),
   translate(
     NoRecordsError,

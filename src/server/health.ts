@@ -5,6 +5,7 @@ import { MAX_EXPLANATION_CHARS, MAX_TEXT_TOKENS, MAX_TEXTS } from '../core/api/l
 import type { DatasetRegistry } from './datasets/registry.ts';
 import { originOf } from './redact.ts';
 import type { Settings } from './settings.ts';
+import type { ScoringEngine } from './scoring/engine.ts';
 import type { SimulationEngine } from './simulation/engine.ts';
 
 const VERSION = process.env.npm_package_version ?? '0.1.0';
@@ -15,7 +16,13 @@ export async function healthRoutes(
     settings,
     registry,
     engine,
-  }: { settings: Settings; registry: DatasetRegistry; engine: SimulationEngine },
+    scoring,
+  }: {
+    settings: Settings;
+    registry: DatasetRegistry;
+    engine: SimulationEngine;
+    scoring: ScoringEngine;
+  },
 ) {
   app.get('/api/health', async (_request, reply) => {
     const list = await registry.datasetList();
@@ -24,6 +31,7 @@ export async function healthRoutes(
       version: VERSION,
       simulator: { id: engine.simulator.id, model: engine.simulator.model },
       explainer: { id: engine.explainer.id, model: engine.explainer.model },
+      judge: { id: scoring.judge.id, model: scoring.judge.model },
       openai: {
         // Scheme and host only: no credentials, path or query.
         baseUrl: originOf(settings.OPENAI_BASE_URL),

@@ -50,6 +50,10 @@ export const SETTINGS = {
     schema: z.string().min(1).default('gpt-4o-mini'),
     help: 'chat model that simulates activations',
   },
+  JUDGE_MODEL: {
+    schema: z.string().min(1).optional(),
+    help: 'chat model that judges detection and fuzzing examples (default: SIMULATOR_MODEL)',
+  },
   EXPLAINER_MODEL: {
     schema: z.string().min(1).default('gpt-4o'),
     help: 'chat model that writes explanations',

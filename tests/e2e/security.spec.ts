@@ -49,10 +49,12 @@ test('the app runs under its Content-Security-Policy', async ({ page }) => {
   await token.hover();
   await expect(page.getByRole('tooltip')).toBeVisible();
 
-  // A simulation through the API.
+  // A score (simulation, detection, fuzzing) through the API.
   const panel = page.getByRole('region', { name: 'Test an explanation' });
-  await panel.getByRole('button', { name: 'Run simulation' }).click();
-  await expect(panel.getByRole('table')).toBeVisible({ timeout: 30_000 });
+  await panel.getByRole('button', { name: 'Score' }).click();
+  await expect(panel.getByRole('table', { name: /^Simulation scores/ })).toBeVisible({
+    timeout: 30_000,
+  });
 
   // Browse and search: the reader and search workers.
   await page.goto(`#/d/${demo!.id}`);

@@ -19,11 +19,17 @@ function panelOf(page: Page): Locator {
   return page.getByRole('region', { name: 'Test an explanation' });
 }
 
-/** The three scores of a row of the score table ("This explanation" or "Published explanation"). */
+/**
+ * The paper's three scores (correlation, R², absolute deviation explained) of a row of the
+ * simulation table ("This explanation" or "Published explanation").
+ */
 async function scoresOf(panel: Locator, row: string): Promise<string[]> {
-  const cells = panel.getByRole('row', { name: new RegExp(`^${row}`) }).getByRole('cell');
-  await expect(cells).toHaveCount(3);
-  const scores = (await cells.allTextContents()).map((text) => text.trim());
+  const table = panel.getByRole('table', { name: /^Simulation scores/ });
+  const cells = table.getByRole('row', { name: new RegExp(`^${row}`) }).getByRole('cell');
+  // Correlation, its interval, R², abs. dev. explained, records.
+  await expect(cells).toHaveCount(5);
+  const texts = (await cells.allTextContents()).map((text) => text.trim());
+  const scores = [texts[0]!, texts[2]!, texts[3]!];
   for (const score of scores) expect(score).toMatch(SCORE);
   return scores;
 }
@@ -53,8 +59,10 @@ async function run(page: Page, explanation?: string): Promise<Run> {
   const panel = panelOf(page);
   const box = panel.getByRole('textbox', { name: 'Explanation' });
   if (explanation !== undefined) await box.fill(explanation);
-  await panel.getByRole('button', { name: 'Run simulation' }).click();
-  await expect(panel.getByRole('table')).toBeVisible({ timeout: 30_000 });
+  await panel.getByRole('button', { name: 'Score' }).click();
+  await expect(panel.getByRole('table', { name: /^Simulation scores/ })).toBeVisible({
+    timeout: 30_000,
+  });
   await expect(panel.getByText('No score was produced')).toHaveCount(0);
   const scores = await scoresOf(panel, 'This explanation');
   const link = await panel.getByRole('textbox', { name: 'Share link' }).inputValue();
@@ -65,7 +73,9 @@ async function run(page: Page, explanation?: string): Promise<Run> {
 async function openShared(context: BrowserContext, link: string): Promise<Page> {
   const page = await context.newPage();
   await page.goto(link);
-  await expect(panelOf(page).getByRole('table')).toBeVisible({ timeout: 30_000 });
+  await expect(panelOf(page).getByRole('table', { name: /^Simulation scores/ })).toBeVisible({
+    timeout: 30_000,
+  });
   return page;
 }
 
@@ -124,7 +134,9 @@ test.describe('the offline baseline simulator', () => {
     await settled(page);
     const panel = panelOf(page);
     await panel.getByRole('button', { name: 'Explain this neuron' }).click();
-    await expect(panel.getByRole('table')).toBeVisible({ timeout: 30_000 });
+    await expect(panel.getByRole('table', { name: /^Simulation scores/ })).toBeVisible({
+      timeout: 30_000,
+    });
     await expect(panel.getByText(/^Explanation written by/)).toContainText(
       'the baseline explainer',
     );
@@ -225,14 +237,14 @@ test.describe('the offline baseline simulator', () => {
   }) => {
     await page.route('**/api/health', (route) => route.fulfill({ status: 404, body: 'no' }));
     let simulated = 0;
-    await page.route('**/api/simulate', (route) => {
+    await page.route(/\/api\/(simulate|score)$/, (route) => {
       simulated++;
       return route.fallback();
     });
     await page.goto('#/d/demo/layers/0/neurons/0?test=colours');
     const panel = panelOf(page);
-    await expect(panel.getByText(/Simulating needs the Neuron Explorer server/)).toBeVisible();
-    await expect(panel.getByRole('button', { name: 'Run simulation' })).toBeDisabled();
+    await expect(panel.getByText(/Scoring needs the Neuron Explorer server/)).toBeVisible();
+    await expect(panel.getByRole('button', { name: 'Score' })).toBeDisabled();
     await expect(panel.getByRole('button', { name: 'Explain this neuron' })).toBeDisabled();
     await expect(panel.getByText(/This link asks to test/)).toBeVisible();
     expect(simulated).toBe(0);
@@ -289,9 +301,10 @@ test.describe('an OpenAI-compatible simulator', () => {
     await page.goto(path);
     await settled(page);
     const panel = panelOf(page);
-    await expect(panel.getByText('test-simulator', { exact: true })).toBeVisible();
+    // The simulator, and the judge (the same model unless JUDGE_MODEL names another).
+    await expect(panel.getByText('test-simulator', { exact: true })).toHaveCount(2);
     await panel.getByRole('textbox', { name: 'Explanation' }).fill('colour words such as red');
-    await panel.getByRole('button', { name: 'Run simulation' }).click();
+    await panel.getByRole('button', { name: 'Score' }).click();
 
     const alert = panel.getByRole('alert');
     await expect(alert).toContainText('The language model server failed');
@@ -301,7 +314,9 @@ test.describe('an OpenAI-compatible simulator', () => {
 
     llm.configure({ mode: 'correct' });
     await alert.getByRole('button', { name: 'Retry' }).click();
-    await expect(panel.getByRole('table')).toBeVisible({ timeout: 30_000 });
+    await expect(panel.getByRole('table', { name: /^Simulation scores/ })).toBeVisible({
+      timeout: 30_000,
+    });
     await expect(panel.getByRole('alert')).toHaveCount(0);
     await expect(panel.getByText('Simulated just now', { exact: true })).toBeVisible();
     await expect(panel.getByText(/^Simulated by/)).toContainText('test-simulator');
@@ -324,7 +339,7 @@ test.describe('an OpenAI-compatible simulator', () => {
     await settled(page);
     const panel = panelOf(page);
     await panel.getByRole('textbox', { name: 'Explanation' }).fill('words about the sea');
-    await panel.getByRole('button', { name: 'Run simulation' }).click();
+    await panel.getByRole('button', { name: 'Score' }).click();
     await expect(panel.getByRole('alert')).toContainText(
       'The language model answered in the wrong format',
     );
@@ -352,12 +367,14 @@ test.describe('an OpenAI-compatible simulator', () => {
         .getByRole('textbox', { name: 'Explanation' })
         .fill(`colour words such as red and blue (${scheme}, ${size})`);
       await shot('before');
-      await panel.getByRole('button', { name: 'Run simulation' }).click();
+      await panel.getByRole('button', { name: 'Score' }).click();
       await expect(
-        panel.locator('p').filter({ hasText: /^[1-9]\d* of \d+ records simulated/ }),
+        panel.locator('span').filter({ hasText: /^Simulation: [1-9]\d* of \d+ records simulated/ }),
       ).toBeVisible();
       await shot('during');
-      await expect(panel.getByRole('table')).toBeVisible({ timeout: 60_000 });
+      await expect(panel.getByRole('table', { name: /^Simulation scores/ })).toBeVisible({
+        timeout: 60_000,
+      });
       // Records off screen are not painted (content-visibility): make the window hold the panel.
       const height = (await panel.boundingBox())!.height;
       await page.setViewportSize({ width: viewport.width, height: Math.ceil(height) + 200 });

@@ -13,12 +13,15 @@
  *   zeros              every activation 0
  *   truncated-json     the response body stops half-way
  *   truncated-content  the text stops half-way (finish_reason "length")
+ *   judge-...          detection and fuzzing answers: right, wrong, half right, wrong format,
+ *                      refusal (see judge-answers.ts)
  *
  * `fault` (one of UPSTREAM_FAULTS, tests/support/upstream-faults.ts) replaces the mode with one of
  * 61 ways of misbehaving. `failFirst: n` applies the mode or fault to the first n calls only, then
  * answers correctly.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { isJudgeMode, judgeAnswer, promptExcerpts, type JudgeMode } from './judge-answers.ts';
 import { listenInRange } from './ports.ts';
 import { faultNamed, type ChatBody, type UpstreamFaultName } from './upstream-faults.ts';
 
@@ -32,7 +35,9 @@ export type TestServerMode =
   | 'wrong-tokens'
   | 'zeros'
   | 'truncated-json'
-  | 'truncated-content';
+  | 'truncated-content'
+  // Detection and fuzzing prompts only (see judge-answers.ts); simulation prompts answer correctly.
+  | JudgeMode;
 
 export interface TestServerOptions {
   mode: TestServerMode;
@@ -50,6 +55,8 @@ export interface TestServerOptions {
   confidence: number;
   /** Most top_logprobs alternatives given per token (real servers give as many as asked). */
   maxAlternatives: number;
+  /** The judge's truth: whether an excerpt (as a judge prompt shows it) fits; see judge-answers.ts. */
+  judgeTruth?: ((excerpt: string) => boolean | undefined) | undefined;
 }
 
 const DEFAULTS: TestServerOptions = {
@@ -246,6 +253,8 @@ export async function startOpenAiTestServer(
    */
   function completion(body: ChatBody, mode: TestServerMode): string {
     const prompt = body.messages?.at(-1)?.content ?? '';
+    const excerpts = promptExcerpts(prompt);
+    if (excerpts !== null) return judgeCompletion(body, mode, prompt, excerpts);
     const tokens = promptTokens(prompt);
     const withLogprobs = body.logprobs === true && mode !== 'no-logprobs';
     const wanted = Math.min(body.top_logprobs ?? 0, options.maxAlternatives);
@@ -275,6 +284,53 @@ export async function startOpenAiTestServer(
       total_tokens: prompt.length + Math.round(choices.length / 40),
     });
     return `{"id":"chatcmpl-test-${state.requests.length}","object":"chat.completion","created":${Math.floor(Date.now() / 1000)},"model":${JSON.stringify(body.model ?? 'test-model')},"choices":${choices},"usage":${usage}}`;
+  }
+
+  /** A detection or fuzzing answer, with logprobs of each verdict word when asked. */
+  function judgeCompletion(
+    body: ChatBody,
+    mode: TestServerMode,
+    prompt: string,
+    excerpts: string[],
+  ): string {
+    const { content, pieces } = judgeAnswer(excerpts, {
+      mode: isJudgeMode(mode) ? mode : 'judge-right',
+      explanation: promptExplanation(prompt),
+      truth: options.judgeTruth,
+      rateToken,
+      confidence: options.confidence,
+    });
+    const withLogprobs = body.logprobs === true && mode !== 'no-logprobs';
+    const logprobs = pieces.map(({ text, verdict }) => {
+      if (verdict === null) return entry(text, 0, [alternative(text, 0)]);
+      const other = verdict ? ' no' : ' yes';
+      const p = options.confidence;
+      return entry(text, Math.log(p), [
+        alternative(text, Math.log(p)),
+        alternative(other, Math.log(1 - p)),
+      ]);
+    });
+    const choices = [
+      {
+        index: 0,
+        message: { role: 'assistant', content, refusal: null },
+        logprobs: withLogprobs ? { content: logprobs, refusal: null } : null,
+        finish_reason: 'stop',
+      },
+    ];
+    const usage = {
+      prompt_tokens: prompt.length,
+      completion_tokens: content.length,
+      total_tokens: prompt.length + content.length,
+    };
+    return JSON.stringify({
+      id: `chatcmpl-test-${state.requests.length}`,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: body.model ?? 'test-model',
+      choices,
+      usage,
+    });
   }
 
   function buildChoices(

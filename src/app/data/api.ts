@@ -1,15 +1,23 @@
 /**
- * Calls to the server's API (`POST api/simulate`, `POST api/explain`), streamed: the request asks
+ * Calls to the server's API (`POST api/simulate`, `api/explain`, `api/score`, `api/improve`), streamed: the request asks
  * for server-sent events, and the body is read as it arrives (EventSource cannot POST) and fed to
  * core's SseParser. Every failure becomes an ApiRequestError saying what failed.
  */
+import type { z } from 'zod';
 import {
   ApiErrorResponseSchema,
+  SCORE_EVENT_SCHEMAS,
   SseEventError,
   SseParser,
   SSE_CONTENT_TYPE,
   SIMULATION_EVENT_SCHEMAS,
   type ApiErrorBody,
+  type ApiErrorBodySchema,
+  type ExplanationEventSchema,
+  type ImproveRequest,
+  type ScoreProgressEvent,
+  type ScoreRequest,
+  type ScoreResult,
   type ApiErrorCode,
   type ExplainRequest,
   type ExplainResult,
@@ -77,11 +85,7 @@ export function parseRetryAfter(header: string | null, now = Date.now()): number
   return Math.max(0, Math.ceil((date - now) / 1000));
 }
 
-export interface StreamHandlers {
-  signal?: AbortSignal;
-  onProgress?: (progress: ProgressEvent) => void;
-  onExplanation?: (event: ExplanationEvent) => void;
-}
+export type StreamHandlers = StreamCallbacks<ProgressEvent>;
 
 function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
   return signal?.aborted === true || (error instanceof DOMException && error.name === 'AbortError');
@@ -113,18 +117,31 @@ async function errorFromResponse(response: Response): Promise<ApiRequestError> {
   );
 }
 
-type StreamResult = ExplainResult | SimulationResult;
+/** What a stream reports before its result: progress, and a written explanation. */
+interface StreamCallbacks<Progress> {
+  signal?: AbortSignal | undefined;
+  onProgress?: ((progress: Progress) => void) | undefined;
+  onExplanation?: ((event: ExplanationEvent) => void) | undefined;
+}
+
+type StreamSchemas = {
+  progress: z.ZodType;
+  explanation: typeof ExplanationEventSchema;
+  result: z.ZodType;
+  error: typeof ApiErrorBodySchema;
+};
 
 /**
  * POSTs `body` to `path` asking for a stream of events, reports progress as it comes, and resolves
  * with the validated result. Rejects with ApiRequestError, or with the abort reason when `signal`
  * aborts (the server stops working when the connection closes).
  */
-async function streamRequest(
-  path: 'api/simulate' | 'api/explain',
-  body: SimulateRequest | ExplainRequest,
-  { signal, onProgress, onExplanation }: StreamHandlers,
-): Promise<StreamResult> {
+async function streamRequest<Schemas extends StreamSchemas>(
+  path: 'api/simulate' | 'api/explain' | 'api/score' | 'api/improve',
+  body: object,
+  schemas: Schemas,
+  { signal, onProgress, onExplanation }: StreamCallbacks<z.infer<Schemas['progress']>>,
+): Promise<z.infer<Schemas['result']>> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -143,18 +160,18 @@ async function streamRequest(
   const type = response.headers.get('content-type') ?? '';
   if (!type.includes(SSE_CONTENT_TYPE)) {
     // A server (or proxy) that ignored the Accept header answers with the result as JSON.
-    const parsed = SIMULATION_EVENT_SCHEMAS.result.safeParse(await readJson(response));
+    const parsed = schemas.result.safeParse(await readJson(response));
     if (!parsed.success) {
       throw new ApiRequestError('protocol', 'The server sent a result the app cannot read.');
     }
-    return parsed.data;
+    return parsed.data as z.infer<Schemas['result']>;
   }
   if (!response.body) throw new ApiRequestError('protocol', 'The server sent an empty answer.');
 
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
-  const parser = new SseParser();
-  let result: StreamResult | null = null;
+  const parser = new SseParser<StreamSchemas>(schemas);
+  let result: { value: unknown } | null = null;
   try {
     for (;;) {
       let chunk: ReadableStreamReadResult<Uint8Array>;
@@ -171,15 +188,15 @@ async function streamRequest(
       for (const event of parser.push(decoder.decode(chunk.value, { stream: true }))) {
         switch (event.event) {
           case 'progress':
-            onProgress?.(event.data);
+            onProgress?.(event.data as z.infer<Schemas['progress']>);
             break;
           case 'explanation':
-            onExplanation?.(event.data);
+            onExplanation?.(event.data as ExplanationEvent);
             break;
           case 'error':
-            throw ApiRequestError.fromBody(event.data, null);
+            throw ApiRequestError.fromBody(event.data as ApiErrorBody, null);
           case 'result':
-            result = event.data;
+            result = { value: event.data };
             break;
         }
       }
@@ -198,7 +215,7 @@ async function streamRequest(
   if (result === null) {
     throw new ApiRequestError('protocol', 'The server ended the stream without a result.');
   }
-  return result;
+  return result.value as z.infer<Schemas['result']>;
 }
 
 async function readJson(response: Response): Promise<unknown> {
@@ -214,7 +231,7 @@ export async function streamSimulation(
   request: SimulateRequest,
   handlers: StreamHandlers = {},
 ): Promise<SimulationResult> {
-  return streamRequest('api/simulate', request, handlers);
+  return streamRequest('api/simulate', request, SIMULATION_EVENT_SCHEMAS, handlers);
 }
 
 /** `POST api/explain`, streamed: the explanation event first, then progress, then the result. */
@@ -222,9 +239,31 @@ export async function streamExplanation(
   request: ExplainRequest,
   handlers: StreamHandlers = {},
 ): Promise<ExplainResult> {
-  const result = await streamRequest('api/explain', request, handlers);
+  const result = await streamRequest('api/explain', request, SIMULATION_EVENT_SCHEMAS, handlers);
   if (!('explainer' in result)) {
     throw new ApiRequestError('protocol', 'The server sent a result without its explainer.');
+  }
+  return result;
+}
+
+export type ScoreStreamHandlers = StreamCallbacks<ScoreProgressEvent>;
+
+/** `POST api/score`, streamed: progress per scorer, then every score with its interval and basis. */
+export function streamScore(
+  request: ScoreRequest,
+  handlers: ScoreStreamHandlers = {},
+): Promise<ScoreResult> {
+  return streamRequest('api/score', request, SCORE_EVENT_SCHEMAS, handlers);
+}
+
+/** `POST api/improve`, streamed: the revision (an explanation event), progress, its scores. */
+export async function streamImprove(
+  request: ImproveRequest,
+  handlers: ScoreStreamHandlers = {},
+): Promise<ScoreResult> {
+  const result = await streamRequest('api/improve', request, SCORE_EVENT_SCHEMAS, handlers);
+  if (!result.revision) {
+    throw new ApiRequestError('protocol', 'The server sent an improvement without its revision.');
   }
   return result;
 }

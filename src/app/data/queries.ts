@@ -32,8 +32,24 @@ export const queryKeys = {
       request.explanation,
       request.texts ?? null,
     ] as const,
-  /** The streamed progress of the run of the same request (or of an explain run). */
-  runProgress: (run: 'simulate' | 'explain', key: readonly unknown[]) =>
+  /** An explanation scored by some scorers, keyed by its whole request (see data/score.ts). */
+  score: (request: {
+    dataset: string;
+    layer: number;
+    neuron: number;
+    explanation: string;
+    scorers: readonly string[];
+  }) =>
+    [
+      'score',
+      request.dataset,
+      request.layer,
+      request.neuron,
+      request.explanation,
+      [...request.scorers],
+    ] as const,
+  /** The streamed progress of the run of the same request (or of an explain or improve run). */
+  runProgress: (run: 'simulate' | 'explain' | 'score' | 'improve', key: readonly unknown[]) =>
     ['run-progress', run, ...key] as const,
 };
 

@@ -6,6 +6,7 @@ import type { ActivationColorScale } from '../visuals/colorScale.ts';
 import { RealVsSimulated } from '../visuals/RealVsSimulated.tsx';
 import type { ComparedSequence } from '../visuals/realVsSimulated.ts';
 import { formatScore } from '../visuals/tokens.ts';
+import { WeakBasisMark } from '../simulate/WeakBasisMark.tsx';
 import { Skeleton } from '../shell/Skeleton.tsx';
 import { Absent, FileState } from './FileState.tsx';
 import { sequenceLabel, type RankedExplanation } from './model.ts';
@@ -128,6 +129,7 @@ function Explanations({
             </p>
             <p className={styles.score}>
               score <strong>{formatScore(entry.score)}</strong>
+              <WeakBasisMark explanation={entry.explanation} />
             </p>
             {ranked.length > 1 && (
               <button

@@ -12,7 +12,7 @@ import {
   fakeApi,
   jsonError,
   publishedFixture,
-  recordsResult,
+  scoreResult,
   textsResult,
   upstreamError,
   type ApiCall,
@@ -61,7 +61,7 @@ function renderPanel(path = '/d/tiny/layers/1/neurons/2', props: Partial<Simulat
 }
 
 const explanationBox = () => screen.getByRole('textbox', { name: 'Explanation' });
-const runButton = () => screen.getByRole('button', { name: 'Run simulation' });
+const runButton = () => screen.getByRole('button', { name: 'Score' });
 const liveStatus = () =>
   screen.getAllByRole('status').find((element) => element.className === 'visually-hidden')!;
 
@@ -80,97 +80,194 @@ async function typeExplanation(text: string) {
   await userEvent.type(explanationBox(), text);
 }
 
-describe('testing an explanation', () => {
-  it('starts from the published explanation, streams progress, then shows scores and heatmaps', async () => {
+describe('scoring an explanation', () => {
+  it('starts from the published explanation, streams progress per scorer, then shows every score with its interval and basis', async () => {
     const { calls } = fakeApi();
     const { search } = renderPanel();
     expect(explanationBox()).toHaveValue(PUBLISHED);
     expect(screen.getByText(`${PUBLISHED.length} / 500 characters`)).toBeInTheDocument();
     await online();
     expect(screen.getByText('baseline simulator')).toBeInTheDocument();
+    expect(screen.getByText('baseline judge')).toBeInTheDocument();
+    for (const name of [/^Simulation/, /^Detection/, /^Fuzzing/]) {
+      expect(screen.getByRole('checkbox', { name })).toBeChecked();
+    }
 
     await typeExplanation('films and Marvel');
     await userEvent.click(runButton());
     const call = await nextCall(calls, 1);
-    expect(call.path).toBe('api/simulate');
+    expect(call.path).toBe('api/score');
     expect(call.headers.get('accept')).toBe('text/event-stream');
     expect(call.body).toEqual({
       dataset: 'tiny',
       layer: 1,
       neuron: 2,
       explanation: 'films and Marvel',
+      scorers: ['simulation', 'detection', 'fuzzing'],
     });
     expect(search().get('test')).toBe('films and Marvel');
+    expect(search().get('scorers')).toBeNull();
 
-    // Progress, record by record, on screen and announced.
-    await screen.findByText('Simulating the held-out records…');
+    // Progress, scorer by scorer, on screen and announced.
+    await screen.findByText('Scoring the explanation…');
     expect(runButton()).toHaveAttribute('aria-disabled', 'true');
     // A second press while it runs starts nothing.
     await userEvent.click(runButton());
-    act(() =>
-      call.stream.send({
-        event: 'progress',
-        data: { done: 1, total: 4, record: { kind: 'top', index: 2 } },
-      }),
-    );
-    await screen.findByText('1 of 4 records simulated (latest: top-activating record 3)', {
-      selector: 'p',
+    act(() => {
+      call.stream.send({ event: 'progress', data: { scorer: 'simulation', done: 1, total: 4 } });
+      call.stream.send({ event: 'progress', data: { scorer: 'detection', done: 2, total: 4 } });
     });
-    expect(liveStatus()).toHaveTextContent('1 of 4 records simulated');
-    expect(screen.getByRole('progressbar')).toHaveAttribute('value', '1');
-    act(() =>
-      call.stream.send({
-        event: 'progress',
-        data: { done: 2, total: 4, record: { kind: 'random', index: 1 } },
-      }),
+    await screen.findByText('Simulation: 1 of 4 records simulated');
+    expect(screen.getByText('Detection: 2 of 4 examples judged')).toBeInTheDocument();
+    expect(screen.getByText('Fuzzing: waiting…')).toBeInTheDocument();
+    expect(liveStatus()).toHaveTextContent(
+      'Simulation: 1 of 4 records simulated. Detection: 2 of 4 examples judged. Fuzzing: waiting…',
     );
-    await screen.findByText('2 of 4 records simulated (latest: random record 2)', {
-      selector: 'p',
-    });
-    act(() =>
-      call.stream.send({
-        event: 'progress',
-        data: { done: 3, total: 4, record: { kind: 'top', index: 1, purpose: 'calibration' } },
-      }),
+    expect(screen.getByRole('progressbar', { name: 'Detection: progress' })).toHaveAttribute(
+      'value',
+      '2',
     );
-    await screen.findByText(
-      '3 of 4 records simulated (latest: top-activating record 2, for calibration)',
-      { selector: 'p' },
-    );
-    const finished = within(screen.getByRole('list', { name: 'Records simulated so far' }));
-    expect(finished.getAllByRole('listitem').map((item) => item.textContent)).toEqual([
-      'Top-activating record 3',
-      'Random record 2',
-      'Top-activating record 2 · calibration',
-    ]);
 
     act(() => {
-      call.stream.send({ event: 'result', data: recordsResult('films and Marvel') });
+      call.stream.send({ event: 'result', data: scoreResult('films and Marvel') });
       call.stream.close();
     });
-    const table = await screen.findByRole('table');
-    const rows = within(table).getAllByRole('row');
-    expect(rows[1]).toHaveTextContent(/This explanation\s*0\.43\s*0\.12\s*−0\.06/);
-    expect(rows[2]).toHaveTextContent(
-      /Published explanation.*references to movies.*0\.62\s*0\.35\s*0\.30/,
+    const simulation = await screen.findByRole('table', { name: /^Simulation scores/ });
+    const rows = within(simulation).getAllByRole('row');
+    expect(rows[1]).toHaveTextContent(
+      /This explanation\s*0\.43\s*0\.21 to 0\.65\s*0\.12\s*−0\.06\s*2/,
     );
+    // Scored on another basis than the published score: that one is set apart, not a row here.
+    expect(rows).toHaveLength(2);
+    expect(
+      screen.getByText(
+        'So the published score is set apart, not beside this one: correlation 0.62 as released, on 2 records (itself a weak basis: fewer than 5).',
+      ),
+    ).toBeInTheDocument();
+    const detection = screen.getByRole('table', { name: /^Detection scores/ });
+    expect(within(detection).getAllByRole('row')[1]).toHaveTextContent(
+      /This explanation\s*0\.75\s*0\.50 to 1\.00\s*0\.80\s*0\.83/,
+    );
+    expect(screen.getByRole('table', { name: /^Fuzzing scores/ })).toBeInTheDocument();
+    // Each score's basis, and the weak-basis warning (2 records here).
+    expect(
+      screen.getByText(
+        /2 records \(1 top-activating, 1 random; 2 more to calibrate\), 15 tokens; simulated by the baseline simulator/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByText(/^Weak basis: this score rests on 2 records \(fewer than 5\)/),
+    ).toHaveLength(1);
+    expect(screen.getAllByText(/^Weak basis: this score rests on 4 examples/)).toHaveLength(2);
     expect(screen.getByText('Simulated just now')).toBeInTheDocument();
-    expect(screen.getByText(/Simulated by/)).toHaveTextContent(
+    expect(screen.getByText(/^Simulated by/)).toHaveTextContent(
       'Simulated by the baseline simulator (offline word matching, not a language model)',
     );
-    expect(liveStatus()).toHaveTextContent('Done: correlation score 0.43.');
+    expect(screen.getByText(/^Judged by/)).toHaveTextContent('Judged by the baseline judge');
+    expect(liveStatus()).toHaveTextContent(
+      'Done: correlation 0.43, detection balanced accuracy 0.75, fuzzing balanced accuracy 0.75.',
+    );
     // Real vs simulated for each scored record, on the shared visuals.
     expect(
       screen.getByRole('group', { name: 'Top-activating record 3, real activations' }),
-    ).toBeInTheDocument();
-    expect(
-      screen.getByRole('group', { name: 'Random record 2, simulated activations' }),
     ).toBeInTheDocument();
     expect(screen.getByRole('textbox', { name: 'Share link' })).toHaveValue(
       `${window.location.origin}${window.location.pathname}#/d/tiny/layers/1/neurons/2?test=films+and+Marvel`,
     );
     expect(runButton()).not.toHaveAttribute('aria-disabled');
     expect(calls).toHaveLength(1);
+  });
+
+  it('shows every example the judge saw, what it said and whether it was right', async () => {
+    const { calls } = fakeApi();
+    renderPanel('/d/tiny/layers/1/neurons/2?test=films&scorers=fuzzing');
+    const call = await nextCall(calls, 1);
+    expect(call.body).toMatchObject({ scorers: ['fuzzing'] });
+    act(() => {
+      call.stream.send({ event: 'result', data: scoreResult('films', { scorers: ['fuzzing'] }) });
+      call.stream.close();
+    });
+    const examples = await screen.findByText(
+      /^Every example and the judge’s verdict: 3 of 4 right/,
+    );
+    const list = within(examples.closest('details')!).getByRole('list');
+    const items = within(list).getAllByRole('listitem');
+    // The wrong one first: it says why the explanation fails.
+    expect(items[0]).toHaveTextContent(
+      '✗ wrong · Random record 1 · the marks are random tokens; the neuron is quiet here · the judge said it fits (probability of yes 0.90)',
+    );
+    expect(items[1]).toHaveTextContent(
+      /✓ right · Top-activating record 2 · the marks are the tokens where the neuron fires/,
+    );
+    const marked = within(items[1]!).getByRole('group', {
+      name: /judged right, the neuron’s activations, marked: "great"/,
+    });
+    expect(marked.querySelectorAll('[data-marked]')).toHaveLength(1);
+    expect(screen.queryByRole('table', { name: /^Simulation scores/ })).not.toBeInTheDocument();
+    expect(screen.getByRole('checkbox', { name: /^Simulation/ })).not.toBeChecked();
+  });
+
+  it('says when this score and the published one rest on different bases', async () => {
+    const { calls } = fakeApi();
+    renderPanel('/d/tiny/layers/1/neurons/2?test=films&scorers=simulation');
+    const call = await nextCall(calls, 1);
+    const result = scoreResult('films', { scorers: ['simulation'] });
+    result.scores.simulation!.basis.records = 1;
+    act(() => {
+      call.stream.send({ event: 'result', data: result });
+      call.stream.close();
+    });
+    expect(
+      await screen.findByText(
+        /^Different bases, not comparable as equals: this score against the published one rests on 1 record against 2 records; the offline baseline against the release’s simulator/,
+      ),
+    ).toBeInTheDocument();
+    // The published score is set apart, so the table does not claim to hold it.
+    expect(
+      screen.getByRole('table', { name: 'Simulation scores of this explanation' }),
+    ).toBeInTheDocument();
+  });
+
+  it('scores the published explanation the same way, as a round of its own, and shows it beside this one', async () => {
+    const { calls } = fakeApi();
+    const { search } = renderPanel('/d/tiny/layers/1/neurons/2?test=films&scorers=simulation');
+    const first = await nextCall(calls, 1);
+    act(() => {
+      first.stream.send({
+        event: 'result',
+        data: scoreResult('films', { scorers: ['simulation'] }),
+      });
+      first.stream.close();
+    });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Score the published explanation the same way' }),
+    );
+    const second = await nextCall(calls, 2);
+    expect(second.path).toBe('api/score');
+    expect(second.body).toMatchObject({ explanation: PUBLISHED, scorers: ['simulation'] });
+    const alike = scoreResult(PUBLISHED, { scorers: ['simulation'] });
+    alike.scores.simulation!.ev_correlation_score = 0.25;
+    act(() => {
+      second.stream.send({ event: 'result', data: alike });
+      second.stream.close();
+    });
+    expect(await screen.findByRole('heading', { name: 'Round 2 of 2' })).toBeInTheDocument();
+    expect(search().getAll('test')).toEqual([PUBLISHED, 'films']);
+    const rounds = screen.getByRole('table', { name: 'Rounds of improvement, side by side' });
+    expect(within(rounds).getAllByRole('columnheader')[0]).toHaveTextContent(
+      'Round 1the published explanation',
+    );
+    const simulation = screen.getByRole('table', { name: /^Simulation scores/ });
+    expect(
+      await within(simulation).findByRole('row', {
+        name: /^Published explanation, scored here the same way/,
+      }),
+    ).toHaveTextContent(/round 1\s*0\.25\s*0\.21 to 0\.65\s*0\.12\s*−0\.06\s*2/);
+    expect(
+      screen.queryByRole('button', { name: 'Score the published explanation the same way' }),
+    ).not.toBeInTheDocument();
+    // The first round's scores were kept: one new request only.
+    expect(calls).toHaveLength(2);
   });
 
   it('runs a shared link by itself and says the result came from the cache', async () => {
@@ -182,12 +279,12 @@ describe('testing an explanation', () => {
     act(() => {
       call.stream.send({
         event: 'result',
-        data: recordsResult('films and Marvel', { cached: true }),
+        data: scoreResult('films and Marvel', { cached: true }),
       });
       call.stream.close();
     });
     expect(await screen.findByText('From the server’s cache')).toBeInTheDocument();
-    expect(screen.getByRole('table')).toHaveTextContent('0.43');
+    expect(screen.getByRole('table', { name: /^Simulation scores/ })).toHaveTextContent('0.43');
   });
 
   it('submits with Ctrl+Enter from the explanation', async () => {
@@ -205,12 +302,9 @@ describe('testing an explanation', () => {
     await userEvent.click(runButton());
     const call = await nextCall(calls, 1);
     act(() =>
-      call.stream.send({
-        event: 'progress',
-        data: { done: 1, total: 4, record: { kind: 'top', index: 2 } },
-      }),
+      call.stream.send({ event: 'progress', data: { scorer: 'simulation', done: 1, total: 4 } }),
     );
-    await screen.findByText(/1 of 4 records simulated/, { selector: 'p' });
+    await screen.findByText('Simulation: 1 of 4 records simulated');
     await userEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(call.signal?.aborted).toBe(true);
     expect(
@@ -224,16 +318,122 @@ describe('testing an explanation', () => {
   });
 });
 
+describe('improving an explanation', () => {
+  it(
+    'revises the result, scores it with the same scorers, and shows the rounds side by side',
+    {
+      timeout: 20_000,
+    },
+    async () => {
+      const { calls } = fakeApi();
+      const { search } = renderPanel(
+        '/d/tiny/layers/1/neurons/2?test=films&scorers=simulation,detection',
+      );
+      const first = await nextCall(calls, 1);
+      act(() => {
+        first.stream.send({
+          event: 'result',
+          data: scoreResult('films', { scorers: ['simulation', 'detection'] }),
+        });
+        first.stream.close();
+      });
+      await userEvent.click(
+        await screen.findByRole('button', { name: 'Improve this explanation' }),
+      );
+      const improve = await nextCall(calls, 2);
+      expect(improve.path).toBe('api/improve');
+      expect(improve.body).toEqual({
+        dataset: 'tiny',
+        layer: 1,
+        neuron: 2,
+        explanation: 'films',
+        scorers: ['simulation', 'detection'],
+      });
+      act(() =>
+        improve.stream.send({
+          event: 'progress',
+          data: { scorer: 'revision', done: 3, total: 10 },
+        }),
+      );
+      await screen.findByText(
+        'Simulating records kept out of scoring, to revise from: 3 of 10 records simulated',
+        { selector: 'span' },
+      );
+      act(() => {
+        improve.stream.send({
+          event: 'explanation',
+          data: { explanation: 'Marvel films', explainer: { id: 'baseline', model: 'baseline' } },
+        });
+        improve.stream.send({
+          event: 'progress',
+          data: { scorer: 'detection', done: 4, total: 4 },
+        });
+      });
+      await screen.findByText('Scoring the revision…');
+      const revised = scoreResult('Marvel films', { scorers: ['simulation', 'detection'] });
+      revised.scores.detection!.balanced_accuracy = 1;
+      revised.revision = {
+        from: 'films',
+        reviser: { id: 'baseline', model: 'baseline' },
+        shown: [{ kind: 'top', index: 3 }],
+      };
+      act(() => {
+        improve.stream.send({ event: 'result', data: revised });
+        improve.stream.close();
+      });
+      const rounds = await screen.findByRole('table', {
+        name: 'Rounds of improvement, side by side',
+      });
+      const rows = within(rounds).getAllByRole('row');
+      expect(rows[1]).toHaveTextContent(/Explanation\s*films\s*Marvel films/);
+      expect(rows[3]).toHaveTextContent(
+        /Detection.*0\.75 \(0\.50 to 1\.00\)\s*1\.00 \(0\.50 to 1\.00\)/,
+      );
+      expect(screen.getByRole('heading', { name: 'Round 2 of 2' })).toBeInTheDocument();
+      expect(screen.getByText(/^Revised by/)).toHaveTextContent(
+        'Revised by the baseline explainer',
+      );
+      expect(search().getAll('test')).toEqual(['films', 'Marvel films']);
+      expect(search().get('scorers')).toBe('simulation,detection');
+      expect(explanationBox()).toHaveValue('Marvel films');
+      // The revision's scores came with it: no second scoring request.
+      expect(calls).toHaveLength(2);
+
+      await userEvent.click(within(rounds).getByRole('button', { name: 'Show round 1' }));
+      expect(screen.getByRole('heading', { name: 'Round 1 of 2' })).toBeInTheDocument();
+      expect(screen.queryByRole('button', { name: /^Improve/ })).not.toBeInTheDocument();
+    },
+  );
+
+  it('shows a failed improvement with a retry, and keeps the round it started from', async () => {
+    const { calls } = fakeApi();
+    renderPanel('/d/tiny/layers/1/neurons/2?test=films');
+    const first = await nextCall(calls, 1);
+    act(() => {
+      first.stream.send({ event: 'result', data: scoreResult('films') });
+      first.stream.close();
+    });
+    await userEvent.click(await screen.findByRole('button', { name: 'Improve this explanation' }));
+    const improve = await nextCall(calls, 2);
+    act(() => {
+      improve.stream.send({ event: 'error', data: upstreamError });
+      improve.stream.close();
+    });
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Improving the explanation failed');
+    expect(screen.getByRole('table', { name: /^Simulation scores/ })).toBeInTheDocument();
+    await userEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
+    expect((await nextCall(calls, 3)).path).toBe('api/improve');
+  });
+});
+
 describe('failures', () => {
   it('shows an upstream failure mid-stream with no score, and a retry that succeeds', async () => {
     const { calls } = fakeApi();
     renderPanel('/d/tiny/layers/1/neurons/2?test=films');
     const first = await nextCall(calls, 1);
     act(() => {
-      first.stream.send({
-        event: 'progress',
-        data: { done: 1, total: 4, record: { kind: 'top', index: 2 } },
-      });
+      first.stream.send({ event: 'progress', data: { scorer: 'simulation', done: 1, total: 4 } });
       first.stream.send({ event: 'error', data: upstreamError });
       first.stream.close();
     });
@@ -248,10 +448,12 @@ describe('failures', () => {
     await userEvent.click(within(alert).getByRole('button', { name: 'Retry' }));
     const second = await nextCall(calls, 2);
     act(() => {
-      second.stream.send({ event: 'result', data: recordsResult('films') });
+      second.stream.send({ event: 'result', data: scoreResult('films') });
       second.stream.close();
     });
-    expect(await screen.findByRole('table')).toHaveTextContent('0.43');
+    expect(await screen.findByRole('table', { name: /^Simulation scores/ })).toHaveTextContent(
+      '0.43',
+    );
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
 
@@ -263,7 +465,7 @@ describe('failures', () => {
           {
             code: 'rate_limited',
             message:
-              'Too many requests from this client: at most 30 simulations per 60 s. Try again in 2 s.',
+              'Too many requests from this client: at most 30 scorings per 60 s. Try again in 2 s.',
             retryable: true,
           },
           { 'retry-after': '2' },
@@ -277,9 +479,7 @@ describe('failures', () => {
     expect(within(alert).getByRole('button', { name: /Retry in [12] s/ })).toBeDisabled();
     await waitFor(
       () => expect(within(alert).getByRole('button', { name: 'Retry' })).toBeEnabled(),
-      {
-        timeout: 4000,
-      },
+      { timeout: 4000 },
     );
   });
 
@@ -287,7 +487,8 @@ describe('failures', () => {
     [
       {
         code: 'upstream_format',
-        message: 'The simulator’s answer could not be read (line 3: token “ cat” expected).',
+        message:
+          'The judge\'s answer could not be read (line 2: expected yes or no for excerpt 2, found "probably"), so there is no score; try again.',
         retryable: true,
       } as const,
       'The language model answered in the wrong format',
@@ -371,6 +572,18 @@ describe('validation before sending', () => {
     expect(calls).toHaveLength(0);
   });
 
+  it('refuses to score with no scorer chosen', async () => {
+    const { calls } = fakeApi();
+    renderPanel();
+    await online();
+    for (const name of [/^Simulation/, /^Detection/, /^Fuzzing/]) {
+      await userEvent.click(screen.getByRole('checkbox', { name }));
+    }
+    await userEvent.click(runButton());
+    expect(screen.getByText('Choose at least one scorer.')).toBeInTheDocument();
+    expect(calls).toHaveLength(0);
+  });
+
   it('counts characters live and says how far over the limit an explanation is', async () => {
     fakeApi();
     renderPanel(`/d/tiny/layers/1/neurons/2?test=${'a'.repeat(503)}`);
@@ -415,6 +628,7 @@ describe('texts of the user’s own', () => {
     );
     await userEvent.click(screen.getByRole('button', { name: 'Simulate my texts' }));
     const call = await nextCall(calls, 1);
+    expect(call.path).toBe('api/simulate');
     expect(call.body).toEqual({
       dataset: 'tiny',
       layer: 1,
@@ -467,7 +681,7 @@ describe('texts of the user’s own', () => {
 });
 
 describe('explaining the neuron', () => {
-  it('shows the explanation written, its scores, and puts it in the form and the link', async () => {
+  it('writes an explanation, puts it in the form and the link, and scores it', async () => {
     const { calls } = fakeApi();
     const { search } = renderPanel();
     await online();
@@ -485,21 +699,24 @@ describe('explaining the neuron', () => {
     await screen.findByText('Scoring the explanation it wrote…');
     expect(screen.getByText('Marvel films')).toBeInTheDocument();
     act(() => {
-      call.stream.send({
-        event: 'progress',
-        data: { done: 1, total: 4, record: { kind: 'top', index: 2 } },
-      });
       call.stream.send({ event: 'result', data: explainResult('Marvel films') });
       call.stream.close();
     });
-    expect(await screen.findByRole('table')).toHaveTextContent('0.43');
+    const score = await nextCall(calls, 2);
+    expect(score.path).toBe('api/score');
+    expect(score.body).toMatchObject({ explanation: 'Marvel films' });
+    expect(explanationBox()).toHaveValue('Marvel films');
+    expect(search().get('test')).toBe('Marvel films');
+    act(() => {
+      score.stream.send({ event: 'result', data: scoreResult('Marvel films') });
+      score.stream.close();
+    });
+    expect(await screen.findByRole('table', { name: /^Simulation scores/ })).toHaveTextContent(
+      '0.43',
+    );
     expect(screen.getByText(/Explanation written by/)).toHaveTextContent(
       'Explanation written by the baseline explainer',
     );
-    expect(explanationBox()).toHaveValue('Marvel films');
-    expect(search().get('test')).toBe('Marvel films');
-    // The result is shown as it came: testing it again needs no second request.
-    expect(calls).toHaveLength(1);
   });
 
   it('shows a failure of the explainer with a retry', async () => {
@@ -530,13 +747,13 @@ describe('on a static host (no server)', () => {
   it('says the server is needed, turns the buttons off and runs nothing from a link', async () => {
     const { fetchMock } = fakeApi({ health: undefined });
     renderPanel('/d/tiny/layers/1/neurons/2?test=films');
-    expect(
-      await screen.findByText(/Simulating needs the Neuron Explorer server/),
-    ).toBeInTheDocument();
+    expect(await screen.findByText(/Scoring needs the Neuron Explorer server/)).toBeInTheDocument();
     expect(runButton()).toBeDisabled();
     expect(screen.getByRole('button', { name: 'Explain this neuron' })).toBeDisabled();
     expect(screen.getByText(/This link asks to test/)).toHaveTextContent('films');
-    expect(fetchMock.mock.calls.map(([url]) => String(url))).toEqual(['api/health']);
+    expect(
+      fetchMock.mock.calls.map(([url]) => String(url)).filter((url) => url.startsWith('api/')),
+    ).toEqual(['api/health']);
   });
 });
 
@@ -551,7 +768,7 @@ describe('on the neuron page', () => {
       expect(within(panel).getByRole('textbox', { name: 'Explanation' })).toHaveValue(PUBLISHED),
     );
     expect(
-      await within(panel).findByText(/Simulating needs the Neuron Explorer server/),
+      await within(panel).findByText(/Scoring needs the Neuron Explorer server/),
     ).toBeInTheDocument();
   });
 });

@@ -1,215 +1,145 @@
 import { useMemo } from 'react';
-import type { ExplainResult, SimulationResult } from '../../core/api/index.ts';
-import type { ScoredExplanation } from '../../core/format/types.ts';
+import type { RecordRef, TextsSimulationResult } from '../../core/api/index.ts';
+import type { ScoredSequenceSimulation } from '../../core/format/types.ts';
 import { Skeleton } from '../shell/Skeleton.tsx';
 import type { SimulationView } from '../settings.ts';
 import type { ActivationColorScale } from '../visuals/colorScale.ts';
 import { RealVsSimulated } from '../visuals/RealVsSimulated.tsx';
 import type { ComparedSequence } from '../visuals/realVsSimulated.ts';
-import { formatScore } from '../visuals/tokens.ts';
 import { describeProvider, recordLabel } from './model.ts';
 import { ShareLink } from './ShareLink.tsx';
 import { shareUrl } from './shareLink.ts';
 import styles from './SimulatePanel.module.css';
 
-const SCORE_COLUMNS = [
-  { key: 'ev_correlation_score', label: 'Correlation', detail: 'ev_correlation_score' },
-  { key: 'rsquared_score', label: 'R²', detail: 'rsquared_score' },
-  {
-    key: 'absolute_dev_explained_score',
-    label: 'Abs. dev. explained',
-    detail: 'absolute_dev_explained_score',
-  },
-] as const;
-
-type Scores = Record<(typeof SCORE_COLUMNS)[number]['key'], number | null>;
-
 /**
- * A finished run: who produced it and whether it came from the server's cache, the three scores
- * beside the published ones, the share link, and each scored record's real vs simulated
- * activations on the neuron's colour scale (or the user's texts, simulated, unscored).
+ * The user's texts simulated (no score: there are no real activations for them): who simulated
+ * them, whether the server's cache answered, the share link, and each text's simulation.
  */
-export function SimulationResultView({
+export function TextsResultView({
   result,
-  published,
-  scale,
-  address,
   texts,
-  onEdit,
+  address,
+  scale,
   view,
   onView,
+  onEdit,
 }: {
-  result: SimulationResult | ExplainResult;
-  published: ScoredExplanation | null;
-  scale: ActivationColorScale | null;
+  result: TextsSimulationResult;
+  /** The texts as the user wrote them (the result holds only their tokens). */
+  texts: readonly string[];
   address: { dataset: string; layer: number; neuron: number };
-  /** The user's texts of the request (a texts result holds only their tokens); null: records. */
-  texts: readonly string[] | null;
-  /** Puts the result's explanation into the form to edit. */
-  onEdit: () => void;
-  /** How real and simulated activations are shown; shared with the page's explanations. */
+  scale: ActivationColorScale | null;
   view: SimulationView;
   onView: (view: SimulationView) => void;
+  onEdit: () => void;
 }) {
   const simulator = describeProvider({ id: result.simulator, model: result.model }, 'simulator');
-  const explainer = 'explainer' in result ? describeProvider(result.explainer, 'explainer') : null;
   const link = shareUrl(window.location, address.dataset, address, {
-    explanation: result.explanation,
-    texts: texts ? [...texts] : null,
+    explanations: [result.explanation],
+    texts: [...texts],
+    scorers: null,
   });
-
+  const sequences = useMemo(
+    (): ComparedSequence[] =>
+      result.simulations.map((simulation, i) => ({
+        label: `Text ${i + 1}`,
+        score: null,
+        tokens: simulation.tokens,
+        real: null,
+        simulated: simulation.expected_activations,
+        normalized: true,
+      })),
+    [result],
+  );
   return (
     <div className={styles.result}>
-      <div className={styles.resultHead}>
-        <h3>{result.mode === 'records' ? 'Result' : 'Your texts, simulated'}</h3>
-        <span className={result.cached ? styles.badgeCached : styles.badgeFresh}>
-          {result.cached ? 'From the server’s cache' : 'Simulated just now'}
-        </span>
-      </div>
-      <p className={styles.resultExplanation}>
-        <span className={styles.explanationLead}>finds</span>
-        <q>{result.explanation}</q>{' '}
-        <button type="button" className={styles.linkButton} onClick={onEdit}>
-          Edit
-        </button>
-      </p>
+      <ResultHead title="Your texts, simulated" cached={result.cached} />
+      <ResultExplanation explanation={result.explanation} onEdit={onEdit} />
       <ul className={styles.provenance}>
-        {explainer && (
-          <li>
-            Explanation written by <strong className={styles.model}>{explainer.byline}</strong>{' '}
-            <span className="muted">({explainer.detail})</span>
-          </li>
-        )}
         <li>
           Simulated by <strong className={styles.model}>{simulator.byline}</strong>{' '}
           <span className="muted">({simulator.detail})</span>
         </li>
       </ul>
-
-      {result.mode === 'records' && <ScoreTable result={result} published={published} />}
-
       <ShareLink url={link} />
-
+      <p className={styles.hint}>
+        Not scored: there are no real activations for your texts. Tokens are GPT-2’s.
+      </p>
       {scale === null ? (
         <Skeleton height="8rem" />
       ) : (
-        <Sequences result={result} scale={scale} view={view} onView={onView} />
+        <RealVsSimulated sequences={sequences} scale={scale} view={view} onView={onView} />
       )}
     </div>
   );
 }
 
-function ScoreTable({
-  result,
-  published,
-}: {
-  result: Scores;
-  published: ScoredExplanation | null;
-}) {
-  const rows: { label: string; scores: Scores; note?: string }[] = [
-    { label: 'This explanation', scores: result },
-  ];
-  if (published) {
-    rows.push({
-      label: 'Published explanation',
-      scores: published.scored_simulation,
-      note: published.explanation.trim(),
-    });
-  }
-  const anyNull = rows.some((row) => SCORE_COLUMNS.some(({ key }) => row.scores[key] === null));
+export function ResultHead({ title, cached }: { title: string; cached: boolean }) {
   return (
-    <div className={styles.scoresWrap}>
-      <table className={styles.scoreTable}>
-        <caption className="visually-hidden">
-          {published
-            ? 'Scores of this explanation and the published one'
-            : 'Scores of this explanation'}
-        </caption>
-        <thead>
-          <tr>
-            <td />
-            {SCORE_COLUMNS.map((column) => (
-              <th key={column.key} scope="col" title={column.detail}>
-                {column.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={row.label}>
-              <th scope="row">
-                {row.label}
-                {row.note !== undefined && (
-                  <span className={styles.rowNote}>
-                    <q>{row.note}</q>
-                  </span>
-                )}
-              </th>
-              {SCORE_COLUMNS.map(({ key }) => (
-                <td key={key}>{formatScore(row.scores[key])}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <p className={styles.hint}>
-        Correlation is the published score (over every token of the scored records). The published
-        scores are as stored in the dataset, from the simulator its authors used.
-        {anyNull &&
-          ' n/a: not defined, e.g. a correlation when the simulation is the same at every token, or a score the file does not hold.'}
-      </p>
+    <div className={styles.resultHead}>
+      <h3>{title}</h3>
+      <span className={cached ? styles.badgeCached : styles.badgeFresh}>
+        {cached ? 'From the server’s cache' : 'Simulated just now'}
+      </span>
     </div>
   );
 }
 
-/** The scored records (real vs simulated), or the user's texts (simulated alone), to draw. */
-function compared(result: SimulationResult | ExplainResult): ComparedSequence[] {
-  if (result.mode === 'texts') {
-    return result.simulations.map((simulation, i) => ({
-      label: `Text ${i + 1}`,
-      score: null,
-      tokens: simulation.tokens,
-      real: null,
-      simulated: simulation.expected_activations,
-      normalized: true,
-    }));
-  }
-  return result.scored_sequence_simulations.map((sequence, i) => {
-    const record = result.records[i];
-    return {
-      label: record ? recordLabel(record) : `Sequence ${i + 1}`,
-      score: sequence.ev_correlation_score,
-      tokens: sequence.simulation.tokens,
-      real: sequence.true_activations,
-      simulated: sequence.simulation.expected_activations,
-      normalized: sequence.simulation.activation_scale === 'simulated_normalized_activations',
-    };
-  });
+export function ResultExplanation({
+  explanation,
+  onEdit,
+}: {
+  explanation: string;
+  onEdit: () => void;
+}) {
+  return (
+    <p className={styles.resultExplanation}>
+      <span className={styles.explanationLead}>finds</span>
+      <q>{explanation}</q>{' '}
+      <button type="button" className={styles.linkButton} onClick={onEdit}>
+        Edit
+      </button>
+    </p>
+  );
 }
 
-function Sequences({
-  result,
+/** Each scored record's real against simulated activations, on the neuron's colour scale. */
+export function RecordSequences({
+  records,
+  sequences,
   scale,
   view,
   onView,
 }: {
-  result: SimulationResult | ExplainResult;
-  scale: ActivationColorScale;
+  records: readonly RecordRef[];
+  sequences: readonly ScoredSequenceSimulation[];
+  scale: ActivationColorScale | null;
   view: SimulationView;
   onView: (view: SimulationView) => void;
 }) {
-  const sequences = useMemo(() => compared(result), [result]);
+  const compared = useMemo(
+    (): ComparedSequence[] =>
+      sequences.map((sequence, i) => {
+        const record = records[i];
+        return {
+          label: record ? recordLabel(record) : `Sequence ${i + 1}`,
+          score: sequence.ev_correlation_score,
+          tokens: sequence.simulation.tokens,
+          real: sequence.true_activations,
+          simulated: sequence.simulation.expected_activations,
+          normalized: sequence.simulation.activation_scale === 'simulated_normalized_activations',
+        };
+      }),
+    [records, sequences],
+  );
   return (
     <>
-      {result.mode === 'records' ? (
-        <h4 className={styles.subheading}>Real vs simulated, per scored record</h4>
+      <h4 className={styles.subheading}>Real vs simulated, per scored record</h4>
+      {scale === null ? (
+        <Skeleton height="8rem" />
       ) : (
-        <p className={styles.hint}>
-          Not scored: there are no real activations for your texts. Tokens are GPT-2’s.
-        </p>
+        <RealVsSimulated sequences={compared} scale={scale} view={view} onView={onView} />
       )}
-      <RealVsSimulated sequences={sequences} scale={scale} view={view} onView={onView} />
     </>
   );
 }

@@ -8,10 +8,12 @@ import {
   type ApiErrorBody,
   type ExplainResult,
   type Health,
+  type JudgedScoreResult,
   type RecordsSimulationResult,
-  type SimulationEvent,
+  type ScoreResult,
   type TextsSimulationResult,
 } from '../../core/api/index.ts';
+import type { ScoreBasis, ScorerName } from '../../core/scoring/basis.ts';
 import { explanationsFixture, recordFixture } from '../neuron/fixtures.ts';
 
 export const healthFixture: Health = {
@@ -19,6 +21,7 @@ export const healthFixture: Health = {
   version: '0.1.0',
   simulator: { id: 'baseline', model: 'baseline' },
   explainer: { id: 'baseline', model: 'baseline' },
+  judge: { id: 'baseline', model: 'baseline' },
   openai: { baseUrl: 'https://api.openai.com/v1', apiKeySet: false },
   datasets: { default: 'tiny', ids: ['tiny'] },
   limits: {
@@ -124,7 +127,7 @@ export const upstreamError: ApiErrorBody = {
 /** A streamed answer the test writes to. */
 export interface Stream {
   response: Response;
-  send: (event: SimulationEvent) => void;
+  send: (event: { event: string; data: unknown }) => void;
   /** Writes raw text (e.g. a comment, or a malformed event). */
   write: (text: string) => void;
   close: () => void;
@@ -183,7 +186,7 @@ export function fakeApi(
         ? new Response('not found', { status: 404 })
         : new Response(JSON.stringify(health), { status: 200 });
     }
-    if (url === 'api/simulate' || url === 'api/explain') {
+    if (['api/simulate', 'api/explain', 'api/score', 'api/improve'].includes(url)) {
       const body: unknown = JSON.parse(String(init?.body));
       const answered = options.answer?.(url, body);
       if (answered) return answered;
@@ -208,4 +211,116 @@ export function jsonError(
     status,
     headers: { 'content-type': 'application/json', ...headers },
   });
+}
+
+function basis(scorer: ScorerName, overrides: Partial<ScoreBasis> = {}): ScoreBasis {
+  const judged = scorer !== 'simulation';
+  return {
+    scorer,
+    records: judged ? 4 : 2,
+    record_kinds: judged ? { top: 2, random: 2, quantile: 0 } : { top: 1, random: 1, quantile: 0 },
+    tokens: judged ? 36 : 15,
+    calibration_records: judged ? 0 : 2,
+    activating: judged ? 2 : 0,
+    non_activating: judged ? 2 : 0,
+    role: judged ? 'judge' : 'simulator',
+    provider: 'baseline',
+    model: 'baseline',
+    sampling: 'offline',
+    prompt_version: null,
+    seed: 20230509,
+    bootstrap: {
+      level: 0.95,
+      resamples: 1000,
+      defined: 1000,
+      strata: judged ? 'firing or quiet' : 'record kind',
+    },
+    weak: true,
+    ...overrides,
+  };
+}
+
+/** Detection or fuzzing of neuron 1:2: four examples, the judge right on three. */
+export function judgedResult(
+  scorer: 'detection' | 'fuzzing',
+  overrides: Partial<JudgedScoreResult> = {},
+): JudgedScoreResult {
+  const top = recordFixture.most_positive_activation_records;
+  const random = recordFixture.random_sample;
+  const example = (
+    kind: 'top' | 'random',
+    index: number,
+    activating: boolean,
+    fits: boolean,
+    marked: number[],
+  ) => {
+    const record = kind === 'top' ? top[index]! : random[index]!;
+    return {
+      source: { kind, index },
+      tokens: record.tokens,
+      activations: record.activations,
+      activating,
+      marked: scorer === 'fuzzing' ? marked : null,
+      verdict: { fits, probability: fits ? 0.9 : 0.2 },
+      correct: fits === activating,
+    };
+  };
+  return {
+    scorer,
+    accuracy: 0.75,
+    balanced_accuracy: 0.75,
+    precision: 0.6667,
+    recall: 1,
+    f1: 0.8,
+    auprc: 0.8333,
+    interval: [0.5, 1],
+    basis: basis(scorer),
+    note: null,
+    examples: [
+      example('top', 1, true, true, [2]),
+      example('top', 2, true, true, [5]),
+      example('random', 0, false, true, [1]),
+      example('random', 1, false, false, [3]),
+    ],
+    firing_level: 1,
+    quiet_level: 0.4,
+    cached: false,
+    ...overrides,
+  };
+}
+
+/** The scores of an explanation of neuron 1:2, by the scorers asked for. */
+export function scoreResult(
+  explanation: string,
+  options: { scorers?: readonly ScorerName[]; cached?: boolean; weak?: boolean } = {},
+): ScoreResult {
+  const scorers = options.scorers ?? ['simulation', 'detection', 'fuzzing'];
+  const cached = options.cached ?? false;
+  const simulated = recordsResult(explanation);
+  return {
+    dataset: 'tiny',
+    layer: 1,
+    neuron: 2,
+    explanation,
+    cached,
+    scores: {
+      ...(scorers.includes('simulation') && {
+        simulation: {
+          scorer: 'simulation',
+          ev_correlation_score: simulated.ev_correlation_score,
+          rsquared_score: simulated.rsquared_score,
+          absolute_dev_explained_score: simulated.absolute_dev_explained_score,
+          interval: [0.21, 0.65],
+          basis: basis('simulation', { weak: options.weak ?? true }),
+          cached,
+          records: simulated.records,
+          scored_sequence_simulations: simulated.scored_sequence_simulations,
+        },
+      }),
+      ...(scorers.includes('detection') && {
+        detection: judgedResult('detection', { cached }),
+      }),
+      ...(scorers.includes('fuzzing') && { fuzzing: judgedResult('fuzzing', { cached }) }),
+    },
+  };
 }

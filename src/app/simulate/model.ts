@@ -83,14 +83,14 @@ export interface ProviderDescription {
 /** How a simulator or explainer is named on screen: the offline one always as the baseline. */
 export function describeProvider(
   provider: { id: 'baseline' | 'openai'; model: string },
-  role: 'simulator' | 'explainer',
+  role: 'simulator' | 'explainer' | 'judge',
 ): ProviderDescription {
   if (provider.id === 'baseline') {
     return {
       name: `baseline ${role}`,
       byline: `the baseline ${role}`,
       detail:
-        role === 'simulator'
+        role !== 'explainer'
           ? 'offline word matching, not a language model'
           : 'offline, from the top-activating tokens; not a language model',
     };

@@ -6,19 +6,41 @@ import { readSharedTest, shareUrl, writeSharedTest } from './shareLink.ts';
 describe('the share link', () => {
   it('writes and reads the explanation and texts, keeping other params', () => {
     const params = writeSharedTest(new URLSearchParams('view=overlay'), {
-      explanation: 'the word "cat" & dogs',
+      explanations: ['the word "cat" & dogs'],
       texts: ['A cat.', 'Two dogs?'],
+      scorers: null,
     });
     expect(params.get('view')).toBe('overlay');
     expect(readSharedTest(new URLSearchParams(params.toString()))).toEqual({
-      explanation: 'the word "cat" & dogs',
+      explanations: ['the word "cat" & dogs'],
       texts: ['A cat.', 'Two dogs?'],
+      scorers: null,
     });
     expect(readSharedTest(writeSharedTest(params, null))).toBeNull();
     expect(readSharedTest(new URLSearchParams('test=cats'))).toEqual({
-      explanation: 'cats',
+      explanations: ['cats'],
       texts: null,
+      scorers: null,
     });
+  });
+
+  it('keeps the rounds of an improved explanation in order, and the scorers when not all', () => {
+    const params = writeSharedTest(new URLSearchParams(), {
+      explanations: ['cats', 'cats and kittens'],
+      texts: null,
+      scorers: ['fuzzing', 'simulation'],
+    });
+    expect(params.toString()).toBe('test=cats&test=cats+and+kittens&scorers=simulation%2Cfuzzing');
+    expect(readSharedTest(params)).toEqual({
+      explanations: ['cats', 'cats and kittens'],
+      texts: null,
+      scorers: ['simulation', 'fuzzing'],
+    });
+    // All three, or none known, is the default: not written, read as null.
+    expect(
+      readSharedTest(new URLSearchParams('test=x&scorers=fuzzing,detection,simulation'))!.scorers,
+    ).toBeNull();
+    expect(readSharedTest(new URLSearchParams('test=x&scorers=intruder'))!.scorers).toBeNull();
   });
 
   it('names the dataset and carries nothing but the test', () => {
@@ -27,13 +49,15 @@ describe('the share link', () => {
         { origin: 'https://example.org', pathname: '/explorer/' },
         'gpt2-xl',
         { layer: 0, neuron: 816 },
-        { explanation: 'years', texts: null },
+        { explanations: ['years'], texts: null, scorers: null },
       ),
     ).toBe('https://example.org/explorer/#/d/gpt2-xl/layers/0/neurons/816?test=years');
   });
 
   it('is not carried to another neuron', () => {
-    const carried = carriedViewState(new URLSearchParams('view=overlay&test=cats&text=a'));
+    const carried = carriedViewState(
+      new URLSearchParams('view=overlay&test=cats&text=a&scorers=detection'),
+    );
     expect(carried.toString()).toBe('view=overlay');
   });
 });

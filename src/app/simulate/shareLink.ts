@@ -2,42 +2,58 @@
  * The explanation under test, in the neuron page's URL (the hash's search params), so the page's
  * address is the share link:
  *
- *   test=<explanation>     simulate and score this explanation on the neuron's held-out records
- *   text=<t1>&text=<t2>    ...on these texts of the user's own instead (no score)
+ *   test=<explanation>              score this explanation on the neuron's records
+ *   test=<e1>&test=<e2>...          ...and the rounds before it, oldest first ("improve")
+ *   scorers=simulation,fuzzing      with these scorers (absent: all three)
+ *   text=<t1>&text=<t2>             simulate the (last) explanation on these texts instead (no score)
  *
- * Opening such a link runs the simulation (the server answers from its cache when it can).
+ * Opening such a link runs the same scoring (the server answers from its cache when it can).
  */
 import { neuronPath, type NeuronAddress } from '../../core/address/address.ts';
+import { SCORER_NAMES, type ScorerName } from '../../core/scoring/basis.ts';
 
 export const TEST_PARAM = 'test';
 export const TEXT_PARAM = 'text';
+export const SCORERS_PARAM = 'scorers';
 /** Params that belong to one neuron and must not be carried to another. */
-export const SHARE_PARAMS = [TEST_PARAM, TEXT_PARAM] as const;
+export const SHARE_PARAMS = [TEST_PARAM, TEXT_PARAM, SCORERS_PARAM] as const;
 
 export interface SharedTest {
-  explanation: string;
+  /** The explanations tried, oldest first: the last is the one under test. */
+  explanations: string[];
   /** Null: the neuron's records. */
   texts: string[] | null;
+  /** Null: every scorer (the default). */
+  scorers: ScorerName[] | null;
+}
+
+/** Scorer names from a list, in the canonical order; null for all of them (or none known). */
+function canonicalScorers(names: readonly string[]): ScorerName[] | null {
+  const known = SCORER_NAMES.filter((name) => names.includes(name));
+  return known.length === 0 || known.length === SCORER_NAMES.length ? null : known;
 }
 
 export function readSharedTest(params: URLSearchParams): SharedTest | null {
-  const explanation = params.get(TEST_PARAM);
-  if (explanation === null) return null;
+  const explanations = params.getAll(TEST_PARAM);
+  if (explanations.length === 0) return null;
   const texts = params.getAll(TEXT_PARAM);
-  return { explanation, texts: texts.length > 0 ? texts : null };
+  const scorers = params.get(SCORERS_PARAM);
+  return {
+    explanations,
+    texts: texts.length > 0 ? texts : null,
+    scorers: scorers === null ? null : canonicalScorers(scorers.split(',')),
+  };
 }
 
 /** `params` with the test written in (or removed, for null); other params kept. */
-export function writeSharedTest(
-  params: URLSearchParams,
-  test: { explanation: string; texts?: readonly string[] | null | undefined } | null,
-): URLSearchParams {
+export function writeSharedTest(params: URLSearchParams, test: SharedTest | null): URLSearchParams {
   const next = new URLSearchParams(params);
-  next.delete(TEST_PARAM);
-  next.delete(TEXT_PARAM);
+  for (const name of SHARE_PARAMS) next.delete(name);
   if (test) {
-    next.set(TEST_PARAM, test.explanation);
+    for (const explanation of test.explanations) next.append(TEST_PARAM, explanation);
     for (const text of test.texts ?? []) next.append(TEXT_PARAM, text);
+    const scorers = test.scorers && canonicalScorers(test.scorers);
+    if (scorers && !test.texts) next.set(SCORERS_PARAM, scorers.join(','));
   }
   return next;
 }

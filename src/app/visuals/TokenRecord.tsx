@@ -15,6 +15,8 @@ export interface TokenRecordProps {
   series: readonly TooltipSeries[];
   /** Names the record for screen readers, e.g. "Top-activating record 3, max 3.26". */
   label: string;
+  /** Token indices drawn as marked (fuzzing's marks); say them in `label` too. */
+  marked?: readonly number[] | undefined;
 }
 
 /**
@@ -29,6 +31,7 @@ export const TokenRecord = memo(function TokenRecord({
   tokenStyles,
   series,
   label,
+  marked,
 }: TokenRecordProps) {
   const register = useCallback(
     (element: HTMLDivElement | null) => {
@@ -37,8 +40,8 @@ export const TokenRecord = memo(function TokenRecord({
     [tokens, series],
   );
   const html = useMemo(
-    () => ({ __html: tokenSpansHtml(tokens, tokenStyles) }),
-    [tokens, tokenStyles],
+    () => ({ __html: tokenSpansHtml(tokens, tokenStyles, marked) }),
+    [tokens, tokenStyles, marked],
   );
   return (
     <div

@@ -12,21 +12,24 @@ const escape = (text: string) => text.replace(/[&<>"]/g, (char) => ESCAPES[char]
 
 /**
  * A record's tokens: one plain span per token with its colours, `data-i` its index, the first one
- * in the tab order, `data-over` when its value is above the scale. Token text is escaped; the
- * colours are our own #rrggbb values.
+ * in the tab order, `data-over` when its value is above the scale, `data-marked` when `marked`
+ * holds its index (fuzzing's marks). Token text is escaped; the colours are our own #rrggbb values.
  */
 export function tokenSpansHtml(
   tokens: readonly string[],
   tokenStyles: readonly TokenStyle[],
+  marked?: readonly number[],
 ): string {
   let html = '';
+  const marks = marked ? new Set(marked) : null;
   for (let i = 0; i < tokens.length; i++) {
     const style = tokenStyles[i];
     const colours = style
       ? ` style="background-color:${style.backgroundColor};color:${style.color}"`
       : '';
     const over = style?.over ? ' data-over=""' : '';
-    html += `<span data-i="${i}"${i === 0 ? ' tabindex="0"' : ''}${over}${colours}>${escape(displayToken(tokens[i]!))}</span>`;
+    const mark = marks?.has(i) ? ' data-marked=""' : '';
+    html += `<span data-i="${i}"${i === 0 ? ' tabindex="0"' : ''}${over}${mark}${colours}>${escape(displayToken(tokens[i]!))}</span>`;
   }
   return html;
 }

@@ -18,6 +18,8 @@ interface BatchFlags {
   simulatorModel?: string;
   explainer?: 'baseline' | 'openai';
   explainerModel?: string;
+  judge?: 'baseline' | 'openai';
+  judgeModel?: string;
   concurrency: number;
   maxCalls: number;
   retries: number;
@@ -60,11 +62,14 @@ function price(value: string): Price {
 export function modelSettings(flags: BatchFlags, env = process.env): ModelSettings {
   const apiKey = env.OPENAI_API_KEY || undefined;
   const simulator = flags.simulator ?? (apiKey ? 'openai' : 'baseline');
+  const simulatorModel = flags.simulatorModel ?? env.SIMULATOR_MODEL ?? 'gpt-4o-mini';
   return {
     simulator,
-    simulatorModel: flags.simulatorModel ?? env.SIMULATOR_MODEL ?? 'gpt-4o-mini',
+    simulatorModel,
     explainer: flags.explainer ?? simulator,
     explainerModel: flags.explainerModel ?? env.EXPLAINER_MODEL ?? 'gpt-4o',
+    judge: flags.judge ?? simulator,
+    judgeModel: flags.judgeModel ?? env.JUDGE_MODEL ?? simulatorModel,
     baseURL: env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1',
     apiKey,
     maxCalls: flags.maxCalls,
@@ -108,7 +113,11 @@ export function register(program: Command): void {
       oneOf(['best', 'all'] as const),
       'best',
     )
-    .option('--scorers <list>', 'comma-separated scorers', 'simulation')
+    .option(
+      '--scorers <list>',
+      'comma-separated scorers: simulation, detection, fuzzing',
+      'simulation',
+    )
     .option(
       '--simulator <kind>',
       'baseline or openai (default: openai when OPENAI_API_KEY is set)',
@@ -126,6 +135,15 @@ export function register(program: Command): void {
     .option(
       '--explainer-model <name>',
       'chat model that explains (default $EXPLAINER_MODEL or gpt-4o)',
+    )
+    .option(
+      '--judge <kind>',
+      'detection and fuzzing: baseline or openai (default: as the simulator)',
+      oneOf(['baseline', 'openai'] as const),
+    )
+    .option(
+      '--judge-model <name>',
+      'chat model that judges (default $JUDGE_MODEL, else the simulator model)',
     )
     .option('--concurrency <n>', 'neurons at once', parsePositive, 8)
     .option('--max-calls <n>', 'upstream calls in flight at most', parsePositive, 32)
@@ -197,7 +215,7 @@ export function register(program: Command): void {
           `${n(estimate.neurons)} neurons selected (${plan.job.selection}) of ${plan.job.dataset.id}` +
             (estimate.alreadyDone > 0 ? `, ${n(estimate.alreadyDone)} already done` : '') +
             `; ${n(estimate.toRun)} to run with ${spec.scorers.join(', ')} ` +
-            `(simulator ${plan.job.simulator.model}${plan.job.explainer ? `, explainer ${plan.job.explainer.model}` : ''}).\n` +
+            `(simulator ${plan.job.simulator.model}${plan.job.explainer ? `, explainer ${plan.job.explainer.model}` : ''}${plan.job.judge ? `, judge ${plan.job.judge.model}` : ''}).\n` +
             `Estimate from ${n(estimate.sampled)} of them: ${n(usage.calls)} upstream calls, ` +
             `${n(usage.promptTokens)} prompt and ${n(usage.completionTokens)} completion tokens` +
             (estimate.cost !== null

@@ -8,6 +8,8 @@ export const HealthSchema = z.object({
   version: z.string(),
   simulator: z.object({ id: ProviderIdSchema, model: z.string() }),
   explainer: z.object({ id: ProviderIdSchema, model: z.string() }),
+  /** Judges detection and fuzzing examples (absent from servers before scoring). */
+  judge: z.object({ id: ProviderIdSchema, model: z.string() }).optional(),
   /** The OpenAI-compatible server; used only when simulator or explainer is "openai". */
   openai: z.object({ baseUrl: z.string(), apiKeySet: z.boolean() }),
   datasets: z.object({ default: z.string(), ids: z.array(z.string()) }),

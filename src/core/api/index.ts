@@ -4,4 +4,5 @@ export * from './errors.ts';
 export * from './health.ts';
 export * from './limits.ts';
 export * from './simulate.ts';
+export * from './score.ts';
 export * from './sse.ts';

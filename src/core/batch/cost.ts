@@ -4,7 +4,9 @@
  * counted by an injected tokenizer (core stays free of the tokenizer's tables), and added up from
  * the server's own usage reports while it runs.
  */
-import type { ActivationRecord } from '../format/types.ts';
+import type { ActivationRecord, NeuronRecord } from '../format/types.ts';
+import { buildJudgeMessages, type JudgedScorer } from '../scoring/judge-prompt.ts';
+import { planJudging } from '../scoring/judged.ts';
 import { buildExplanationMessages } from '../simulation/explanation-prompt.ts';
 import { buildSimulationMessages } from '../simulation/simulation-prompt.ts';
 import { escapeToken } from '../simulation/tokens.ts';
@@ -91,6 +93,28 @@ export function explanationUsage(
     promptTokens: messageTokens(buildExplanationMessages(trainRecords), count),
     completionTokens: 20,
   };
+}
+
+/**
+ * A judged scorer's calls on a neuron: the very batches it will send (a function of the records
+ * and the seed), each answered with one `n: yes` line per excerpt.
+ */
+export function judgeUsage(
+  scorer: JudgedScorer,
+  explanation: string,
+  record: NeuronRecord,
+  seed: number,
+  count: CountTokens,
+): Usage {
+  const { excerpts, batches } = planJudging(scorer, record, { seed });
+  let promptTokens = 0;
+  let completionTokens = 0;
+  for (const batch of batches) {
+    const shown = batch.map((i) => excerpts[i]!);
+    promptTokens += messageTokens(buildJudgeMessages(scorer, explanation, shown), count);
+    completionTokens += count(shown.map((_, i) => `${i + 1}: yes`).join('\n'));
+  }
+  return { calls: batches.length, promptTokens, completionTokens };
 }
 
 /** The estimate for `total` neurons from a sample of them (per-neuron mean times total). */

@@ -4,16 +4,26 @@
  * simulator and explainer are injected, and the result is the two files the job writes for the
  * neuron. The local runner and the Redis workers run exactly this.
  *
- * Scorers are a registry (BATCH_SCORERS): each names what it needs, estimates its upstream usage
- * for a dry run, and returns its score as JSON (and, for simulation, the scored simulation that the
- * published explanation file holds). The scoring issue's detection and fuzzing scorers plug in as
- * more entries.
+ * Scorers are a registry (BATCH_SCORERS): simulation, detection and fuzzing (src/core/scoring,
+ * the same scorers as /api/score and the score command). Each says which model it asks (the
+ * simulator or the judge), estimates its upstream usage for a dry run, and returns its score as
+ * JSON with its 95% interval and basis (and, for simulation, the scored simulation that the
+ * published explanation file holds).
  */
 import type { NeuronRecord, NeuronSimulationResults, ScoredSimulation } from '../format/types.ts';
+import type { JudgedScorer } from '../scoring/judge-prompt.ts';
+import { scoreByJudge, type Judge, type JudgedScore } from '../scoring/judged.ts';
+import { simulationScore } from '../scoring/simulation-score.ts';
 import { calibrationRecords, scoringRecords, trainRecords } from '../scoring/splits.ts';
 import { NoRecordsError, simulateAndScore } from '../simulation/simulate.ts';
 import type { Explainer, Simulator } from '../simulation/types.ts';
-import { explanationUsage, simulationUsage, type CountTokens, type Usage } from './cost.ts';
+import {
+  explanationUsage,
+  judgeUsage,
+  simulationUsage,
+  type CountTokens,
+  type Usage,
+} from './cost.ts';
 
 export const SCORES_FORMAT = 'neuron-explorer.scores/1';
 
@@ -31,6 +41,8 @@ export interface BatchSpec {
 export interface BatchModels {
   simulator: Simulator;
   explainer: Explainer;
+  /** Detection's and fuzzing's judge. */
+  judge: Judge;
 }
 
 export interface NeuronInput {
@@ -47,7 +59,7 @@ export interface ScorerRun {
   models: BatchModels;
   seed: number;
   signal?: AbortSignal;
-  /** Records simulated at once within the neuron. */
+  /** Records simulated (or batches judged) at once within the neuron. */
   concurrency: number;
 }
 
@@ -60,14 +72,17 @@ export interface ScorerOutcome {
 
 export interface BatchScorer {
   name: string;
+  /** The model it asks: its calls are offline when that model is the baseline. */
+  role: 'simulator' | 'judge';
   /** Upstream usage of scoring one explanation (when the scorer's model is not offline). */
-  estimate(explanation: string, record: NeuronRecord, count: CountTokens): Usage;
+  estimate(explanation: string, record: NeuronRecord, seed: number, count: CountTokens): Usage;
   run(run: ScorerRun): Promise<ScorerOutcome>;
 }
 
 const simulationScorer: BatchScorer = {
   name: 'simulation',
-  estimate(explanation, record, count) {
+  role: 'simulator',
+  estimate(explanation, record, _seed, count) {
     const records = [...scoringRecords(record), ...calibrationRecords(record)];
     return simulationUsage(
       explanation,
@@ -75,10 +90,15 @@ const simulationScorer: BatchScorer = {
       count,
     );
   },
-  async run({ explanation, record, models, signal, concurrency }) {
+  async run({ explanation, record, models, seed, signal, concurrency }) {
     const scored = await simulateAndScore(models.simulator, explanation, record, {
       concurrency,
       ...(signal ? { signal } : {}),
+    });
+    const simulator = { id: models.simulator.id, model: models.simulator.model };
+    const { interval, basis } = simulationScore(scored, scoringRecords(record), simulator, {
+      calibrationRecords: calibrationRecords(record).length,
+      seed,
     });
     return {
       score: {
@@ -86,16 +106,70 @@ const simulationScorer: BatchScorer = {
         ev_correlation_score: scored.ev_correlation_score,
         rsquared_score: scored.rsquared_score,
         absolute_dev_explained_score: scored.absolute_dev_explained_score,
+        interval,
         records: scored.scored_sequence_simulations.length,
-        simulator: { id: models.simulator.id, model: models.simulator.model },
+        simulator,
+        basis,
       },
       scoredSimulation: scored,
     };
   },
 };
 
+/**
+ * A judged score as the scores file keeps it: the scores, interval and basis, and each example's
+ * verdict by where the example comes from (its tokens and activations are in the neuron's
+ * collated-activations file, copied beside it), not the example texts again.
+ */
+export function storedJudgedScore(score: JudgedScore, judge: { id: string; model: string }) {
+  return {
+    scorer: score.scorer,
+    balanced_accuracy: score.balanced_accuracy,
+    f1: score.f1,
+    precision: score.precision,
+    recall: score.recall,
+    accuracy: score.accuracy,
+    auprc: score.auprc,
+    interval: score.interval,
+    judge,
+    basis: score.basis,
+    note: score.note,
+    firing_level: score.firing_level,
+    quiet_level: score.quiet_level,
+    examples: score.examples.map((example) => ({
+      source: example.source,
+      activating: example.activating,
+      ...(example.marked && { marked: example.marked }),
+      fits: example.verdict.fits,
+      probability: example.verdict.probability,
+      correct: example.correct,
+    })),
+  };
+}
+
+function judgedScorer(name: JudgedScorer): BatchScorer {
+  return {
+    name,
+    role: 'judge',
+    estimate: (explanation, record, seed, count) =>
+      judgeUsage(name, explanation, record, seed, count),
+    async run({ explanation, record, models, seed, signal, concurrency }) {
+      const score = await scoreByJudge(name, models.judge, explanation, record, {
+        seed,
+        concurrency,
+        ...(signal ? { signal } : {}),
+      });
+      return {
+        score: storedJudgedScore(score, { id: models.judge.id, model: models.judge.model }),
+      };
+    },
+  };
+}
+
 export const BATCH_SCORERS: Readonly<Record<string, BatchScorer>> = {
   simulation: simulationScorer,
+  detection: judgedScorer('detection'),
+  fuzzing: judgedScorer('fuzzing'),
 };
 
 /** The registry's scorers by name; an unknown name is an error that lists the known ones. */
@@ -235,7 +309,7 @@ export function estimateNeuron(
   input: NeuronInput,
   spec: BatchSpec,
   count: CountTokens,
-  offline: { simulator: boolean; explainer: boolean },
+  offline: { simulator: boolean; explainer: boolean; judge: boolean },
 ): Usage {
   const usage: Usage = { calls: 0, promptTokens: 0, completionTokens: 0 };
   const add = (u: Usage) => {
@@ -253,10 +327,9 @@ export function estimateNeuron(
   } else {
     explanations = publishedExplanations(input, spec);
   }
-  if (!offline.simulator) {
-    for (const scorer of batchScorers(spec.scorers)) {
-      for (const text of explanations) add(scorer.estimate(text, record, count));
-    }
+  for (const scorer of batchScorers(spec.scorers)) {
+    if (offline[scorer.role]) continue;
+    for (const text of explanations) add(scorer.estimate(text, record, spec.seed, count));
   }
   return usage;
 }

@@ -98,3 +98,17 @@ export function trainRecords(
     ({ record }) => record,
   );
 }
+
+/**
+ * Up to 5 top-activating and 5 random records of the test split: neither written from nor scored
+ * on, so a revision of an explanation may look at them without its score seeing them too.
+ */
+export function testRecords(
+  neuronRecord: Pick<NeuronRecord, 'most_positive_activation_records' | 'random_sample'>,
+  perKind = RECORDS_PER_SPLIT,
+): SplitRecord[] {
+  return [
+    ...pick(neuronRecord.most_positive_activation_records, 'top', 4, 3, perKind),
+    ...pick(neuronRecord.random_sample, 'random', 3, 2, perKind),
+  ];
+}

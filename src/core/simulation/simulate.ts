@@ -46,7 +46,7 @@ export class NoRecordsError extends Error {
  * failure no further task starts, and that failure is thrown once the running ones have settled;
  * the caller's signal reaches every task, to stop them all.
  */
-async function mapConcurrently<T, R>(
+export async function mapConcurrently<T, R>(
   items: readonly T[],
   concurrency: number,
   signal: AbortSignal | undefined,

@@ -6,6 +6,7 @@
  */
 import type { SequenceSimulation } from '../format/types.ts';
 import { escapeToken, quoteToken, tokenMatches, unescapeToken } from './tokens.ts';
+import { tokenPositions } from './logprob-positions.ts';
 import { SimulationFormatError, type ChatMessage, type ChatTokenLogprob } from './types.ts';
 
 export const MAX_SIMULATED_ACTIVATION = 10;
@@ -256,47 +257,6 @@ export function parseSimulationResponse(
 interface Distribution {
   values: number[];
   probabilities: number[];
-}
-
-function utf8Length(text: string): number {
-  let length = 0;
-  for (const character of text) {
-    const code = character.codePointAt(0)!;
-    length += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-  }
-  return length;
-}
-
-/**
- * Where each logprob token starts, in the units `locate` uses: characters when the tokens spell
- * the response, else UTF-8 bytes (a token may end inside a multi-byte character). Null when
- * neither lines up with the response, so the logprobs cannot be trusted.
- */
-function tokenPositions(
-  content: string,
-  logprobs: readonly ChatTokenLogprob[],
-): { starts: number[]; ends: number[]; locate: (offset: number) => number } | null {
-  const starts: number[] = [];
-  const ends: number[] = [];
-  let position = 0;
-  if (logprobs.map((l) => l.token).join('') === content) {
-    for (const entry of logprobs) {
-      starts.push(position);
-      position += entry.token.length;
-      ends.push(position);
-    }
-    return { starts, ends, locate: (offset) => offset };
-  }
-  if (logprobs.every((l) => Array.isArray(l.bytes))) {
-    for (const entry of logprobs) {
-      starts.push(position);
-      position += entry.bytes!.length;
-      ends.push(position);
-    }
-    if (position !== utf8Length(content)) return null;
-    return { starts, ends, locate: (offset) => utf8Length(content.slice(0, offset)) };
-  }
-  return null;
 }
 
 function readDistributions(

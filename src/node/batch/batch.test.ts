@@ -4,13 +4,23 @@
  * (calls as the dry run estimated them, failures with their reasons and no score, retries), the
  * selections, and a folder that holds another job.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BatchSpec } from '../../core/batch/task.ts';
 import type { DatasetManifest, LayerIndex } from '../../core/dataset/types.ts';
-import { parseNeuronSimulationResults } from '../../core/format/parse.ts';
+import { parseNeuronRecord, parseNeuronSimulationResults } from '../../core/format/parse.ts';
+import { excerptText } from '../../core/scoring/judge-prompt.ts';
+import { planJudging } from '../../core/scoring/judged.ts';
 import {
   startOpenAiTestServer,
   type OpenAiTestServer,
@@ -48,6 +58,8 @@ const BASELINE: ModelSettings = {
   simulatorModel: 'unused',
   explainer: 'baseline',
   explainerModel: 'unused',
+  judge: 'baseline',
+  judgeModel: 'unused',
   baseURL: 'http://127.0.0.1:1/v1',
   apiKey: undefined,
   maxCalls: 8,
@@ -61,6 +73,8 @@ function modelSettings(overrides: Partial<ModelSettings> = {}): ModelSettings {
     simulatorModel: 'test-simulator',
     explainer: 'openai',
     explainerModel: 'test-explainer',
+    judge: 'openai',
+    judgeModel: 'test-judge',
     baseURL: server.baseURL,
     apiKey: 'sk-test',
     maxCalls: 16,
@@ -81,6 +95,15 @@ function options(overrides: Partial<BatchOptions>): BatchOptions {
     concurrency: 4,
     ...overrides,
   };
+}
+
+/** Every file of a folder, relative to it (a batch's own .batch/ aside). */
+function datasetFiles(dir: string, under = ''): string[] {
+  return readdirSync(join(dir, under)).flatMap((name) => {
+    const path = under ? `${under}/${name}` : name;
+    if (path === '.batch') return [];
+    return statSync(join(dir, path)).isDirectory() ? datasetFiles(dir, path) : [path];
+  });
 }
 
 function indexScores(dir: string): Map<string, number | null> {
@@ -229,6 +252,93 @@ describe('batch', () => {
     expect(written.scored_explanations.map((e) => e.explanation)).toEqual(['the word "dog"']);
   });
 
+  it('scores by detection and fuzzing too: each with its interval, basis and verdicts; calls as estimated; a rerun the same bytes', async () => {
+    // The judge says yes exactly where the neuron 1/0 fires (the truth of core's own examples).
+    const truth = new Map<string, boolean>();
+    const path = join(demo, 'collated-activations', '1', '0.json');
+    const record = parseNeuronRecord(readFileSync(path, 'utf8'), { path, layer: 1, neuron: 0 });
+    for (const scorer of ['detection', 'fuzzing'] as const) {
+      const { selection, excerpts } = planJudging(scorer, record, { seed: 1 });
+      excerpts.forEach((excerpt, i) =>
+        truth.set(excerptText(excerpt), selection.examples[i]!.activating),
+      );
+    }
+    server.configure({ judgeTruth: (excerpt) => truth.get(excerpt) });
+    const spec: BatchSpec = { ...PUBLISHED, scorers: ['simulation', 'detection', 'fuzzing'] };
+    const out = freshOut();
+    const opts = options({ out, select: ['layers:1'], limit: 1, spec, models: modelSettings() });
+    const plan = await planBatch(opts);
+    expect(plan.job.judge).toEqual({ id: 'openai', model: 'test-judge' });
+    const estimate = await estimateBatch(plan, 1000);
+    const result = await runBatch(opts, plan);
+    expect(result.done, JSON.stringify(result.failed)).toBe(1);
+    expect(estimate.usage.calls).toBe(result.usage.calls);
+    // Per neuron: 20 simulation calls, and one judge call per 10 examples per judged scorer.
+    const judgeCalls = server.requests.filter((r) => JSON.stringify(r).includes('Excerpts ('));
+    expect(judgeCalls.length).toBeGreaterThan(0);
+    expect(server.requests).toHaveLength(result.usage.calls);
+
+    const file = JSON.parse(readFileSync(join(out, 'scores', '1', '0.json'), 'utf8'));
+    const { simulation, detection, fuzzing } = file.explanations[0].scores;
+    expect(simulation).toMatchObject({
+      scorer: 'simulation',
+      basis: { scorer: 'simulation', role: 'simulator', model: 'test-simulator', seed: 1 },
+    });
+    expect(simulation.interval === null || simulation.interval.length === 2).toBe(true);
+    for (const judged of [detection, fuzzing]) {
+      expect(judged).toMatchObject({
+        judge: { id: 'openai', model: 'test-judge' },
+        basis: { role: 'judge', provider: 'openai', model: 'test-judge', seed: 1 },
+      });
+      // A judge right on every example: balanced accuracy and F1 of 1, every verdict correct.
+      expect(judged.balanced_accuracy).toBe(1);
+      expect(judged.f1).toBe(1);
+      expect(judged.interval).toEqual([1, 1]);
+      expect(judged.examples.length).toBe(judged.basis.records);
+      expect(judged.examples.every((e: { correct: boolean }) => e.correct)).toBe(true);
+    }
+    expect(
+      fuzzing.examples.some((e: { marked?: number[] }) => e.marked && e.marked.length > 0),
+    ).toBe(true);
+    expect(detection.examples.every((e: { marked?: number[] }) => e.marked === undefined)).toBe(
+      true,
+    );
+
+    // Run again into a new folder with the first run's answers: no call, the same files.
+    const calls = server.requests.length;
+    const again = freshOut();
+    await runBatch({ ...opts, out: again, answers: join(out, '.batch', 'answers.sqlite') });
+    expect(server.requests).toHaveLength(calls);
+    const scored = datasetFiles(out).filter((path) => /^(scores|explanations)\//.test(path));
+    expect(scored.length).toBe(2 * result.done);
+    for (const path of scored) {
+      expect(readFileSync(join(again, path)), path).toEqual(readFileSync(join(out, path)));
+    }
+  }, 60_000);
+
+  it('a judge whose answer cannot be read, or who refuses, fails the neuron with the reason and no score', async () => {
+    for (const mode of ['judge-format', 'judge-refusal'] as const) {
+      server.reset();
+      server.configure({ mode });
+      const out = freshOut();
+      const result = await runBatch(
+        options({
+          out,
+          select: ['layers:1'],
+          limit: 2,
+          spec: { ...PUBLISHED, scorers: ['detection'] },
+          models: modelSettings({ maxRetries: 0 }),
+        }),
+      );
+      expect(result.done).toBe(0);
+      expect(result.failed.length).toBe(2);
+      for (const failed of result.failed) {
+        expect(failed.reason).toMatch(mode === 'judge-format' ? /answer|line/i : /refus/i);
+      }
+      expect(existsSync(join(out, 'scores'))).toBe(false);
+    }
+  }, 60_000);
+
   it('selects by layer, score, search and file, intersected', async () => {
     const list = join(root, 'list.txt');
     writeFileSync(list, '0/1\n0/2\n3/5\n');
@@ -272,6 +382,31 @@ describe('batch', () => {
     expect(offline.code, offline.stderr).toBe(0);
     expect(offline.stdout).toContain('127 neurons selected (all) of demo');
     expect(offline.stdout).toContain('(offline: no cost)');
+    const judged = await cli([
+      'batch',
+      '--data',
+      demo,
+      '--out',
+      freshOut(),
+      '--dry-run',
+      '--select',
+      'layers:1',
+      '--scorers',
+      'detection,fuzzing',
+      '--simulator',
+      'baseline',
+      '--judge',
+      'openai',
+      '--judge-model',
+      'test-judge',
+    ]);
+    expect(judged.code, judged.stderr).toBe(0);
+    expect(judged.stdout).toContain(
+      'to run with detection, fuzzing (simulator baseline, judge test-judge)',
+    );
+    // The judge's calls only (the simulator is offline): 4 per scorer for 20 + 20 examples.
+    expect(judged.stdout).toMatch(/Estimate from \d+ of them: [\d,]+ upstream calls/);
+    expect(server.requests).toHaveLength(0);
     const bad = await cli([
       'batch',
       '--data',
@@ -282,6 +417,8 @@ describe('batch', () => {
       'simulation,telepathy',
     ]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('unknown scorer "telepathy" (known: simulation)');
+    expect(bad.stderr).toContain(
+      'unknown scorer "telepathy" (known: simulation, detection, fuzzing)',
+    );
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The simulator and explainer a batch job uses: the offline baselines, or an OpenAI-compatible
+ * The simulator, explainer and judge a batch job uses: the offline baselines, or an OpenAI-compatible
  * chat model (OpenAI, vLLM, llama.cpp server, Ollama) asked with core's prompts and read with
  * core's parsers, as the server does. For the model:
  *
@@ -13,13 +13,23 @@
  *   asks nothing twice and produces the same bytes.
  *
  * Until the server's chat client moves to src/node (see the lead's notes), this is the CLI's own
- * small client; the batch code only sees the core Simulator and Explainer interfaces.
+ * small client; the batch code only sees the core Simulator, Explainer and Judge interfaces.
  */
 import OpenAI from 'openai';
 import pLimit from 'p-limit';
 import { Agent, request } from 'undici';
 import { NO_USAGE, type Usage } from '../../core/batch/cost.ts';
 import type { BatchModels } from '../../core/batch/task.ts';
+import { baselineJudge } from '../../core/scoring/baseline-judge.ts';
+import {
+  buildJudgeMessages,
+  JUDGE_TOP_LOGPROBS,
+  judgeMaxTokens,
+  judgePromptVersion,
+  parseJudgeResponse,
+  type JudgeVerdict,
+} from '../../core/scoring/judge-prompt.ts';
+import type { Judge } from '../../core/scoring/judged.ts';
 import { baselineExplainer, baselineSimulator } from '../../core/simulation/baseline.ts';
 import {
   buildExplanationMessages,
@@ -45,6 +55,9 @@ export interface ModelSettings {
   simulatorModel: string;
   explainer: 'baseline' | 'openai';
   explainerModel: string;
+  /** Detection's and fuzzing's judge. */
+  judge: 'baseline' | 'openai';
+  judgeModel: string;
   baseURL: string;
   /** Read from the environment only; never printed. */
   apiKey: string | undefined;
@@ -156,7 +169,11 @@ function answerFetch(connections: number, meter: UsageMeter) {
   return { fetch: fetchAnswer, close: () => agent.close() };
 }
 
-function openAiClient(settings: ModelSettings, meter: UsageMeter) {
+/** The chat client: `ask` a model with messages (also used by the CLI's score command). */
+export function openAiClient(
+  settings: Pick<ModelSettings, 'baseURL' | 'apiKey' | 'maxCalls' | 'maxRetries' | 'timeoutMs'>,
+  meter: UsageMeter,
+) {
   const upstream = answerFetch(settings.maxCalls, meter);
   const client = new OpenAI({
     baseURL: settings.baseURL,
@@ -243,7 +260,7 @@ function describe(error: unknown, server: string): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-function modelSimulator(
+export function modelSimulator(
   ask: ReturnType<typeof openAiClient>['ask'],
   model: string,
   cache: AnswerCache | null,
@@ -305,18 +322,56 @@ function modelExplainer(
   };
 }
 
+/**
+ * A judge asking a chat model with core's judge prompt (also the score command's). Its answers are
+ * cached per batch of excerpts, as they were shown (marks included), by model and prompt version;
+ * a wrong-format answer or a refusal throws (core's parser), and is not cached.
+ */
+export function modelJudge(
+  ask: ReturnType<typeof openAiClient>['ask'],
+  model: string,
+  cache: AnswerCache | null,
+  meter: UsageMeter,
+): Judge {
+  return {
+    id: 'openai',
+    model,
+    async judge(scorer, explanation, excerpts, options) {
+      const key = cache?.key(['judge', model, judgePromptVersion(scorer), explanation, excerpts]);
+      const hit = key === undefined ? undefined : cache?.get<JudgeVerdict[]>(key);
+      if (hit !== undefined) {
+        meter.cached += 1;
+        return hit;
+      }
+      const answer = await ask(
+        model,
+        buildJudgeMessages(scorer, explanation, excerpts),
+        judgeMaxTokens(excerpts.length),
+        JUDGE_TOP_LOGPROBS,
+        options?.signal,
+      );
+      const verdicts = parseJudgeResponse(excerpts.length, answer.content, answer.logprobs);
+      if (key !== undefined) cache?.put(key, verdicts);
+      return verdicts;
+    },
+  };
+}
+
 export interface BatchModelSet {
   models: BatchModels;
   meter: UsageMeter;
   /** Whether each side runs offline (no upstream calls, nothing to cache). */
-  offline: { simulator: boolean; explainer: boolean };
+  offline: { simulator: boolean; explainer: boolean; judge: boolean };
   /** Closes the kept-alive connections to the LLM server. */
   close(): Promise<void>;
 }
 
 export function batchModels(settings: ModelSettings, cache: AnswerCache | null): BatchModelSet {
   const meter = new UsageMeter();
-  const needsClient = settings.simulator === 'openai' || settings.explainer === 'openai';
+  const needsClient =
+    settings.simulator === 'openai' ||
+    settings.explainer === 'openai' ||
+    settings.judge === 'openai';
   const client = needsClient ? openAiClient(settings, meter) : null;
   const ask = client?.ask ?? null;
   return {
@@ -329,11 +384,16 @@ export function batchModels(settings: ModelSettings, cache: AnswerCache | null):
         settings.explainer === 'openai' && ask
           ? modelExplainer(ask, settings.explainerModel, cache, meter)
           : baselineExplainer,
+      judge:
+        settings.judge === 'openai' && ask
+          ? modelJudge(ask, settings.judgeModel, cache, meter)
+          : baselineJudge,
     },
     meter,
     offline: {
       simulator: settings.simulator === 'baseline',
       explainer: settings.explainer === 'baseline',
+      judge: settings.judge === 'baseline',
     },
     close: async () => {
       await client?.close();

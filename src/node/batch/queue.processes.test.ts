@@ -62,6 +62,8 @@ const job = (out: string): BatchOptions => ({
     simulatorModel: 'unused',
     explainer: 'baseline',
     explainerModel: 'unused',
+    judge: 'baseline',
+    judgeModel: 'unused',
     baseURL: 'http://127.0.0.1:1/v1',
     apiKey: undefined,
     maxCalls: 8,

@@ -31,7 +31,10 @@ export interface NeuronMessage extends NeuronRef {
   /** The dataset's source as the job's machine opened it: an absolute folder or a URL. */
   source: { location: string; model: string };
   spec: BatchSpec;
-  models: Pick<ModelSettings, 'simulator' | 'simulatorModel' | 'explainer' | 'explainerModel'>;
+  models: Pick<
+    ModelSettings,
+    'simulator' | 'simulatorModel' | 'explainer' | 'explainerModel' | 'judge' | 'judgeModel'
+  >;
 }
 
 export interface ResultMessage extends NeuronRef {

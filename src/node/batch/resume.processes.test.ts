@@ -3,7 +3,8 @@
  * number of neurons is committed) and resumed, against the same job run without interruption:
  * the two datasets are the same bytes, every neuron finished before a kill keeps its files
  * untouched (never redone), and none is lost. The jobs run in child processes through the CLI,
- * with a model behind the local OpenAI-compatible test server.
+ * with a model behind the local OpenAI-compatible test server, which simulates and judges (all
+ * three scorers, so the scores files of detection and fuzzing are held to the same bytes too).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -50,6 +51,8 @@ function startBatch(out: string): ChildProcess {
       'rescored',
       '--title',
       'Demo, re-scored',
+      '--scorers',
+      'simulation,detection,fuzzing',
       '--concurrency',
       '4',
       '--no-progress',
@@ -169,5 +172,13 @@ describe('a batch job killed at random points and resumed', () => {
     }
     const batch = JSON.parse(readFileSync(join(out, 'batch.json'), 'utf8'));
     expect(batch.done + batch.failed.length).toBe(127);
+    const scores = [...expected.keys()].filter((path) => path.startsWith('scores/'));
+    expect(scores.length).toBe(batch.done);
+    const first = JSON.parse(expected.get(scores[0]!)!.toString('utf8'));
+    expect(Object.keys(first.explanations[0].scores)).toEqual([
+      'simulation',
+      'detection',
+      'fuzzing',
+    ]);
   }, 180_000);
 });

@@ -130,6 +130,8 @@ export interface BatchPlan {
     spec: BatchSpec;
     simulator: { id: string; model: string };
     explainer: { id: string; model: string } | null;
+    /** Detection's and fuzzing's judge; absent when neither is among the scorers. */
+    judge?: { id: string; model: string };
   };
 }
 
@@ -155,9 +157,13 @@ export interface BatchResult {
   text: string;
 }
 
-function modelName(settings: ModelSettings, side: 'simulator' | 'explainer'): string {
+function modelName(settings: ModelSettings, side: 'simulator' | 'explainer' | 'judge'): string {
   if (settings[side] === 'baseline') return 'baseline';
-  return side === 'simulator' ? settings.simulatorModel : settings.explainerModel;
+  return {
+    simulator: settings.simulatorModel,
+    explainer: settings.explainerModel,
+    judge: settings.judgeModel,
+  }[side];
 }
 
 /** The job, before anything is written: the neurons, the models, the fingerprint. */
@@ -166,7 +172,7 @@ export async function planBatch(options: BatchOptions): Promise<BatchPlan> {
   const outDir = resolve(options.out);
   if (dataDir === outDir) throw new Error('--out must be a new folder, not the dataset itself');
   const manifest = await readManifestFile(dataDir);
-  batchScorers(options.spec.scorers);
+  const scorers = batchScorers(options.spec.scorers);
   const source = openManifestSource(dataDir, manifest.source, { model: manifest.model });
   const neurons = await selectNeurons(dataDir, manifest, options.select, {
     ...(options.limit !== undefined ? { limit: options.limit } : {}),
@@ -178,6 +184,7 @@ export async function planBatch(options: BatchOptions): Promise<BatchPlan> {
   // Without a cache here: a dry run writes nothing (runBatch opens the cache).
   const modelSet = batchModels(options.models, null);
   const explainerUsed = options.spec.explain === 'model';
+  const judgeUsed = scorers.some((scorer) => scorer.role === 'judge');
   const job: BatchPlan['job'] = {
     dataset: { id: manifest.id, title: manifest.title, model: manifest.model },
     selection: describeSelections(options.select),
@@ -189,12 +196,24 @@ export async function planBatch(options: BatchOptions): Promise<BatchPlan> {
     explainer: explainerUsed
       ? { id: modelSet.models.explainer.id, model: modelName(options.models, 'explainer') }
       : null,
+    // Only with a judged scorer, so that a simulation-only job keeps its fingerprint.
+    ...(judgeUsed && {
+      judge: { id: modelSet.models.judge.id, model: modelName(options.models, 'judge') },
+    }),
   };
   const fingerprint = createHash('sha256')
     .update(JSON.stringify({ format: BATCH_FORMAT, source: manifest.source, job, neurons }))
     .digest('hex')
     .slice(0, 16);
-  const priced = options.models.simulator === 'openai' ? options.models.simulatorModel : undefined;
+  // The simulator's list price; the judge's when only the judge asks a model.
+  const simulatorAsks =
+    options.models.simulator === 'openai' && scorers.some((s) => s.role === 'simulator');
+  const judgeAsks = judgeUsed && options.models.judge === 'openai';
+  const priced = simulatorAsks
+    ? options.models.simulatorModel
+    : judgeAsks
+      ? options.models.judgeModel
+      : undefined;
   const price = options.price !== undefined ? options.price : (KNOWN_PRICES[priced ?? ''] ?? null);
   return { dataDir, outDir, manifest, source, neurons, modelSet, fingerprint, price, job };
 }
@@ -308,7 +327,8 @@ export async function runBatch(options: BatchOptions, given?: BatchPlan): Promis
   let journal = openJournalIfAny(planned.outDir);
   checkOutFolder(planned, journal);
   journal ??= Journal.open(planned.outDir);
-  const usesModel = !planned.modelSet.offline.simulator || !planned.modelSet.offline.explainer;
+  const { offline } = planned.modelSet;
+  const usesModel = !offline.simulator || !offline.explainer || !offline.judge;
   const cachePath =
     options.answers === undefined
       ? join(planned.outDir, JOURNAL_DIR, 'answers.sqlite')
@@ -497,6 +517,8 @@ async function runOnQueue(
           simulatorModel: models.simulatorModel,
           explainer: models.explainer,
           explainerModel: models.explainerModel,
+          judge: models.judge,
+          judgeModel: models.judgeModel,
         },
       })),
   );
