@@ -24,9 +24,9 @@ import {
 } from './http-policy.ts';
 import { modelRoutes } from './models/routes.ts';
 import { consoleLogger, safeLogger, type Logger } from './log.ts';
-import { AnswerThreads } from './llm/answer-threads.ts';
-import { ChatClient } from './llm/chat.ts';
-import { openAiExplainer, openAiSimulator } from './llm/openai.ts';
+import { AnswerThreads } from '../node/llm/answer-threads.ts';
+import { ChatClient } from '../node/llm/chat.ts';
+import { openAiExplainer, openAiSimulator } from '../node/llm/openai.ts';
 import type { Settings } from './settings.ts';
 import { markCached, SimulationEngine } from './simulation/engine.ts';
 import { NeuronRecordStore } from './simulation/records.ts';

@@ -7,9 +7,9 @@ import type { ApiErrorBody, ApiErrorCode, ApiErrorResponse } from '../core/api/e
 import { DatasetFileError } from '../core/format/parse.ts';
 import { NoRecordsError } from '../core/simulation/simulate.ts';
 import { ExplanationFormatError, SimulationFormatError } from '../core/simulation/types.ts';
-import { AnswerFormatError, UpstreamError, type UpstreamErrorKind } from './llm/answer.ts';
+import { AnswerFormatError, UpstreamError, type UpstreamErrorKind } from '../node/llm/answer.ts';
 import type { Logger } from './log.ts';
-import { capped } from './redact.ts';
+import { capped } from '../node/redact.ts';
 
 /** Longest message an error carries: a sentence or two, never a quoted answer. */
 export const MAX_ERROR_MESSAGE_CHARS = 500;

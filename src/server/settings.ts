@@ -7,8 +7,8 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_MAX_ANSWER_BYTES } from './llm/answer.ts';
-import { BREAKER_DEFAULTS } from './llm/breaker.ts';
+import { DEFAULT_MAX_ANSWER_BYTES } from '../node/llm/answer.ts';
+import { BREAKER_DEFAULTS } from '../node/llm/breaker.ts';
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const flag = z

@@ -26,7 +26,7 @@ import {
 import type { Explainer, Simulator } from '../../core/simulation/types.ts';
 import { cacheKey, type SimulationCache } from '../cache/simulation-cache.ts';
 import type { ServedDataset } from '../datasets/registry.ts';
-import { UpstreamError } from '../llm/answer.ts';
+import { UpstreamError } from '../../node/llm/answer.ts';
 import type { NeuronRecordStore } from './records.ts';
 
 export interface NeuronJob {

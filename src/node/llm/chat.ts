@@ -14,8 +14,7 @@
  */
 import OpenAI from 'openai';
 import type { ChatMessage } from '../../core/simulation/types.ts';
-import { responseRetryAfterMs, sleep } from '../../node/retry.ts';
-import type { Logger } from '../log.ts';
+import { responseRetryAfterMs, sleep } from '../retry.ts';
 import { excerpt, hostOf, keepSecret, keepUrlSecrets } from '../redact.ts';
 import {
   AnswerFormatError,
@@ -70,6 +69,12 @@ class ReadFailure {
   constructor(readonly error: unknown) {}
 }
 
+/** Where the client tells of its notices (the server's log, which redacts; or nowhere). */
+export interface ChatLog {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
 export interface ChatClientOptions {
   baseURL: string;
   /** Servers such as vLLM or Ollama may need none. */
@@ -97,7 +102,7 @@ export interface ChatClientOptions {
   /** How long calls pause then, before they try the server again. */
   breakerCooldownMs?: number;
   /** Where the client tells of the breaker opening and closing, and the SDK of its problems. */
-  log?: Pick<Logger, 'info' | 'warn'>;
+  log?: ChatLog;
 }
 
 /** Parameters some servers reject; each is dropped (or renamed) once the server says so. */
@@ -463,7 +468,7 @@ function upstreamDetail(error: InstanceType<typeof OpenAI.APIError>): string {
 }
 
 /** The SDK's logger, writing through the server's (redacting) log. */
-function sdkLogger(log: Pick<Logger, 'info' | 'warn'>) {
+function sdkLogger(log: ChatLog) {
   const line = (message: string, rest: unknown[]) =>
     excerpt(
       [
