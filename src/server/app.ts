@@ -9,7 +9,8 @@ import fastifyCompress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import { baselineExplainer, baselineSimulator } from '../core/simulation/baseline.ts';
 import { apiRoutes, OpenRuns } from './api/routes.ts';
-import { SimulationCache } from './cache/simulation-cache.ts';
+import { SharedSimulationCache } from './cache/shared-cache.ts';
+import { SimulationCache, type ResultCache } from './cache/simulation-cache.ts';
 import { DatasetRegistry } from './datasets/registry.ts';
 import { datasetRoutes } from './datasets/routes.ts';
 import { failRequest, failureOf, notFound, sendApiError, ShuttingDown } from './errors.ts';
@@ -23,6 +24,7 @@ import {
   trustProxyOption,
 } from './http-policy.ts';
 import { modelRoutes } from './models/routes.ts';
+import { connectSharedRedis, type SharedRedis } from './shared-redis.ts';
 import { consoleLogger, safeLogger, type Logger } from './log.ts';
 import { AnswerThreads } from '../node/llm/answer-threads.ts';
 import { ChatClient } from '../node/llm/chat.ts';
@@ -40,8 +42,8 @@ export interface Server {
   app: FastifyInstance;
   registry: DatasetRegistry;
   engine: SimulationEngine;
-  /** Null with the baseline simulator (nothing to cache). */
-  cache: SimulationCache | null;
+  /** Null with the baseline simulator (nothing to cache); shared through Redis with REDIS_URL. */
+  cache: ResultCache | null;
   /** Null with the baseline simulator. */
   chat: ChatClient | null;
   /**
@@ -53,7 +55,11 @@ export interface Server {
 }
 
 /** The simulator and explainer the settings choose, with the LLM client and cache they need. */
-export function createEngine(settings: Settings, logger: Logger = safeLogger(consoleLogger)) {
+export function createEngine(
+  settings: Settings,
+  logger: Logger = safeLogger(consoleLogger),
+  shared: SharedRedis | null = null,
+) {
   const records = new NeuronRecordStore();
   if (settings.SIMULATOR === 'baseline') {
     const engine = new SimulationEngine({
@@ -77,10 +83,13 @@ export function createEngine(settings: Settings, logger: Logger = safeLogger(con
     breakerCooldownMs: settings.UPSTREAM_BREAKER_COOLDOWN_MS,
     log: logger,
   });
-  const cache = new SimulationCache(settings.CACHE_DIR, {
+  const local = new SimulationCache(settings.CACHE_DIR, {
     maxEntries: settings.CACHE_MAX_ENTRIES,
     hitForm: markCached,
   });
+  const cache = shared
+    ? new SharedSimulationCache(local, shared, settings.REDIS_CACHE_TTL_S)
+    : local;
   const threads = settings.ANSWER_THREADS > 0 ? new AnswerThreads(settings.ANSWER_THREADS) : null;
   const engine = new SimulationEngine({
     simulator: openAiSimulator(chat, settings.SIMULATOR_MODEL, threads),
@@ -99,6 +108,8 @@ export async function buildServer({
 }: ServerOptions): Promise<Server> {
   // Every line is redacted and bounded before it reaches the given logger.
   const logger = safeLogger(given);
+  // First, so that a Redis that does not answer stops the start before anything else is made.
+  const shared = settings.REDIS_URL ? await connectSharedRedis(settings.REDIS_URL, logger) : null;
   const headers = securityHeaders(settings.APP_DIR, settings.MODEL_ORIGINS);
   const app = Fastify({
     logger: false,
@@ -176,13 +187,13 @@ export async function buildServer({
     warn: logger.warn,
     serveIngestReports: settings.SERVE_INGEST_REPORTS,
   });
-  const { engine, cache, chat, threads } = createEngine(settings, logger);
+  const { engine, cache, chat, threads } = createEngine(settings, logger, shared);
   app.addHook('onClose', async () => {
     cache?.close();
-    await Promise.all([chat?.close(), threads?.close()]);
+    await Promise.all([chat?.close(), threads?.close(), shared?.close()]);
   });
   const runs = new OpenRuns();
-  await app.register(apiRoutes, { settings, registry, engine, logger, runs });
+  await app.register(apiRoutes, { settings, registry, engine, logger, runs, shared });
   await app.register(healthRoutes, { settings, registry, engine });
   await app.register(modelRoutes, { modelsDir: settings.MODELS_DIR });
 

@@ -19,6 +19,7 @@ import type { DatasetRegistry, ServedDataset } from '../datasets/registry.ts';
 import { ApiError, ClientGone, failRequest, RequestTimeout, ShuttingDown } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Settings } from '../settings.ts';
+import { REDIS_PREFIX, type SharedRedis } from '../shared-redis.ts';
 import type { RunOptions, SimulationEngine, SimulationReply } from '../simulation/engine.ts';
 import { tokenizeTexts } from '../simulation/tokenize.ts';
 
@@ -60,16 +61,25 @@ export interface ApiRoutesOptions {
   engine: SimulationEngine;
   logger: Logger;
   runs: OpenRuns;
+  /** With REDIS_URL: the rate limit counts each client's requests over every instance. */
+  shared?: SharedRedis | null;
 }
 
 export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions) {
-  const { settings, registry, engine, logger, runs } = options;
+  const { settings, registry, engine, logger, runs, shared } = options;
   const windowSeconds = Math.round(settings.RATE_LIMIT_WINDOW_MS / 1000);
 
   await app.register(fastifyRateLimit, {
     global: false,
     max: settings.RATE_LIMIT_MAX,
     timeWindow: settings.RATE_LIMIT_WINDOW_MS,
+    // Shared: one count per client over every instance. A Redis that fails lets the request
+    // through (the connection's errors are logged by shared-redis.ts) rather than fail it.
+    ...(shared && {
+      redis: shared.redis,
+      nameSpace: `${REDIS_PREFIX}rate-limit:`,
+      skipOnError: true,
+    }),
     errorResponseBuilder: (_request, context) =>
       new ApiError(
         429,
