@@ -281,6 +281,9 @@ async function publishedServer(files: Map<string, string>) {
   const server = createServer((request, response) => {
     const path = request.url!.replace(/^\/data\//, '');
     requests.push({ path, ifNoneMatch: request.headers['if-none-match'] });
+    // No kept-alive connection: the next test's server may get this port, and a pooled socket to
+    // this closed server would fail its first fetch ("other side closed"; these tests retry none).
+    response.setHeader('connection', 'close');
     const text = files.get(path);
     if (text === undefined) return response.writeHead(404).end();
     const etag = `"${createHash('sha1').update(text).digest('hex')}"`;

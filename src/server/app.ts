@@ -12,7 +12,8 @@ import { baselineExplainer, baselineSimulator } from '../core/simulation/baselin
 import { baselineReviser } from '../core/simulation/revise.ts';
 import { apiRoutes } from './api/routes.ts';
 import { createSender, OpenRuns } from './api/send.ts';
-import { SimulationCache } from './cache/simulation-cache.ts';
+import { SharedSimulationCache } from './cache/shared-cache.ts';
+import { SimulationCache, type ResultCache } from './cache/simulation-cache.ts';
 import { DatasetRegistry } from './datasets/registry.ts';
 import { datasetRoutes } from './datasets/routes.ts';
 import { failRequest, failureOf, notFound, sendApiError, ShuttingDown } from './errors.ts';
@@ -26,12 +27,13 @@ import {
   trustProxyOption,
 } from './http-policy.ts';
 import { modelRoutes } from './models/routes.ts';
+import { connectSharedRedis, type SharedRedis } from './shared-redis.ts';
 import { consoleLogger, safeLogger, type Logger } from './log.ts';
-import { AnswerThreads } from './llm/answer-threads.ts';
-import { ChatClient } from './llm/chat.ts';
-import { openAiExplainer, openAiSimulator } from './llm/openai.ts';
+import { AnswerThreads } from '../node/llm/answer-threads.ts';
+import { ChatClient } from '../node/llm/chat.ts';
+import { openAiJudge, openAiReviser } from '../node/llm/judge.ts';
+import { openAiExplainer, openAiSimulator } from '../node/llm/openai.ts';
 import { ScoringEngine } from './scoring/engine.ts';
-import { openAiJudge, openAiReviser } from './scoring/openai.ts';
 import { scoreRoutes } from './scoring/routes.ts';
 import type { Settings } from './settings.ts';
 import { markCached, SimulationEngine } from './simulation/engine.ts';
@@ -48,8 +50,8 @@ export interface Server {
   engine: SimulationEngine;
   /** Detection, fuzzing and the simulation score with intervals: /api/score and /api/improve. */
   scoring: ScoringEngine;
-  /** Null with the baseline simulator (nothing to cache). */
-  cache: SimulationCache | null;
+  /** Null with the baseline simulator (nothing to cache); shared through Redis with REDIS_URL. */
+  cache: ResultCache | null;
   /** Null with the baseline simulator. */
   chat: ChatClient | null;
   /**
@@ -61,7 +63,11 @@ export interface Server {
 }
 
 /** The simulator and explainer the settings choose, with the LLM client and cache they need. */
-export function createEngine(settings: Settings, logger: Logger = safeLogger(consoleLogger)) {
+export function createEngine(
+  settings: Settings,
+  logger: Logger = safeLogger(consoleLogger),
+  shared: SharedRedis | null = null,
+) {
   const records = new NeuronRecordStore();
   if (settings.SIMULATOR === 'baseline') {
     const engine = new SimulationEngine({
@@ -93,10 +99,13 @@ export function createEngine(settings: Settings, logger: Logger = safeLogger(con
     breakerCooldownMs: settings.UPSTREAM_BREAKER_COOLDOWN_MS,
     log: logger,
   });
-  const cache = new SimulationCache(settings.CACHE_DIR, {
+  const local = new SimulationCache(settings.CACHE_DIR, {
     maxEntries: settings.CACHE_MAX_ENTRIES,
     hitForm: markCached,
   });
+  const cache = shared
+    ? new SharedSimulationCache(local, shared, settings.REDIS_CACHE_TTL_S)
+    : local;
   const threads = settings.ANSWER_THREADS > 0 ? new AnswerThreads(settings.ANSWER_THREADS) : null;
   const engine = new SimulationEngine({
     simulator: openAiSimulator(chat, settings.SIMULATOR_MODEL, threads),
@@ -124,6 +133,8 @@ export async function buildServer({
 }: ServerOptions): Promise<Server> {
   // Every line is redacted and bounded before it reaches the given logger.
   const logger = safeLogger(given);
+  // First, so that a Redis that does not answer stops the start before anything else is made.
+  const shared = settings.REDIS_URL ? await connectSharedRedis(settings.REDIS_URL, logger) : null;
   const headers = securityHeaders(settings.APP_DIR, settings.MODEL_ORIGINS);
   const app = Fastify({
     logger: false,
@@ -201,15 +212,15 @@ export async function buildServer({
     warn: logger.warn,
     serveIngestReports: settings.SERVE_INGEST_REPORTS,
   });
-  const { engine, scoring, cache, chat, threads } = createEngine(settings, logger);
+  const { engine, scoring, cache, chat, threads } = createEngine(settings, logger, shared);
   app.addHook('onClose', async () => {
     cache?.close();
-    await Promise.all([chat?.close(), threads?.close()]);
+    await Promise.all([chat?.close(), threads?.close(), shared?.close()]);
   });
   const runs = new OpenRuns();
   const send = createSender({ settings, logger, runs });
-  await app.register(apiRoutes, { settings, registry, engine, send });
-  await app.register(scoreRoutes, { settings, registry, scoring, send });
+  await app.register(apiRoutes, { settings, registry, engine, send, shared });
+  await app.register(scoreRoutes, { settings, registry, scoring, send, shared });
   await app.register(healthRoutes, { settings, registry, engine, scoring });
   await app.register(modelRoutes, { modelsDir: settings.MODELS_DIR });
 

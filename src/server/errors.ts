@@ -9,9 +9,9 @@ import { JudgeFormatError } from '../core/scoring/judge-prompt.ts';
 import { NoExamplesError } from '../core/scoring/judged.ts';
 import { NoRecordsError } from '../core/simulation/simulate.ts';
 import { ExplanationFormatError, SimulationFormatError } from '../core/simulation/types.ts';
-import { AnswerFormatError, UpstreamError, type UpstreamErrorKind } from './llm/answer.ts';
+import { AnswerFormatError, UpstreamError, type UpstreamErrorKind } from '../node/llm/answer.ts';
 import type { Logger } from './log.ts';
-import { capped } from './redact.ts';
+import { capped } from '../node/redact.ts';
 
 /** Longest message an error carries: a sentence or two, never a quoted answer. */
 export const MAX_ERROR_MESSAGE_CHARS = 500;

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { HealthSchema, type Health } from '../core/api/health.ts';
 import { MAX_EXPLANATION_CHARS, MAX_TEXT_TOKENS, MAX_TEXTS } from '../core/api/limits.ts';
 import type { DatasetRegistry } from './datasets/registry.ts';
-import { originOf } from './redact.ts';
+import { originOf } from '../node/redact.ts';
 import type { Settings } from './settings.ts';
 import type { ScoringEngine } from './scoring/engine.ts';
 import type { SimulationEngine } from './simulation/engine.ts';

@@ -3,7 +3,7 @@
  * (see redact.ts) and bounded in length; an error is its name and message on one line, then a few
  * stack frames, never a dump of whatever the error carries.
  */
-import { capped } from './redact.ts';
+import { capped } from '../node/redact.ts';
 
 export interface Logger {
   info(message: string): void;

@@ -7,8 +7,8 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { DEFAULT_MAX_ANSWER_BYTES } from './llm/answer.ts';
-import { BREAKER_DEFAULTS } from './llm/breaker.ts';
+import { DEFAULT_MAX_ANSWER_BYTES } from '../node/llm/answer.ts';
+import { BREAKER_DEFAULTS } from '../node/llm/breaker.ts';
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const flag = z
@@ -123,6 +123,15 @@ export const SETTINGS = {
     help: 'proxies in front of the server whose X-Forwarded-For entries are believed: their number (1 behind one load balancer) or addresses/CIDRs, comma-separated; false: none',
   },
   LOG_REQUESTS: { schema: flag.default(true), help: 'print one line per request' },
+  // Several instances behind a load balancer, acting as one (docs/server.md, "Several instances").
+  REDIS_URL: {
+    schema: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }).optional(),
+    help: 'Redis shared by several instances: the result cache and the rate limit go through it (unset: this instance alone, SQLite and memory)',
+  },
+  REDIS_CACHE_TTL_S: {
+    schema: integer(60, 10 * 365 * 86_400).default(30 * 86_400),
+    help: 'how long a result stays in the shared cache in Redis, in seconds (its memory is bounded so; see docs/server.md)',
+  },
 
   // What is served, to whom, and how a request may arrive (issue 13's hardening; docs/server.md).
   ALLOWED_HOSTS: {

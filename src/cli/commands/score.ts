@@ -19,7 +19,9 @@ import { scoreSimulation, type SimulationScore } from '../../core/scoring/simula
 import { baselineSimulator } from '../../core/simulation/baseline.ts';
 import type { Simulator } from '../../core/simulation/types.ts';
 import { readManifestFile } from '../../node/dataset-files.ts';
-import { modelJudge, modelSimulator, openAiClient, UsageMeter } from '../../node/batch/models.ts';
+import { modelChatClient, UsageMeter } from '../../node/batch/models.ts';
+import { openAiJudge } from '../../node/llm/judge.ts';
+import { openAiSimulator } from '../../node/llm/openai.ts';
 import { openManifestSource } from '../../node/source.ts';
 import { CliError, parseCount } from '../command.ts';
 
@@ -100,8 +102,9 @@ export async function scoreExplanation(flags: ScoreFlags): Promise<{
   let judge: Judge = baselineJudge;
   let close = async () => {};
   if (flags.model) {
-    // The batch command's client (src/node/batch/models.ts): the SDK's retries, a cap on calls.
-    const client = openAiClient(
+    // The proxy's chat client (src/node/llm), as the batch command makes it: its retries, a cap on
+    // calls, its answer checks; no secret in a failure's reason.
+    const chat = modelChatClient(
       {
         baseURL: process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1',
         apiKey: process.env.OPENAI_API_KEY,
@@ -111,9 +114,9 @@ export async function scoreExplanation(flags: ScoreFlags): Promise<{
       },
       new UsageMeter(),
     );
-    simulator = modelSimulator(client.ask, flags.model, null, new UsageMeter());
-    judge = modelJudge(client.ask, flags.judgeModel ?? flags.model, null, new UsageMeter());
-    close = client.close;
+    simulator = openAiSimulator(chat, flags.model);
+    judge = openAiJudge(chat, flags.judgeModel ?? flags.model);
+    close = () => chat.close();
   }
   const run = (scorer: ScorerName) => flags.scorers.includes(scorer);
   // Closed however the scorers end (the connections would keep the process alive).

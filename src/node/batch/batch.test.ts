@@ -197,7 +197,13 @@ describe('batch', () => {
     server.configure({ mode: 'server-error' });
     const out = freshOut();
     const result = await runBatch(
-      options({ out, select: ['layers:2'], limit: 3, models: modelSettings({ maxRetries: 1 }) }),
+      options({
+        out,
+        select: ['layers:2'],
+        limit: 3,
+        // Calls pause (and wait) after 10 failures in a row: briefly here.
+        models: modelSettings({ maxRetries: 1, breaker: { failures: 10, cooldownMs: 100 } }),
+      }),
     );
     expect(result.done).toBe(0);
     expect(result.failed).toHaveLength(3);

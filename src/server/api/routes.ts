@@ -13,6 +13,7 @@ import {
 import type { DatasetRegistry, ServedDataset } from '../datasets/registry.ts';
 import { ApiError } from '../errors.ts';
 import type { Settings } from '../settings.ts';
+import { REDIS_PREFIX, type SharedRedis } from '../shared-redis.ts';
 import type { SimulationEngine } from '../simulation/engine.ts';
 import { gpt2TokensOfTexts } from '../simulation/tokenize.ts';
 import type { Sender } from './send.ts';
@@ -23,16 +24,25 @@ export interface ApiRoutesOptions {
   engine: SimulationEngine;
   /** Answers a run with JSON or events (see send.ts). */
   send: Sender;
+  /** With REDIS_URL: the rate limit counts each client's requests over every instance. */
+  shared?: SharedRedis | null;
 }
 
 export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions) {
-  const { settings, registry, engine, send } = options;
+  const { settings, registry, engine, send, shared } = options;
   const windowSeconds = Math.round(settings.RATE_LIMIT_WINDOW_MS / 1000);
 
   await app.register(fastifyRateLimit, {
     global: false,
     max: settings.RATE_LIMIT_MAX,
     timeWindow: settings.RATE_LIMIT_WINDOW_MS,
+    // Shared: one count per client over every instance. A Redis that fails lets the request
+    // through (the connection's errors are logged by shared-redis.ts) rather than fail it.
+    ...(shared && {
+      redis: shared.redis,
+      nameSpace: `${REDIS_PREFIX}rate-limit:`,
+      skipOnError: true,
+    }),
     errorResponseBuilder: (_request, context) =>
       new ApiError(
         429,

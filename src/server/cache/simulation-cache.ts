@@ -21,6 +21,17 @@ export interface CachedEntry {
   gzipped(): Buffer;
 }
 
+/**
+ * What the engine needs of a result cache: this instance's (SimulationCache), or one shared by
+ * several instances through Redis (SharedSimulationCache). A lookup may be answered at once or
+ * after a round trip; a put resolves once the result is where other instances will find it.
+ */
+export interface ResultCache {
+  lookup(key: string): CachedEntry | undefined | Promise<CachedEntry | undefined>;
+  put(key: string, value: unknown, json?: string): void | Promise<void>;
+  close(): void;
+}
+
 export interface SimulationCacheOptions {
   maxEntries?: number;
   memoryBytes?: number;
@@ -78,7 +89,7 @@ export function cacheKey(parts: readonly unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
 }
 
-export class SimulationCache {
+export class SimulationCache implements ResultCache {
   readonly path: string;
   private readonly db: Database.Database;
   private readonly maxEntries: number;

@@ -25,7 +25,7 @@ import { JUDGE_BATCH_SIZE, scoreByJudge, type Judge } from '../../core/scoring/j
 import { simulationScore } from '../../core/scoring/simulation-score.ts';
 import { calibrationRecords } from '../../core/scoring/splits.ts';
 import { reviseExplanation, type Reviser } from '../../core/simulation/revise.ts';
-import { cacheKey, type SimulationCache } from '../cache/simulation-cache.ts';
+import { cacheKey, type ResultCache } from '../cache/simulation-cache.ts';
 import type { ServedDataset } from '../datasets/registry.ts';
 import { ApiError } from '../errors.ts';
 import type { SimulationEngine } from '../simulation/engine.ts';
@@ -47,8 +47,8 @@ export interface ScoringEngineOptions {
   simulation: SimulationEngine;
   judge: Judge;
   reviser: Reviser;
-  /** Null: nothing cached (the offline baseline). */
-  cache: SimulationCache | null;
+  /** Null: nothing cached (the offline baseline); shared through Redis with REDIS_URL. */
+  cache: ResultCache | null;
   records: NeuronRecordStore;
   /** Judge calls of one scorer at once (upstream calls are capped over all requests as well). */
   concurrency: number;
@@ -190,7 +190,7 @@ export class ScoringEngine {
       JUDGE_BATCH_SIZE,
     ]);
     // A hit comes marked `cached: true` (the cache's hit form).
-    const hit = this.options.cache?.get(key) as JudgedScoreResult | undefined;
+    const hit = (await this.options.cache?.lookup(key))?.value as JudgedScoreResult | undefined;
     if (hit !== undefined) {
       options.onProgress?.({ scorer, done: hit.examples.length, total: hit.examples.length });
       return hit;
@@ -203,7 +203,8 @@ export class ScoringEngine {
       onProgress: ({ done, total }) => options.onProgress?.({ scorer, done, total }),
     });
     const value: JudgedScoreResult = { cached: false, ...score };
-    this.options.cache?.put(key, value);
+    // A shared cache resolves once other instances can find the result.
+    await this.options.cache?.put(key, value);
     return value;
   }
 }

@@ -12,6 +12,7 @@ import type { Sender } from '../api/send.ts';
 import type { DatasetRegistry } from '../datasets/registry.ts';
 import { ApiError } from '../errors.ts';
 import type { Settings } from '../settings.ts';
+import { REDIS_PREFIX, type SharedRedis } from '../shared-redis.ts';
 import type { ScoringEngine } from './engine.ts';
 
 export interface ScoreRoutesOptions {
@@ -20,15 +21,23 @@ export interface ScoreRoutesOptions {
   scoring: ScoringEngine;
   /** Answers a run with JSON or events (see api/send.ts). */
   send: Sender;
+  /** With REDIS_URL: the rate limit counts each client's requests over every instance. */
+  shared?: SharedRedis | null;
 }
 
 export async function scoreRoutes(app: FastifyInstance, options: ScoreRoutesOptions) {
-  const { settings, registry, scoring, send } = options;
+  const { settings, registry, scoring, send, shared } = options;
   const windowSeconds = Math.round(settings.RATE_LIMIT_WINDOW_MS / 1000);
   await app.register(fastifyRateLimit, {
     global: false,
     max: settings.RATE_LIMIT_MAX,
     timeWindow: settings.RATE_LIMIT_WINDOW_MS,
+    // As /api/simulate's: shared over every instance with REDIS_URL, skipped if Redis fails.
+    ...(shared && {
+      redis: shared.redis,
+      nameSpace: `${REDIS_PREFIX}score-rate-limit:`,
+      skipOnError: true,
+    }),
     errorResponseBuilder: (_request, context) =>
       new ApiError(
         429,

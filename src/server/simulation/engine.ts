@@ -25,9 +25,9 @@ import {
   SIMULATION_TOP_LOGPROBS,
 } from '../../core/simulation/simulation-prompt.ts';
 import type { Explainer, Simulator } from '../../core/simulation/types.ts';
-import { cacheKey, type SimulationCache } from '../cache/simulation-cache.ts';
+import { cacheKey, type ResultCache } from '../cache/simulation-cache.ts';
 import type { ServedDataset } from '../datasets/registry.ts';
-import { UpstreamError } from '../llm/answer.ts';
+import { UpstreamError } from '../../node/llm/answer.ts';
 import type { NeuronRecordStore } from './records.ts';
 
 export interface NeuronJob {
@@ -54,7 +54,7 @@ export interface EngineOptions {
   simulator: Simulator;
   explainer: Explainer;
   /** Null: nothing is cached (the baseline is instant and changes with the code). */
-  cache: SimulationCache | null;
+  cache: ResultCache | null;
   records: NeuronRecordStore;
   /** Records of one request simulated at once (upstream calls are capped globally as well). */
   concurrency: number;
@@ -151,8 +151,8 @@ export class SimulationEngine {
     ]);
   }
 
-  private fromCache<T>(key: string): Produced<T> | null {
-    const hit = this.options.cache?.lookup(key);
+  private async fromCache<T>(key: string): Promise<Produced<T> | null> {
+    const hit = await this.options.cache?.lookup(key);
     if (hit === undefined) return null;
     // Stored as a hit is sent (`cached: true`); parsed only when wanted (by /api/explain).
     return {
@@ -168,11 +168,12 @@ export class SimulationEngine {
    * Caches a fresh result, as sent (serialized once: markCached makes a hit's form of it when one
    * is asked for).
    */
-  private store<T extends { cached: boolean }>(key: string, value: T): Produced<T> {
+  private async store<T extends { cached: boolean }>(key: string, value: T): Promise<Produced<T>> {
     const { cached: _cached, ...result } = value;
     const sent = { cached: false, ...result };
     const json = JSON.stringify(sent);
-    this.options.cache?.put(key, sent, json);
+    // A shared cache resolves once other instances can find the result (see shared-cache.ts).
+    await this.options.cache?.put(key, sent, json);
     return { json, value };
   }
 
@@ -229,7 +230,7 @@ export class SimulationEngine {
   ): Promise<Produced<RecordsSimulationResult>> {
     const loaded = await this.options.records.get(job.dataset, job.layer, job.neuron);
     const key = this.key('records', job, loaded.hash);
-    const hit = this.fromCache<RecordsSimulationResult>(key);
+    const hit = await this.fromCache<RecordsSimulationResult>(key);
     if (hit) return hit;
     const run = this.run(options);
     const scored = await simulateAndScore(run.simulator, job.explanation, loaded.record, {
@@ -255,7 +256,7 @@ export class SimulationEngine {
     options: RunOptions,
   ): Promise<Produced<TextsSimulationResult>> {
     const key = this.key('texts', job, texts);
-    const hit = this.fromCache<TextsSimulationResult>(key);
+    const hit = await this.fromCache<TextsSimulationResult>(key);
     if (hit) return hit;
     let done = 0;
     const run = this.run(options);

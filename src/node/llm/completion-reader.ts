@@ -21,6 +21,27 @@ export interface CompletionChoice {
   logprobs: ChatTokenLogprob[] | null;
   /** What is wrong with `logprobs` when it is neither absent, null, nor holds a list. */
   malformedLogprobs?: string;
+  /** The completion's `usage` (beside its choices), when it gives both counts as numbers. */
+  usage?: AnswerUsage;
+}
+
+/** Tokens a call used, as the server reports them (for a batch job's cost). */
+export interface AnswerUsage {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** `usage` as the API gives it, if its two counts are non-negative finite numbers. */
+function readUsage(value: unknown): AnswerUsage | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { prompt_tokens: prompt, completion_tokens: completion } = value as {
+    prompt_tokens?: unknown;
+    completion_tokens?: unknown;
+  };
+  const count = (n: unknown) => typeof n === 'number' && Number.isFinite(n) && n >= 0;
+  return count(prompt) && count(completion)
+    ? { promptTokens: prompt as number, completionTokens: completion as number }
+    : undefined;
 }
 
 /** Which tokens' alternatives are read; the others' `top_logprobs` come back empty. */
@@ -43,7 +64,7 @@ export function parseCompletionChoice(
   text: string,
   keep: KeepAlternatives = () => true,
 ): CompletionChoice | null {
-  const completion = JSON.parse(text) as { choices?: unknown } | null;
+  const completion = JSON.parse(text) as { choices?: unknown; usage?: unknown } | null;
   const choice = (completion?.choices as unknown[] | undefined)?.[0] as
     | {
         message?: { content?: unknown; refusal?: unknown } | null;
@@ -69,6 +90,8 @@ export function parseCompletionChoice(
   };
   const malformed = malformedLogprobs(choice.logprobs);
   if (malformed) read.malformedLogprobs = malformed;
+  const usage = readUsage(completion?.usage);
+  if (usage) read.usage = usage;
   return read;
 }
 
@@ -129,14 +152,24 @@ class AnswerScanner {
 
   answer(): CompletionChoice | null {
     let choice: CompletionChoice | null = null;
+    let usage: AnswerUsage | undefined;
     if (this.enterObject()) {
       do {
         this.key();
-        if (this.keyIs('choices')) choice = this.choices();
-        else this.skipValue();
+        if (this.keyIs('choices')) {
+          choice = this.choices();
+        } else if (this.keyIs('usage')) {
+          // A few numbers: checked by the skip, then parsed on their own.
+          const start = skipSpace(this.text, this.at);
+          this.skipValue();
+          usage = readUsage(JSON.parse(this.text.slice(start, this.at)));
+        } else {
+          this.skipValue();
+        }
       } while (this.moreMembers());
     }
     if (skipSpace(this.text, this.at) !== this.text.length) throw UNUSUAL;
+    if (choice && usage) choice.usage = usage;
     return choice;
   }
 

@@ -1,10 +1,10 @@
 /**
- * Keeping secrets out of everything the server writes: API error bodies, server-sent events and
- * log lines. The secrets the server holds (the LLM API key, credentials in OPENAI_BASE_URL) are
- * kept here, process-wide, by the component that holds them (the chat client), because any
- * component may end up quoting them: an upstream 401 that repeats the key, a connection error that
- * prints the URL, a stack trace. Credential-like text that is not one of them (another `user:pass@`
- * in a URL, a bearer token, `api_key=...`) is redacted as well.
+ * Keeping secrets out of everything the server and the CLI write: API error bodies, server-sent
+ * events, log lines, a batch job's failure reasons. The secrets a process holds (the LLM API key,
+ * credentials in OPENAI_BASE_URL) are kept here, process-wide, by the component that holds them
+ * (the chat client), because any component may end up quoting them: an upstream 401 that repeats
+ * the key, a connection error that prints the URL, a stack trace. Credential-like text that is not
+ * one of them (another `user:pass@` in a URL, a bearer token, `api_key=...`) is redacted as well.
  *
  * Text from the LLM server is never passed on raw: `excerpt` makes it one short, redacted line.
  */

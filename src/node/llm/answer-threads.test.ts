@@ -47,13 +47,16 @@ describe('answers read by worker threads', () => {
 
   it('give the simulation the main thread would, for each thread in turn', async () => {
     const bytes = await answer('correct');
-    const expected = simulationFromAnswer(
-      tokens,
-      readAnswer(bytes.toString('utf8'), SIMULATION_ALTERNATIVES),
-    );
+    const read = readAnswer(bytes.toString('utf8'), SIMULATION_ALTERNATIVES);
+    const expected = simulationFromAnswer(tokens, read);
     expect(expected.expected_activations[1]).toBeGreaterThan(5);
+    // And the tokens the call used, for a batch job's cost.
+    expect(read.usage?.promptTokens).toBeGreaterThan(0);
     for (let turn = 0; turn < 4; turn++) {
-      expect(await threads.simulation(Buffer.from(bytes), tokens)).toEqual({ value: expected });
+      expect(await threads.simulation(Buffer.from(bytes), tokens)).toEqual({
+        value: expected,
+        usage: read.usage,
+      });
     }
   });
 

@@ -9,7 +9,7 @@ import {
 import type { Judge } from '../../core/scoring/judged.ts';
 import { parseExplanationResponse } from '../../core/simulation/explanation-prompt.ts';
 import { buildRevisionMessages, type Reviser } from '../../core/simulation/revise.ts';
-import type { ChatClient } from '../llm/chat.ts';
+import type { ChatClient } from './chat.ts';
 import { redact } from '../redact.ts';
 
 /** Longest revision asked for: a phrase. */

@@ -139,6 +139,45 @@ describe('ChatClient against the OpenAI-compatible test server', () => {
     );
   });
 
+  it('counts every request it makes, retries included, and the tokens the server reports', async () => {
+    upstream.reset({ mode: 'server-error', failFirst: 2 });
+    const counted = { requests: 0, prompt: 0, completion: 0 };
+    const meter = {
+      request: () => void (counted.requests += 1),
+      tokens: (prompt: number, completion: number) => {
+        counted.prompt += prompt;
+        counted.completion += completion;
+      },
+    };
+    await client({ meter }).complete(request);
+    expect(counted.requests).toBe(3);
+    expect(upstream.requests).toHaveLength(3);
+    // The test server reports usage as OpenAI does: the tokens of the one answer.
+    expect(counted.prompt).toBeGreaterThan(0);
+    expect(counted.completion).toBeGreaterThan(0);
+  });
+
+  it('fails at once while calls are paused, or for a batch job waits for the pause to end', async () => {
+    const breaker = { breakerFailures: 2, breakerCooldownMs: 300, maxRetries: 5 };
+    // Two failures open the breaker: the proxy's caller is told at once.
+    upstream.reset({ mode: 'server-error', failFirst: 3 });
+    const failure = await client(breaker)
+      .complete(request)
+      .catch((error: unknown) => error);
+    expect(failure).toMatchObject({ kind: 'unavailable', retryAfterMs: expect.any(Number) });
+    expect(upstream.requests).toHaveLength(2);
+
+    // A batch job's call waits out each pause, then goes on with its retries.
+    upstream.reset({ mode: 'server-error', failFirst: 3 });
+    const started = performance.now();
+    const response = await client({ ...breaker, waitWhilePaused: true }).complete(request);
+    expect(response.content).toBe('The\t0\n cat\t10\n sat\t0');
+    expect(response.attempts).toBe(4);
+    expect(upstream.requests).toHaveLength(4);
+    // Two pauses: after the 2nd failure and after the 3rd (the first call after a pause).
+    expect(performance.now() - started).toBeGreaterThanOrEqual(550);
+  });
+
   it('abandons a call that takes too long and retries it', async () => {
     upstream.reset({ mode: 'timeout', failFirst: 1 });
     expect((await client({ timeoutMs: 200 }).complete(request)).attempts).toBe(2);

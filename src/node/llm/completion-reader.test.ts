@@ -242,4 +242,27 @@ describe('reading a chat completion', () => {
     expect(readBoth(escaped)).toEqual(parsed(escaped));
     expect(readCompletionChoice(escaped)!.logprobs!.map((l) => l.token)).toEqual(tokens);
   });
+
+  it('reads the tokens the call used, on both paths, and only when both counts are numbers', () => {
+    expect(scanCompletionChoice(small, mayBeActivation)!.usage).toEqual({
+      promptTokens: 10,
+      completionTokens: 7,
+    });
+    expect(parseCompletionChoice(small, mayBeActivation)!.usage).toEqual({
+      promptTokens: 10,
+      completionTokens: 7,
+    });
+    const withUsage = (usage: unknown) =>
+      JSON.stringify({ ...(JSON.parse(small) as object), usage });
+    for (const usage of [
+      null,
+      'many',
+      { prompt_tokens: 10 },
+      { prompt_tokens: -1, completion_tokens: 7 },
+      { prompt_tokens: '10', completion_tokens: 7 },
+    ]) {
+      expect(readCompletionChoice(withUsage(usage))!.usage, JSON.stringify(usage)).toBeUndefined();
+      expect(readBoth(withUsage(usage))).toEqual(parsed(withUsage(usage)));
+    }
+  });
 });

@@ -69,7 +69,9 @@ export class AnswerThreads {
     worker.on('message', (reply: ThreadReply) => {
       const resolve = thread.pending.get(reply.id);
       thread.pending.delete(reply.id);
-      resolve?.('value' in reply ? { value: reply.value } : restore(reply.failure));
+      resolve?.(
+        'value' in reply ? { value: reply.value, usage: reply.usage } : restore(reply.failure),
+      );
     });
     const stopped = (why: string) => {
       if (this.threads[index] === thread) this.threads[index] = null;

@@ -11,7 +11,7 @@ import {
 } from '../../core/simulation/simulation-prompt.ts';
 import { SimulationFormatError, type ChatTokenLogprob } from '../../core/simulation/types.ts';
 import { excerpt } from '../redact.ts';
-import { readCompletionChoice } from './completion-reader.ts';
+import { readCompletionChoice, type AnswerUsage } from './completion-reader.ts';
 
 /**
  * Longest answer read, by default (UPSTREAM_MAX_ANSWER_BYTES). The largest answer to the real
@@ -31,6 +31,8 @@ export interface ChatAnswer {
    * the parameter): then each written token must be the most likely one at its place.
    */
   greedy: boolean;
+  /** The tokens the call used, when the server said. */
+  usage?: AnswerUsage | undefined;
 }
 
 export type UpstreamErrorKind =
@@ -106,7 +108,7 @@ export function readAnswer(
   if (choice.malformedLogprobs) throw new AnswerFormatError(choice.malformedLogprobs);
   const finishReason = typeof choice.finishReason === 'string' ? choice.finishReason : null;
   const logprobs = choice.logprobs === null ? null : checkLogprobs(choice.logprobs);
-  return { content, logprobs, finishReason, greedy };
+  return { content, logprobs, finishReason, greedy, usage: choice.usage };
 }
 
 /**
@@ -196,7 +198,9 @@ export interface AnswerContext {
  * is the reader's, or the answer breaking the API's rules, passed on.
  */
 export type ReadElsewhere<T> =
-  { value: T } | { failure: 'answer'; error: Error } | { failure: 'reader'; error: unknown };
+  | { value: T; usage?: AnswerUsage | undefined }
+  | { failure: 'answer'; error: Error }
+  | { failure: 'reader'; error: unknown };
 
 /** A failure of reading an answer, as plain data: errors lose their class between threads. */
 export type AnswerFailure =

@@ -14,8 +14,7 @@
  */
 import OpenAI from 'openai';
 import type { ChatMessage } from '../../core/simulation/types.ts';
-import { responseRetryAfterMs, sleep } from '../../node/retry.ts';
-import type { Logger } from '../log.ts';
+import { responseRetryAfterMs, sleep } from '../retry.ts';
 import { excerpt, hostOf, keepSecret, keepUrlSecrets } from '../redact.ts';
 import {
   AnswerFormatError,
@@ -26,6 +25,7 @@ import {
   type ChatAnswer,
   type ReadElsewhere,
 } from './answer.ts';
+import type { AnswerUsage } from './completion-reader.ts';
 import { BREAKER_DEFAULTS, CircuitBreaker, type BreakerRefusal } from './breaker.ts';
 import { FairLimiter } from './fair-limit.ts';
 import { AnswerTooLargeError, BufferedResponse, createUpstreamFetch } from './upstream-fetch.ts';
@@ -70,6 +70,18 @@ class ReadFailure {
   constructor(readonly error: unknown) {}
 }
 
+/** Where the client tells of its notices (the server's log, which redacts; or nowhere). */
+export interface ChatLog {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** Told of every HTTP request made (retries included) and the tokens each answer used. */
+export interface CallMeter {
+  request(): void;
+  tokens(prompt: number, completion: number): void;
+}
+
 export interface ChatClientOptions {
   baseURL: string;
   /** Servers such as vLLM or Ollama may need none. */
@@ -96,8 +108,16 @@ export interface ChatClientOptions {
   breakerFailures?: number;
   /** How long calls pause then, before they try the server again. */
   breakerCooldownMs?: number;
+  /**
+   * While calls are paused, wait for the pause to end instead of failing at once: for a batch
+   * job, which no user waits on (the proxy answers its user a 503 with Retry-After). Waiting does
+   * not use up a retry; the calls made after it do.
+   */
+  waitWhilePaused?: boolean;
   /** Where the client tells of the breaker opening and closing, and the SDK of its problems. */
-  log?: Pick<Logger, 'info' | 'warn'>;
+  log?: ChatLog;
+  /** Counts calls and tokens (a batch job's progress and cost). */
+  meter?: CallMeter;
 }
 
 /** Parameters some servers reject; each is dropped (or renamed) once the server says so. */
@@ -111,7 +131,8 @@ export class ChatClient {
   /** The server, as its host only (it is named so in messages). */
   readonly host: string;
   private readonly client: OpenAI;
-  private readonly options: Required<Omit<ChatClientOptions, 'log'>>;
+  private readonly options: Required<Omit<ChatClientOptions, 'log' | 'meter'>>;
+  private readonly meter: CallMeter | undefined;
   private readonly limit: FairLimiter;
   private readonly breaker: CircuitBreaker;
   private readonly closeConnections: () => Promise<void>;
@@ -122,7 +143,8 @@ export class ChatClient {
     tokenLimit: 'max_tokens',
   };
 
-  constructor({ log, ...options }: ChatClientOptions) {
+  constructor({ log, meter, ...options }: ChatClientOptions) {
+    this.meter = meter;
     this.options = {
       backoffMs: 500,
       maxBackoffMs: 8000,
@@ -131,6 +153,7 @@ export class ChatClient {
       maxAnswerBytes: DEFAULT_MAX_ANSWER_BYTES,
       breakerFailures: BREAKER_DEFAULTS.failures,
       breakerCooldownMs: BREAKER_DEFAULTS.cooldownMs,
+      waitWhilePaused: false,
       ...options,
     };
     // The key and any credentials in the URL are never to be written anywhere (see redact.ts).
@@ -196,12 +219,17 @@ export class ChatClient {
     reader: AnswerReader<T>,
     { signal, client = '' }: CallOptions,
   ): Promise<{ value: T; attempts: number }> {
-    const { maxRetries } = this.options;
+    const { maxRetries, waitWhilePaused } = this.options;
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
       // While the breaker is open, calls fail here rather than wait in the queue for nothing.
       const refusal = this.breaker.refusal();
-      if (refusal) throw this.paused(refusal);
+      if (refusal && !waitWhilePaused) throw this.paused(refusal);
+      if (refusal) {
+        await sleep(refusal.retryAfterMs, signal);
+        attempt--;
+        continue;
+      }
       try {
         const value = await this.limit.run(
           client,
@@ -213,6 +241,16 @@ export class ChatClient {
         signal?.throwIfAborted();
         if (error instanceof ReadFailure) throw error.error;
         if (!(error instanceof UpstreamError)) throw error;
+        if (
+          error.kind === 'unavailable' &&
+          waitWhilePaused &&
+          !this.closed &&
+          this.breaker.refusal()
+        ) {
+          // Paused while this call waited for a slot: the loop waits out the pause.
+          attempt--;
+          continue;
+        }
         if (!error.retryable || error.kind === 'unavailable') throw withTries(error, attempt);
         const delay = error.retryAfterMs ?? this.backoff(attempt);
         if (attempt >= maxRetries || delay > this.options.maxRetryAfterMs) {
@@ -325,6 +363,7 @@ export class ChatClient {
     // upstreamFetch reads the body before it resolves; it fails with APIConnectionTimeoutError.
     // The SDK throws for error statuses; a success is read here (a SyntaxError if it is not
     // JSON), without the alternatives the caller does not read (see keepAlternatives).
+    this.meter?.request();
     const response = await this.client.chat.completions
       .create(body, signal ? { signal } : undefined)
       .asResponse();
@@ -334,7 +373,10 @@ export class ChatClient {
       this.limit.activeCount > this.options.readElsewhereAbove
     ) {
       const outcome = await reader.readElsewhere(response.content, { greedy });
-      if ('value' in outcome) return outcome.value;
+      if ('value' in outcome) {
+        this.count(outcome.usage);
+        return outcome.value;
+      }
       throw outcome.failure === 'reader' ? new ReadFailure(outcome.error) : outcome.error;
     }
     const text = response instanceof BufferedResponse ? response.textNow() : await response.text();
@@ -346,11 +388,16 @@ export class ChatClient {
       if (error instanceof AnswerFormatError) throw new ReadFailure(error);
       throw error;
     }
+    this.count(answer.usage);
     try {
       return reader.read(answer);
     } catch (error) {
       throw new ReadFailure(error);
     }
+  }
+
+  private count(usage: AnswerUsage | undefined): void {
+    if (usage) this.meter?.tokens(usage.promptTokens, usage.completionTokens);
   }
 
   /**
@@ -463,7 +510,7 @@ function upstreamDetail(error: InstanceType<typeof OpenAI.APIError>): string {
 }
 
 /** The SDK's logger, writing through the server's (redacting) log. */
-function sdkLogger(log: Pick<Logger, 'info' | 'warn'>) {
+function sdkLogger(log: ChatLog) {
   const line = (message: string, rest: unknown[]) =>
     excerpt(
       [

@@ -13,6 +13,7 @@ import {
   simulationFromAnswer,
   type AnswerFailure,
 } from './answer.ts';
+import type { AnswerUsage } from './completion-reader.ts';
 
 export interface ThreadTask {
   id: number;
@@ -33,7 +34,8 @@ export interface ThreadFailure {
 }
 
 export type ThreadReply =
-  { id: number; value: SequenceSimulation } | { id: number; failure: ThreadFailure };
+  | { id: number; value: SequenceSimulation; usage?: AnswerUsage | undefined }
+  | { id: number; failure: ThreadFailure };
 
 export function readTask({ id, bytes, tokens, greedy }: ThreadTask): ThreadReply {
   let answer;
@@ -45,7 +47,7 @@ export function readTask({ id, bytes, tokens, greedy }: ThreadTask): ThreadReply
     return { id, failure: { stage, failure: failureData(error) } };
   }
   try {
-    return { id, value: simulationFromAnswer(tokens, answer) };
+    return { id, value: simulationFromAnswer(tokens, answer), usage: answer.usage };
   } catch (error) {
     return { id, failure: { stage: 'reader', failure: failureData(error) } };
   }
