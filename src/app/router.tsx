@@ -11,6 +11,12 @@ const browsePage = async () => ({
 const neuronPage = async () => ({
   Component: (await import('./neuron/NeuronPage.tsx')).NeuronPage,
 });
+const listsPage = async () => ({
+  Component: (await import('./lists/ListsPage.tsx')).ListsPage,
+});
+const sharedListPage = async () => ({
+  Component: (await import('./lists/ListsPage.tsx')).SharedListPage,
+});
 const textPage = async () => ({
   Component: (await import('./yourtext/YourTextPage.tsx')).YourTextPage,
 });
@@ -32,6 +38,9 @@ export const routes: RouteObject[] = [
       { path: 'd/:dataset/layers/:layer/neurons/:neuron', lazy: neuronPage },
       { path: 'text', lazy: textPage },
       { path: 'd/:dataset/text', lazy: textPage },
+      { path: 'lists', lazy: listsPage },
+      { path: 'lists/shared', lazy: sharedListPage },
+      { path: 'lists/:id', lazy: listsPage },
       { path: '*', Component: NotFoundPage },
     ],
   },

@@ -1,11 +1,13 @@
 import { useEffect } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { useManifest } from '../data/queries.ts';
 import { browsePath, neuronPath, parseIndex } from '../paths.ts';
 import { useDatasetRoute } from '../shell/dataset.ts';
 import { FileError } from './FileState.tsx';
 import { datasetExtent, nearestNeuron } from './model.ts';
 import { NeuronSkeleton, NeuronView } from './NeuronView.tsx';
+import { NeuronCompare } from '../compare/NeuronCompare.tsx';
+import { AddToList } from '../lists/SaveList.tsx';
 import styles from './NeuronPage.module.css';
 
 /**
@@ -18,6 +20,8 @@ export function NeuronPage() {
   const neuron = parseIndex(params.neuron);
   const { dataset, urlDataset, datasets, entry } = useDatasetRoute();
   const manifest = useManifest(dataset);
+  // `?vs=<dataset>`: the neuron in a comparison (src/app/compare).
+  const vs = useSearchParams()[0].get('vs');
 
   useEffect(() => {
     document.title = `Neuron ${params.layer}:${params.neuron} · Neuron Explorer`;
@@ -96,12 +100,24 @@ export function NeuronPage() {
   }
 
   return (
-    <NeuronView
-      dataset={dataset}
-      urlDataset={urlDataset}
-      manifest={manifest.data}
-      layer={layer}
-      neuron={neuron}
-    />
+    <>
+      {vs !== null && (
+        <NeuronCompare
+          dataset={dataset}
+          urlDataset={urlDataset}
+          vs={vs}
+          layer={layer}
+          neuron={neuron}
+        />
+      )}
+      <NeuronView
+        dataset={dataset}
+        urlDataset={urlDataset}
+        manifest={manifest.data}
+        layer={layer}
+        neuron={neuron}
+      />
+      <AddToList neuron={{ layer, neuron }} dataset={urlDataset} />
+    </>
   );
 }

@@ -1,6 +1,7 @@
 import { Suspense, useRef } from 'react';
 import { Link, Outlet } from 'react-router';
 import { browsePath, textPath } from '../paths.ts';
+import { listsPath } from '../lists/paths.ts';
 import { JumpBox } from '../search/JumpBox.tsx';
 import { DatasetPicker } from './DatasetPicker.tsx';
 import { ThemeToggle } from './ThemeToggle.tsx';
@@ -28,6 +29,9 @@ export function Layout() {
         <div className={styles.controls}>
           <Link to={textPath(urlDataset)} className={styles.navLink}>
             Your text
+          </Link>
+          <Link to={listsPath()} className={styles.navLink}>
+            Lists
           </Link>
           <DatasetPicker />
           <JumpBox />
