@@ -87,7 +87,8 @@ export async function addRescoredDemo(data: DataDir): Promise<void> {
   const server = await startOpenAiTestServer({});
   try {
     log('re-scoring the demo with cli batch against the local test server ...');
-    const result = spawnSync(
+    // Not spawnSync: the test server answers from this process's event loop.
+    const batch = spawn(
       tsx,
       [
         join(repoRoot, 'src/cli/main.ts'),
@@ -113,7 +114,8 @@ export async function addRescoredDemo(data: DataDir): Promise<void> {
         },
       },
     );
-    if (result.status !== 0) throw new Error('cli batch over the demo dataset failed');
+    const status = await new Promise<number | null>((done) => batch.once('exit', done));
+    if (status !== 0) throw new Error('cli batch over the demo dataset failed');
     data.ingested.push(RESCORED_DEMO);
   } finally {
     await server.close();
