@@ -51,11 +51,13 @@ function loadTable(): NeuronTable {
 
 function measure(format: ExportFormat, columns: ViewColumn[], rows: Int32Array) {
   const totals: number[] = [];
+  const cpu: number[] = [];
   const longest: number[] = [];
   let bytes = 0;
   for (let run = 0; run < RUNS; run++) {
     const parts: string[] = [];
     let slowest = 0;
+    const cpuStart = process.cpuUsage();
     const start = performance.now();
     let last = start;
     for (const chunk of exportChunks(format, columns, rows)) {
@@ -66,10 +68,12 @@ function measure(format: ExportFormat, columns: ViewColumn[], rows: Int32Array) 
     }
     const blob = new Blob(parts, { type: 'text/plain' });
     totals.push(performance.now() - start);
+    const used = process.cpuUsage(cpuStart);
+    cpu.push((used.user + used.system) / 1000);
     longest.push(slowest);
     bytes = blob.size;
   }
-  return { total: median(totals), longest: median(longest), bytes };
+  return { total: median(totals), cpu: median(cpu), longest: median(longest), bytes };
 }
 
 function main() {
@@ -82,9 +86,9 @@ function main() {
       .join(' ')}`,
   );
   for (const format of ['csv', 'json'] as const) {
-    const { total, longest, bytes } = measure(format, browseColumns(table), rows);
+    const { total, cpu, longest, bytes } = measure(format, browseColumns(table), rows);
     console.log(
-      `browse export ${format.toUpperCase()}: ${total.toFixed(0)} ms (median of ${RUNS}), longest chunk ${longest.toFixed(0)} ms, ${(bytes / 1e6).toFixed(1)} MB`,
+      `browse export ${format.toUpperCase()}: ${total.toFixed(0)} ms wall, ${cpu.toFixed(0)} ms CPU (medians of ${RUNS}), longest chunk ${longest.toFixed(0)} ms, ${(bytes / 1e6).toFixed(1)} MB`,
     );
   }
 
@@ -108,8 +112,10 @@ function main() {
     `compare: join ${comparison.count.toLocaleString('en')} neurons ${median(joins).toFixed(0)} ms, sort by difference ${median(views).toFixed(0)} ms (medians of ${RUNS})`,
   );
   const compared = compareRows(comparison, DEFAULT_COMPARE_VIEW);
-  const { total } = measure('csv', comparisonColumns(comparison, table, copy), compared);
-  console.log(`comparison export CSV: ${total.toFixed(0)} ms (median of ${RUNS})`);
+  const { total, cpu } = measure('csv', comparisonColumns(comparison, table, copy), compared);
+  console.log(
+    `comparison export CSV: ${total.toFixed(0)} ms wall, ${cpu.toFixed(0)} ms CPU (medians of ${RUNS})`,
+  );
   console.log(
     `load average after: ${loadavg()
       .map((value) => value.toFixed(2))

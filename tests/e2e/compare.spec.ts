@@ -133,7 +133,7 @@ test.describe('compare two datasets, lists, export', () => {
     const fileB = (await (
       await page.request.get(`datasets/${RESCORED}/explanations/${layer}/${neuron}.jsonl`)
     ).json()) as NeuronSimulationResults;
-    const section = page.getByRole('region', { name: /Demo.*compared with/ });
+    const section = page.getByRole('region', { name: /compared with Demo, re-scored$/ });
     const sideA = section.locator('[data-side="a"]');
     const sideB = section.locator('[data-side="b"]');
     const best = (file: NeuronSimulationResults) =>

@@ -179,6 +179,8 @@ function TokenDiff({
           titleB={titleB}
           activation={activation}
           change={change}
+          strongActivation={(value) => value > 0.55 * (most || 1)}
+          strongChange={(value) => Math.abs(value) > 0.55 * limit}
         />
       ))}
       {records.length > shown.length && (
@@ -198,17 +200,27 @@ function RecordRows({
   titleB,
   activation,
   change,
+  strongActivation,
+  strongChange,
 }: {
   record: RecordDiff;
   titleA: string;
   titleB: string;
   activation: (value: number) => string;
   change: (value: number) => string;
+  strongActivation: (value: number) => boolean;
+  strongChange: (value: number) => boolean;
 }) {
-  const rows: { label: string; values: number[]; color: (value: number) => string }[] = [
-    { label: titleA, values: record.simulatedA, color: activation },
-    { label: titleB, values: record.simulatedB, color: activation },
-    { label: 'Difference', values: record.difference, color: change },
+  // Text on the darkest shades is drawn white, to stay readable.
+  const rows: {
+    label: string;
+    values: number[];
+    color: (value: number) => string;
+    dark: (value: number) => boolean;
+  }[] = [
+    { label: titleA, values: record.simulatedA, color: activation, dark: strongActivation },
+    { label: titleB, values: record.simulatedB, color: activation, dark: strongActivation },
+    { label: 'Difference', values: record.difference, color: change, dark: strongChange },
   ];
   return (
     <figure className={styles.record} data-testid="token-diff-record">
@@ -216,7 +228,15 @@ function RecordRows({
         Record {record.indexA + 1}: correlation {score(record.scoreA)} ({titleA}),{' '}
         {score(record.scoreB)} ({titleB}); largest difference {record.largest.toFixed(3)}
       </figcaption>
-      <div className={styles.recordScroll}>
+      {/* Focusable, so a keyboard can scroll a record wider than the page (axe's
+          scrollable-region-focusable). */}
+      <div
+        className={styles.recordScroll}
+        // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex -- see above
+        tabIndex={0}
+        role="region"
+        aria-label={`Record ${record.indexA + 1}, token by token`}
+      >
         <table className={styles.recordTable}>
           <tbody>
             {rows.map((row) => (
@@ -224,10 +244,7 @@ function RecordRows({
                 <th scope="row">{row.label}</th>
                 {record.tokens.map((token, t) => {
                   const value = row.values[t] ?? NaN;
-                  const dark =
-                    row.label === 'Difference'
-                      ? Math.abs(value) > 0.6 * (record.largest || 1)
-                      : false;
+                  const dark = !Number.isNaN(value) && row.dark(value);
                   return (
                     <td
                       key={t}

