@@ -17,12 +17,12 @@
  *   soak       200 clients for 30 s (1 in 5 requests new, the rest cached): 5xx count and the
  *              proxy's resident memory at start and end.
  *
+ * `--server-dir DIR` runs the proxy of another checkout, to compare with it on the same machine.
  * Results are printed as a Markdown table (each target met or not) and written to
  * bench/results/proxy-<alternatives>.json. Run it on a quiet machine: the load average at the
  * start and end is part of the report.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -33,10 +33,13 @@ import {
   writeDataset,
 } from '../tests/support/datasets.ts';
 import { SIMULATION_TOP_LOGPROBS } from '../src/core/simulation/simulation-prompt.ts';
-import type { TestServerOptions } from '../tests/support/openai-test-server.ts';
 import { freePortInRange } from '../tests/support/ports.ts';
+import { cpuMs, median, percentile, rss, startProxy, startUpstream, stopProxy } from './harness.ts';
 
 const quick = process.argv.includes('--quick');
+/** `--server-dir DIR`: the proxy of another checkout (e.g. main, for the figures before a change). */
+const serverDirFlag = process.argv.indexOf('--server-dir');
+const serverDir = serverDirFlag > 0 ? process.argv[serverDirFlag + 1] : undefined;
 /**
  * `--alternatives N`: most top_logprobs alternatives the test server gives per token. By default as
  * many as asked (SIMULATION_TOP_LOGPROBS), as real servers do; 2 gives smaller answers.
@@ -59,7 +62,20 @@ await writeDataset(data.path, manifestFor('bench', [{ layer: 0, neurons: 8 }]), 
 
 const port = await freePortInRange();
 const base = `http://127.0.0.1:${port}`;
-const proxy = await startProxy();
+const proxy = await startProxy({
+  cwd: serverDir,
+  env: {
+    PORT: String(port),
+    DATA_DIR: data.path,
+    CACHE_DIR: cacheDir.path,
+    APP_DIR: appDir.path,
+    SIMULATOR: 'openai',
+    OPENAI_API_KEY: 'bench',
+    OPENAI_BASE_URL: upstream.baseURL,
+    UPSTREAM_CONCURRENCY: String(UPSTREAM_CONCURRENCY),
+    RATE_LIMIT_MAX: '1000000',
+  },
+});
 const cores = cpus().length;
 const results: Record<string, unknown> = {
   date: new Date().toISOString(),
@@ -187,8 +203,7 @@ try {
   };
   results.loadAverageAtEnd = loadavg();
 } finally {
-  proxy.kill('SIGTERM');
-  await new Promise((resolve) => proxy.once('exit', resolve));
+  await stopProxy(proxy);
   upstream.stop();
   await Promise.all([data.remove(), cacheDir.remove(), appDir.remove()]);
 }
@@ -238,103 +253,6 @@ async function load(options: { connections: number; seconds: number; next: () =>
     /** Results/s the cores would allow the proxy and the test server, which share them. */
     sharedCpuBoundPerSecond: served ? (cores * 1000 * served) / (proxyCpu + upstreamCpu) : 0,
   };
-}
-
-/** The OpenAI-compatible test server in a process of its own. */
-async function startUpstream() {
-  const child = fork('bench/upstream.ts', { execArgv: ['--import', 'tsx'] });
-  const { baseURL } = await new Promise<{ baseURL: string }>((resolve) =>
-    child.once('message', resolve as (message: unknown) => void),
-  );
-  let asked = 0;
-  return {
-    baseURL,
-    child,
-    /** Resolves once the server has applied the options (messages arrive in order). */
-    async configure(options: Partial<TestServerOptions>) {
-      child.send({ type: 'configure', options });
-      await this.busyMs();
-    },
-    busyMs(): Promise<number> {
-      const id = ++asked;
-      return new Promise((resolve) => {
-        const onMessage = (message: { type: string; id: number; ms: number }) => {
-          if (message.type !== 'busy' || message.id !== id) return;
-          child.off('message', onMessage);
-          resolve(message.ms);
-        };
-        child.on('message', onMessage);
-        child.send({ type: 'busy', id });
-      });
-    },
-    stop() {
-      child.send({ type: 'stop' });
-    },
-  };
-}
-
-async function startProxy(): Promise<ChildProcess> {
-  // BENCH_PROFILE=dir writes a CPU profile of the server there.
-  const profile = process.env.BENCH_PROFILE
-    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
-    : [];
-  // The server starts as `npm start` starts it, with the same Node flags.
-  const { scripts } = JSON.parse(await readFile('package.json', 'utf8')) as {
-    scripts: { start: string };
-  };
-  const [node, ...start] = scripts.start.split(' ');
-  if (node !== 'node') throw new Error(`npm start does not run node: ${scripts.start}`);
-  const child = spawn(
-    process.execPath,
-    [...profile, ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), ...start],
-    {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        DATA_DIR: data.path,
-        CACHE_DIR: cacheDir.path,
-        APP_DIR: appDir.path,
-        SIMULATOR: 'openai',
-        OPENAI_API_KEY: 'bench',
-        OPENAI_BASE_URL: upstream.baseURL,
-        UPSTREAM_CONCURRENCY: String(UPSTREAM_CONCURRENCY),
-        RATE_LIMIT_MAX: '1000000',
-        LOG_REQUESTS: 'false',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('is running at')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`the server exited (${code}): ${output}`)));
-  });
-  return child;
-}
-
-async function rss(child: ChildProcess): Promise<number> {
-  const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
-  const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
-  return Math.round(kib / 1024);
-}
-
-/** CPU time (user + system) the process has used, in ms. */
-async function cpuMs(child: ChildProcess): Promise<number> {
-  const fields = (await readFile(`/proc/${child.pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-  // utime and stime, fields 14 and 15 of stat, in clock ticks of 10 ms.
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-}
-
-function median(values: readonly number[]): number {
-  return percentile(values, 0.5);
 }
 
 function printTable(all: Record<string, unknown>) {

@@ -16,13 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listenInRange } from '../../tests/support/ports.ts';
-import {
-  openManifestSource,
-  openSource,
-  retryAfterMs,
-  SourceReadError,
-  UnsafePathError,
-} from './source.ts';
+import { openManifestSource, openSource, SourceReadError, UnsafePathError } from './source.ts';
 
 function folder(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'source-test-'));
@@ -213,13 +207,6 @@ describe('an http(s) source', () => {
     expect(await openSource(BASE, { layerCount: 2, neuronsPerLayer: 5 }).listLayers()).toEqual([
       0, 1,
     ]);
-  });
-
-  it('reads Retry-After as seconds or a date', () => {
-    expect(retryAfterMs('3')).toBe(3000);
-    expect(retryAfterMs(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
-    expect(retryAfterMs(null)).toBeNull();
-    expect(retryAfterMs('soon')).toBeNull();
   });
 });
 

@@ -17,6 +17,7 @@ import { parseNeuronFilePath } from '../core/format/path.ts';
 import { NEURON_FILE_KINDS, neuronFilePath, type NeuronFileKind } from '../core/format/types.ts';
 import { findModelPreset, type ModelPreset } from '../core/dataset/models.ts';
 import { ContainedFileError, ContainedFolder } from './contained-files.ts';
+import { retryAfterMs, sleep } from './retry.ts';
 
 /**
  * Why a file that exists was not read: `unsafe` (a link out of the source, not a regular file),
@@ -231,30 +232,6 @@ class LocalSource implements DatasetSource {
     }
     return max + 1;
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolvePromise();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** Retry-After as seconds or an HTTP date, in ms; null when absent or unreadable. */
-export function retryAfterMs(header: string | null, now = Date.now()): number | null {
-  if (header === null || header.trim() === '') return null;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
 const MAX_DELAY_MS = 30_000;

@@ -2,7 +2,9 @@
  * A folder any static host can serve: the built app with each dataset beside it, in the layout the
  * server uses (datasets/index.json, datasets/{id}/manifest.json and index/, and the per-neuron files
  * at datasets/{id}/{kind}/{L}/{N}.json[l]). Without the server the app browses, searches and shows
- * neuron pages; the simulate controls say they need the server.
+ * neuron pages; the simulate controls say they need the server. With a models folder (MODELS_DIR)
+ * the site also holds its GPT-2 checkpoints under models/, as the server serves them, so the
+ * "Your text" page runs the model with no download from elsewhere.
  *
  * Only what the server would serve is written: the manifest without its local source path, layer
  * indexes whose content matches their hash name (and a .gz only when it holds the same), regular
@@ -10,16 +12,18 @@
  * in the report.
  */
 import { createHash } from 'node:crypto';
-import { cp, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { MAX_LAYER_INDEX_BYTES } from '../core/dataset/limits.ts';
 import { publicDatasetFileText } from '../core/dataset/public.ts';
 import { neuronFilePath } from '../core/format/types.ts';
+import { CONFIG_FILE, WEIGHTS_FILE } from '../core/model/sources.ts';
 import type { DatasetList, DatasetManifest } from '../core/dataset/types.ts';
 import { ContainedFileError, ContainedFolder } from './contained-files.ts';
 import { scanDataDir } from './dataset-list.ts';
 import { writeFileAtomic } from './files.ts';
+import { listModels, modelFile } from './model/model-folder.ts';
 import { tokenIndexShards } from './token-index.ts';
 import { openManifestSource, SourceReadError } from './source.ts';
 
@@ -32,6 +36,8 @@ export interface StaticSiteOptions {
   outDir: string;
   /** Only these datasets (default all). */
   datasets?: readonly string[];
+  /** MODELS_DIR: one folder per model, copied to models/ (default: none). */
+  modelsDir?: string;
 }
 
 export interface StaticDatasetReport {
@@ -46,6 +52,8 @@ export interface StaticSiteReport {
   outDir: string;
   appFiles: number;
   datasets: StaticDatasetReport[];
+  /** The models copied to models/, by id. */
+  models: string[];
   /** Dataset folders and files that could not be used (and were left out), naming the file. */
   problems: string[];
 }
@@ -222,5 +230,26 @@ export async function writeStaticSite(options: StaticSiteOptions): Promise<Stati
     join(outDir, 'datasets', 'index.json'),
     `${JSON.stringify(list, null, 2)}\n`,
   );
-  return { outDir, appFiles, datasets: reports, problems };
+  const models = options.modelsDir ? await copyModels(options.modelsDir, outDir, problems) : [];
+  return { outDir, appFiles, datasets: reports, models, problems };
+}
+
+/**
+ * The usable models of `modelsDir` under `outDir/models/`, with the list the app reads
+ * (models/index.json, as the server answers it); folders that are not models are problems.
+ */
+async function copyModels(modelsDir: string, outDir: string, problems: string[]) {
+  const list = await listModels(modelsDir);
+  problems.push(...list.problems.map(({ id, problem }) => `models/${id}: ${problem}; left out`));
+  if (list.models.length === 0) return [];
+  for (const { id } of list.models) {
+    await mkdir(join(outDir, 'models', id), { recursive: true });
+    for (const name of [CONFIG_FILE, WEIGHTS_FILE]) {
+      const path = await modelFile(modelsDir, id, name);
+      if (path === null) throw new Error(`models/${id}/${name} went away while copying`);
+      await copyFile(path, join(outDir, 'models', id, name));
+    }
+  }
+  await writeFileAtomic(join(outDir, 'models', 'index.json'), `${JSON.stringify(list, null, 2)}\n`);
+  return list.models.map((model) => model.id);
 }

@@ -8,11 +8,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCompress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import { baselineExplainer, baselineSimulator } from '../core/simulation/baseline.ts';
-import { apiRoutes } from './api/routes.ts';
+import { apiRoutes, OpenRuns } from './api/routes.ts';
 import { SimulationCache } from './cache/simulation-cache.ts';
 import { DatasetRegistry } from './datasets/registry.ts';
 import { datasetRoutes } from './datasets/routes.ts';
-import { notFound, sendApiError, toApiError } from './errors.ts';
+import { failRequest, failureOf, notFound, sendApiError, ShuttingDown } from './errors.ts';
 import { healthRoutes } from './health.ts';
 import {
   allowedHostNames,
@@ -23,12 +23,12 @@ import {
   trustProxyOption,
 } from './http-policy.ts';
 import { modelRoutes } from './models/routes.ts';
-import { consoleLogger, type Logger } from './log.ts';
+import { consoleLogger, safeLogger, type Logger } from './log.ts';
 import { AnswerThreads } from './llm/answer-threads.ts';
 import { ChatClient } from './llm/chat.ts';
 import { openAiExplainer, openAiSimulator } from './llm/openai.ts';
 import type { Settings } from './settings.ts';
-import { SimulationEngine } from './simulation/engine.ts';
+import { markCached, SimulationEngine } from './simulation/engine.ts';
 import { NeuronRecordStore } from './simulation/records.ts';
 
 export interface ServerOptions {
@@ -44,10 +44,16 @@ export interface Server {
   cache: SimulationCache | null;
   /** Null with the baseline simulator. */
   chat: ChatClient | null;
+  /**
+   * Stops every running simulation and explanation: each answers that the server is shutting
+   * down (a 503, or an `error` event). For a shutdown whose grace period has run out; returns how
+   * many were stopped.
+   */
+  stopRequests(): number;
 }
 
 /** The simulator and explainer the settings choose, with the LLM client and cache they need. */
-export function createEngine(settings: Settings) {
+export function createEngine(settings: Settings, logger: Logger = safeLogger(consoleLogger)) {
   const records = new NeuronRecordStore();
   if (settings.SIMULATOR === 'baseline') {
     const engine = new SimulationEngine({
@@ -66,8 +72,15 @@ export function createEngine(settings: Settings) {
     maxRetries: settings.UPSTREAM_MAX_RETRIES,
     concurrency: settings.UPSTREAM_CONCURRENCY,
     backoffMs: settings.UPSTREAM_BACKOFF_MS,
+    maxAnswerBytes: settings.UPSTREAM_MAX_ANSWER_BYTES,
+    breakerFailures: settings.UPSTREAM_BREAKER_FAILURES,
+    breakerCooldownMs: settings.UPSTREAM_BREAKER_COOLDOWN_MS,
+    log: logger,
   });
-  const cache = new SimulationCache(settings.CACHE_DIR, { maxEntries: settings.CACHE_MAX_ENTRIES });
+  const cache = new SimulationCache(settings.CACHE_DIR, {
+    maxEntries: settings.CACHE_MAX_ENTRIES,
+    hitForm: markCached,
+  });
   const threads = settings.ANSWER_THREADS > 0 ? new AnswerThreads(settings.ANSWER_THREADS) : null;
   const engine = new SimulationEngine({
     simulator: openAiSimulator(chat, settings.SIMULATOR_MODEL, threads),
@@ -82,8 +95,10 @@ export function createEngine(settings: Settings) {
 
 export async function buildServer({
   settings,
-  logger = consoleLogger,
+  logger: given = consoleLogger,
 }: ServerOptions): Promise<Server> {
+  // Every line is redacted and bounded before it reaches the given logger.
+  const logger = safeLogger(given);
   const headers = securityHeaders(settings.APP_DIR, settings.MODEL_ORIGINS);
   const app = Fastify({
     logger: false,
@@ -93,9 +108,11 @@ export async function buildServer({
     // stalls is cut sooner, at BODY_TIMEOUT_MS (limitBodyTime). Long simulations are bounded per
     // route instead.
     requestTimeout: 30_000 + settings.BODY_TIMEOUT_MS,
+    // Requests that arrive while closing get our 503 (below), in the API's error shape.
+    return503OnClosing: false,
     // A URL Fastify cannot read (bad percent-encoding) gets the same error shape as any other.
-    frameworkErrors: (error, _request, reply) => {
-      void sendApiError(reply.headers(headers), toApiError(error));
+    frameworkErrors: (error, request, reply) => {
+      void sendApiError(reply.headers(headers), failRequest(request, error, logger));
     },
   });
 
@@ -117,19 +134,33 @@ export async function buildServer({
 
   if (settings.LOG_REQUESTS) {
     app.addHook('onResponse', async (request, reply) => {
+      const failure = failureOf(request);
       logger.info(
-        `${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`,
+        `${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms` +
+          (failure ? ` ${failure}` : ''),
       );
     });
   }
 
-  app.setErrorHandler((error, request, reply) => {
-    const apiError = toApiError(error);
-    if (apiError.code === 'internal') {
-      logger.error(`${request.method} ${request.url}`, apiError.cause ?? error);
-    }
-    return sendApiError(reply, apiError);
+  // While closing, new requests get a 503 in the API's shape, and each connection is closed once
+  // its response is done (an idle kept-alive connection would hold the shutdown up).
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
   });
+  app.addHook('onRequest', async () => {
+    if (closing) throw new ShuttingDown();
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+  app.addHook('onResponse', async () => {
+    if (closing) setImmediate(() => app.server.closeIdleConnections());
+  });
+
+  app.setErrorHandler((error, request, reply) =>
+    sendApiError(reply, failRequest(request, error, logger)),
+  );
   app.setNotFoundHandler((request, reply) => sendApiError(reply, notFound(request)));
 
   await app.register(fastifyCompress, { encodings: ['br', 'gzip'] });
@@ -145,12 +176,13 @@ export async function buildServer({
     warn: logger.warn,
     serveIngestReports: settings.SERVE_INGEST_REPORTS,
   });
-  const { engine, cache, chat, threads } = createEngine(settings);
+  const { engine, cache, chat, threads } = createEngine(settings, logger);
   app.addHook('onClose', async () => {
     cache?.close();
     await Promise.all([chat?.close(), threads?.close()]);
   });
-  await app.register(apiRoutes, { settings, registry, engine, logger });
+  const runs = new OpenRuns();
+  await app.register(apiRoutes, { settings, registry, engine, logger, runs });
   await app.register(healthRoutes, { settings, registry, engine });
   await app.register(modelRoutes, { modelsDir: settings.MODELS_DIR });
 
@@ -174,5 +206,5 @@ export async function buildServer({
     logger.warn(`no built app in ${settings.APP_DIR}; only /datasets/ and /api/ are served`);
   }
 
-  return { app, registry, engine, cache, chat };
+  return { app, registry, engine, cache, chat, stopRequests: () => runs.stopAll() };
 }

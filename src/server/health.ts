@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { HealthSchema, type Health } from '../core/api/health.ts';
 import { MAX_EXPLANATION_CHARS, MAX_TEXT_TOKENS, MAX_TEXTS } from '../core/api/limits.ts';
 import type { DatasetRegistry } from './datasets/registry.ts';
-import { redactUrl, type Settings } from './settings.ts';
+import { originOf } from './redact.ts';
+import type { Settings } from './settings.ts';
 import type { SimulationEngine } from './simulation/engine.ts';
 
 const VERSION = process.env.npm_package_version ?? '0.1.0';
@@ -24,7 +25,8 @@ export async function healthRoutes(
       simulator: { id: engine.simulator.id, model: engine.simulator.model },
       explainer: { id: engine.explainer.id, model: engine.explainer.model },
       openai: {
-        baseUrl: redactUrl(settings.OPENAI_BASE_URL),
+        // Scheme and host only: no credentials, path or query.
+        baseUrl: originOf(settings.OPENAI_BASE_URL),
         apiKeySet: settings.OPENAI_API_KEY !== undefined,
       },
       datasets: { default: list.default, ids: list.datasets.map((dataset) => dataset.id) },

@@ -6,11 +6,18 @@ import type { AddressInfo } from 'node:net';
 import { appBuildState, buildApp } from '../node/app-build.ts';
 import { ensureDemoDataset } from '../node/demo.ts';
 import { buildServer } from './app.ts';
-import { consoleLogger as log } from './log.ts';
+import { consoleLogger, safeLogger } from './log.ts';
 import { loadSettings, SettingsError, settingsHelp, type Settings } from './settings.ts';
 
-/** Longest a shutdown waits for open requests (e.g. a streaming simulation) before exiting. */
-const SHUTDOWN_GRACE_MS = 10_000;
+const log = safeLogger(consoleLogger);
+
+/**
+ * After the grace period, running requests are stopped and answer at once; this long after that,
+ * connections still open are closed (kept-alive idle ones, and requests whose body never came, which
+ * never reached a route), and the process exits if anything still holds it.
+ */
+const CLOSE_AFTER_STOP_MS = 1_000;
+const EXIT_AFTER_STOP_MS = 5_000;
 
 async function ensureApp(settings: Settings) {
   const state = appBuildState(settings.APP_DIR);
@@ -57,8 +64,11 @@ async function main() {
 
   await ensureApp(settings);
   await ensureDemo(settings);
-  const { app, registry } = await buildServer({ settings });
+  const { app, registry, stopRequests } = await buildServer({ settings });
 
+  // On a signal the server stops listening and lets running requests finish for the grace
+  // period; then it stops them, and each answers (a 503, or an `error` event on its stream)
+  // before its connection closes. The process exits once every connection has.
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) {
@@ -66,11 +76,17 @@ async function main() {
       process.exit(1);
     }
     closing = true;
-    log.info(`${signal}: closing (open requests get ${SHUTDOWN_GRACE_MS / 1000} s) ...`);
+    const grace = settings.SHUTDOWN_GRACE_MS;
+    log.info(`${signal}: closing (open requests get ${grace / 1000} s) ...`);
+    // Unref'd: once the server has closed, these wait for nothing.
     setTimeout(() => {
-      log.warn('requests still open after the grace period: exiting');
+      log.warn(`still closing after the grace period: stopped ${stopRequests()} running requests`);
+    }, grace).unref();
+    setTimeout(() => app.server.closeAllConnections(), grace + CLOSE_AFTER_STOP_MS).unref();
+    setTimeout(() => {
+      log.warn('still not closed after stopping every request: exiting');
       process.exit(1);
-    }, SHUTDOWN_GRACE_MS).unref();
+    }, grace + EXIT_AFTER_STOP_MS).unref();
     app.close().then(
       () => log.info('closed'),
       (error: unknown) => {

@@ -7,6 +7,8 @@ import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_MAX_ANSWER_BYTES } from './llm/answer.ts';
+import { BREAKER_DEFAULTS } from './llm/breaker.ts';
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const flag = z
@@ -86,7 +88,23 @@ export const SETTINGS = {
   },
   UPSTREAM_CONCURRENCY: {
     schema: integer(1, 1024).default(16),
-    help: 'upstream LLM calls in flight at once, over all clients',
+    help: 'upstream LLM calls in flight at once, shared fairly between clients',
+  },
+  UPSTREAM_MAX_ANSWER_BYTES: {
+    schema: integer(64 * 1024, 1024 * 1024 * 1024).default(DEFAULT_MAX_ANSWER_BYTES),
+    help: 'longest LLM answer read, in bytes; a longer one fails as soon as it passes this',
+  },
+  UPSTREAM_BREAKER_FAILURES: {
+    schema: integer(1, 1_000_000).default(BREAKER_DEFAULTS.failures),
+    help: 'upstream calls failing in a row after which calls pause (503 with Retry-After)',
+  },
+  UPSTREAM_BREAKER_COOLDOWN_MS: {
+    schema: integer(100, 3_600_000).default(BREAKER_DEFAULTS.cooldownMs),
+    help: 'how long upstream calls pause then, before they try the server again',
+  },
+  SHUTDOWN_GRACE_MS: {
+    schema: integer(0, 600_000).default(10_000),
+    help: 'on SIGTERM/SIGINT, how long running requests may finish before they are stopped',
   },
   ANSWER_THREADS: {
     schema: integer(0, 64).default(Math.min(4, availableParallelism() - 1)),
@@ -287,16 +305,4 @@ export function settingsHelp(): string {
     lines.push(`  --${flagName(name).padEnd(22)} ${name.padEnd(22)} ${help}${shown}`);
   }
   return lines.join('\n');
-}
-
-/** The base URL without any credentials in it, for logs and /api/health. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString().replace(/\/$/, '');
-  } catch {
-    return '(invalid URL)';
-  }
 }

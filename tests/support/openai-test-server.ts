@@ -14,10 +14,13 @@
  *   truncated-json     the response body stops half-way
  *   truncated-content  the text stops half-way (finish_reason "length")
  *
- * `failFirst: n` applies the mode to the first n calls only, then answers correctly.
+ * `fault` (one of UPSTREAM_FAULTS, tests/support/upstream-faults.ts) replaces the mode with one of
+ * 61 ways of misbehaving. `failFirst: n` applies the mode or fault to the first n calls only, then
+ * answers correctly.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenInRange } from './ports.ts';
+import { faultNamed, type UpstreamFaultName } from './upstream-faults.ts';
 
 export type TestServerMode =
   | 'correct'
@@ -33,6 +36,8 @@ export type TestServerMode =
 
 export interface TestServerOptions {
   mode: TestServerMode;
+  /** A way of misbehaving (see upstream-faults.ts), instead of `mode`. */
+  fault?: UpstreamFaultName;
   /** Apply `mode` to this many calls, then answer correctly; undefined: every call. */
   failFirst?: number;
   /** Delay before answering, in ms (0: at once). */
@@ -73,6 +78,8 @@ export interface OpenAiTestServer {
   maxInFlight: number;
   /** Milliseconds during which at least one call was in flight, since the last reset. */
   busyMs(): number;
+  /** Body bytes a fault has handed to its sockets since the last reset. */
+  faultBytesSent: number;
   configure(options: Partial<TestServerOptions>): void;
   reset(options?: Partial<TestServerOptions>): void;
   /** A chat completion request sent straight to the server (no client): its raw response. */
@@ -135,6 +142,7 @@ export async function startOpenAiTestServer(
     port: 0,
     requests: [],
     maxInFlight: 0,
+    faultBytesSent: 0,
     busyMs: () => busy + (inFlight > 0 ? performance.now() - busySince : 0),
     configure(next) {
       options = { ...options, ...next };
@@ -144,6 +152,7 @@ export async function startOpenAiTestServer(
       calls = 0;
       state.requests.length = 0;
       state.maxInFlight = 0;
+      state.faultBytesSent = 0;
       busy = 0;
       busySince = performance.now();
     },
@@ -188,6 +197,16 @@ export async function startOpenAiTestServer(
     calls++;
     const mode = failing ? options.mode : 'correct';
     if (options.latencyMs > 0) await new Promise((r) => setTimeout(r, options.latencyMs));
+    if (failing && options.fault !== undefined) {
+      await faultNamed(options.fault).respond({
+        body,
+        headers: request.headers,
+        response,
+        correct: () => completion(body, 'correct'),
+        sent: (bytes) => (state.faultBytesSent += bytes),
+      });
+      return;
+    }
     answer(mode, body, response);
   }
 

@@ -8,7 +8,7 @@ import { parseNeuronFile } from '../../core/format/parse.ts';
 import { parseDatasetList, parseLayerIndex, parseManifest } from '../../core/dataset/parse.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
 import { datasetUrl, fetchText, FetchError } from './http.ts';
-import type { NormalizedSimulateRequest } from './simulation.ts';
+import type { NormalizedSimulateRequest } from '../../core/api/index.ts';
 
 export const queryKeys = {
   datasets: () => ['datasets'] as const,

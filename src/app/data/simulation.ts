@@ -20,16 +20,12 @@ import {
   type ExplainResult,
   type ExplanationEvent,
   type Health,
+  type NormalizedSimulateRequest,
   type ProgressEvent,
   type SimulateRequest,
 } from '../../core/api/index.ts';
 import { streamExplanation, streamSimulation } from './api.ts';
 import { queryKeys, useServerHealth } from './queries.ts';
-
-/** A request as the server reads it: validated, explanation trimmed. */
-export type NormalizedSimulateRequest = Readonly<
-  Omit<SimulateRequest, 'texts'> & { texts?: readonly string[] }
->;
 
 /** The request as the server will read it, or the first problem with it (naming the field). */
 export function normalizeSimulateRequest(

@@ -1,7 +1,12 @@
 import { useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
-import { MAX_EXPLANATION_CHARS, MAX_TEXTS, type ExplainRequest } from '../../core/api/index.ts';
+import {
+  MAX_EXPLANATION_CHARS,
+  MAX_TEXTS,
+  type ExplainRequest,
+  type NormalizedSimulateRequest,
+} from '../../core/api/index.ts';
 import type { ScoredExplanation } from '../../core/format/types.ts';
 import { queryKeys } from '../data/queries.ts';
 import {
@@ -9,7 +14,6 @@ import {
   useApiHealth,
   useExplanation,
   useSimulation,
-  type NormalizedSimulateRequest,
 } from '../data/simulation.ts';
 import type { ActivationColorScale } from '../visuals/colorScale.ts';
 import type { SimulationView } from '../settings.ts';

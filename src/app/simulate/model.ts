@@ -46,6 +46,8 @@ export function errorTitle(code: RequestErrorCode): string {
       return 'The language model answered in the wrong format';
     case 'dataset_file':
       return 'A dataset file is broken';
+    case 'unavailable':
+      return 'The server is restarting';
     case 'internal':
       return 'The server failed';
     case 'network':

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { cli } from '../../../tests/support/cli.ts';
 import { parseDatasetList, parseManifest } from '../../core/dataset/parse.ts';
 import { writeDemoDataset } from '../../node/demo.ts';
+import { listModels } from '../../node/model/model-folder.ts';
 import { ingestDataset } from '../../node/ingest.ts';
 import { writeScaleFixture } from '../../node/scale-fixture.ts';
 import { tokenIndexShards } from '../../node/token-index.ts';
@@ -65,6 +66,55 @@ describe('static', () => {
       await readFile(join(source, 'explanations/1/4.jsonl'), 'utf8'),
     );
     expect(existsSync(join(out, 'datasets/demo/collated-activations/0/0.json'))).toBe(true);
+  }, 120_000);
+
+  it('publishes the models folder as the server serves it, leaving out what is not a model', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'static-cli-'));
+    const app = await builtApp(root);
+    const data = join(root, 'data');
+    const models = join(root, 'models');
+    await writeDemoDataset(join(data, 'demo'), { modelOut: join(models, 'demo') });
+    await mkdir(join(models, 'half'));
+    await writeFile(join(models, 'half', 'config.json'), '{}');
+    const out = join(root, 'site');
+
+    const result = await cli([
+      'static',
+      '--data',
+      data,
+      '--app',
+      app,
+      '--out',
+      out,
+      '--models',
+      models,
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('models: demo');
+    expect(result.stderr).toContain('models/half: needs model.safetensors');
+    const list = JSON.parse(await readFile(join(out, 'models/index.json'), 'utf8'));
+    expect(list).toEqual(await listModels(models));
+    expect(list.models.map((m: { id: string }) => m.id)).toEqual(['demo']);
+    for (const name of ['config.json', 'model.safetensors']) {
+      const copied = await readFile(join(out, 'models/demo', name));
+      // Buffer.equals: a deep toEqual walks megabytes byte by byte.
+      expect(copied.equals(await readFile(join(models, 'demo', name))), name).toBe(true);
+    }
+    expect(existsSync(join(out, 'models/half'))).toBe(false);
+
+    const missing = await cli([
+      'static',
+      '--data',
+      data,
+      '--app',
+      app,
+      '--out',
+      join(root, 'b'),
+      '--models',
+      join(root, 'nope'),
+    ]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain(`--models ${join(root, 'nope')} does not exist`);
   }, 120_000);
 
   it('says what is wrong with the folders it is given', async () => {

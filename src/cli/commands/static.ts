@@ -1,5 +1,6 @@
 /** `static`: the built app and the datasets in one folder for any static host (CDN, object store). */
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { appBuildState, buildApp, repoRoot } from '../../node/app-build.ts';
 import { writeStaticSite } from '../../node/static-site.ts';
@@ -10,6 +11,15 @@ interface StaticFlags {
   out: string;
   app: string;
   dataset?: string[];
+  models?: string;
+}
+
+/** --models, else MODELS_DIR, else ./models when there is one (npm start writes the demo's there). */
+function modelsOption(flag: string | undefined): { modelsDir?: string } {
+  const dir = flag ?? process.env.MODELS_DIR ?? (existsSync('models') ? 'models' : undefined);
+  if (flag !== undefined && !existsSync(flag))
+    throw new CliError(`--models ${flag} does not exist`);
+  return dir === undefined ? {} : { modelsDir: dir };
 }
 
 export function register(program: Command): void {
@@ -26,6 +36,10 @@ export function register(program: Command): void {
       'dist',
     )
     .option('--dataset <id...>', 'only these datasets (default all)')
+    .option(
+      '--models <folder>',
+      'MODELS_DIR: GPT-2 checkpoints to publish under models/ for the Your text page (default: $MODELS_DIR, else ./models when it exists)',
+    )
     .action(async (flags: StaticFlags) => {
       // Only the checkout's own dist/ is (re)built; another folder is taken as it is.
       const state = appBuildState(flags.app);
@@ -40,6 +54,7 @@ export function register(program: Command): void {
           dataDir: flags.data,
           outDir: flags.out,
           ...(flags.dataset ? { datasets: flags.dataset } : {}),
+          ...modelsOption(flags.models),
         });
       } catch (error) {
         throw new CliError((error as Error).message);
@@ -53,6 +68,7 @@ export function register(program: Command): void {
             : `  ${dataset.id}: indexes and ${dataset.neuronFiles.toLocaleString('en-US')} per-neuron files`,
         );
       }
+      if (report.models.length > 0) lines.push(`  models: ${report.models.join(', ')}`);
       lines.push(
         `Serve it with any static file server, e.g. python3 -m http.server -d ${report.outDir}`,
       );

@@ -18,6 +18,8 @@ export const API_ERROR_CODES = [
   'upstream_format',
   /** A dataset file needed for the request is malformed or unreadable. */
   'dataset_file',
+  /** The server is shutting down (a restart); see the Retry-After header. */
+  'unavailable',
   'internal',
 ] as const;
 

@@ -58,6 +58,11 @@ export const SimulateRequestSchema = NeuronRequestSchema.extend({
 });
 export type SimulateRequest = z.input<typeof SimulateRequestSchema>;
 
+/** A simulate request as the server reads it: validated, explanation trimmed. */
+export type NormalizedSimulateRequest = Readonly<
+  Omit<SimulateRequest, 'texts'> & { texts?: readonly string[] }
+>;
+
 export const ExplainRequestSchema = NeuronRequestSchema;
 export type ExplainRequest = z.input<typeof ExplainRequestSchema>;
 

@@ -161,6 +161,11 @@ function parseValue(data: DataLine): number {
 export interface ParseSimulationOptions {
   /** The choice's finish_reason: "length" tells a truncated response from a short one. */
   finishReason?: string | null;
+  /**
+   * The model was asked for its most likely tokens (temperature 0): each written number must then
+   * be the most likely token at its place, or the logprobs contradict it.
+   */
+  greedy?: boolean;
 }
 
 /**
@@ -230,7 +235,9 @@ export function parseSimulationResponse(
     );
   }
 
-  const distributions = logprobs ? readDistributions(content, logprobs, data) : null;
+  const distributions = logprobs
+    ? readDistributions(content, logprobs, data, options.greedy ?? false)
+    : null;
   const known = distributions?.some((d) => d !== null) ?? false;
   return {
     tokens: [...tokens],
@@ -296,6 +303,7 @@ function readDistributions(
   content: string,
   logprobs: readonly ChatTokenLogprob[],
   data: readonly DataLine[],
+  greedy: boolean,
 ): (Distribution | null)[] {
   const positions = tokenPositions(content, logprobs);
   if (!positions) return data.map(() => null);
@@ -306,6 +314,7 @@ function readDistributions(
     const token = logprobs[entry];
     // Only when the number is exactly one token can its alternatives be read as other numbers.
     if (!token || token.token.trim() !== line.valueText) return null;
+    checkNumberLogprobs(token, line.line.number, greedy);
     // Probability mass by value 0..10; NaN where no alternative named the value. (This runs for
     // every token of every record, so it avoids a Map, a regular expression per alternative and
     // closures made per token.)
@@ -329,6 +338,61 @@ function readDistributions(
     }
     return { values, probabilities };
   });
+}
+
+/** Probabilities of one place may add up to a little more than 1 by rounding, not more. */
+const PROBABILITY_TOLERANCE = 1e-3;
+/** Logprobs printed for the same token at the same place may differ by rounding, not more. */
+const LOGPROB_ROUNDING = 0.01;
+/**
+ * How much more likely (as a log-probability difference, ln 4) another token may be than the
+ * number a greedy model wrote, before the logprobs contradict it. A model decoding greedily writes
+ * its most likely token; near-ties can swap between runs, a factor of 4 cannot.
+ */
+const GREEDY_MARGIN = Math.log(4);
+
+/**
+ * The logprobs of a written number, checked against each other and against the number: the
+ * alternatives' probabilities (with the number's own) add up to at most 1, the number's logprob is
+ * the one its alternatives give it, and for a greedy model no alternative is much more likely than
+ * what it wrote. Anything else is a SimulationFormatError: the expected value would be made of
+ * numbers the server invented.
+ */
+function checkNumberLogprobs(token: ChatTokenLogprob, line: number, greedy: boolean): void {
+  const alternatives = token.top_logprobs ?? [];
+  let total = 0;
+  let best: { token: string; logprob: number } | null = null;
+  let listed = false;
+  let agrees = false;
+  for (const alternative of alternatives) {
+    total += Math.exp(alternative.logprob);
+    if (best === null || alternative.logprob > best.logprob) best = alternative;
+    if (alternative.token === token.token) {
+      listed = true;
+      if (Math.abs(alternative.logprob - token.logprob) <= LOGPROB_ROUNDING) agrees = true;
+    }
+  }
+  if (!listed) total += Math.exp(token.logprob);
+  const written = quoteToken(token.token);
+  if (total > 1 + PROBABILITY_TOLERANCE) {
+    throw new SimulationFormatError(
+      `the logprobs at the number ${written} give probabilities that add up to ${total.toFixed(3)}, more than 1`,
+      line,
+    );
+  }
+  if (listed && !agrees) {
+    throw new SimulationFormatError(
+      `the logprobs give the number ${written} two different probabilities (logprob ${token.logprob} and, among its alternatives, another)`,
+      line,
+    );
+  }
+  if (greedy && best !== null && best.logprob - token.logprob > GREEDY_MARGIN) {
+    throw new SimulationFormatError(
+      `the logprobs contradict the number ${written}: they make ${quoteToken(best.token)} more likely ` +
+        `(${Math.exp(best.logprob).toFixed(3)} against ${Math.exp(token.logprob).toFixed(3)}), which a model asked for its most likely answer does not write`,
+      line,
+    );
+  }
 }
 
 /** Adds a token's probability to the mass of the number it spells; false if it spells none. */

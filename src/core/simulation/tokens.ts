@@ -60,7 +60,14 @@ export function tokenMatches(token: string, echoed: string): boolean {
   return normalize(token) === '' && /^(?:\s|\\[nrt])*$/.test(echoed);
 }
 
-/** A token as shown in an error message or an explanation: quoted, with escapes. */
+/** Longest text quoted in a message: a token, or the start of a line that should hold one. */
+const MAX_QUOTED_CHARS = 60;
+
+/**
+ * A token as shown in an error message or an explanation: quoted, with escapes. Text longer than
+ * a token (a model's whole paragraph on one line) is cut, so that a message stays a sentence.
+ */
 export function quoteToken(token: string): string {
-  return JSON.stringify(token);
+  if (token.length <= MAX_QUOTED_CHARS) return JSON.stringify(token);
+  return `${JSON.stringify(token.slice(0, MAX_QUOTED_CHARS))}… (${token.length} characters)`;
 }

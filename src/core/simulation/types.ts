@@ -5,6 +5,8 @@ export type ModelKind = 'baseline' | 'openai';
 
 export interface SimulateRecordOptions {
   signal?: AbortSignal;
+  /** Who asked (a client address): a server shares its LLM capacity fairly between clients. */
+  client?: string;
 }
 
 /**

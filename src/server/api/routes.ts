@@ -5,6 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { createGzip } from 'node:zlib';
+import { negotiate } from '@fastify/accept-negotiator';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
@@ -15,7 +16,7 @@ import {
 } from '../../core/api/simulate.ts';
 import { formatSseEvent, SSE_CONTENT_TYPE } from '../../core/api/sse.ts';
 import type { DatasetRegistry, ServedDataset } from '../datasets/registry.ts';
-import { ApiError, toApiError } from '../errors.ts';
+import { ApiError, ClientGone, failRequest, RequestTimeout, ShuttingDown } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { Settings } from '../settings.ts';
 import type { RunOptions, SimulationEngine, SimulationReply } from '../simulation/engine.ts';
@@ -24,18 +25,45 @@ import { tokenizeTexts } from '../simulation/tokenize.ts';
 /** A comment line now and then keeps proxies from closing a quiet stream. */
 const HEARTBEAT_MS = 15_000;
 
-class RequestTimeout extends Error {}
-class ClientGone extends Error {}
+/** What a route runs: the engine's work for one request, as JSON text or a reply to send. */
+type Task = (options: RunOptions) => Promise<string | SimulationReply>;
+
+/**
+ * The simulations and explanations running now, so that a shutdown can stop them: each then
+ * answers (a 503, or an `error` event on its stream) before its connection closes.
+ */
+export class OpenRuns {
+  private readonly controllers = new Set<AbortController>();
+
+  get size(): number {
+    return this.controllers.size;
+  }
+
+  add(controller: AbortController): void {
+    this.controllers.add(controller);
+  }
+
+  delete(controller: AbortController): void {
+    this.controllers.delete(controller);
+  }
+
+  /** Stops every run; each answers that the server is shutting down. Returns how many. */
+  stopAll(): number {
+    for (const controller of this.controllers) controller.abort(new ShuttingDown());
+    return this.controllers.size;
+  }
+}
 
 export interface ApiRoutesOptions {
   settings: Settings;
   registry: DatasetRegistry;
   engine: SimulationEngine;
   logger: Logger;
+  runs: OpenRuns;
 }
 
 export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions) {
-  const { settings, registry, engine, logger } = options;
+  const { settings, registry, engine, logger, runs } = options;
   const windowSeconds = Math.round(settings.RATE_LIMIT_WINDOW_MS / 1000);
 
   await app.register(fastifyRateLimit, {
@@ -56,7 +84,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
     config: { rateLimit: {} },
     // Fresh results of tens of KB: fast gzip in one call (under a millisecond) rather than
     // through a zlib stream, whose setup costs more than the compression; brotli costs more.
-    // Cache hits come gzipped already (see run).
+    // Cache hits come gzipped already (see sendJson).
     compress: {
       encodings: ['gzip' as const],
       zlibOptions: { level: 1 },
@@ -69,76 +97,92 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
     const dataset = await findNeuron(registry, body.dataset, body.layer, body.neuron);
     const texts = body.texts ? tokenizeTexts(body.texts) : undefined;
     const job = { dataset, layer: body.layer, neuron: body.neuron, explanation: body.explanation };
-    return run(request, reply, (run) => engine.simulate(texts ? { ...job, texts } : job, run));
+    return send(request, reply, (run) => engine.simulate(texts ? { ...job, texts } : job, run));
   });
 
   app.post('/api/explain', routeOptions, async (request, reply) => {
     const body = validate(ExplainRequestSchema, request.body);
     const dataset = await findNeuron(registry, body.dataset, body.layer, body.neuron);
-    return run(request, reply, (run) =>
+    return send(request, reply, (run) =>
       engine.explain({ dataset, layer: body.layer, neuron: body.neuron }, run),
     );
   });
 
-  /** Runs a task with a deadline, stopped if the client leaves, answered as JSON or as events. */
-  async function run(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    task: (options: RunOptions) => Promise<string | SimulationReply>,
-  ) {
+  /** The task's result as JSON, or as a stream of events when the client asks for one. */
+  function send(request: FastifyRequest, reply: FastifyReply, task: Task) {
+    const run = startRun(request, reply);
+    return (request.headers.accept ?? '').includes(SSE_CONTENT_TYPE)
+      ? sendEvents(request, reply, run, task)
+      : sendJson(request, reply, run, task);
+  }
+
+  /**
+   * A run's signal and its end: stopped at the deadline, when the client leaves, or when the
+   * server shuts down; on behalf of the client's address (upstream capacity is shared by it).
+   */
+  function startRun(request: FastifyRequest, reply: FastifyReply) {
     const controller = new AbortController();
     // Every upstream call of the request (20 or more) listens to this signal.
     setMaxListeners(500, controller.signal);
     const timer = setTimeout(
-      () => controller.abort(new RequestTimeout()),
+      () => controller.abort(new RequestTimeout(settings.REQUEST_TIMEOUT_MS)),
       settings.REQUEST_TIMEOUT_MS,
     );
+    runs.add(controller);
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) controller.abort(new ClientGone());
     });
-    const describe = (error: unknown): ApiError => {
-      if (error instanceof RequestTimeout || controller.signal.reason instanceof RequestTimeout) {
-        return new ApiError(
-          504,
-          'timeout',
-          `Stopped after ${settings.REQUEST_TIMEOUT_MS / 1000} s, the longest a request may take. ` +
-            'Try again: records already simulated are kept, so a retry is quicker.',
-          { retryable: true },
-        );
-      }
-      if (controller.signal.reason instanceof ClientGone) {
-        // Nobody is listening; this only ends the request quietly.
-        return new ApiError(400, 'invalid_request', 'The client closed the request.');
-      }
-      const apiError = toApiError(error);
-      if (apiError.code === 'internal') {
-        logger.error(`${request.method} ${request.url}`, apiError.cause ?? error);
-      }
-      return apiError;
-    };
-
-    const accept = request.headers.accept ?? '';
-    if (!accept.includes(SSE_CONTENT_TYPE)) {
-      try {
-        const result = await task({ signal: controller.signal });
-        const { json, gzipped } = typeof result === 'string' ? { json: result } : result;
-        reply.type('application/json; charset=utf-8').header('cache-control', 'no-store');
-        if (gzipped && acceptsGzip(request)) {
-          return reply
-            .header('content-encoding', 'gzip')
-            .header('vary', 'accept-encoding')
-            .send(gzipped());
-        }
-        return reply.send(json);
-      } catch (error) {
-        throw describe(error);
-      } finally {
+    // A client that left before the run started (its request waited behind others) has closed
+    // its connection already: the close event above will not come.
+    if (request.raw.socket.destroyed) controller.abort(new ClientGone());
+    const { signal } = controller;
+    return {
+      options: { signal, client: request.ip } satisfies RunOptions,
+      finished() {
         clearTimeout(timer);
-      }
-    }
+        runs.delete(controller);
+      },
+      /** What the run's failure answers: why it was stopped, if it was, else what it threw. */
+      failure: (error: unknown) =>
+        failRequest(request, signal.aborted ? signal.reason : error, logger),
+      clientGone: () => signal.reason instanceof ClientGone,
+    };
+  }
 
-    // Results are tens of KB, so the stream is gzipped when the client takes it, and flushed after
-    // each event so that progress arrives as it happens.
+  async function sendJson(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    run: ReturnType<typeof startRun>,
+    task: Task,
+  ) {
+    try {
+      const result = await task(run.options);
+      const { json, gzipped } = typeof result === 'string' ? { json: result } : result;
+      reply.type('application/json; charset=utf-8').header('cache-control', 'no-store');
+      if (gzipped && acceptsGzip(request)) {
+        return reply
+          .header('content-encoding', 'gzip')
+          .header('vary', 'accept-encoding')
+          .send(gzipped());
+      }
+      return reply.send(json);
+    } catch (error) {
+      throw run.failure(error);
+    } finally {
+      run.finished();
+    }
+  }
+
+  /**
+   * Progress events as they happen, then the result or an error. Results are tens of KB, so the
+   * stream is gzipped when the client takes it, and flushed after each event.
+   */
+  function sendEvents(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    run: ReturnType<typeof startRun>,
+    task: Task,
+  ) {
     const gzip = acceptsGzip(request) ? createGzip({ level: 1 }) : null;
     const stream = gzip ?? new PassThrough();
     const write = (text: string) => {
@@ -146,7 +190,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
       stream.write(text);
       gzip?.flush();
     };
-    const send = (event: SimulationEvent) => write(formatSseEvent(event));
+    const event = (event: SimulationEvent) => write(formatSseEvent(event));
     const heartbeat = setInterval(() => write(': ping\n\n'), HEARTBEAT_MS);
     if (gzip) reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding');
     reply
@@ -155,20 +199,20 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
       .header('x-accel-buffering', 'no')
       .send(stream);
     void task({
-      signal: controller.signal,
-      onProgress: (data) => send({ event: 'progress', data }),
-      onExplanation: (data) => send({ event: 'explanation', data }),
+      ...run.options,
+      onProgress: (data) => event({ event: 'progress', data }),
+      onExplanation: (data) => event({ event: 'explanation', data }),
     })
       .then(
         (result) =>
           write(`event: result\ndata: ${typeof result === 'string' ? result : result.json}\n\n`),
         (error: unknown) => {
-          if (controller.signal.reason instanceof ClientGone) return;
-          send({ event: 'error', data: describe(error).body });
+          if (run.clientGone()) return;
+          event({ event: 'error', data: run.failure(error).body });
         },
       )
       .finally(() => {
-        clearTimeout(timer);
+        run.finished();
         clearInterval(heartbeat);
         stream.end();
       });
@@ -176,12 +220,9 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
   }
 }
 
-/** Whether the client takes gzip (named in Accept-Encoding, and not with q=0). */
+/** Whether the client takes gzip (Accept-Encoding, with its q-values and wildcard). */
 function acceptsGzip(request: FastifyRequest): boolean {
-  const match = /(?:^|,)\s*gzip\s*(?:;\s*q\s*=\s*([\d.]+))?/i.exec(
-    request.headers['accept-encoding'] ?? '',
-  );
-  return match !== null && (match[1] === undefined || Number(match[1]) > 0);
+  return negotiate(request.headers['accept-encoding'] ?? '', ['gzip']) === 'gzip';
 }
 
 /** The parsed body, or a 400 naming the first field at fault. */

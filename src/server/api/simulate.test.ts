@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiErrorResponse } from '../../core/api/errors.ts';
@@ -46,6 +47,8 @@ describe('POST /api/simulate and /api/explain with an OpenAI-compatible server',
     UPSTREAM_BACKOFF_MS: '1',
     UPSTREAM_MAX_RETRIES: '2',
     RATE_LIMIT_MAX: '10000',
+    // These tests are of retries; the circuit breaker has tests of its own.
+    UPSTREAM_BREAKER_FAILURES: '1000',
   });
 
   beforeAll(async () => {
@@ -132,9 +135,12 @@ describe('POST /api/simulate and /api/explain with an OpenAI-compatible server',
   });
 
   it('answers a second identical request from the cache, also after a restart', async () => {
-    await simulate();
+    const first = await simulate();
     const second = await simulate();
     expect(second.json()).toMatchObject({ cached: true });
+    // `cached` leads the text, so a client (or a benchmark) can tell a hit without parsing it.
+    expect(first.body.startsWith('{"cached":false,')).toBe(true);
+    expect(second.body.startsWith('{"cached":true,')).toBe(true);
     expect(second.json<RecordsSimulationResult>().ev_correlation_score).toBeCloseTo(
       expectedCatScore(true),
       10,
@@ -194,6 +200,30 @@ describe('POST /api/simulate and /api/explain with an OpenAI-compatible server',
     await new Promise((resolve) => setTimeout(resolve, 1000));
     // Two calls at a time, 100 ms each: without the abort all 20 would have been made by now.
     expect(upstream.requests.length).toBeLessThanOrEqual(6);
+  });
+
+  it('makes no call for a client that left before its simulation started', async () => {
+    await server.app.close();
+    server = await testServer({ ...env(), UPSTREAM_CONCURRENCY: '2' });
+    await server.app.ready();
+    const port = await listenInRange(server.app.server);
+    upstream.reset({ latencyMs: 50 });
+    // Each request sent whole, then the connection dropped at once: the server reads the request
+    // after the client has gone.
+    for (let i = 0; i < 10; i++) {
+      const body = JSON.stringify({ dataset: DATASET, ...CAT_NEURON, explanation: `cats ${i}` });
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.end(
+          `POST /api/simulate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+            `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        );
+        socket.destroy();
+      });
+      socket.on('error', () => undefined);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Ten simulations for nobody would have made 20 calls a second, two at a time.
+    expect(upstream.requests).toHaveLength(0);
   });
 
   it('gzips the event stream and a JSON result when the client accepts it', async () => {

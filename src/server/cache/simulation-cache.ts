@@ -1,9 +1,12 @@
 /**
  * Simulation results kept across restarts in SQLite under CACHE_DIR, keyed (by the caller) by
  * dataset, neuron, explanation, the records used, simulator and model. Only successes are stored.
- * Writes are gathered into one transaction per turn of the event loop; the most recently used
- * results are also kept in memory (up to `memoryBytes`), so popular ones skip the database, with
- * their gzipped bytes once a client has asked for them, so a hit is not compressed again.
+ * Entries are data (JSON values): stored as their JSON text, and given back as the text a hit
+ * sends (`hitForm` of the value, made once while the entry is in memory: most hits are sent on as
+ * text, never parsed) and as that value. Writes are gathered into one transaction per turn of the
+ * event loop; the most recently used results are also kept in memory (up to `memoryBytes`), so
+ * popular ones skip the database, with their gzipped text once a client has asked for it, so a
+ * hit is not compressed again.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -11,27 +14,53 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 
-/** An entry's text, and its gzipped bytes (made on first use, kept while it is in memory). */
-export interface CachedText {
+/** A stored entry: the text a hit sends, its value, and that text gzipped (made when asked for). */
+export interface CachedEntry {
   readonly json: string;
+  readonly value: unknown;
   gzipped(): Buffer;
 }
 
-class HotEntry implements CachedText {
+export interface SimulationCacheOptions {
+  maxEntries?: number;
+  memoryBytes?: number;
+  /** What a hit sends, made from the stored value; the value itself when absent. */
+  hitForm?: (value: unknown) => unknown;
+}
+
+class HotEntry implements CachedEntry {
   readonly key: string;
-  readonly json: string;
+  /** The stored text until a hit asks for its hit form, then that. */
+  private text: string;
+  private isHitForm: boolean;
   private gzip: Buffer | null = null;
   private readonly owner: SimulationCache;
 
-  constructor(key: string, json: string, owner: SimulationCache) {
+  constructor(key: string, text: string, isHitForm: boolean, owner: SimulationCache) {
     this.key = key;
-    this.json = json;
+    this.text = text;
+    this.isHitForm = isHitForm;
     this.owner = owner;
+  }
+
+  get json(): string {
+    if (!this.isHitForm) {
+      const before = this.text.length;
+      this.text = this.owner.hitText(this.text);
+      this.isHitForm = true;
+      this.owner.grew(this, this.text.length - before);
+    }
+    return this.text;
+  }
+
+  /** Parsed each time it is asked for (by /api/explain); hits are sent as text. */
+  get value(): unknown {
+    return JSON.parse(this.json) as unknown;
   }
 
   /** Characters held: the text, and the gzipped bytes (half a character each). */
   get chars(): number {
-    return this.json.length + (this.gzip ? Math.ceil(this.gzip.length / 2) : 0);
+    return this.text.length + (this.gzip ? Math.ceil(this.gzip.length / 2) : 0);
   }
 
   gzipped(): Buffer {
@@ -69,12 +98,11 @@ export class SimulationCache {
   /** Orders entries by age: microseconds since 1970 at opening, then one more per entry. */
   private sequence = Date.now() * 1000;
   private readonly writeAll: () => void;
+  private readonly hitForm: ((value: unknown) => unknown) | undefined;
 
   /** Opens (creating) `dir/simulations.sqlite`; ':memory:' for a cache that dies with the process. */
-  constructor(
-    dir: string | ':memory:',
-    options: { maxEntries?: number; memoryBytes?: number } = {},
-  ) {
+  constructor(dir: string | ':memory:', options: SimulationCacheOptions = {}) {
+    this.hitForm = options.hitForm;
     if (dir === ':memory:') {
       this.path = ':memory:';
     } else {
@@ -114,13 +142,13 @@ export class SimulationCache {
     });
   }
 
-  /** The stored JSON text, or undefined. */
-  get(key: string): string | undefined {
-    return this.lookup(key)?.json;
+  /** The stored value, or undefined. */
+  get(key: string): unknown {
+    return this.lookup(key)?.value;
   }
 
-  /** The stored entry (its text, and its gzipped bytes on demand), or undefined. */
-  lookup(key: string): CachedText | undefined {
+  /** The stored entry (its text and value, and its gzipped text on demand), or undefined. */
+  lookup(key: string): CachedEntry | undefined {
     const hot = this.hot.get(key);
     if (hot !== undefined) {
       this.hot.delete(key);
@@ -135,8 +163,8 @@ export class SimulationCache {
     return this.remember(key, stored);
   }
 
-  private remember(key: string, json: string): CachedText {
-    const entry = new HotEntry(key, json, this);
+  private remember(key: string, json: string): CachedEntry {
+    const entry = new HotEntry(key, json, this.hitForm === undefined, this);
     if (json.length > this.memoryChars / 8) return entry;
     const previous = this.hot.get(key);
     if (previous !== undefined) this.hotChars -= previous.chars;
@@ -147,7 +175,12 @@ export class SimulationCache {
     return entry;
   }
 
-  /** Called by an entry that has just kept its gzipped bytes. */
+  /** The text a hit sends for a stored text. */
+  hitText(stored: string): string {
+    return this.hitForm ? JSON.stringify(this.hitForm(JSON.parse(stored))) : stored;
+  }
+
+  /** Called by an entry whose text changed, or that has just kept its gzipped bytes. */
   grew(entry: HotEntry, chars: number): void {
     if (this.hot.get(entry.key) !== entry) return;
     this.hotChars += chars;
@@ -162,8 +195,11 @@ export class SimulationCache {
     }
   }
 
-  /** Stores an entry; writes are gathered into one transaction per turn of the event loop. */
-  put(key: string, json: string): void {
+  /**
+   * Stores a value, given as its JSON text when the caller has made it already (a result is
+   * serialized once). Writes are gathered into one transaction per turn of the event loop.
+   */
+  put(key: string, value: unknown, json: string = JSON.stringify(value)): void {
     this.remember(key, json);
     if (!this.db.open) return;
     this.pending.set(key, json);

@@ -514,7 +514,7 @@ describe('/api/health', () => {
     expect(response.body).not.toContain('pass');
     expect(response.json()).toMatchObject({
       simulator: { id: 'openai', model: 'sim-model' },
-      openai: { baseUrl: 'http://127.0.0.1:9/v1', apiKeySet: true },
+      openai: { baseUrl: 'http://127.0.0.1:9', apiKeySet: true },
       datasets: { default: '', ids: [] },
       limits: { maxTexts: 8, maxTextTokens: 64, maxExplanationChars: 500 },
     });

@@ -1,58 +1,54 @@
 /**
  * One of AnswerThreads' worker threads: turns a simulation answer's bytes into the record's
- * simulation, as the main thread would (readAnswer, then simulationFromAnswer).
+ * simulation, as the main thread would (readAnswer, then simulationFromAnswer). It loads answer.ts
+ * only, not the OpenAI SDK.
  */
 import { parentPort } from 'node:worker_threads';
 import type { SequenceSimulation } from '../../core/format/types.ts';
-import { SimulationFormatError } from '../../core/simulation/types.ts';
-import { readAnswer, UpstreamError, type UpstreamErrorKind } from './chat.ts';
-import { SIMULATION_ALTERNATIVES, simulationFromAnswer } from './openai.ts';
+import {
+  AnswerFormatError,
+  failureData,
+  readAnswer,
+  SIMULATION_ALTERNATIVES,
+  simulationFromAnswer,
+  type AnswerFailure,
+} from './answer.ts';
 
 export interface ThreadTask {
   id: number;
   /** The answer's body (moved here, not copied). */
   bytes: ArrayBuffer;
   tokens: string[];
+  /** See ChatAnswer.greedy. */
+  greedy: boolean;
 }
 
-/** What failed, as plain data (errors lose their class between threads). */
+/**
+ * What failed, and where: `answer`, the answer is unusable (retried); `reader`, its lines are, or
+ * its logprobs break the API's rules (passed on).
+ */
 export interface ThreadFailure {
-  /** `answer`: the answer is unusable (retried); `reader`: its lines are (passed on). */
   stage: 'answer' | 'reader';
-  name: string;
-  message: string;
-  kind?: UpstreamErrorKind;
-  retryable?: boolean;
-  problem?: string;
-  line?: number | null;
+  failure: AnswerFailure;
 }
 
 export type ThreadReply =
   { id: number; value: SequenceSimulation } | { id: number; failure: ThreadFailure };
 
-export function readTask({ id, bytes, tokens }: ThreadTask): ThreadReply {
+export function readTask({ id, bytes, tokens, greedy }: ThreadTask): ThreadReply {
   let answer;
   try {
-    answer = readAnswer(Buffer.from(bytes).toString('utf8'), SIMULATION_ALTERNATIVES);
+    answer = readAnswer(Buffer.from(bytes).toString('utf8'), SIMULATION_ALTERNATIVES, greedy);
   } catch (error) {
-    return { id, failure: failureOf('answer', error) };
+    // As on the main thread (ChatClient.call): a format error is passed on, not retried.
+    const stage = error instanceof AnswerFormatError ? 'reader' : 'answer';
+    return { id, failure: { stage, failure: failureData(error) } };
   }
   try {
     return { id, value: simulationFromAnswer(tokens, answer) };
   } catch (error) {
-    return { id, failure: failureOf('reader', error) };
+    return { id, failure: { stage: 'reader', failure: failureData(error) } };
   }
-}
-
-function failureOf(stage: ThreadFailure['stage'], error: unknown): ThreadFailure {
-  const { name, message } = error instanceof Error ? error : new Error(String(error));
-  if (error instanceof UpstreamError) {
-    return { stage, name, message, kind: error.kind, retryable: error.retryable };
-  }
-  if (error instanceof SimulationFormatError) {
-    return { stage, name, message, problem: error.problem, line: error.line };
-  }
-  return { stage, name, message };
 }
 
 parentPort?.on('message', (task: ThreadTask) => parentPort!.postMessage(readTask(task)));

@@ -7,8 +7,14 @@ import {
   type TestServerMode,
 } from '../../../tests/support/openai-test-server.ts';
 import { AnswerThreads } from './answer-threads.ts';
-import { ChatClient, readAnswer, UpstreamError, type ChatClientOptions } from './chat.ts';
-import { openAiSimulator, SIMULATION_ALTERNATIVES, simulationFromAnswer } from './openai.ts';
+import {
+  readAnswer,
+  SIMULATION_ALTERNATIVES,
+  simulationFromAnswer,
+  UpstreamError,
+} from './answer.ts';
+import { ChatClient, type ChatClientOptions } from './chat.ts';
+import { openAiSimulator } from './openai.ts';
 import { buildSimulationMessages } from '../../core/simulation/simulation-prompt.ts';
 
 const tokens = ['The', ' cat', ' sat', ' on', ' the', ' mat'];

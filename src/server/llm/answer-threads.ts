@@ -6,9 +6,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { SequenceSimulation } from '../../core/format/types.ts';
-import { SimulationFormatError } from '../../core/simulation/types.ts';
+import { failureError, UpstreamError, type AnswerContext, type ReadElsewhere } from './answer.ts';
 import type { ThreadFailure, ThreadReply, ThreadTask } from './answer-thread.ts';
-import { UpstreamError, type ReadElsewhere } from './chat.ts';
 
 type Pending = (outcome: ReadElsewhere<SequenceSimulation>) => void;
 
@@ -29,7 +28,11 @@ export class AnswerThreads {
   }
 
   /** The record's simulation from an answer's bytes (which are moved to the thread). */
-  simulation(bytes: Buffer, tokens: string[]): Promise<ReadElsewhere<SequenceSimulation>> {
+  simulation(
+    bytes: Buffer,
+    tokens: string[],
+    context: AnswerContext = { greedy: false },
+  ): Promise<ReadElsewhere<SequenceSimulation>> {
     const index = this.turn++ % this.threads.length;
     const thread = (this.threads[index] ??= this.start(index));
     const id = ++this.lastId;
@@ -41,7 +44,7 @@ export class AnswerThreads {
     ) as ArrayBuffer;
     return new Promise((resolve) => {
       thread.pending.set(id, resolve);
-      const task: ThreadTask = { id, bytes: body, tokens };
+      const task: ThreadTask = { id, bytes: body, tokens, greedy: context.greedy };
       thread.worker.postMessage(task, [body]);
     });
   }
@@ -82,18 +85,7 @@ export class AnswerThreads {
   }
 }
 
-function restore(failure: ThreadFailure): ReadElsewhere<never> {
-  let error: Error;
-  if (failure.name === 'UpstreamError') {
-    error = new UpstreamError(failure.kind ?? 'bad_response', failure.message, {
-      retryable: failure.retryable ?? true,
-    });
-  } else if (failure.name === 'SimulationFormatError') {
-    error = new SimulationFormatError(failure.problem ?? failure.message, failure.line ?? null);
-  } else if (failure.name === 'SyntaxError') {
-    error = new SyntaxError(failure.message);
-  } else {
-    error = Object.assign(new Error(failure.message), { name: failure.name });
-  }
-  return failure.stage === 'reader' ? { failure: 'reader', error } : { failure: 'answer', error };
+function restore({ stage, failure }: ThreadFailure): ReadElsewhere<never> {
+  const error = failureError(failure);
+  return stage === 'reader' ? { failure: 'reader', error } : { failure: 'answer', error };
 }

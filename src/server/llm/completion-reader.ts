@@ -17,8 +17,10 @@ export interface CompletionChoice {
   content: unknown;
   refusal: unknown;
   finishReason: unknown;
-  /** `logprobs.content` when it is an array, else null. */
+  /** `logprobs.content` when it is an array, else null; the entries are not checked here. */
   logprobs: ChatTokenLogprob[] | null;
+  /** What is wrong with `logprobs` when it is neither absent, null, nor holds a list. */
+  malformedLogprobs?: string;
 }
 
 /** Which tokens' alternatives are read; the others' `top_logprobs` come back empty. */
@@ -59,12 +61,24 @@ export function parseCompletionChoice(
       if (entry && typeof entry.token === 'string' && !keep(entry.token)) entry.top_logprobs = [];
     }
   }
-  return {
+  const read: CompletionChoice = {
     content: choice.message?.content,
     refusal: choice.message?.refusal,
     finishReason: choice.finish_reason,
     logprobs,
   };
+  const malformed = malformedLogprobs(choice.logprobs);
+  if (malformed) read.malformedLogprobs = malformed;
+  return read;
+}
+
+/** What is wrong with a choice's `logprobs` (absent, null, or {content: list or null} are fine). */
+function malformedLogprobs(logprobs: unknown): string | undefined {
+  if (logprobs == null) return undefined;
+  if (typeof logprobs !== 'object' || Array.isArray(logprobs)) return 'logprobs is not an object';
+  const content = (logprobs as { content?: unknown }).content;
+  if (content != null && !Array.isArray(content)) return 'logprobs.content is not a list';
+  return undefined;
 }
 
 /** Thrown inside the scanner when the text is not of the usual shape; never leaves it. */

@@ -5,14 +5,14 @@ import {
 } from '../../core/simulation/explanation-prompt.ts';
 import {
   buildSimulationMessages,
-  mayBeActivation,
-  parseSimulationResponse,
   SIMULATION_TOP_LOGPROBS,
   simulationMaxTokens,
 } from '../../core/simulation/simulation-prompt.ts';
-import type { Explainer, Simulator } from '../../core/simulation/types.ts';
+import type { Explainer, SimulateRecordOptions, Simulator } from '../../core/simulation/types.ts';
+import { redact } from '../redact.ts';
+import { SIMULATION_ALTERNATIVES, simulationFromAnswer } from './answer.ts';
 import type { AnswerThreads } from './answer-threads.ts';
-import type { ChatAnswer, ChatClient } from './chat.ts';
+import type { CallOptions, ChatClient } from './chat.ts';
 
 /** Longest explanation reply asked for: a phrase. */
 const EXPLANATION_MAX_TOKENS = 120;
@@ -41,22 +41,14 @@ export function openAiSimulator(
         },
         {
           read: (answer) => simulationFromAnswer(tokens, answer),
-          ...(threads && { readElsewhere: (bytes) => threads.simulation(bytes, tokens) }),
+          ...(threads && {
+            readElsewhere: (bytes, context) => threads.simulation(bytes, tokens, context),
+          }),
         },
-        options?.signal,
+        callOptions(options),
       );
     },
   };
-}
-
-/** Only the alternatives of the written numbers are read. */
-export const SIMULATION_ALTERNATIVES = mayBeActivation;
-
-/** A record's simulation from the simulator's answer (a SimulationFormatError if unreadable). */
-export function simulationFromAnswer(tokens: readonly string[], answer: ChatAnswer) {
-  return parseSimulationResponse(tokens, answer.content, answer.logprobs, {
-    finishReason: answer.finishReason,
-  });
 }
 
 export function openAiExplainer(chat: ChatClient, model: string): Explainer {
@@ -71,9 +63,14 @@ export function openAiExplainer(chat: ChatClient, model: string): Explainer {
           maxTokens: EXPLANATION_MAX_TOKENS,
           temperature: 0,
         },
-        options?.signal,
+        callOptions(options),
       );
-      return parseExplanationResponse(response.content);
+      // The explanation is sent to the browser: nothing secret may come back in it.
+      return redact(parseExplanationResponse(response.content));
     },
   };
+}
+
+function callOptions(options: SimulateRecordOptions | undefined): CallOptions {
+  return { signal: options?.signal, client: options?.client };
 }

@@ -5,11 +5,21 @@
  * back as a Response whose json() and text() read the bytes directly: a Response over a buffer
  * would go through a web stream and a TextDecoder first, a third more work on 200 KB of logprobs.
  */
-import { Agent, request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 
 export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
-export function createUpstreamFetch(options: { connections: number }): {
+/** An answer longer than the client takes (see ChatClientOptions.maxAnswerBytes). */
+export class AnswerTooLargeError extends Error {
+  readonly maxBytes: number;
+  constructor(maxBytes: number) {
+    super(`the answer is longer than ${maxBytes} bytes`);
+    this.name = 'AnswerTooLargeError';
+    this.maxBytes = maxBytes;
+  }
+}
+
+export function createUpstreamFetch(options: { connections: number; maxBytes: number }): {
   fetch: Fetch;
   close: () => Promise<void>;
 } {
@@ -40,7 +50,7 @@ export function createUpstreamFetch(options: { connections: number }): {
       signal: init.signal ?? undefined,
       dispatcher: agent,
     });
-    const bytes = Buffer.from(await response.body.arrayBuffer());
+    const bytes = await readBody(response.body, options.maxBytes, response.headers);
     // Name-value pairs, so that the Response builds its Headers once (not from another Headers).
     const responseHeaders: [string, string][] = [];
     for (const [name, value] of Object.entries(response.headers)) {
@@ -55,6 +65,37 @@ export function createUpstreamFetch(options: { connections: number }): {
   }
 
   return { fetch: upstreamFetch, close: () => agent.close() };
+}
+
+/**
+ * The body, read whole, or an AnswerTooLargeError as soon as it (or its announced length) passes
+ * maxBytes: reading stops there, so a huge answer costs at most maxBytes of memory.
+ */
+function readBody(
+  body: Dispatcher.ResponseData['body'],
+  maxBytes: number,
+  headers: Dispatcher.ResponseData['headers'],
+): Promise<Buffer> {
+  const announced = Number(headers['content-length']);
+  if (announced > maxBytes) {
+    body.destroy();
+    return Promise.reject(new AnswerTooLargeError(maxBytes));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    body.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        body.destroy();
+        reject(new AnswerTooLargeError(maxBytes));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    body.once('end', () => resolve(Buffer.concat(chunks, size)));
+    body.once('error', reject);
+  });
 }
 
 /** A whole response body in memory, read without a stream. */

@@ -1,9 +1,10 @@
 /**
  * What /api/simulate and /api/explain do once a request is valid: load the neuron's records,
- * simulate with core's simulateAndScore / simulateTexts, cache successes, and turn every failure
- * into an ApiError a user can act on. Results leave compacted (core/api/compact) as validated
- * JSON text.
+ * simulate with core's simulateAndScore / simulateTexts, and cache successes. Failures are thrown
+ * as they are (errors.ts says what each answers). Results leave compacted (core/api/compact) as
+ * validated JSON text.
  */
+import { setMaxListeners } from 'node:events';
 import { compactScoredSimulation, compactSequenceSimulation } from '../../core/api/compact.ts';
 import {
   ExplainResultSchema,
@@ -22,16 +23,10 @@ import {
   buildSimulationMessages,
   SIMULATION_TOP_LOGPROBS,
 } from '../../core/simulation/simulation-prompt.ts';
-import {
-  ExplanationFormatError,
-  SimulationFormatError,
-  type Explainer,
-  type Simulator,
-} from '../../core/simulation/types.ts';
+import type { Explainer, Simulator } from '../../core/simulation/types.ts';
 import { cacheKey, type SimulationCache } from '../cache/simulation-cache.ts';
 import type { ServedDataset } from '../datasets/registry.ts';
-import { ApiError } from '../errors.ts';
-import { UpstreamError } from '../llm/chat.ts';
+import { UpstreamError } from '../llm/answer.ts';
 import type { NeuronRecordStore } from './records.ts';
 
 export interface NeuronJob {
@@ -48,6 +43,8 @@ export interface SimulateJob extends NeuronJob {
 
 export interface RunOptions {
   signal: AbortSignal;
+  /** Who asked (the client's address): upstream capacity is shared fairly between clients. */
+  client?: string;
   onProgress?: (progress: ProgressEvent) => void;
   onExplanation?: (event: ExplanationEvent) => void;
 }
@@ -74,10 +71,6 @@ interface Produced<T> extends SimulationReply {
   value: T;
 }
 
-// Entries are stored as a hit sends them, `cached` first; a fresh result flips it.
-const CACHED_TRUE = '{"cached":true,';
-const CACHED_FALSE = '{"cached":false,';
-
 export class SimulationEngine {
   readonly simulator: Simulator;
   readonly explainer: Explainer;
@@ -100,30 +93,25 @@ export class SimulationEngine {
 
   /** The result of POST /api/simulate. */
   async simulate(job: SimulateJob, options: RunOptions): Promise<SimulationReply> {
-    try {
-      const { json, gzipped } = await this.produce(job, options);
-      return gzipped ? { json, gzipped } : { json };
-    } catch (error) {
-      throw asApiError(error, options.signal);
-    }
+    const { json, gzipped } = await this.produce(job, options);
+    return gzipped ? { json, gzipped } : { json };
   }
 
   /** The result of POST /api/explain, as JSON text. */
   async explain(job: NeuronJob, options: RunOptions): Promise<string> {
-    try {
-      const { record } = await this.options.records.get(job.dataset, job.layer, job.neuron);
-      const train = trainRecords(record);
-      if (train.length === 0) throw new NoRecordsError();
-      const written = await this.explainer.explain(train, { signal: options.signal });
-      const explainer = { id: this.explainer.id, model: this.explainer.model };
-      const explanation = written.trim();
-      options.onExplanation?.({ explanation, explainer });
-      const simulated = await this.produce({ ...job, explanation }, options);
-      const result: ExplainResult = ExplainResultSchema.parse({ ...simulated.value, explainer });
-      return JSON.stringify(result);
-    } catch (error) {
-      throw asApiError(error, options.signal);
-    }
+    const { record } = await this.options.records.get(job.dataset, job.layer, job.neuron);
+    const train = trainRecords(record);
+    if (train.length === 0) throw new NoRecordsError();
+    const written = await this.explainer.explain(train, {
+      signal: options.signal,
+      ...(options.client !== undefined && { client: options.client }),
+    });
+    const explainer = { id: this.explainer.id, model: this.explainer.model };
+    const explanation = written.trim();
+    options.onExplanation?.({ explanation, explainer });
+    const simulated = await this.produce({ ...job, explanation }, options);
+    const result: ExplainResult = ExplainResultSchema.parse({ ...simulated.value, explainer });
+    return JSON.stringify(result);
   }
 
   private produce(
@@ -163,25 +151,75 @@ export class SimulationEngine {
   }
 
   private fromCache<T>(key: string): Produced<T> | null {
-    const stored = this.options.cache?.lookup(key);
-    if (stored === undefined || !stored.json.startsWith(CACHED_TRUE)) return null;
-    const { json } = stored;
-    // Parsed only when wanted (by /api/explain): a hit is usually sent on as it is.
+    const hit = this.options.cache?.lookup(key);
+    if (hit === undefined) return null;
+    // Stored as a hit is sent (`cached: true`); parsed only when wanted (by /api/explain).
     return {
-      json,
-      gzipped: () => stored.gzipped(),
+      json: hit.json,
+      gzipped: () => hit.gzipped(),
       get value() {
-        return JSON.parse(json) as T;
+        return hit.value as T;
       },
     };
   }
 
+  /**
+   * Caches a fresh result, as sent (serialized once: markCached makes a hit's form of it when one
+   * is asked for).
+   */
   private store<T extends { cached: boolean }>(key: string, value: T): Produced<T> {
-    // `cached` first, as fromCache expects.
-    const { cached: _cached, ...rest } = value;
-    const hit = JSON.stringify({ cached: true, ...rest });
-    this.options.cache?.put(key, hit);
-    return { json: `${CACHED_FALSE}${hit.slice(CACHED_TRUE.length)}`, value };
+    const { cached: _cached, ...result } = value;
+    const sent = { cached: false, ...result };
+    const json = JSON.stringify(sent);
+    this.options.cache?.put(key, sent, json);
+    return { json, value };
+  }
+
+  /**
+   * The simulator for one run and the run's signal: on behalf of the run's client, remembering
+   * what it simulated when the run fails (see RetryMemo), and stopping the run's other calls once
+   * the LLM server has failed one (the run has failed; more calls would only add to the load on a
+   * failing server, and to the circuit breaker's count). A record whose answer cannot be read
+   * does not stop the others: they are kept for the user's retry.
+   */
+  private run(options: RunOptions): {
+    simulator: Simulator;
+    keep: () => void;
+    signal: AbortSignal;
+  } {
+    const run = this.memo?.run() ?? { simulator: this.simulator, keep() {} };
+    // Aborted with the request's signal, or by the run itself (AbortSignal.any costs more).
+    const stop = new AbortController();
+    const { signal } = stop;
+    if (options.signal.aborted) stop.abort(options.signal.reason);
+    else
+      options.signal.addEventListener('abort', () => stop.abort(options.signal.reason), {
+        once: true,
+      });
+    // Every upstream call of the run (20 or more) listens to it.
+    setMaxListeners(500, signal);
+    const { client } = options;
+    const inner = run.simulator;
+    return {
+      simulator: {
+        id: inner.id,
+        model: inner.model,
+        async simulateRecord(explanation, tokens, recordOptions) {
+          try {
+            return await inner.simulateRecord(explanation, tokens, {
+              ...recordOptions,
+              signal,
+              ...(client !== undefined && { client }),
+            });
+          } catch (error) {
+            if (error instanceof UpstreamError) stop.abort(error);
+            throw error;
+          }
+        },
+      },
+      keep: run.keep,
+      signal,
+    };
   }
 
   private async simulateRecords(
@@ -192,9 +230,9 @@ export class SimulationEngine {
     const key = this.key('records', job, loaded.hash);
     const hit = this.fromCache<RecordsSimulationResult>(key);
     if (hit) return hit;
-    const run = this.memo?.run() ?? { simulator: this.simulator, keep() {} };
+    const run = this.run(options);
     const scored = await simulateAndScore(run.simulator, job.explanation, loaded.record, {
-      signal: options.signal,
+      signal: run.signal,
       concurrency: this.options.concurrency,
       onProgress: (progress) => options.onProgress?.(progress),
     }).catch((error: unknown) => {
@@ -219,7 +257,7 @@ export class SimulationEngine {
     const hit = this.fromCache<TextsSimulationResult>(key);
     if (hit) return hit;
     let done = 0;
-    const run = this.memo?.run() ?? { simulator: this.simulator, keep() {} };
+    const run = this.run(options);
     const reporting: Simulator = {
       id: run.simulator.id,
       model: run.simulator.model,
@@ -235,7 +273,7 @@ export class SimulationEngine {
       },
     };
     const simulations = await simulateTexts(reporting, job.explanation, texts, {
-      signal: options.signal,
+      signal: run.signal,
       concurrency: this.options.concurrency,
     }).catch((error: unknown) => {
       run.keep();
@@ -248,6 +286,15 @@ export class SimulationEngine {
     });
     return this.store(key, result);
   }
+}
+
+/**
+ * A stored result as a cache hit sends it (SimulationCache's hitForm). `cached` comes first, in a
+ * fresh result too, so that a reader of the text sees at once which it is.
+ */
+export function markCached(result: unknown): unknown {
+  const { cached: _cached, ...rest } = result as { cached?: boolean };
+  return { cached: true, ...rest };
 }
 
 /** Record simulations kept from failed runs: enough for the users' retries. */
@@ -297,46 +344,4 @@ class RetryMemo {
     };
     return { simulator, keep };
   }
-}
-
-/** What a user is told when a simulation or explanation fails. */
-export function asApiError(error: unknown, signal: AbortSignal): unknown {
-  if (signal.aborted && error === signal.reason) return error;
-  if (error instanceof ApiError) return error;
-  if (error instanceof UpstreamError) {
-    const retryAfter =
-      error.retryAfterMs === undefined
-        ? undefined
-        : Math.max(1, Math.ceil(error.retryAfterMs / 1000));
-    const status = error.kind === 'rate_limited' ? 503 : error.kind === 'timeout' ? 504 : 502;
-    return new ApiError(status, 'upstream_error', error.message, {
-      retryable: error.retryable,
-      ...(retryAfter !== undefined && { retryAfter }),
-      cause: error,
-    });
-  }
-  if (error instanceof SimulationFormatError || error instanceof RangeError) {
-    return new ApiError(
-      502,
-      'upstream_format',
-      `The simulator's answer could not be read (${error.message}), so there is no score; try again.`,
-      { retryable: true, cause: error },
-    );
-  }
-  if (error instanceof ExplanationFormatError) {
-    return new ApiError(
-      502,
-      'upstream_format',
-      `The explainer's answer could not be read (${error.message}); try again.`,
-      { retryable: true, cause: error },
-    );
-  }
-  if (error instanceof NoRecordsError) {
-    return new ApiError(
-      404,
-      'not_found',
-      `This neuron has no records to work from: ${error.message}.`,
-    );
-  }
-  return error;
 }

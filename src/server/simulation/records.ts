@@ -78,21 +78,32 @@ async function load(dataset: ServedDataset, layer: number, neuron: number): Prom
         'explanation cannot be scored on it; simulate texts of your own instead.',
     );
   }
-  try {
-    const record = parseNeuronRecord(text, { path: where, layer, neuron });
-    return { record, hash: createHash('sha256').update(text).digest('base64url') };
-  } catch (error) {
-    if (error instanceof DatasetFileError) {
-      throw new ApiError(
-        500,
-        'dataset_file',
-        `This neuron's records cannot be used: ${error.message}`,
-        {
-          retryable: false,
-          cause: error,
-        },
-      );
-    }
-    throw error;
+  // A DatasetFileError (errors.ts: 500 dataset_file) names the file and the field at fault.
+  const record = parseNeuronRecord(text, { path: where, layer, neuron });
+  checkActivations(record, where);
+  return { record, hash: createHash('sha256').update(text).digest('base64url') };
+}
+
+/**
+ * Largest activation (in absolute value) a record may hold. GPT-2 XL's largest in the records we
+ * have is about 9; a million is beyond any MLP activation, and keeps every sum of squares the
+ * scores take finite (1e308 parses as a number, but its square is Infinity and the score NaN).
+ */
+export const MAX_ABS_ACTIVATION = 1e6;
+
+/** The records the scores read, checked: a DatasetFileError naming the first value at fault. */
+function checkActivations(record: NeuronRecord, where: string): void {
+  const lists = ['most_positive_activation_records', 'random_sample'] as const;
+  for (const list of lists) {
+    record[list].forEach(({ activations }, index) => {
+      const at = activations.findIndex((value) => !(Math.abs(value) <= MAX_ABS_ACTIVATION));
+      if (at >= 0) {
+        throw new DatasetFileError(
+          where,
+          `${list}[${index}].activations[${at}]`,
+          `${activations[at]} is beyond any real activation (at most ${MAX_ABS_ACTIVATION} in absolute value)`,
+        );
+      }
+    });
   }
 }
