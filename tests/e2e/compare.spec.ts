@@ -67,6 +67,8 @@ test.describe('compare two datasets, lists, export', () => {
   test('compare the demo with a re-scored copy, sort by difference, open a neuron, see both', async ({
     page,
   }) => {
+    // Screenshots in four looks of two pages and two accessibility scans, on a shared machine.
+    test.setTimeout(180_000);
     const expected = await expectedComparison(page.request);
     expect(expected.differences.length).toBeGreaterThan(10);
     // The copy was re-scored by another simulator: scores differ.

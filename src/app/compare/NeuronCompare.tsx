@@ -169,7 +169,11 @@ function TokenDiff({
         scored: mean |difference| {diff.meanAbsolute?.toFixed(3)}, largest {diff.largest.toFixed(3)}
         {diff.onlyA + diff.onlyB > 0 &&
           ` (${diff.onlyA} records only in ${titleA}, ${diff.onlyB} only in ${titleB})`}
-        . Difference = {titleB} − {titleA}: blue where {titleB} predicts more, red where less.
+        .
+      </p>
+      <p className={styles.key}>
+        <strong>A</strong>: {titleA}’s simulation; <strong>B</strong>: {titleB}’s;{' '}
+        <strong>B − A</strong>: blue where {titleB} predicts more, red where less.
       </p>
       {shown.map((record) => (
         <RecordRows
@@ -213,14 +217,15 @@ function RecordRows({
 }) {
   // Text on the darkest shades is drawn white, to stay readable.
   const rows: {
+    /** Short, so that the tokens get the width on a phone (the key above names A and B). */
     label: string;
     values: number[];
     color: (value: number) => string;
     dark: (value: number) => boolean;
   }[] = [
-    { label: titleA, values: record.simulatedA, color: activation, dark: strongActivation },
-    { label: titleB, values: record.simulatedB, color: activation, dark: strongActivation },
-    { label: 'Difference', values: record.difference, color: change, dark: strongChange },
+    { label: 'A', values: record.simulatedA, color: activation, dark: strongActivation },
+    { label: 'B', values: record.simulatedB, color: activation, dark: strongActivation },
+    { label: 'B − A', values: record.difference, color: change, dark: strongChange },
   ];
   return (
     <figure className={styles.record} data-testid="token-diff-record">

@@ -3,7 +3,7 @@ import { listParams, type SharedList } from '../../core/lists/list.ts';
 
 export const listsPath = () => '/lists';
 export const listPath = (id: string) => `/lists/${encodeURIComponent(id)}`;
-export const sharedListPath = (list: SharedList) =>
+const sharedListPath = (list: SharedList) =>
   `/lists/shared?${new URLSearchParams(listParams(list)).toString()}`;
 
 /** The full link to a shared list, to copy and send. */

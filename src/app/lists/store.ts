@@ -15,6 +15,7 @@ import {
   type NeuronRef,
 } from '../../core/lists/list.ts';
 
+/** A list as stored: its neurons in the compact form. */
 interface StoredList {
   id: string;
   name: string;
@@ -26,7 +27,7 @@ interface StoredList {
   updatedAt: string;
 }
 
-export interface NewList {
+interface NewList {
   name: string;
   notes: string;
   neurons: readonly NeuronRef[];
@@ -45,7 +46,7 @@ interface ListsState {
   remove: (id: string) => void;
 }
 
-export const LISTS_STORAGE_KEY = 'neuron-explorer.lists';
+const LISTS_STORAGE_KEY = 'neuron-explorer.lists';
 
 function checked(neurons: readonly NeuronRef[]): NeuronRef[] {
   const normal = normalizeNeurons(neurons);
@@ -122,4 +123,3 @@ export function readList(stored: StoredList): NeuronList & { damaged: string | n
   }
 }
 
-export type { StoredList };

@@ -2,7 +2,7 @@
 import type { ViewColumn } from '../view-export/export.ts';
 import type { Comparison } from './join.ts';
 
-export interface ExplanationSource {
+interface ExplanationSource {
   explanationOf(row: number): string | null;
 }
 

@@ -26,7 +26,7 @@ export interface RecordDiff {
   largest: number;
 }
 
-export interface SimulationDiff {
+interface SimulationDiff {
   records: RecordDiff[];
   /** Records only one side scored. */
   onlyA: number;

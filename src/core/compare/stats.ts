@@ -4,14 +4,14 @@
  */
 import type { Comparison } from './join.ts';
 
-export interface ScatterPoints {
+interface ScatterPoints {
   kind: 'points';
   /** Entry numbers with both scores. */
   entries: Int32Array;
 }
 
 /** Counts of entries with both scores per cell of a bins × bins grid over [min, max]². */
-export interface ScatterGrid {
+interface ScatterGrid {
   kind: 'grid';
   bins: number;
   min: number;
@@ -23,7 +23,7 @@ export interface ScatterGrid {
 export type Scatter = ScatterPoints | ScatterGrid;
 
 /** At most this many points are drawn one by one; more are counted on a grid. */
-export const MAX_POINTS = 4000;
+const MAX_POINTS = 4000;
 
 /** Both scores' extent over the entries, widened to include [0, 1]. */
 export function scoreExtent(comparison: Comparison, entries: Int32Array): [number, number] {
@@ -129,7 +129,7 @@ export function layerMeans(comparison: Comparison, entries: Int32Array): LayerMe
     }));
 }
 
-export interface DifferenceSummary {
+interface DifferenceSummary {
   /** Entries with both scores. */
   compared: number;
   better: number;

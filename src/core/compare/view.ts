@@ -49,7 +49,7 @@ export const NO_COMPARE_FILTERS: CompareFilters = {
   text: '',
 };
 
-export const COMPARE_SORT_KEYS: readonly CompareSortKey[] = [
+const COMPARE_SORT_KEYS: readonly CompareSortKey[] = [
   'difference',
   'score',
   'vsscore',
@@ -118,7 +118,7 @@ function sortValues(comparison: Comparison, key: Exclude<CompareSortKey, 'neuron
  * Entries in order of `values` (radix on float32 keys, then exact order within equal keys),
  * ties in address order, entries without a value (NaN) last.
  */
-export function sortByValue(
+function sortByValue(
   entries: Int32Array,
   values: Float64Array,
   descending: boolean,
@@ -177,7 +177,7 @@ export function parseRange(text: string | null): Range | null {
 
 const number = (value: number) => String(Number(value.toPrecision(12)));
 
-export function formatRange([low, high]: Range): string {
+function formatRange([low, high]: Range): string {
   return `${low === null ? '' : number(low)}..${high === null ? '' : number(high)}`;
 }
 
@@ -191,7 +191,7 @@ function parseLayers(text: string | null): [number, number] | null {
 
 /** The view a URL's params describe; what does not parse takes the default. */
 /** What the parsers read of a URL's query (URLSearchParams in the app). */
-export interface QueryParams {
+interface QueryParams {
   get(name: string): string | null;
 }
 

@@ -29,7 +29,7 @@ export function csvField(value: Cell): string {
 }
 
 /** Rows per chunk: a few tens of milliseconds of work each. */
-export const CHUNK_ROWS = 8192;
+const CHUNK_ROWS = 8192;
 
 export function* csvChunks(
   columns: readonly ViewColumn[],
@@ -101,7 +101,7 @@ export const EXPORT_MIME: Record<ExportFormat, string> = {
 };
 
 /** What the table of a browse view offers per row (the browse engine's NeuronTable). */
-export interface BrowseRows {
+interface BrowseRows {
   layerOf: ArrayLike<number>;
   neuronOf: ArrayLike<number>;
   score: ArrayLike<number>;
