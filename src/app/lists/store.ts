@@ -122,4 +122,3 @@ export function readList(stored: StoredList): NeuronList & { damaged: string | n
     return { ...stored, neurons: [], damaged: (error as Error).message };
   }
 }
-

@@ -49,12 +49,7 @@ export const NO_COMPARE_FILTERS: CompareFilters = {
   text: '',
 };
 
-const COMPARE_SORT_KEYS: readonly CompareSortKey[] = [
-  'difference',
-  'score',
-  'vsscore',
-  'neuron',
-];
+const COMPARE_SORT_KEYS: readonly CompareSortKey[] = ['difference', 'score', 'vsscore', 'neuron'];
 
 /** Largest losses first for the difference (ascending), best first for scores. */
 export function defaultCompareDescending(key: CompareSortKey): boolean {
@@ -118,11 +113,7 @@ function sortValues(comparison: Comparison, key: Exclude<CompareSortKey, 'neuron
  * Entries in order of `values` (radix on float32 keys, then exact order within equal keys),
  * ties in address order, entries without a value (NaN) last.
  */
-function sortByValue(
-  entries: Int32Array,
-  values: Float64Array,
-  descending: boolean,
-): Int32Array {
+function sortByValue(entries: Int32Array, values: Float64Array, descending: boolean): Int32Array {
   const valued = new Int32Array(entries.length);
   const missing = new Int32Array(entries.length);
   let v = 0;
