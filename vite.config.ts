@@ -55,6 +55,8 @@ export default defineConfig({
     },
   },
   test: {
+    // The second fails the run when tests that need the real data skip although it is here.
+    reporters: ['default', './tests/support/real-data-reporter.ts'],
     projects: [
       {
         extends: true,

@@ -59,7 +59,8 @@ describe('the command line', () => {
     expect(rows).toHaveLength(3);
     expect(rows.every((r) => r.layer === 2)).toBe(true);
     expect(rows[0]?.score).toBeGreaterThanOrEqual(rows[2]?.score ?? 1);
-  });
+    // Writes and ingests 1,200 files: over 5 s on a loaded machine.
+  }, 60_000);
 
   it('reports bad arguments and missing datasets in one line', async () => {
     const missing = await cli(['top', '--data', '/nonexistent/folder']);

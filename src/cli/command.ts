@@ -1,4 +1,5 @@
 /** What a command file in ./commands/ exports, and helpers shared by commands. */
+import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 
@@ -35,4 +36,19 @@ export function parseLayerRange(value: string): { from: number; to: number } {
   const to = match[2] === undefined ? from : Number(match[2]);
   if (to < from) throw new InvalidArgumentError(`the range ${value} is empty`);
   return { from, to };
+}
+
+/** A progress bar on stderr in the commands' one look: the bar and percentage, then `fields`. */
+export function progressBar(fields: string): cliProgress.SingleBar {
+  return new cliProgress.SingleBar(
+    { format: `{bar} {percentage}% | ${fields}`, hideCursor: true, etaBuffer: 2000, fps: 5 },
+    cliProgress.Presets.shades_classic,
+  );
+}
+
+/** Ctrl-C aborts `controller` (with CliError 'interrupted', exit code 130) until the returned call. */
+export function abortOnInterrupt(controller: AbortController): () => void {
+  const onSigint = () => controller.abort(new CliError('interrupted', 130));
+  process.once('SIGINT', onSigint);
+  return () => process.removeListener('SIGINT', onSigint);
 }

@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import pLimit from 'p-limit';
 import {
   buildManifest,
   LayerIndexBuilder,
@@ -152,23 +153,6 @@ function zeroCounts(): LayerCounts {
 
 function range(count: number): number[] {
   return Array.from({ length: count }, (_, i) => i);
-}
-
-/** Runs `task` over items with at most `concurrency` at once, in order of the items. */
-async function forEachLimited<T>(
-  items: readonly T[],
-  concurrency: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next] as T;
-      next += 1;
-      await task(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
 function formatCount(n: number): string {
@@ -522,7 +506,7 @@ async function readLayer(
   const state = progress.state;
 
   for (const { kind, neurons } of layerPlan.work) {
-    await forEachLimited(neurons, concurrency, async (neuron) => {
+    await pLimit(concurrency).map(neurons, async (neuron) => {
       signal?.throwIfAborted();
       const path = neuronFilePath(kind, layer, neuron);
       counts.filesAsked += 1;

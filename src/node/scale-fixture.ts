@@ -9,6 +9,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode } from 'gpt-tokenizer/encoding/r50k_base';
+import type { NeuronSimulationResults } from '../core/format/types.ts';
+import { writeNeuronFile } from '../core/format/write.ts';
+import { Random } from '../core/random/random.ts';
 import { readPaperExplanations } from './paper-csv.ts';
 
 export interface ScaleFixtureOptions {
@@ -42,18 +45,11 @@ export interface ScaleFixtureInfo {
 
 export const SCALE_FIXTURE_INFO = 'fixture.json';
 /** Changes whenever the generator would write different files for the same options. */
-export const SCALE_FIXTURE_KIND = 'neuron-explorer.scale-fixture/2';
+export const SCALE_FIXTURE_KIND = 'neuron-explorer.scale-fixture/3';
 
-/** A small, fast, seedable generator (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+function seededRandom(seed: number): () => number {
+  const random = new Random(seed);
+  return () => random.next();
 }
 
 function normal(random: () => number): number {
@@ -117,14 +113,22 @@ export function writeScaleFixture(options: ScaleFixtureOptions): ScaleFixtureInf
       let raw = mean + 0.18 * normal(random);
       while (raw <= -0.3 || raw >= 0.99) raw = mean + 0.18 * normal(random);
       // One in a thousand has an undefined score, as a constant simulation gives.
-      const score = roll < 0.0005 ? 'NaN' : roll < 0.001 ? 'null' : String(raw);
-      const line =
-        `{"dataclass_name": "NeuronSimulationResults", "neuron_id": {"dataclass_name": "NeuronId", ` +
-        `"layer_index": ${layer}, "neuron_index": ${neuron}}, "scored_explanations": [{"dataclass_name": ` +
-        `"ScoredExplanation", "explanation": ${JSON.stringify(explanation)}, "scored_simulation": ` +
-        `{"dataclass_name": "ScoredSimulation", "scored_sequence_simulations": [], ` +
-        `"ev_correlation_score": ${score}, "rsquared_score": null, "absolute_dev_explained_score": null}}]}\n`;
-      writeFileSync(join(folder, `${neuron}.jsonl`), line);
+      const score = roll < 0.0005 ? Number.NaN : roll < 0.001 ? null : raw;
+      const results: NeuronSimulationResults = {
+        neuron_id: { layer_index: layer, neuron_index: neuron },
+        scored_explanations: [
+          {
+            explanation,
+            scored_simulation: {
+              scored_sequence_simulations: [],
+              ev_correlation_score: score,
+              rsquared_score: null,
+              absolute_dev_explained_score: null,
+            },
+          },
+        ],
+      };
+      writeFileSync(join(folder, `${neuron}.jsonl`), writeNeuronFile('explanations', results));
     }
     if (related > 0) writeRelatedTokens(options.out, layer, neurons, related, tokenRandom);
     options.onProgress?.(layer + 1, layers);
@@ -166,9 +170,10 @@ function writeRelatedTokens(
       averages.push(Math.round(mean * 1e4) / 1e4);
       mean *= 0.9 + 0.08 * random();
     }
-    const text =
-      `{"dataclass_name": "TokenLookupTableSummaryOfNeuron", "tokens": ` +
-      `${JSON.stringify([...tokens])}, "average_activations": ${JSON.stringify(averages)}}`;
-    writeFileSync(join(folder, `${neuron}.json`), text);
+    const table = { tokens: [...tokens], average_activations: averages };
+    writeFileSync(
+      join(folder, `${neuron}.json`),
+      writeNeuronFile('related-tokens/activation-based', table),
+    );
   }
 }

@@ -3,6 +3,7 @@
  * (skipped when absent) and the generated demo dataset.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { realDataDir } from '../real-data.ts';
 import {
   completeNeuron,
   datasetList,
@@ -19,7 +20,10 @@ async function hasDataset(page: Page, id: string) {
 
 test.describe('GPT-2 XL, real data', () => {
   test.beforeEach(async ({ page }) => {
-    test.skip(!(await hasDataset(page, 'gpt2-xl')), 'GPT-2 XL was not ingested (no real data)');
+    test.skip(realDataDir() === null, 'no real GPT-2 XL data on this machine');
+    expect(await hasDataset(page, 'gpt2-xl'), 'the real data is here: GPT-2 XL is served').toBe(
+      true,
+    );
   });
 
   test('1/1 by its release permalink: the complete real record', async ({ page }) => {

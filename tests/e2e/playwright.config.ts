@@ -12,7 +12,8 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   retries: 0,
-  reporter: [['list']],
+  // The second fails the run when tests that need the real data skip although it is here.
+  reporter: [['list'], ['./real-data-reporter.ts']],
   use: {
     baseURL: process.env.E2E_BASE_URL,
     browserName: 'chromium',

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+import { realDataDir } from '../real-data.ts';
 import { startOpenAiTestServer, type OpenAiTestServer } from '../support/openai-test-server.ts';
 import { freePort, repoRoot, startServer, type RunningServer } from './environment.ts';
 import { completeNeuron, datasetList, inEveryLook, SCREENSHOT_DIR, settled } from './support.ts';
@@ -141,7 +142,10 @@ test.describe('the offline baseline simulator', () => {
 
   test.describe('GPT-2 XL, real data', () => {
     test.beforeEach(async ({ page }) => {
-      test.skip(!(await hasDataset(page, 'gpt2-xl')), 'GPT-2 XL was not ingested (no real data)');
+      test.skip(realDataDir() === null, 'no real GPT-2 XL data on this machine');
+      expect(await hasDataset(page, 'gpt2-xl'), 'the real data is here: GPT-2 XL is served').toBe(
+        true,
+      );
     });
 
     test('1/1: an explanation of one’s own on the complete real record, shared', async ({

@@ -190,11 +190,6 @@ export function descendantsPssMb(pid: number = process.pid): number {
   return descendantsPss(pid).reduce((sum, p) => sum + p.mb, 0);
 }
 
-/** The same, counting only the processes' own memory (see ProcessMemory.ownMb). */
-export function descendantsOwnMb(pid: number = process.pid): number {
-  return descendantsPss(pid).reduce((sum, p) => sum + p.ownMb, 0);
-}
-
 function readdirProc(): number[] {
   return readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))

@@ -10,7 +10,6 @@ import { writeDemoDataset } from '../../src/node/demo.ts';
 import { ingestDataset } from '../../src/node/ingest.ts';
 
 const DEMO_LAYERS = 4;
-export const DEMO_NEURONS = 127;
 
 /**
  * Writes `copies` copies of the demo into `out` (a dataset folder); `work` holds the demo. Only

@@ -20,7 +20,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenInRange } from './ports.ts';
-import { faultNamed, type UpstreamFaultName } from './upstream-faults.ts';
+import { faultNamed, type ChatBody, type UpstreamFaultName } from './upstream-faults.ts';
 
 export type TestServerMode =
   | 'correct'
@@ -59,14 +59,6 @@ const DEFAULTS: TestServerOptions = {
   confidence: 0.8,
   maxAlternatives: 20,
 };
-
-export interface ChatBody {
-  model?: string;
-  messages?: { role: string; content: string }[];
-  logprobs?: boolean;
-  top_logprobs?: number;
-  max_tokens?: number;
-}
 
 export interface OpenAiTestServer {
   /** Base URL to give the client, ending in /v1. */

@@ -11,10 +11,13 @@ function rangeFromEnv(text: string | undefined): { first: number; last: number }
 
 export const PORT_RANGE = rangeFromEnv(process.env.TEST_PORT_RANGE) ?? { first: 8100, last: 8199 };
 
-/** Listens on the first free port of the range, from a random start; returns the port. */
+/**
+ * Listens on the first free port of the range, from a start that differs by process (so that test
+ * files running at once in several processes rarely try the same ports); returns the port.
+ */
 export async function listenInRange(server: Server, host = '127.0.0.1'): Promise<number> {
   const size = PORT_RANGE.last - PORT_RANGE.first + 1;
-  const start = Math.floor(Math.random() * size);
+  const start = process.pid % size;
   for (let i = 0; i < size; i++) {
     const port = PORT_RANGE.first + ((start + i) % size);
     const listening = await new Promise<boolean>((resolve, reject) => {

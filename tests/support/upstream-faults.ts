@@ -6,7 +6,15 @@
  * with: never a score, and never any secret the fault echoes.
  */
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import type { ChatBody } from './openai-test-server.ts';
+
+/** A chat completion request's body, as far as the test server reads it. */
+export interface ChatBody {
+  model?: string;
+  messages?: { role: string; content: string }[];
+  logprobs?: boolean;
+  top_logprobs?: number;
+  max_tokens?: number;
+}
 
 export interface FaultContext {
   body: ChatBody;

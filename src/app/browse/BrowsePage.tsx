@@ -156,7 +156,7 @@ const BrowseView = memo(function BrowseView({
   const openNeuron = useCallback(
     (layer: number, neuron: number) => {
       flush();
-      navigate(neuronPath(urlDataset, { layer, neuron }));
+      void navigate(neuronPath(urlDataset, { layer, neuron }));
     },
     [flush, navigate, urlDataset],
   );

@@ -1,9 +1,9 @@
-import { memo, type KeyboardEvent, type MouseEvent } from 'react';
+import { memo, useRef, type KeyboardEvent, type MouseEvent } from 'react';
 import { scaleBand, scaleLinear } from 'd3-scale';
 import type { LayerScores } from '../../core/browse/stats.ts';
 import type { DatasetManifest, ScoreQuantiles } from '../../core/dataset/types.ts';
-import { formatCount } from './format.ts';
-import { useElementWidth } from './useElementWidth.ts';
+import { formatCount } from '../visuals/tokens.ts';
+import { useElementWidth } from '../visuals/useElementWidth.ts';
 import styles from './Charts.module.css';
 
 const HEIGHT = 170;
@@ -27,7 +27,8 @@ export const LayerScoreChart = memo(function LayerScoreChart({
   selected: [number, number] | null;
   onSelect: (layers: [number, number] | null) => void;
 }) {
-  const [ref, width] = useElementWidth<HTMLDivElement>();
+  const ref = useRef<HTMLDivElement>(null);
+  const width = useElementWidth(ref, 600);
   const layers = manifest.layers.map((entry) => entry.layer);
   const x = scaleBand<number>()
     .domain(layers)

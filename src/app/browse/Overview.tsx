@@ -2,7 +2,7 @@ import { memo, useCallback } from 'react';
 import type { HistogramCounts, LayerScores } from '../../core/browse/stats.ts';
 import type { Filters } from '../../core/browse/view.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
-import { formatCount } from './format.ts';
+import { formatCount } from '../visuals/tokens.ts';
 import { LayerScoreChart } from './LayerScoreChart.tsx';
 import { ScoreHistogram } from './ScoreHistogram.tsx';
 import styles from './BrowsePage.module.css';

@@ -17,7 +17,8 @@ import { highlight } from '../../core/search/highlight.ts';
 import type { SearchQuery } from '../../core/search/query.ts';
 import { prefetchNeuron } from '../data/queries.ts';
 import { neuronPath } from '../paths.ts';
-import { formatActivation, formatCount } from './format.ts';
+import { formatCount } from '../visuals/tokens.ts';
+import { formatMaxActivation } from './format.ts';
 import { defaultDescending } from './viewState.ts';
 import styles from './ResultsList.module.css';
 
@@ -170,7 +171,7 @@ export const ResultsList = memo(function ResultsList({
       if (event.defaultPrevented || event.button !== 0) return;
       if (event.metaKey || event.altKey || event.ctrlKey || event.shiftKey) return;
       event.preventDefault();
-      navigate(path);
+      void navigate(path);
     },
     [navigate],
   );
@@ -337,7 +338,7 @@ const ResultRow = memo(function ResultRow({
         </span>
         <span className={styles.max}>
           <span className={styles.cellLabel}>Max activation </span>
-          {formatActivation(table.maxActivation[row]!)}
+          {formatMaxActivation(table.maxActivation[row]!)}
         </span>
         <span className={styles.explanation} title={explanation ?? undefined}>
           {explanation == null ? (

@@ -1,8 +1,8 @@
-import { memo, type KeyboardEvent } from 'react';
+import { memo, useRef, type KeyboardEvent } from 'react';
 import { scaleLinear } from 'd3-scale';
 import type { HistogramCounts } from '../../core/browse/stats.ts';
-import { formatCount } from './format.ts';
-import { useElementWidth } from './useElementWidth.ts';
+import { formatCount } from '../visuals/tokens.ts';
+import { useElementWidth } from '../visuals/useElementWidth.ts';
 import styles from './Charts.module.css';
 
 const HEIGHT = 150;
@@ -28,7 +28,8 @@ export const ScoreHistogram = memo(function ScoreHistogram({
   selected: [number, number] | null;
   onSelect: (range: [number, number] | null) => void;
 }) {
-  const [ref, width] = useElementWidth<HTMLDivElement>();
+  const ref = useRef<HTMLDivElement>(null);
+  const width = useElementWidth(ref, 600);
   const { edges, counts } = histogram ?? NO_HISTOGRAM;
   const x = scaleLinear()
     .domain([edges[0]!, edges[edges.length - 1]!])

@@ -5,6 +5,7 @@
  * only to draw the rows it is shown; it never sorts, filters or searches them itself. Both the
  * table and recent answers are kept for the session, so coming back to the page is instant.
  */
+import { LRUCache } from 'lru-cache';
 import { useLayoutEffect, useSyncExternalStore } from 'react';
 import type { ChartsAnswer, ViewAnswer, ViewRequest } from '../../core/browse/answer.ts';
 import { binEdges } from '../../core/browse/stats.ts';
@@ -195,17 +196,7 @@ export interface ViewState {
 }
 
 /** Recent answers by key, a few (each answer's rows can hold 307,200 rows: 1.2 MB). */
-class Recent<T> {
-  private readonly values = new Map<string, T>();
-  get(key: string): T | undefined {
-    return this.values.get(key);
-  }
-  set(key: string, value: T): void {
-    this.values.delete(key);
-    this.values.set(key, value);
-    if (this.values.size > 6) this.values.delete(this.values.keys().next().value!);
-  }
-}
+const RECENT_ANSWERS = 6;
 
 /**
  * How long the views wanted must hold still before the charts are asked for: while the user types
@@ -228,8 +219,8 @@ class ViewChannel {
     error: null,
   };
   private readonly listeners = new Set<() => void>();
-  private readonly answers = new Recent<ViewAnswer>();
-  private readonly chartAnswers = new Recent<ChartsAnswer>();
+  private readonly answers = new LRUCache<string, ViewAnswer>({ max: RECENT_ANSWERS });
+  private readonly chartAnswers = new LRUCache<string, ChartsAnswer>({ max: RECENT_ANSWERS });
   private wanted: { key: string; request: ViewRequest } | null = null;
   private busy = false;
   private next: { key: string; request: ViewRequest } | null = null;

@@ -110,11 +110,6 @@ export function useManifest(dataset: string | undefined) {
   return useQuery({ ...manifestQuery(dataset ?? ''), enabled: dataset !== undefined });
 }
 
-export function useLayerIndex(dataset: string, layer: number) {
-  const manifest = useManifest(dataset);
-  return useQuery(layerIndexQuery(dataset, layer, manifest.data));
-}
-
 /**
  * Several layers' indexes at once (e.g. the layers of a neuron's upstream and downstream neurons);
  * results are in the order of `layers`.

@@ -15,6 +15,7 @@ import {
 } from '@tanstack/react-query';
 import {
   HealthSchema,
+  requestProblem,
   SimulateRequestSchema,
   type ExplainRequest,
   type ExplainResult,
@@ -34,12 +35,7 @@ export function normalizeSimulateRequest(
   { ok: true; request: NormalizedSimulateRequest } | { ok: false; field: string; message: string } {
   const parsed = SimulateRequestSchema.safeParse(request);
   if (parsed.success) return { ok: true, request: parsed.data };
-  const issue = parsed.error.issues[0];
-  return {
-    ok: false,
-    field: issue?.path.join('.') ?? '',
-    message: (issue?.message ?? 'invalid request').replace(/^[\w.]+:\s*/, ''),
-  };
+  return { ok: false, ...requestProblem(parsed.error) };
 }
 
 /** What a run has streamed so far. */

@@ -4,18 +4,13 @@
  * at fault. Pages use this module only.
  *
  *   const model = modelWorker();
- *   const probe = await model.probe(serverSource('gpt2-xl', version));      // size, before a download
+ *   const probe = await model.probe(source);      // size, before a download
  *   const info = await model.load({ source, expected }, (p) => setProgress(p));
  *   const run = await model.run({ text: 'The cat sat on the mat', top: 10 });
  */
 import * as Comlink from 'comlink';
-import {
-  ModelFileError,
-  modelFileErrorFromData,
-  type ModelFileErrorData,
-} from '../../core/model/errors.ts';
+import { modelFileErrorFromData, type ModelFileErrorData } from '../../core/model/errors.ts';
 import type { NeuronRef } from '../../core/model/runner.ts';
-import { huggingFaceBase, serverModelBase } from '../../core/model/sources.ts';
 import type { NeuronCheck, RecordToCheck } from '../../core/model/verify.ts';
 import type { ModelWorkerApi } from './model.worker.ts';
 import type { CachedModel } from './weight-cache.ts';
@@ -143,23 +138,3 @@ export function modelWorker(): ModelClient {
   );
   return shared;
 }
-
-/** The app server's copy of a model (MODELS_DIR), as an absolute URL source. */
-export function serverSource(
-  model: string,
-  version?: string,
-): Extract<ModelSource, { kind: 'url' }> {
-  return {
-    kind: 'url',
-    base: new URL(serverModelBase(model), document.baseURI).href,
-    ...(version !== undefined ? { version } : {}),
-  };
-}
-
-/** A published model's files on Hugging Face, or null for a model that is not published there. */
-export function huggingFaceSource(model: string): Extract<ModelSource, { kind: 'url' }> | null {
-  const base = huggingFaceBase(model);
-  return base ? { kind: 'url', base, version: '' } : null;
-}
-
-export { ModelFileError };

@@ -276,7 +276,7 @@ const api = {
         },
         ...(onProgress ? { onProgress } : {}),
       });
-      onProgress?.({
+      void onProgress?.({
         phase: 'prepare',
         loaded: plan.header.dataEnd,
         total: plan.header.dataEnd,

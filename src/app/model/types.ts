@@ -9,7 +9,7 @@ import type { ModelInfo } from '../../core/model/session.ts';
 
 export type { LoadProgress } from '../../core/model/progress.ts';
 export type { TextActivations, ModelInfo } from '../../core/model/session.ts';
-export type { NeuronActivation, NeuronOverText, NeuronRef } from '../../core/model/runner.ts';
+export type { NeuronRef } from '../../core/model/runner.ts';
 
 /**
  * Where a model's two files are:

@@ -52,7 +52,10 @@ export function NeuronNav({
     (target: NeuronAddress) => neuronPath(urlDataset, target, carried),
     [urlDataset, carried],
   );
-  const go = useCallback((target: NeuronAddress) => navigate(pathTo(target)), [navigate, pathTo]);
+  const go = useCallback(
+    (target: NeuronAddress) => void navigate(pathTo(target)),
+    [navigate, pathTo],
+  );
 
   useEffect(() => {
     if (!prefetch) return;

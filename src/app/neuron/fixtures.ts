@@ -6,7 +6,6 @@ import type {
   ActivationRecord,
   NeuronRecord,
   NeuronSimulationResults,
-  RelatedNeurons,
   ScoredSequenceSimulation,
   TokenLookupTableSummaryOfNeuron,
   WeightBasedSummaryOfNeuron,
@@ -123,16 +122,6 @@ export const weightTokensFixture: WeightBasedSummaryOfNeuron = {
   input_negative: tokensAndWeights([' soup', ' tax'], -1),
   output_positive: tokensAndWeights([' Studios', ' sequel'], 1),
   output_negative: tokensAndWeights([' the', ' of'], -1),
-};
-
-export const relatedNeuronsFixture: RelatedNeurons = {
-  c_fc: {
-    top_positive_neurons: [{ layer: 0, neuron: 3 }],
-    top_positive_weights: [0.42],
-    top_negative_neurons: [{ layer: 0, neuron: 4 }],
-    top_negative_weights: [-0.3],
-  },
-  c_proj: null,
 };
 
 export const datasetsFixture: DatasetList = {

@@ -100,11 +100,6 @@ export function recordGroups(record: NeuronRecord): RecordGroup[] {
   return groups;
 }
 
-/** Whether the file holds only top-activating records (no random or quantile samples). */
-export function onlyTopRecords(record: NeuronRecord): boolean {
-  return recordGroups(record).length === 1;
-}
-
 /** Every record of the file, each once. */
 export function allRecords(record: NeuronRecord): ActivationRecord[] {
   return [

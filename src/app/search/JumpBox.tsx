@@ -27,13 +27,15 @@ export function JumpBox({
   const [invalid, setInvalid] = useState(false);
 
   const go = (address: NeuronAddress) => {
-    navigate(neuronPath(urlDataset, address));
+    void navigate(neuronPath(urlDataset, address));
     setText('');
   };
 
   const search = (words: string) => {
     if (words.trim() === '') return false;
-    navigate(`${browsePath(urlDataset)}?${new URLSearchParams({ q: words.trim() }).toString()}`);
+    void navigate(
+      `${browsePath(urlDataset)}?${new URLSearchParams({ q: words.trim() }).toString()}`,
+    );
     setText('');
     return true;
   };

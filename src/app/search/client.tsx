@@ -1,9 +1,8 @@
 /**
  * The page's handle on the search worker, one per page, made when first needed. Where workers are
  * missing (tests in happy-dom), the same service runs in the page's thread. Components reach it
- * through useSearchService; SearchServiceProvider can put another in its place.
+ * through useSearchService.
  */
-import { createContext, useContext, type ReactNode } from 'react';
 import * as Comlink from 'comlink';
 import type { ReaderApi } from './reader.worker.ts';
 import type { SearchWorkerApi } from './search.worker.ts';
@@ -64,18 +63,6 @@ export function sharedSearchService(): SearchService {
   return shared;
 }
 
-const SearchServiceContext = createContext<SearchService | null>(null);
-
-export function SearchServiceProvider({
-  service,
-  children,
-}: {
-  service: SearchService;
-  children: ReactNode;
-}) {
-  return <SearchServiceContext.Provider value={service}>{children}</SearchServiceContext.Provider>;
-}
-
 export function useSearchService(): SearchService {
-  return useContext(SearchServiceContext) ?? sharedSearchService();
+  return sharedSearchService();
 }

@@ -33,7 +33,7 @@ export function DatasetPicker() {
 
   const onChange = (next: string) => {
     const rest = location.pathname.replace(/^\/d\/[^/]+/, '').replace(/^\/$/, '');
-    navigate(`/d/${encodeURIComponent(next)}${rest}${location.search}`);
+    void navigate(`/d/${encodeURIComponent(next)}${rest}${location.search}`);
   };
 
   return (

@@ -30,18 +30,6 @@ export interface TextView {
   exact: boolean;
 }
 
-export const EMPTY_VIEW: TextView = {
-  text: '',
-  token: null,
-  neuron: null,
-  query: '',
-  layers: null,
-  score: null,
-  sort: 'activation',
-  find: '',
-  exact: false,
-};
-
 function parseLayers(text: string | null): [number, number] | null {
   const match = text ? /^(\d{1,4})(?:-(\d{1,4}))?$/.exec(text) : null;
   if (!match) return null;

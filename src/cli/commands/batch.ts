@@ -1,11 +1,10 @@
 /** `batch`: re-explain and re-score a selection of neurons into a new dataset (docs/batch.md). */
 import { InvalidArgumentError, type Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { parsePrice, type Price } from '../../core/batch/cost.ts';
 import type { BatchSpec } from '../../core/batch/task.ts';
 import { estimateBatch, planBatch, runBatch, type BatchOptions } from '../../node/batch/run.ts';
 import type { ModelSettings } from '../../node/batch/models.ts';
-import { CliError, parseCount, parsePositive } from '../command.ts';
+import { abortOnInterrupt, CliError, parseCount, parsePositive, progressBar } from '../command.ts';
 
 interface BatchFlags {
   data: string;
@@ -209,14 +208,8 @@ export function register(program: Command): void {
         );
         return;
       }
-      const bar = new cliProgress.SingleBar(
-        {
-          format:
-            '{bar} {percentage}% | {value}/{total} neurons | {rate} neurons/s | ETA {eta} | {calls} calls, {tokens} tokens{cost} | {failed} failed',
-          hideCursor: true,
-          fps: 5,
-        },
-        cliProgress.Presets.shades_classic,
+      const bar = progressBar(
+        '{value}/{total} neurons | {rate} neurons/s | ETA {eta} | {calls} calls, {tokens} tokens{cost} | {failed} failed',
       );
       const showBar = flags.progress && process.stderr.isTTY;
       let started = false;
@@ -234,8 +227,7 @@ export function register(program: Command): void {
         else bar.update(p.done + p.failed, payload);
         started = true;
       };
-      const onSigint = () => controller.abort(new CliError('interrupted', 130));
-      process.once('SIGINT', onSigint);
+      const stopListening = abortOnInterrupt(controller);
       if (options.redis && !showBar) {
         process.stderr.write(
           `Neurons go on the Redis queue: start workers (npm run cli -- worker --redis <url>) on any machine that reaches ${options.redis.replace(/\/\/[^@/]*@/, '//')} and the dataset.\n`,
@@ -255,7 +247,7 @@ export function register(program: Command): void {
         }
         throw error;
       } finally {
-        process.removeListener('SIGINT', onSigint);
+        stopListening();
       }
     });
 }

@@ -1,9 +1,14 @@
 /** `export`: a dataset's neurons, explanations, scores and record statistics in one file. */
 import { InvalidArgumentError, type Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { exportDataset } from '../../node/export/export.ts';
 import { EXPORT_FORMATS, type ExportFormat } from '../../node/export/writer.ts';
-import { CliError, parseLayerRange, parsePositive } from '../command.ts';
+import {
+  abortOnInterrupt,
+  CliError,
+  parseLayerRange,
+  parsePositive,
+  progressBar,
+} from '../command.ts';
 
 interface ExportFlags {
   data: string;
@@ -48,21 +53,13 @@ export function register(program: Command): void {
     .option('--cache <folder>', 'keep files fetched from a URL in this folder')
     .option('--no-progress', 'no progress bar')
     .action(async (flags: ExportFlags) => {
-      const bar = new cliProgress.SingleBar(
-        {
-          format:
-            '{bar} {percentage}% | {value}/{total} neurons | {rate} neurons/s | ETA {eta_formatted} | layer {layer} | {failed} left out',
-          hideCursor: true,
-          etaBuffer: 2000,
-          fps: 5,
-        },
-        cliProgress.Presets.shades_classic,
+      const bar = progressBar(
+        '{value}/{total} neurons | {rate} neurons/s | ETA {eta_formatted} | layer {layer} | {failed} left out',
       );
       const showBar = flags.progress && process.stderr.isTTY;
       let started = false;
       const controller = new AbortController();
-      const onSigint = () => controller.abort(new CliError('interrupted', 130));
-      process.once('SIGINT', onSigint);
+      const stopListening = abortOnInterrupt(controller);
       try {
         const result = await exportDataset({
           data: flags.data,
@@ -96,7 +93,7 @@ export function register(program: Command): void {
         if (controller.signal.aborted) throw new CliError('interrupted: no file was written', 130);
         throw error;
       } finally {
-        process.removeListener('SIGINT', onSigint);
+        stopListening();
       }
     });
 }

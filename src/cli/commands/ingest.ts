@@ -1,8 +1,13 @@
 /** `ingest`: build a dataset folder (manifest, layer indexes, report) from a published layout. */
 import { Option, type Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { ingestDataset, type IngestProgress, type IngestResult } from '../../node/ingest.ts';
-import { CliError, parseLayerRange, parsePositive } from '../command.ts';
+import {
+  abortOnInterrupt,
+  CliError,
+  parseLayerRange,
+  parsePositive,
+  progressBar,
+} from '../command.ts';
 
 interface IngestFlags {
   source: string;
@@ -83,21 +88,13 @@ export function register(program: Command): void {
     .option('--restart', 'ignore the checkpoints of an interrupted run')
     .option('--no-progress', 'no progress bar')
     .action(async (flags: IngestFlags) => {
-      const bar = new cliProgress.SingleBar(
-        {
-          format:
-            '{bar} {percentage}% | {value}/{total} files | {rate} files/s | ETA {eta_formatted} | layer {layer} | {explained} explained, {problems} problems',
-          hideCursor: true,
-          etaBuffer: 2000,
-          fps: 5,
-        },
-        cliProgress.Presets.shades_classic,
+      const bar = progressBar(
+        '{value}/{total} files | {rate} files/s | ETA {eta_formatted} | layer {layer} | {explained} explained, {problems} problems',
       );
       const showBar = flags.progress && process.stderr.isTTY;
       let started = false;
       const controller = new AbortController();
-      const onSigint = () => controller.abort(new CliError('interrupted', 130));
-      process.once('SIGINT', onSigint);
+      const stopListening = abortOnInterrupt(controller);
       try {
         const result = await ingestDataset({
           source: flags.source,
@@ -144,7 +141,7 @@ export function register(program: Command): void {
         }
         throw error;
       } finally {
-        process.removeListener('SIGINT', onSigint);
+        stopListening();
       }
     });
 }

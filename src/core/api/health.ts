@@ -2,7 +2,6 @@
 import { z } from 'zod';
 
 export const ProviderIdSchema = z.enum(['baseline', 'openai']);
-export type ProviderId = z.infer<typeof ProviderIdSchema>;
 
 export const HealthSchema = z.object({
   status: z.literal('ok'),

@@ -3,11 +3,7 @@
  * with these schemas by the server (both ways) and by the app.
  */
 import { z } from 'zod';
-import type {
-  ScoredSequenceSimulation,
-  ScoredSimulation,
-  SequenceSimulation,
-} from '../format/types.ts';
+import type { ScoredSequenceSimulation, SequenceSimulation } from '../format/types.ts';
 import { ApiErrorBodySchema } from './errors.ts';
 import { ProviderIdSchema } from './health.ts';
 import { MAX_EXPLANATION_CHARS, MAX_TEXTS } from './limits.ts';
@@ -41,7 +37,7 @@ const TextSchema = z
     error: `texts: a text must be at most ${MAX_TEXT_CHARS} characters`,
   });
 
-export const NeuronRequestSchema = z.strictObject({
+const NeuronRequestSchema = z.strictObject({
   dataset: DatasetIdSchema,
   layer: index('layer'),
   neuron: index('neuron'),
@@ -139,16 +135,6 @@ export const ExplainResultSchema = RecordsSimulationResultSchema.extend({
 });
 export type ExplainResult = z.infer<typeof ExplainResultSchema>;
 
-/** The ScoredSimulation part of a records result, as the published files hold it. */
-export function scoredSimulationOf(result: RecordsSimulationResult): ScoredSimulation {
-  return {
-    scored_sequence_simulations: result.scored_sequence_simulations,
-    ev_correlation_score: result.ev_correlation_score,
-    rsquared_score: result.rsquared_score,
-    absolute_dev_explained_score: result.absolute_dev_explained_score,
-  };
-}
-
 // Events of a streamed (Accept: text/event-stream) simulate or explain request.
 
 export const ProgressEventSchema = z.object({
@@ -188,3 +174,19 @@ export type SimulationEvent = {
     data: z.infer<(typeof SIMULATION_EVENT_SCHEMAS)[Name]>;
   };
 }[SimulationEventName];
+
+/** The first problem with a request, as the server answers it and the app shows it. */
+export interface RequestProblem {
+  /** The field's path, e.g. `texts.2`; empty for the body as a whole. */
+  field: string;
+  /** What is wrong, without the field name that these schemas' messages start with. */
+  message: string;
+}
+
+export function requestProblem(error: z.ZodError): RequestProblem {
+  const issue = error.issues[0];
+  return {
+    field: issue?.path.join('.') ?? '',
+    message: (issue?.message ?? 'invalid request').replace(/^[\w.]+:\s*/, ''),
+  };
+}

@@ -6,6 +6,7 @@
  * hits and statistics are kept per table version, so a keystroke redoes the search and a slider
  * step redoes the masks, and nothing else.
  */
+import { LRUCache } from 'lru-cache';
 import { parseQuery } from '../search/query.ts';
 import type { SearchableDataset } from './search.ts';
 import { layerScores, scoreHistogram, type HistogramCounts, type LayerScores } from './stats.ts';
@@ -48,21 +49,14 @@ export interface ChartsAnswer {
   version: number;
 }
 
-/** The few values made last, by key. */
-class Recent<T> {
-  private readonly values = new Map<string, T>();
-  constructor(private readonly size: number) {}
-  get(key: string, make: () => T): T {
-    let value = this.values.get(key);
-    if (value === undefined) {
-      value = make();
-      if (this.values.size >= this.size) this.values.delete(this.values.keys().next().value!);
-    } else {
-      this.values.delete(key);
-    }
-    this.values.set(key, value);
-    return value;
+/** The value kept for `key`, or one made now and kept (the cache keeps the few used last). */
+function cached<T extends object>(cache: LRUCache<string, T>, key: string, make: () => T): T {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = make();
+    cache.set(key, value);
   }
+  return value;
 }
 
 interface Hits {
@@ -73,13 +67,13 @@ interface Hits {
 }
 
 export class ViewBuilder {
-  private masks = new Map<string, Uint8Array>();
+  private masks = new LRUCache<string, Uint8Array>({ max: 8 });
   private masksVersion = -1;
   // Keyed by table version too. Statistics without a search (what clearing the box goes back
   // to) stay among the recent ones while typing.
-  private hits = new Recent<Hits>(3);
-  private histogram = new Recent<HistogramCounts>(4);
-  private perLayer = new Recent<LayerScores[]>(4);
+  private hits = new LRUCache<string, Hits>({ max: 3 });
+  private histogram = new LRUCache<string, HistogramCounts>({ max: 4 });
+  private perLayer = new LRUCache<string, LayerScores[]>({ max: 4 });
 
   constructor(private readonly dataset: SearchableDataset) {}
 
@@ -111,11 +105,13 @@ export class ViewBuilder {
     const selection = (mask: Uint8Array) => ({ mask, hits: found.rows, members: found.set });
     const withoutScore: Filters = { ...request.filters, score: null };
     const withoutLayers: Filters = { ...request.filters, layers: null };
-    const histogram = this.histogram.get(
+    const histogram = cached(
+      this.histogram,
       `${version}\u0000${request.query}\u0000${key(withoutScore)}\u0000${edges.join()}`,
       () => scoreHistogram(table, selection(this.mask(withoutScore)), edges),
     );
-    const perLayer = this.perLayer.get(
+    const perLayer = cached(
+      this.perLayer,
       `${version}\u0000${request.query}\u0000${key(withoutLayers)}`,
       () => layerScores(table, selection(this.mask(withoutLayers))),
     );
@@ -124,7 +120,7 @@ export class ViewBuilder {
 
   private hitsFor(query: string): Hits {
     const { table, index } = this.dataset;
-    return this.hits.get(`${table.version}\u0000${query}`, () => {
+    return cached(this.hits, `${table.version}\u0000${query}`, () => {
       const parsed = parseQuery(query);
       if (parsed.clauses.length === 0) return { rows: null, set: null };
       return { rows: rankHits(table, index.search(parsed)), set: null };
@@ -142,7 +138,6 @@ export class ViewBuilder {
     let mask = this.masks.get(name);
     if (!mask) {
       mask = name === key(NO_FILTERS) ? table.listed : filterMask(table, filters);
-      if (this.masks.size >= 8) this.masks.delete(this.masks.keys().next().value!);
       this.masks.set(name, mask);
     }
     return mask;

@@ -15,17 +15,6 @@ export interface DemoWindow {
 }
 
 /**
- * A short line with code punctuation, an indented line, or an SQL line. Prose paragraphs are
- * single long lines here, so length keeps "(a dozen)" in a sentence from counting as code.
- */
-export function isCodeLine(line: string): boolean {
-  if (line.length > 120 || line.trim() === '') return false;
-  if (/^\s*(SELECT|FROM|WHERE|GROUP|ORDER|HAVING|LEFT|AND|--)\b/.test(line)) return true;
-  if (/^\s{2,}\S/.test(line) || /=>|\(\)|def |\);?$/.test(line)) return true;
-  return new Set(line.match(/[(){}[\];=_]/g) ?? []).size >= 2;
-}
-
-/**
  * A neuron's own liking for a word, 0.55..1, so that neurons of one behaviour differ. A strength
  * is either a constant or a constant times the preference for one word (the generator relies on
  * this to compute each behaviour once for all its neurons).

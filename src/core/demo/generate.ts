@@ -13,11 +13,21 @@
 import { decode, encode } from 'gpt-tokenizer/encoding/r50k_base';
 import type {
   ActivationRecord,
+  ConnectedNeurons,
+  NeuronFileKind,
+  NeuronFileTypes,
+  NeuronId,
   NeuronRecord,
+  NeuronRef,
+  NeuronSimulationResults,
+  RelatedNeurons,
   ScoredSimulation,
   SequenceSimulation,
+  TokenLookupTableSummaryOfNeuron,
+  WeightBasedSummaryOfNeuron,
 } from '../format/types.ts';
 import { neuronFilePath } from '../format/types.ts';
+import { writeNeuronFile } from '../format/write.ts';
 import { trainRecords } from '../scoring/splits.ts';
 import { baselineExplain, baselineSimulator } from '../simulation/baseline.ts';
 import { simulateAndScore } from '../simulation/simulate.ts';
@@ -27,7 +37,7 @@ import { embedTokens } from '../model/runner.ts';
 import { BEHAVIOURS, NEAR_DEAD, POLYSEMANTIC, type Behaviour } from './behaviours.ts';
 import { DEMO_DOCUMENTS } from './corpus.ts';
 import { demoModelFiles, demoModelWeights, type DemoModelFiles } from './model.ts';
-import { hashString, Random } from './random.ts';
+import { hashString, Random } from '../random/random.ts';
 
 export const DEMO_DATASET = {
   id: 'demo',
@@ -253,77 +263,43 @@ function neuronRecord(
   };
 }
 
-// Serialization in the release's form: "dataclass_name" keys, the release's key order.
+// Values rounded as the demo writes them; ../format/write.ts turns them into the release's form.
 
 const roundAll = (values: readonly number[]) => values.map(round4);
 
-function simulationJson(s: SequenceSimulation): unknown {
+function roundedSimulation(s: SequenceSimulation): SequenceSimulation {
   return {
-    dataclass_name: 'SequenceSimulation',
-    tokens: s.tokens,
+    ...s,
     expected_activations: roundAll(s.expected_activations),
-    activation_scale: s.activation_scale,
     distribution_values: s.distribution_values.map(roundAll),
     distribution_probabilities: s.distribution_probabilities.map(roundAll),
     uncalibrated_simulation: s.uncalibrated_simulation
-      ? simulationJson(s.uncalibrated_simulation)
+      ? roundedSimulation(s.uncalibrated_simulation)
       : null,
   };
 }
 
-function explanationsJson(
+function simulationResults(
   plan: PlannedNeuron,
   explanations: { explanation: string; scored: ScoredSimulation }[],
-): string {
-  return JSON.stringify({
-    dataclass_name: 'NeuronSimulationResults',
-    neuron_id: neuronIdJson(plan),
+): NeuronSimulationResults {
+  return {
+    neuron_id: neuronId(plan),
     scored_explanations: explanations.map(({ explanation, scored }) => ({
-      dataclass_name: 'ScoredExplanation',
       explanation,
       scored_simulation: {
-        dataclass_name: 'ScoredSimulation',
+        ...scored,
         scored_sequence_simulations: scored.scored_sequence_simulations.map((s) => ({
-          dataclass_name: 'ScoredSequenceSimulation',
-          simulation: simulationJson(s.simulation),
-          true_activations: s.true_activations,
-          ev_correlation_score: s.ev_correlation_score,
-          rsquared_score: s.rsquared_score,
-          absolute_dev_explained_score: s.absolute_dev_explained_score,
+          ...s,
+          simulation: roundedSimulation(s.simulation),
         })),
-        ev_correlation_score: scored.ev_correlation_score,
-        rsquared_score: scored.rsquared_score,
-        absolute_dev_explained_score: scored.absolute_dev_explained_score,
       },
     })),
-  });
-}
-
-function neuronIdJson(plan: PlannedNeuron) {
-  return { dataclass_name: 'NeuronId', layer_index: plan.layer, neuron_index: plan.neuron };
-}
-
-function recordJson(record: ActivationRecord) {
-  return {
-    dataclass_name: 'ActivationRecord',
-    tokens: record.tokens,
-    activations: record.activations,
   };
 }
 
-function neuronRecordJson(plan: PlannedNeuron, record: NeuronRecord): string {
-  return JSON.stringify({
-    dataclass_name: 'NeuronRecord',
-    neuron_id: neuronIdJson(plan),
-    random_sample: record.random_sample.map(recordJson),
-    random_sample_by_quantile: record.random_sample_by_quantile!.map((q) => q.map(recordJson)),
-    quantile_boundaries: record.quantile_boundaries,
-    mean: record.mean,
-    variance: record.variance,
-    skewness: record.skewness,
-    kurtosis: record.kurtosis,
-    most_positive_activation_records: record.most_positive_activation_records.map(recordJson),
-  });
+function neuronId(plan: PlannedNeuron): NeuronId {
+  return { layer_index: plan.layer, neuron_index: plan.neuron };
 }
 
 /** Tokens with the highest mean activation over the corpus (seen at least twice). */
@@ -349,7 +325,10 @@ function vocabularyOf(windows: readonly Window[]): Vocabulary {
   return { tokens: [...index.keys()], ids };
 }
 
-function activationBasedTokens(vocabulary: Vocabulary, activations: readonly number[][]): string {
+function activationBasedTokens(
+  vocabulary: Vocabulary,
+  activations: readonly number[][],
+): TokenLookupTableSummaryOfNeuron {
   const sums = new Float64Array(vocabulary.tokens.length);
   const counts = new Int32Array(vocabulary.tokens.length);
   activations.forEach((values, w) =>
@@ -364,15 +343,17 @@ function activationBasedTokens(vocabulary: Vocabulary, activations: readonly num
     .filter((r) => r.count >= 2)
     .sort((a, b) => b.mean - a.mean || (a.token < b.token ? -1 : 1))
     .slice(0, RELATED_TOKENS);
-  return JSON.stringify({
-    dataclass_name: 'TokenLookupTableSummaryOfNeuron',
+  return {
     tokens: ranked.map((r) => r.token),
     average_activations: ranked.map((r) => round4(r.mean)),
-  });
+  };
 }
 
 /** Plausible synthetic weight-based tokens: the behaviour's own tokens, and random ones against. */
-function weightBasedTokens(plan: PlannedNeuron, vocabulary: readonly string[]): string {
+function weightBasedTokens(
+  plan: PlannedNeuron,
+  vocabulary: readonly string[],
+): WeightBasedSummaryOfNeuron {
   const random = new Random(plan.seed ^ 0x2545f491);
   const strengths = (count: number, sign: 1 | -1) => {
     let s = random.uniform(0.15, 0.4);
@@ -387,22 +368,22 @@ function weightBasedTokens(plan: PlannedNeuron, vocabulary: readonly string[]): 
     tokens: [...tokens],
     strengths: strengths(tokens.length, sign),
   });
-  return JSON.stringify({
-    dataclass_name: 'WeightBasedSummaryOfNeuron',
+  return {
     input_positive: side(random.shuffle(plan.behaviour.inputs), 1),
     input_negative: side(others(8), -1),
     output_positive: side(random.shuffle(plan.behaviour.outputs), 1),
     output_negative: side(others(8), -1),
-  });
+  };
 }
 
 /** Upstream (c_fc) neurons in earlier layers and downstream (c_proj) ones in later layers. */
-function relatedNeurons(plan: PlannedNeuron, all: readonly PlannedNeuron[]): string {
+function relatedNeurons(plan: PlannedNeuron, all: readonly PlannedNeuron[]): RelatedNeurons {
   const random = new Random(plan.seed ^ 0x7f4a7c15);
   const present = all.filter((p) => !DEMO_GAPS.missing.includes(key(p.layer, p.neuron)));
   const shares = (p: PlannedNeuron) =>
     p.behaviour.id.split('+').some((id) => plan.behaviour.id.split('+').includes(id));
-  const connected = (candidates: PlannedNeuron[]) => {
+  const ref = (p: PlannedNeuron): NeuronRef => ({ layer: p.layer, neuron: p.neuron });
+  const connected = (candidates: PlannedNeuron[]): ConnectedNeurons | null => {
     if (candidates.length === 0) return null;
     const alike = random.shuffle(candidates.filter(shares));
     const positive = [...alike, ...random.shuffle(candidates.filter((p) => !shares(p)))].slice(
@@ -421,16 +402,16 @@ function relatedNeurons(plan: PlannedNeuron, all: readonly PlannedNeuron[]): str
       });
     };
     return {
-      top_positive_neurons: positive.map((p) => `${p.layer}_${p.neuron}`),
+      top_positive_neurons: positive.map(ref),
       top_positive_weights: weights(positive.length, 1),
-      top_negative_neurons: negative.map((p) => `${p.layer}_${p.neuron}`),
+      top_negative_neurons: negative.map(ref),
       top_negative_weights: weights(negative.length, -1),
     };
   };
-  return JSON.stringify({
+  return {
     c_fc: connected(present.filter((p) => p.layer < plan.layer)),
     c_proj: connected(present.filter((p) => p.layer > plan.layer)),
-  });
+  };
 }
 
 export interface DemoNeuronSummary {
@@ -466,8 +447,10 @@ export async function generateDemoDataset(): Promise<DemoDataset> {
     if (DEMO_GAPS.missing.includes(id)) continue;
     const activations = computed[plan.layer]![plan.neuron]!;
     const record = neuronRecord(plan, windows, activations);
-    const path = (kind: Parameters<typeof neuronFilePath>[0]) =>
-      neuronFilePath(kind, plan.layer, plan.neuron);
+    const file = <K extends NeuronFileKind>(kind: K, value: NeuronFileTypes[K]): DemoFile => ({
+      path: neuronFilePath(kind, plan.layer, plan.neuron),
+      text: writeNeuronFile(kind, value, 'compact'),
+    });
 
     const planted = plan.behaviour.explanation;
     const explained = baselineExplain(trainRecords(record));
@@ -490,24 +473,22 @@ export async function generateDemoDataset(): Promise<DemoDataset> {
     });
 
     if (!DEMO_GAPS.noExplanation.includes(id)) {
-      let text = explanationsJson(plan, explanations);
-      if (DEMO_GAPS.malformedExplanation.includes(id))
-        text = text.slice(0, Math.floor(text.length / 3));
-      files.push({ path: path('explanations'), text: `${text}\n` });
+      const written = file('explanations', simulationResults(plan, explanations));
+      if (DEMO_GAPS.malformedExplanation.includes(id)) {
+        const line = written.text.slice(0, -1);
+        written.text = `${line.slice(0, Math.floor(line.length / 3))}\n`;
+      }
+      files.push(written);
     }
     if (!DEMO_GAPS.noRecords.includes(id)) {
-      files.push({ path: path('collated-activations'), text: neuronRecordJson(plan, record) });
+      files.push(file('collated-activations', record));
     }
-    files.push({
-      path: path('related-tokens/activation-based'),
-      text: activationBasedTokens(vocabulary, activations),
-    });
+    files.push(
+      file('related-tokens/activation-based', activationBasedTokens(vocabulary, activations)),
+    );
     if (!DEMO_GAPS.noRelated.includes(id)) {
-      files.push({
-        path: path('related-tokens/weight-based'),
-        text: weightBasedTokens(plan, sortedTokens),
-      });
-      files.push({ path: path('related-neurons/weight-based'), text: relatedNeurons(plan, plans) });
+      files.push(file('related-tokens/weight-based', weightBasedTokens(plan, sortedTokens)));
+      files.push(file('related-neurons/weight-based', relatedNeurons(plan, plans)));
     }
   }
   return { files, neurons, model: demoModelFiles(weights) };

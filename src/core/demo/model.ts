@@ -35,7 +35,7 @@ import { gpt2ConfigJson, type Gpt2Config } from '../model/config.ts';
 import { serializeSafetensors } from '../model/safetensors.ts';
 import { tokenViews } from '../simulation/baseline.ts';
 import { BEHAVIOURS, type Behaviour, type DemoWindow } from './behaviours.ts';
-import { hashString, Random } from './random.ts';
+import { hashString, Random } from '../random/random.ts';
 
 export const DEMO_MODEL_CONFIG: Gpt2Config = {
   layers: 4,

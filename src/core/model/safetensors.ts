@@ -29,7 +29,6 @@ export const DTYPE_BYTES: Readonly<Record<string, number>> = {
 
 /** The dtypes the runner reads weights in. */
 export type WeightDtype = 'F32' | 'F16';
-export const WEIGHT_DTYPES: readonly WeightDtype[] = ['F32', 'F16'];
 
 /** The format's own bound on the header (100 MB); a larger length means a damaged file. */
 export const MAX_HEADER_BYTES = 100_000_000;

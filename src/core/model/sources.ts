@@ -21,15 +21,3 @@ export function huggingFaceBase(model: string): string | null {
   const repo = HUGGING_FACE_REPOS[model];
   return repo ? `https://huggingface.co/${repo}/resolve/main/` : null;
 }
-
-/** The base URL of a model on the app's own server, relative to the app. */
-export function serverModelBase(model: string): string {
-  return `models/${encodeURIComponent(model)}/`;
-}
-
-/** GPT-2's published widths and their head counts: a lone model.safetensors says no head count. */
-const HEADS_BY_WIDTH: Readonly<Record<number, number>> = { 768: 12, 1024: 16, 1280: 20, 1600: 25 };
-
-export function publishedHeads(embd: number): number | null {
-  return HEADS_BY_WIDTH[embd] ?? null;
-}

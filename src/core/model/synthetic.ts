@@ -13,6 +13,7 @@ import {
   type Gpt2Weights,
   type StoredTensor,
 } from './checkpoint.ts';
+import { hashString, Random } from '../random/random.ts';
 import type { Gpt2Config } from './config.ts';
 import { f32ToF16 } from './f16.ts';
 import type { TensorSpec, WeightDtype } from './safetensors.ts';
@@ -113,24 +114,6 @@ export function syntheticTensors(options: SyntheticCheckpointOptions): Synthetic
   return tensors.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** mulberry32, seeded per tensor so that any tensor can be made alone. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function hash(text: string, seed: number): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
-
 /**
  * A tensor's bytes, in chunks of at most `chunkElements` elements. Random values are uniform
  * with GPT-2's initial standard deviation times `scale` (uniform is cheaper than normal, and the
@@ -142,7 +125,9 @@ export function* syntheticTensorBytes(
   chunkElements = 1 << 20,
 ): Generator<Uint8Array> {
   const elements = tensor.shape.reduce((a, b) => a * b, 1);
-  const next = random(hash(tensor.name, seed));
+  // Seeded per tensor, so that any tensor can be made alone.
+  const random = new Random(hashString(tensor.name, 0x811c9dc5 ^ seed));
+  const next = () => random.next();
   const spread = 0.02 * scale * Math.sqrt(3);
   const p = tensor.shape.at(-1) ?? 1;
   for (let start = 0; start < elements; start += chunkElements) {

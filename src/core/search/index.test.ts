@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SearchIndex } from './index.ts';
 import { parseQuery } from './query.ts';
 import { tokenizeTexts, Vocabulary, words } from './tokenize.ts';
+import { Random } from '../random/random.ts';
 
 function indexOf(texts: (string | null)[]): SearchIndex {
   const index = new SearchIndex();
@@ -155,11 +156,9 @@ describe('Vocabulary', () => {
   it('agrees with the reference tokenizer on random ASCII text', () => {
     const alphabet = 'aZ09 .,;:!?"\'()[]{}<>=+-*/\\|@#$%^&_`~\t\n';
     const vocabulary = new Vocabulary();
+    const random = new Random(0x5eed);
     for (let n = 0; n < 500; n++) {
-      const text = Array.from(
-        { length: 40 },
-        () => alphabet[Math.floor(Math.random() * alphabet.length)],
-      ).join('');
+      const text = Array.from({ length: 40 }, () => random.pick([...alphabet])).join('');
       const { ids, count } = vocabulary.addWords(text);
       expect(Array.from(ids.subarray(0, count), (id) => vocabulary.terms[id])).toEqual(words(text));
     }

@@ -59,10 +59,6 @@ export function parseQuery(input: string): SearchQuery {
   return { clauses };
 }
 
-export function isEmptyQuery(query: SearchQuery): boolean {
-  return query.clauses.length === 0;
-}
-
 export interface NeuronRef {
   layer: number;
   neuron: number;

@@ -2,6 +2,7 @@
  * Simulating an explanation on a neuron's records and scoring it, as the paper does: simulate the
  * held-out (valid) records and the calibration records, fit the calibration, score the held-out.
  */
+import pLimit from 'p-limit';
 import type { NeuronRecord, ScoredSimulation, SequenceSimulation } from '../format/types.ts';
 import { scoreSimulations, type SimulatedRecord } from '../scoring/scores.ts';
 import {
@@ -51,25 +52,20 @@ async function mapConcurrently<T, R>(
   signal: AbortSignal | undefined,
   task: (item: T) => Promise<R>,
 ): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
   let failure: { error: unknown } | null = null;
-  const worker = async () => {
-    while (next < items.length && !failure) {
-      const index = next++;
-      try {
-        signal?.throwIfAborted();
-        results[index] = await task(items[index]!);
-      } catch (error) {
-        failure ??= { error };
-      }
+  // Each task settles without throwing, so that all have settled before the failure is thrown.
+  const results = await pLimit(Math.max(1, concurrency)).map(items, async (item) => {
+    if (failure) return undefined;
+    try {
+      signal?.throwIfAborted();
+      return await task(item);
+    } catch (error) {
+      failure ??= { error };
+      return undefined;
     }
-  };
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker),
-  );
+  });
   if (failure) throw (failure as { error: unknown }).error;
-  return results;
+  return results as R[];
 }
 
 function checkSimulation(simulation: SequenceSimulation, tokens: readonly string[]): void {

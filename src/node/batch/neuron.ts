@@ -4,7 +4,7 @@
  * job it takes. A malformed or unreadable file, a neuron without records, a model that fails after
  * its retries or answers in a form that cannot be read: each fails the neuron with a reason.
  */
-import { publishedExplanationsText } from '../../core/batch/published.ts';
+import { writeNeuronFile } from '../../core/format/write.ts';
 import type { NeuronRef } from '../../core/batch/selection.ts';
 import {
   NeuronTaskError,
@@ -52,7 +52,7 @@ export async function computeNeuron(
     const result = await runNeuron({ layer, neuron, published, record }, spec, models, options);
     return {
       state: 'done',
-      explanationsText: publishedExplanationsText(result.explanations),
+      explanationsText: writeNeuronFile('explanations', result.explanations, 'compact'),
       scoresText: `${JSON.stringify(result.scores)}\n`,
     };
   } catch (error) {

@@ -16,6 +16,7 @@ import {
   startOpenAiTestServer,
   type OpenAiTestServer,
 } from '../../../tests/support/openai-test-server.ts';
+import { Random } from '../../core/random/random.ts';
 import { writeDemoDataset } from '../demo.ts';
 
 const REPOSITORY = fileURLToPath(new URL('../../../', import.meta.url));
@@ -123,9 +124,10 @@ describe('a batch job killed at random points and resumed', () => {
     const kills: number[] = [];
     /** The explanation file of each neuron done before a kill, by its inode (a rewrite changes it). */
     const finished = new Map<string, number>();
+    const random = new Random(0x5eed);
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const before = doneNeurons(out).length;
-      const target = before + 5 + Math.floor(Math.random() * 25);
+      const target = before + 5 + random.int(25);
       const child = startBatch(out);
       const ended = exited(child);
       let running = true;

@@ -67,7 +67,7 @@ export function openParquetWriter(path: string): ExportWriter {
     },
     async abort() {
       try {
-        writer.finish();
+        await writer.finish();
       } catch {
         // Closing a file that will be removed: nothing to keep.
       }

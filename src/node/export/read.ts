@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import pLimit from 'p-limit';
 import {
   DatasetFileError,
   parseNeuronRecord,
@@ -184,16 +185,10 @@ export async function readLayer(
     }
     options.onNeuron?.();
   };
-  let next = 0;
-  const worker = async () => {
-    while (next < neurons.length) {
-      options.signal?.throwIfAborted();
-      await readAt(next++);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(options.concurrency, neurons.length)) }, worker),
-  );
+  await pLimit(Math.max(1, options.concurrency)).map(neurons, async (_, position) => {
+    options.signal?.throwIfAborted();
+    await readAt(position);
+  });
   problems.sort((x, y) => x.neuron - y.neuron);
   return {
     layer,

@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import {
   ExplainRequestSchema,
+  requestProblem,
   SimulateRequestSchema,
   type SimulationEvent,
 } from '../../core/api/simulate.ts';
@@ -20,7 +21,7 @@ import { ApiError, ClientGone, failRequest, RequestTimeout, ShuttingDown } from 
 import type { Logger } from '../log.ts';
 import type { Settings } from '../settings.ts';
 import type { RunOptions, SimulationEngine, SimulationReply } from '../simulation/engine.ts';
-import { tokenizeTexts } from '../simulation/tokenize.ts';
+import { gpt2TokensOfTexts } from '../simulation/tokenize.ts';
 
 /** A comment line now and then keeps proxies from closing a quiet stream. */
 const HEARTBEAT_MS = 15_000;
@@ -95,7 +96,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
   app.post('/api/simulate', routeOptions, async (request, reply) => {
     const body = validate(SimulateRequestSchema, request.body);
     const dataset = await findNeuron(registry, body.dataset, body.layer, body.neuron);
-    const texts = body.texts ? tokenizeTexts(body.texts) : undefined;
+    const texts = body.texts ? gpt2TokensOfTexts(body.texts) : undefined;
     const job = { dataset, layer: body.layer, neuron: body.neuron, explanation: body.explanation };
     return send(request, reply, (run) => engine.simulate(texts ? { ...job, texts } : job, run));
   });
@@ -233,13 +234,12 @@ function validate<Schema extends z.ZodType>(schema: Schema, body: unknown): z.ou
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const field = issue.path.join('.');
   if (issue.code === 'unrecognized_keys') {
     const keys = issue.keys.join(', ');
     throw new ApiError(400, 'invalid_request', `Unknown field(s): ${keys}.`, { field: keys });
   }
-  const detail = issue.message.replace(/^[\w.]+:\s*/, '');
-  throw new ApiError(400, 'invalid_request', `${field || 'body'}: ${detail}`, { field });
+  const { field, message } = requestProblem(result.error);
+  throw new ApiError(400, 'invalid_request', `${field || 'body'}: ${message}`, { field });
 }
 
 /** The dataset, after checking that the layer and neuron are inside it. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { mkdir, readFile, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { connect } from 'node:net';
@@ -14,12 +14,13 @@ import {
   temporaryDirectory,
   writeDataset,
 } from '../../../tests/support/datasets.ts';
+import { realDataDir } from '../../../tests/real-data.ts';
 import { listenInRange } from '../../../tests/support/ports.ts';
 import { testServer, testSettings } from '../../../tests/support/server.ts';
 import { buildServer, type Server } from '../app.ts';
 import { silentLogger } from '../log.ts';
 
-const REAL_DATA = '/work/shared/data/gpt2-xl';
+const REAL_DATA = realDataDir();
 const layerIndex = {
   format: 'neuron-explorer.layer-index/1',
   layer: 0,
@@ -53,7 +54,8 @@ describe('/datasets/', () => {
       data.path,
       manifestFor('real', [{ layer: 1, neurons: 6400 }], {
         synthetic: false,
-        source: REAL_DATA,
+        // A folder that is not there when the real data is absent (the test below skips then).
+        source: REAL_DATA ?? join(tmpdir(), 'no-real-data'),
       }),
     );
     await writeDataset(
@@ -201,16 +203,13 @@ describe('/datasets/', () => {
     }
   });
 
-  it.skipIf(!existsSync(REAL_DATA))(
-    'reads per-neuron files from an absolute source path',
-    async () => {
-      const response = await get('/datasets/real/collated-activations/1/1.json');
-      expect(response.statusCode).toBe(200);
-      expect(response.json()).toMatchObject({ neuron_id: { layer_index: 1, neuron_index: 1 } });
-      // The manifest names layer 1 only.
-      expect((await get('/datasets/real/collated-activations/0/816.json')).statusCode).toBe(404);
-    },
-  );
+  it.skipIf(REAL_DATA === null)('reads per-neuron files from an absolute source path', async () => {
+    const response = await get('/datasets/real/collated-activations/1/1.json');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ neuron_id: { layer_index: 1, neuron_index: 1 } });
+    // The manifest names layer 1 only.
+    expect((await get('/datasets/real/collated-activations/0/816.json')).statusCode).toBe(404);
+  });
 
   it('reads per-neuron files of a URL source through the on-disk cache', async () => {
     const published = createServer((request, response) => {

@@ -5,6 +5,7 @@
  * validated JSON text.
  */
 import { setMaxListeners } from 'node:events';
+import { LRUCache } from 'lru-cache';
 import { compactScoredSimulation, compactSequenceSimulation } from '../../core/api/compact.ts';
 import {
   ExplainResultSchema,
@@ -305,7 +306,9 @@ const REMEMBERED_RECORDS = 2000;
  * kept here, so the user's retry re-simulates only what failed. Successful runs are cached whole.
  */
 class RetryMemo {
-  private readonly remembered = new Map<string, SequenceSimulation>();
+  private readonly remembered = new LRUCache<string, SequenceSimulation>({
+    max: REMEMBERED_RECORDS,
+  });
   private readonly inner: Simulator;
   private readonly promptVersion: string;
 
@@ -334,12 +337,7 @@ class RetryMemo {
     };
     const keep = () => {
       for (const { explanation, tokens, simulation } of succeeded) {
-        const key = keyOf(explanation, tokens);
-        remembered.delete(key);
-        remembered.set(key, simulation);
-      }
-      while (remembered.size > REMEMBERED_RECORDS) {
-        remembered.delete(remembered.keys().next().value!);
+        remembered.set(keyOf(explanation, tokens), simulation);
       }
     };
     return { simulator, keep };

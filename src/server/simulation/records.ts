@@ -4,6 +4,7 @@
  * several explanations of the same neuron in a row.
  */
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { DatasetFileError, parseNeuronRecord } from '../../core/format/parse.ts';
 import { neuronFilePath, type NeuronRecord } from '../../core/format/types.ts';
 import type { ServedDataset } from '../datasets/registry.ts';
@@ -15,40 +16,24 @@ export interface LoadedRecords {
   hash: string;
 }
 
-interface Entry {
-  loaded: Promise<LoadedRecords>;
-  at: number;
-}
-
 export class NeuronRecordStore {
-  private readonly entries = new Map<string, Entry>();
-  private readonly maxEntries: number;
-  private readonly ttlMs: number;
+  /** The records read last; an entry is read again from its file once `ttlMs` old. */
+  private readonly entries: LRUCache<string, Promise<LoadedRecords>>;
 
   constructor(options: { maxEntries?: number; ttlMs?: number } = {}) {
-    this.maxEntries = options.maxEntries ?? 64;
-    this.ttlMs = options.ttlMs ?? 60_000;
+    this.entries = new LRUCache({ max: options.maxEntries ?? 64, ttl: options.ttlMs ?? 60_000 });
   }
 
   get(dataset: ServedDataset, layer: number, neuron: number): Promise<LoadedRecords> {
     const key = `${dataset.id}/${layer}/${neuron}`;
-    const now = Date.now();
     const known = this.entries.get(key);
-    if (known && now - known.at < this.ttlMs) {
-      // Most recently used last, so the first key is the one to evict.
-      this.entries.delete(key);
-      this.entries.set(key, known);
-      return known.loaded;
-    }
+    if (known) return known;
     const loaded = load(dataset, layer, neuron);
-    this.entries.set(key, { loaded, at: now });
+    this.entries.set(key, loaded);
     // A failure is not kept: the next request reads the file again.
     loaded.catch(() => {
-      if (this.entries.get(key)?.loaded === loaded) this.entries.delete(key);
+      if (this.entries.peek(key) === loaded) this.entries.delete(key);
     });
-    while (this.entries.size > this.maxEntries) {
-      this.entries.delete(this.entries.keys().next().value!);
-    }
     return loaded;
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../errors.ts';
-import { gpt2Tokens, tokenizeTexts } from './tokenize.ts';
+import { gpt2Tokens, gpt2TokensOfTexts } from './tokenize.ts';
 
 describe('GPT-2 tokens of the user texts', () => {
   it('splits as GPT-2 does: a leading space belongs to the token', () => {
@@ -8,8 +8,8 @@ describe('GPT-2 tokens of the user texts', () => {
   });
 
   it('rejects a text over 64 tokens, naming which', () => {
-    expect(tokenizeTexts(['a', ' a'.repeat(64)])[1]).toHaveLength(64);
-    const tooLong = () => tokenizeTexts(['fine', ' a'.repeat(65)]);
+    expect(gpt2TokensOfTexts(['a', ' a'.repeat(64)])[1]).toHaveLength(64);
+    const tooLong = () => gpt2TokensOfTexts(['fine', ' a'.repeat(65)]);
     expect(tooLong).toThrow(ApiError);
     expect(tooLong).toThrow(/texts\.1: 65 GPT-2 tokens; at most 64/);
   });

@@ -8,7 +8,7 @@ export function gpt2Tokens(text: string): string[] {
 }
 
 /** Tokenizes each text, rejecting one longer than MAX_TEXT_TOKENS with the field named. */
-export function tokenizeTexts(texts: readonly string[]): string[][] {
+export function gpt2TokensOfTexts(texts: readonly string[]): string[][] {
   return texts.map((text, index) => {
     const tokens = gpt2Tokens(text);
     if (tokens.length > MAX_TEXT_TOKENS) {

@@ -1,4 +1,4 @@
-/** A small seeded PRNG (mulberry32), so the demo dataset has the same bytes on every run. */
+/** A small seeded PRNG (mulberry32): the same stream for a seed on every run, for generated data and tests. */
 export class Random {
   private state: number;
 

@@ -1,2 +1,0 @@
-export * from './scores.ts';
-export * from './splits.ts';
