@@ -27,7 +27,9 @@ export function ComparePicker({
         value=""
         onChange={(event) => {
           if (event.target.value === '') return;
-          navigate(`${browsePath(urlDataset)}?${new URLSearchParams({ vs: event.target.value })}`);
+          void navigate(
+            `${browsePath(urlDataset)}?${new URLSearchParams({ vs: event.target.value })}`,
+          );
         }}
       >
         <option value="">another dataset of {manifest.model}…</option>

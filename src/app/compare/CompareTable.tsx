@@ -1,5 +1,4 @@
-import { useWindowVirtualizer } from '@tanstack/react-virtual';
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import { Link } from 'react-router';
 import type { Comparison } from '../../core/compare/join.ts';
 import {
@@ -13,6 +12,42 @@ const ROW_HEIGHT = 56;
 const score = (value: number) => (value === value ? value.toFixed(3) : '—');
 const signed = (value: number) =>
   value === value ? `${value > 0 ? '+' : value < 0 ? '−' : ''}${Math.abs(value).toFixed(3)}` : '—';
+
+/** Rows drawn beyond each edge of the window. */
+const OVERSCAN = 6;
+
+/**
+ * The rows of a list of fixed-height rows that the window shows, [first, end): the list's place
+ * on the page is measured as the page resizes; scrolling only does arithmetic.
+ */
+function useWindowRows(list: RefObject<HTMLElement | null>, count: number): [number, number] {
+  const [frame, setFrame] = useState({ top: 0, scroll: 0, height: 900 });
+  useLayoutEffect(() => {
+    let top = 0;
+    const update = () => setFrame({ top, scroll: window.scrollY, height: window.innerHeight });
+    const measure = () => {
+      top = Math.round((list.current?.getBoundingClientRect().top ?? 0) + window.scrollY);
+      update();
+    };
+    measure();
+    window.addEventListener('scroll', update, { passive: true });
+    window.addEventListener('resize', measure);
+    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(measure);
+    observer?.observe(document.body);
+    return () => {
+      window.removeEventListener('scroll', update);
+      window.removeEventListener('resize', measure);
+      observer?.disconnect();
+    };
+  }, [list]);
+  const start = Math.floor((frame.scroll - frame.top) / ROW_HEIGHT);
+  const first = Math.max(0, Math.min(count, start - OVERSCAN));
+  const end = Math.max(
+    first,
+    Math.min(count, start + Math.ceil(frame.height / ROW_HEIGHT) + OVERSCAN),
+  );
+  return [first, end];
+}
 
 /** The compared neurons, one row each (both explanations and scores, the difference). */
 export function CompareTable({
@@ -35,21 +70,7 @@ export function CompareTable({
   openPath: (i: number) => string;
 }) {
   const list = useRef<HTMLDivElement>(null);
-  const [offset, setOffset] = useState(0);
-  useLayoutEffect(() => {
-    const measure = () =>
-      setOffset(Math.round((list.current?.getBoundingClientRect().top ?? 0) + window.scrollY));
-    measure();
-    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(measure);
-    observer?.observe(document.body);
-    return () => observer?.disconnect();
-  }, []);
-  const virtualizer = useWindowVirtualizer({
-    count: rows.length,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 6,
-    scrollMargin: offset,
-  });
+  const [first, end] = useWindowRows(list, rows.length);
   const header = (key: CompareSortKey, label: string, className: string) => {
     const active = sort.key === key;
     return (
@@ -88,17 +109,18 @@ export function CompareTable({
       <div
         role="rowgroup"
         ref={list}
-        style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
+        style={{ height: rows.length * ROW_HEIGHT, position: 'relative' }}
       >
-        {virtualizer.getVirtualItems().map((item) => {
-          const i = rows[item.index]!;
+        {Array.from({ length: end - first }, (_, k) => {
+          const index = first + k;
+          const i = rows[index]!;
           const [a, b] = explanations(i);
           const difference = comparison.difference[i]!;
           return (
             <div
               role="row"
-              key={item.key}
-              aria-rowindex={item.index + 2}
+              key={index}
+              aria-rowindex={index + 2}
               className={styles.row}
               data-neuron={`${comparison.layer[i]}:${comparison.neuron[i]}`}
               style={{
@@ -107,7 +129,7 @@ export function CompareTable({
                 left: 0,
                 right: 0,
                 height: ROW_HEIGHT,
-                transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)`,
+                transform: `translateY(${index * ROW_HEIGHT}px)`,
               }}
             >
               <div role="cell" className={styles.cellNeuron}>

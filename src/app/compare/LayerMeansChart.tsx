@@ -1,7 +1,7 @@
+import { useRef } from 'react';
 import { scaleLinear } from 'd3-scale';
-import { line } from 'd3-shape';
 import type { LayerMeans } from '../../core/compare/stats.ts';
-import { useElementWidth } from '../browse/useElementWidth.ts';
+import { useElementWidth } from '../visuals/useElementWidth.ts';
 import styles from './Compare.module.css';
 
 const HEIGHT = 220;
@@ -17,7 +17,8 @@ export function LayerMeansChart({
   labelA: string;
   labelB: string;
 }) {
-  const [ref, width] = useElementWidth<HTMLDivElement>(420);
+  const ref = useRef<HTMLDivElement>(null);
+  const width = useElementWidth(ref, 420);
   const layers = means.map((entry) => entry.layer);
   const x = scaleLinear()
     .domain(
@@ -39,11 +40,21 @@ export function LayerMeansChart({
     .domain([low, high])
     .nice()
     .range([HEIGHT - MARGIN.bottom, MARGIN.top]);
-  const path = (pick: (entry: LayerMeans) => number | null) =>
-    line<LayerMeans>()
-      .defined((entry) => pick(entry) !== null)
-      .x((entry) => x(entry.layer))
-      .y((entry) => y(pick(entry) ?? 0))(means) ?? '';
+  // One line through the layers with a value, broken where a layer has none.
+  const path = (pick: (entry: LayerMeans) => number | null) => {
+    let d = '';
+    let drawing = false;
+    for (const entry of means) {
+      const value = pick(entry);
+      if (value === null) {
+        drawing = false;
+        continue;
+      }
+      d += `${drawing ? 'L' : 'M'}${x(entry.layer)},${y(value)}`;
+      drawing = true;
+    }
+    return d;
+  };
   const labelEvery = Math.max(1, Math.ceil(layers.length / Math.max(1, (width - 60) / 28)));
   return (
     <div ref={ref} className={styles.chartFrame}>

@@ -3,8 +3,7 @@
  * side, and the per-token difference of their best explanations' simulations on the records both
  * scored (paired by tokens: a batch scores its source's held-out records; src/core/compare).
  */
-import { scaleDiverging, scaleSequential } from 'd3-scale';
-import { interpolateBlues, interpolateRdBu } from 'd3-scale-chromatic';
+import { scaleLinear } from 'd3-scale';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import {
@@ -158,9 +157,16 @@ function TokenDiff({
     for (const value of [...record.simulatedA, ...record.simulatedB])
       if (value > most) most = value;
   }
-  const activation = scaleSequential(interpolateBlues).domain([0, most || 1]);
+  // Colours interpolated by d3-scale: white to blue for activations; red, white, blue for B − A.
+  const activation = scaleLinear<string>()
+    .domain([0, most || 1])
+    .range(['#f7fbff', '#08519c'])
+    .clamp(true);
   const limit = diff.largest || 1;
-  const change = scaleDiverging(interpolateRdBu).domain([-limit, 0, limit]);
+  const change = scaleLinear<string>()
+    .domain([-limit, 0, limit])
+    .range(['#b2182b', '#f7f7f7', '#2166ac'])
+    .clamp(true);
   return (
     <div className={styles.tokenDiff}>
       <h3>Simulations token by token</h3>

@@ -1,8 +1,8 @@
+import { useRef } from 'react';
 import { scaleLinear, scaleLog } from 'd3-scale';
-import { interpolateBlues } from 'd3-scale-chromatic';
 import type { Comparison } from '../../core/compare/join.ts';
 import type { Scatter } from '../../core/compare/stats.ts';
-import { useElementWidth } from '../browse/useElementWidth.ts';
+import { useElementWidth } from '../visuals/useElementWidth.ts';
 import styles from './Compare.module.css';
 
 const MARGIN = { top: 10, right: 12, bottom: 38, left: 46 };
@@ -25,7 +25,8 @@ export function ScoreScatter({
   labelA: string;
   labelB: string;
 }) {
-  const [ref, width] = useElementWidth<HTMLDivElement>(320);
+  const ref = useRef<HTMLDivElement>(null);
+  const width = useElementWidth(ref, 320);
   const size = Math.max(200, Math.min(width, 360));
   const inner = size - MARGIN.left - MARGIN.right;
   const x = scaleLinear()
@@ -144,7 +145,10 @@ function GridCells({
   const width = (max - min) / bins;
   let most = 1;
   for (const count of counts) if (count > most) most = count;
-  const shade = scaleLog().domain([1, most]).range([0.25, 1]);
+  // Light to dark blue by the log of the count (d3-scale interpolates the colours).
+  const shade = scaleLog<string>()
+    .domain([1, Math.max(2, most)])
+    .range(['#9ecae1', '#08306b']);
   const cells = [];
   for (let row = 0; row < bins; row++) {
     for (let column = 0; column < bins; column++) {
@@ -161,7 +165,7 @@ function GridCells({
           y={top}
           width={Math.max(1, right - left)}
           height={Math.max(1, bottom - top)}
-          fill={interpolateBlues(most === 1 ? 1 : shade(count))}
+          fill={shade(count)}
         />,
       );
     }

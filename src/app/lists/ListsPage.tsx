@@ -53,7 +53,7 @@ export function SharedListPage() {
   const list = shared.list;
   const save = () => {
     try {
-      navigate(listPath(create(list)));
+      void navigate(listPath(create(list)));
     } catch (caught) {
       setError((caught as Error).message);
     }
@@ -138,7 +138,7 @@ function NewListForm() {
         event.preventDefault();
         try {
           const neurons = parseNeuronsText(text);
-          navigate(listPath(create({ name, notes, neurons, dataset: null })));
+          void navigate(listPath(create({ name, notes, neurons, dataset: null })));
         } catch (caught) {
           setError((caught as Error).message);
         }
