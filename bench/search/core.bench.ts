@@ -93,7 +93,7 @@ const filterRuns: number[] = [];
 for (let i = 0; i < 20; i++) {
   const filters = {
     layers: [0, 47 - (i % 10)] as [number, number],
-    score: [-1 + i * 0.05, 1] as [number, number],
+    score: { low: -1 + i * 0.05, high: 1, highIncluded: true },
     records: 'any' as const,
   };
   filterRuns.push(

@@ -1,4 +1,7 @@
-import { createHashRouter, type RouteObject } from 'react-router';
+import type { QueryClient } from '@tanstack/react-query';
+import { createHashRouter, type LoaderFunctionArgs, type RouteObject } from 'react-router';
+import { ROUTE_PATTERNS, routeFromParams } from '../core/address/address.ts';
+import { prefetchNeuronPage } from './data/queries.ts';
 import { Layout, PageFallback } from './shell/Layout.tsx';
 import { NotFoundPage } from './shell/NotFoundPage.tsx';
 import { RouteError } from './shell/RouteError.tsx';
@@ -22,30 +25,39 @@ const textPage = async () => ({
 });
 
 /**
- * `#/layers/L/neurons/N` is the release's permalink form and opens the default dataset;
- * `#/d/<dataset>/...` names a dataset. View state sits in the hash's search params.
+ * The app's routes (patterns from src/core/address). A neuron route's loader starts what the page
+ * needs first, with the query options the page renders from, and returns at once: the page shows
+ * its skeleton while the data comes (the loader never holds the navigation).
  */
-export const routes: RouteObject[] = [
-  {
-    path: '/',
-    Component: Layout,
-    ErrorBoundary: RouteError,
-    HydrateFallback: PageFallback,
-    children: [
-      { index: true, lazy: browsePage },
-      { path: 'd/:dataset', lazy: browsePage },
-      { path: 'layers/:layer/neurons/:neuron', lazy: neuronPage },
-      { path: 'd/:dataset/layers/:layer/neurons/:neuron', lazy: neuronPage },
-      { path: 'text', lazy: textPage },
-      { path: 'd/:dataset/text', lazy: textPage },
-      { path: 'lists', lazy: listsPage },
-      { path: 'lists/shared', lazy: sharedListPage },
-      { path: 'lists/:id', lazy: listsPage },
-      { path: '*', Component: NotFoundPage },
-    ],
-  },
-];
+export function createRoutes(client: QueryClient): RouteObject[] {
+  const neuronLoader = ({ params }: LoaderFunctionArgs) => {
+    const route = routeFromParams(params);
+    if (route.page === 'neuron' && route.address) {
+      prefetchNeuronPage(client, route.dataset, route.address);
+    }
+    return null;
+  };
+  const [browseIndex, ...browseNamed] = ROUTE_PATTERNS.browse;
+  return [
+    {
+      path: browseIndex,
+      Component: Layout,
+      ErrorBoundary: RouteError,
+      HydrateFallback: PageFallback,
+      children: [
+        { index: true, lazy: browsePage },
+        ...browseNamed.map((path) => ({ path, lazy: browsePage })),
+        ...ROUTE_PATTERNS.neuron.map((path) => ({ path, lazy: neuronPage, loader: neuronLoader })),
+        ...ROUTE_PATTERNS.text.map((path) => ({ path, lazy: textPage })),
+        { path: 'lists', lazy: listsPage },
+        { path: 'lists/shared', lazy: sharedListPage },
+        { path: 'lists/:id', lazy: listsPage },
+        { path: '*', Component: NotFoundPage },
+      ],
+    },
+  ];
+}
 
-export function createAppRouter() {
-  return createHashRouter(routes);
+export function createAppRouter(client: QueryClient) {
+  return createHashRouter(createRoutes(client));
 }

@@ -3,7 +3,7 @@ import { render } from '@testing-library/react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { vi } from 'vitest';
-import { routes } from './router.tsx';
+import { createRoutes } from './router.tsx';
 
 /**
  * A response the fake network gives: a value (sent as JSON), raw text, an HTTP failure, or a
@@ -48,8 +48,8 @@ export function testQueryClient() {
 
 /** Renders the whole app at `path` (the part after `#`). */
 export function renderApp(path: string) {
-  const router = createMemoryRouter(routes, { initialEntries: [path] });
   const client = testQueryClient();
+  const router = createMemoryRouter(createRoutes(client), { initialEntries: [path] });
   const result = render(
     <QueryClientProvider client={client}>
       <RouterProvider router={router} />

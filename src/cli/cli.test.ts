@@ -65,14 +65,41 @@ describe('the command line', () => {
   it('reports bad arguments and missing datasets in one line', async () => {
     const missing = await cli(['top', '--data', '/nonexistent/folder']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toBe(
-      'Error: /nonexistent/folder is not a dataset folder: it has no manifest.json (run ingest first)\n',
-    );
+    expect(missing.stderr).toBe('Error: /nonexistent/folder does not exist\n');
+    const source = await cli(['ingest', '--source', '/nonexistent/folder', '--out', 'x']);
+    expect(source.code).toBe(1);
+    expect(source.stderr).toContain('/nonexistent/folder does not exist');
+    expect(source.stderr).not.toContain('holds no layers');
     const range = await cli(['ingest', '--source', '.', '--out', 'x', '--layers', '9-3']);
     expect(range.code).toBe(1);
     expect(range.stderr).toContain(
       "option '--layers <range>' argument '9-3' is invalid. the range 9-3 is empty",
     );
+  });
+
+  it('points at the dataset folders inside a folder of datasets', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'cli-data-'));
+    for (const id of ['demo', 'gpt2-xl']) {
+      mkdirSync(join(work, id));
+      writeFileSync(join(work, id, 'manifest.json'), '{}');
+    }
+    mkdirSync(join(work, 'empty'));
+    for (const command of [['top'], ['search', 'time']]) {
+      const run = await cli([...command, '--data', work]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(
+        `Error: ${work} is a folder of datasets, not one dataset: give one of them, --data ${join(work, 'demo')} or --data ${join(work, 'gpt2-xl')}\n`,
+      );
+    }
+    const empty = await cli(['top', '--data', join(work, 'empty')]);
+    expect(empty.stderr).toContain('is not a dataset folder: it has no manifest.json');
+  });
+
+  it('names every sort key in search --help', async () => {
+    const help = await cli(['search', '--help']);
+    for (const key of ['relevance', 'score', 'layer', 'neuron', 'maxActivation', 'explanation']) {
+      expect(help.stdout).toContain(`"${key}"`);
+    }
   });
 });
 

@@ -13,6 +13,7 @@
  * writeOutputs (report, manifest, the data folder's list).
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile, readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -311,6 +312,8 @@ async function planIngest(options: IngestOptions): Promise<IngestPlan> {
     layerNumbers = layerNumbers.filter((layer) => layer >= from && layer <= to);
   }
   if (layerNumbers.length === 0) {
+    if (source.kind === 'local' && !existsSync(source.location))
+      throw new Error(`${source.location} does not exist`);
     throw new Error(`${source.location} holds no layers${options.layers ? ' in that range' : ''}`);
   }
   // Every layer up front, so that progress has a total (listing is cheap next to reading).

@@ -191,6 +191,9 @@ export async function buildServer({
       root: settings.APP_DIR,
       prefix: '/',
       cacheControl: false,
+      // The build writes .br and .gz copies (vite.config.ts): sent as they are, not compressed
+      // again on every request.
+      preCompressed: true,
       dotfiles: 'deny',
       // Source maps are not built (vite.config.ts); one left in APP_DIR is not served either.
       allowedPath: (path) => !path.endsWith('.map'),

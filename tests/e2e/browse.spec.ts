@@ -139,6 +139,40 @@ test.describe('browse and search GPT-2 XL', () => {
     await expectAccessible(page);
   });
 
+  test('a histogram bar filters exactly the neurons it counts, and bars work by keyboard', async ({
+    page,
+  }) => {
+    await page.goto('#/');
+    await answered(page, '');
+    const chart = page.getByRole('group', { name: 'Histogram of scores' });
+    // The real scores have two decimals: many sit exactly on the 0.05 edges of the bars.
+    const scores = rows.map((row) => row.score).filter((score): score is number => score !== null);
+    const bar = chart.getByRole('button', { name: /neurons score 0\.75 to under 0\.80$/ });
+    const count = async () =>
+      Number((await bar.getAttribute('aria-label'))!.split(' ')[0]!.replace(/,/g, ''));
+    // The charts follow the rows: the bar counts every layer once they are in.
+    const inBar = scores.filter((score) => score >= 0.75 && score < 0.8).length;
+    await expect.poll(count, { timeout: 15_000 }).toBe(inBar);
+    const counted = await count();
+    await bar.click();
+    await expect(page).toHaveURL(/score=0\.75\.\.%3C0\.8/);
+    await answered(page, '');
+    await expect(results(page)).toHaveAttribute('data-rows', String(counted));
+
+    // The bars are one tab stop: focus the chosen one, step right, Enter chooses that bar.
+    await bar.focus();
+    await page.keyboard.press('ArrowRight');
+    const next = chart.getByRole('button', { name: /neurons score 0\.80 to under 0\.85$/ });
+    await expect(next).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(/score=0\.8\.\.%3C0\.85/);
+    await answered(page, '');
+    await expect(results(page)).toHaveAttribute(
+      'data-rows',
+      String(scores.filter((score) => score >= 0.8 && score < 0.85).length),
+    );
+  });
+
   test('screenshots', async ({ page }) => {
     await inEveryLook(page, async ({ size, scheme }) => {
       await page.goto('#/?q=%22the+letter%22+s&sort=score');

@@ -133,7 +133,7 @@ test('a neuron page shows the error of its damaged file beside the rest', async 
   await page.goto(`${server.url}#/d/damaged/layers/1/neurons/2`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Neuron 1:2');
   await expect(page.getByText('words of layer 1 neuron 2').first()).toBeVisible();
-  const records = page.getByRole('region', { name: 'Activation records' });
+  const records = page.getByRole('region', { name: /^Top-activating records/ });
   await expect(records.getByRole('alert')).toContainText(
     'Could not load collated-activations/1/2.json',
   );
@@ -149,4 +149,21 @@ test('the neuron page of a layer listed twice says why it cannot be shown', asyn
     'Layer 2 cannot be shown: datasets/damaged/manifest.json: layers[5].layer: layer 2 is listed twice',
   );
   await settled(page);
+});
+
+test('a seek from a neuron page passes over the layers whose indexes fail, and says why', async ({
+  page,
+}) => {
+  await page.goto(`${server.url}#/d/damaged/layers/1/neurons/9`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Neuron 1:9');
+  await page.getByRole('button', { name: /^Next explained neuron/ }).click();
+  // Layer 2 is not in the dataset (its manifest entries are unusable); 3 and 4 fail to read.
+  await expect(page.getByRole('navigation', { name: 'Neuron navigation' })).toContainText(
+    /No next explained neuron after 1:9 \(layer 3's index could not be read \(.*scores\[0\]: 1\.7 is not a score.*\); layer 4's index could not be read \(.*does not hold what its name says.*\)\)\./,
+    { timeout: 15_000 },
+  );
+  await expect(page).toHaveURL(/#\/d\/damaged\/layers\/1\/neurons\/9$/);
+  // Back the other way, layer 0 can be read: the seek lands there.
+  await page.getByRole('button', { name: /^Previous explained neuron/ }).click();
+  await expect(page).toHaveURL(/#\/d\/damaged\/layers\/1\/neurons\/8$/);
 });

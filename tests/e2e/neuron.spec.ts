@@ -7,6 +7,8 @@ import { realDataDir } from '../real-data.ts';
 import {
   completeNeuron,
   datasetList,
+  DESKTOP,
+  PHONE,
   expectAccessible,
   inEveryLook,
   screenshot,
@@ -34,9 +36,9 @@ test.describe('GPT-2 XL, real data', () => {
 
     // 1/1 has records but no explanation in the real data.
     await expect(page.getByText('No explanation for this neuron in this dataset.')).toBeVisible();
-    const records = page.getByRole('region', { name: 'Activation records' });
+    const top = page.getByRole('region', { name: 'Top-activating records (50)' });
+    const records = page.getByRole('region', { name: 'Samples by quantile and at random' });
     for (const [name, count] of [
-      ['Top-activating records', 50],
       ['Quantile range 5 (quantiles 0.999–1)', 20],
       ['Quantile range 4 (quantiles 0.99–0.999)', 20],
       ['Quantile range 3 (quantiles 0.9–0.99)', 20],
@@ -49,7 +51,7 @@ test.describe('GPT-2 XL, real data', () => {
     await expect(records.getByText('activations 1.5146 to 2.3789')).toBeVisible();
 
     // The largest activation of the neuron: " transfers" in the first top-activating record.
-    const firstRecord = records.getByRole('group', {
+    const firstRecord = top.getByRole('group', {
       name: /^Top-activating records, record 1 of 50/,
     });
     await firstRecord.getByText('transfers', { exact: true }).hover();
@@ -76,9 +78,9 @@ test.describe('GPT-2 XL, real data', () => {
 
     await page.getByRole('button', { name: 'Show all 50' }).first().click();
     await expect(page).toHaveURL(/expand=top/);
-    await expect(
-      records.getByRole('group', { name: /^Top-activating records, record/ }),
-    ).toHaveCount(50);
+    await expect(top.getByRole('group', { name: /^Top-activating records, record/ })).toHaveCount(
+      50,
+    );
   });
 
   test('0/816: real vs simulated, side by side and overlaid, kept in the link', async ({
@@ -192,6 +194,7 @@ test.describe('GPT-2 XL, real data', () => {
 
   test('a failed or malformed file is named, with a retry', async ({ page }) => {
     let fail = true;
+    // (Asked once by index.html's early fetch, again by the app's retry.)
     await page.route('**/collated-activations/1/1.json', (route) =>
       fail
         ? route.fulfill({
@@ -201,15 +204,213 @@ test.describe('GPT-2 XL, real data', () => {
         : route.fallback(),
     );
     await page.goto('#/layers/1/neurons/1');
-    const records = page.getByRole('region', { name: 'Activation records' });
+    const records = page.getByRole('region', { name: /^Top-activating records/ });
     await expect(records.getByRole('alert')).toContainText(
       'Could not load collated-activations/1/1.json',
     );
     fail = false;
     await records.getByRole('button', { name: 'Retry' }).click();
+    await expect(page.getByRole('heading', { name: 'Top-activating records (50)' })).toBeVisible();
+  });
+
+  test('what a researcher came for comes first, on a desktop and on a phone', async ({ page }) => {
+    for (const viewport of [DESKTOP, PHONE]) {
+      await page.setViewportSize(viewport);
+      await page.goto('#/layers/0/neurons/816');
+      await settled(page);
+      // The explanation and its score in the header, then the top records, within the first screen.
+      const summary = page.locator('.neuron-summary');
+      await expect(summary).toContainText('references to movies, characters, and entertainment.');
+      await expect(summary).toContainText('score 0.34');
+      const first = page.getByRole('group', { name: /^Top-activating records, record 1 of/ });
+      const box = (await first.boundingBox())!;
+      expect(box.y + 40, `first record's top on a ${viewport.width} px screen`).toBeLessThan(
+        viewport.height,
+      );
+      // "On this page" reaches every section: the link moves focus to the section's heading.
+      const links = page.getByRole('navigation', { name: 'On this page' }).getByRole('link');
+      await expect(links).toHaveText([
+        'Top records',
+        'Explanations',
+        'Test an explanation',
+        'Samples',
+        'Your text',
+        'Check the model',
+        'Statistics',
+        'Related',
+      ]);
+      // Every link is on screen (none scrolled out of its row) on a desktop.
+      if (viewport === DESKTOP) {
+        for (const link of await links.all()) await expect(link).toBeInViewport({ ratio: 1 });
+      }
+      await links.filter({ hasText: 'Statistics' }).click();
+      const heading = page.getByRole('heading', { level: 2, name: 'Statistics' });
+      await expect(heading).toBeFocused();
+      await expect(heading).toBeInViewport();
+      await expect(page).toHaveURL(/#\/layers\/0\/neurons\/816$/);
+    }
+  });
+
+  test('the first screen is drawn before the app has loaded, and nothing moves when it has', async ({
+    page,
+  }) => {
+    // Hold the app's code back: what shows meanwhile comes from index.html alone.
+    let held = Promise.resolve();
+    let release = () => {};
+    await page.route('**/assets/start-*.js', async (route) => {
+      await held;
+      await route.continue();
+    });
+    for (const viewport of [DESKTOP, PHONE]) {
+      held = new Promise<void>((done) => (release = done));
+      await page.goto('about:blank');
+      await page.setViewportSize(viewport);
+      await page.goto('#/layers/1/neurons/1', { waitUntil: 'commit' });
+      const first = page.getByRole('group', { name: /^Top-activating records, record 1 of 50/ });
+      await expect(first).toBeVisible();
+      await expect(page.locator('#first-screen')).toHaveCount(1); // still index.html's screen
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText('Neuron 1:1');
+      await expect(first.getByText('transfers', { exact: true })).toBeVisible();
+      const before = (await first.boundingBox())!;
+      release();
+      await expect(page.getByRole('navigation', { name: 'Neuron navigation' })).toBeVisible();
+      await expect(page.locator('#first-screen')).toHaveCount(0); // the app's screen now
+      const after = (await first.boundingBox())!;
+      expect(after).toEqual(before);
+    }
+  });
+
+  test('a slow network shows the header and the page’s shape at once, not a blank page', async ({
+    page,
+  }) => {
+    await page.route('**/assets/*.js', async (route) => {
+      await new Promise((done) => setTimeout(done, 3000));
+      await route.continue();
+    });
+    await page.goto('#/', { waitUntil: 'commit' });
+    await expect(page.getByText('Neuron Explorer').first()).toBeVisible({ timeout: 1000 });
+    await expect(page.locator('.skeleton').first()).toBeVisible({ timeout: 1000 });
+  });
+
+  test('overlay shows exactly the tokens, and marks simulations above the real maximum', async ({
+    page,
+  }) => {
+    await page.goto('#/layers/0/neurons/816?view=overlay');
+    await settled(page);
+    const explanations = page.getByRole('region', { name: 'Explanations' });
+    const sequences = explanations.getByRole('group', {
+      name: /, real and simulated activations$/,
+    });
+    await expect(sequences).toHaveCount(4);
+    // Each cell is as wide as its token's text: no gap creeps into "7:30" or after a comma.
+    const widths = await sequences.evaluateAll((groups) =>
+      groups.flatMap((group) =>
+        [...group.querySelectorAll('[data-i]')].map((cell) => {
+          const token = cell.lastElementChild!.getBoundingClientRect().width;
+          return Math.abs(cell.getBoundingClientRect().width - token);
+        }),
+      ),
+    );
+    expect(Math.max(...widths)).toBeLessThan(0.5);
     await expect(
-      records.getByRole('heading', { name: 'Top-activating records (50)' }),
+      explanations.getByText(/Simulated values reach 6\.8674, above the real maximum 3\.9922/),
     ).toBeVisible();
+    expect(await sequences.locator('[data-over]').count()).toBeGreaterThan(0);
+
+    await explanations.getByRole('button', { name: 'Side by side' }).click();
+    const simulated = explanations.getByRole('group', { name: /, simulated activations$/ });
+    expect(await simulated.locator('[data-over]').count()).toBeGreaterThan(0);
+    await expect(explanations.getByRole('figure').first()).toContainText('3.9922 (sim. 6.8674)');
+  });
+
+  test('tiny negative activations read as the background; the maximum is full colour', async ({
+    page,
+  }) => {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto('#/layers/1/neurons/1');
+    await settled(page);
+    const record = page.getByRole('group', { name: /^Top-activating records, record 1 of 50/ });
+    const response = await page.request.get('datasets/gpt2-xl/collated-activations/1/1.json');
+    const activations = (
+      (await response.json()) as {
+        most_positive_activation_records: { activations: number[] }[];
+      }
+    ).most_positive_activation_records[0]!.activations;
+    const colours = await record
+      .locator('[data-i]')
+      .evaluateAll((tokens) => tokens.map((token) => getComputedStyle(token).backgroundColor));
+    const distanceFromWhite = (rgb: string) => {
+      const [r, g, b] = rgb.match(/\d+/g)!.map(Number) as [number, number, number];
+      return Math.hypot(255 - r, 255 - g, 255 - b);
+    };
+    const negatives = activations
+      .map((value, i) => ({ value, colour: colours[i]! }))
+      .filter(({ value }) => value < 0);
+    expect(negatives.length).toBeGreaterThan(20);
+    for (const { colour } of negatives) expect(distanceFromWhite(colour)).toBeLessThan(10);
+    const top = activations.indexOf(Math.max(...activations));
+    expect(colours[top]).toBe('rgb(217, 72, 15)');
+  });
+
+  test('quantile boundary labels on the histogram never overlap', async ({ page }) => {
+    for (const viewport of [PHONE, DESKTOP]) {
+      await page.setViewportSize(viewport);
+      await page.goto('#/layers/1/neurons/1');
+      await settled(page);
+      const histogram = page
+        .getByRole('region', { name: 'Statistics' })
+        .getByRole('img', { name: /^Histogram of 12777/ });
+      const boxes = await histogram.locator('g[class*="markers"] text').evaluateAll((labels) =>
+        labels.map((label) => {
+          const { left, right, top, bottom } = label.getBoundingClientRect();
+          return { left, right, top, bottom };
+        }),
+      );
+      expect(boxes).toHaveLength(4);
+      for (let i = 0; i < boxes.length; i++)
+        for (let j = i + 1; j < boxes.length; j++) {
+          const [a, b] = [boxes[i]!, boxes[j]!];
+          const overlap =
+            a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+          expect(overlap, `labels ${i} and ${j} at ${viewport.width} px`).toBe(false);
+        }
+    }
+  });
+
+  test('leading zeros mean what they say: layers/05/neurons/0131 is 5:131', async ({ page }) => {
+    await page.goto('#/layers/05/neurons/0131');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Neuron 5:131');
+    await expect(page).toHaveURL(/#\/layers\/5\/neurons\/131$/);
+  });
+
+  test('an unknown dataset is said at once, with the datasets there are', async ({ page }) => {
+    const started = Date.now();
+    await page.goto('#/d/nope/layers/1/neurons/1');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('No dataset “nope”');
+    expect(Date.now() - started).toBeLessThan(5000);
+    await expect(page.getByRole('link', { name: 'GPT-2 XL' })).toHaveAttribute(
+      'href',
+      '#/d/gpt2-xl',
+    );
+    await expect(page.getByText(/HTTP 404/)).toHaveCount(0);
+  });
+
+  test('next explained neuron and next neuron with records, on sparse real data', async ({
+    page,
+  }) => {
+    await page.goto('#/layers/1/neurons/1');
+    await settled(page);
+    // Neurons with records in the real data: 0:816, 1:1, then 6:3251.
+    await page.keyboard.press(']');
+    await expect(page).toHaveURL(/#\/layers\/6\/neurons\/3251$/, { timeout: 15_000 });
+    await expect(page.getByRole('heading', { name: 'Top-activating records (4)' })).toBeVisible();
+    await page.keyboard.press('[');
+    await expect(page).toHaveURL(/#\/layers\/1\/neurons\/1$/, { timeout: 15_000 });
+    await settled(page);
+    await page.keyboard.press('Shift+ArrowRight');
+    await expect(page).not.toHaveURL(/#\/layers\/1\/neurons\/1$/, { timeout: 15_000 });
+    await settled(page);
+    await expect(page.locator('.neuron-summary q')).toBeVisible();
   });
 
   test('no serious accessibility violations, light and dark', async ({ page }) => {

@@ -41,7 +41,7 @@ test('the app runs under its Content-Security-Policy', async ({ page }) => {
   expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
 
   // Token colours are inline style attributes; the tooltip is drawn on hover.
-  const records = page.getByRole('region', { name: 'Activation records' });
+  const records = page.getByRole('region', { name: /^Top-activating records/ });
   const token = records.locator('[data-record] span').first();
   await expect(token).toHaveAttribute('style', /background-color/);
   const colour = await token.evaluate((element) => getComputedStyle(element).backgroundColor);

@@ -3,11 +3,13 @@ import { useNavigate, useSearchParams } from 'react-router';
 import type { Filters, Sort } from '../../core/browse/view.ts';
 import { NO_FILTERS } from '../../core/browse/view.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
-import { parseNeuronRef, parseQuery } from '../../core/search/query.ts';
+import { parseQuery } from '../../core/search/query.ts';
 import { useManifest } from '../data/queries.ts';
-import { neuronPath } from '../paths.ts';
-import { useSearchService } from '../search/client.tsx';
-import type { SearchService } from '../search/service.ts';
+import { neuronPath, parseNeuronAddress } from '../../core/address/address.ts';
+import { useSearchService } from '../engine/client.ts';
+import type { SearchService } from '../engine/service.ts';
+import { useDatasetTable, type DatasetTable } from '../engine/store.ts';
+import { useViewAnswer } from '../engine/views.ts';
 import { useDatasetRoute } from '../shell/dataset.ts';
 import { Skeleton } from '../shell/Skeleton.tsx';
 import { FilterBar } from './FilterBar.tsx';
@@ -17,7 +19,7 @@ import { ResultsList } from './ResultsList.tsx';
 import { SearchField } from './SearchField.tsx';
 import { useBrowseView } from './useBrowseView.ts';
 import { viewParams, type BrowseView } from './viewState.ts';
-import { useDatasetTable, useViewAnswer, viewRequest, type DatasetTable } from './data.ts';
+import { viewRequest } from './viewRequest.ts';
 import { useThrottled } from './useThrottled.ts';
 import { SyntheticBadge } from '../shell/SyntheticBadge.tsx';
 import { CompareBrowse } from '../compare/CompareBrowse.tsx';
@@ -25,17 +27,21 @@ import { ComparePicker } from '../compare/ComparePicker.tsx';
 import { ExportButtons } from '../export/ExportButtons.tsx';
 import { SaveList } from '../lists/SaveList.tsx';
 import { browseColumns } from '../../core/view-export/export.ts';
+import { UnknownDataset } from '../shell/UnknownDataset.tsx';
 import styles from './BrowsePage.module.css';
 
 /** `#/` and `#/d/<dataset>`: every neuron of a dataset, searchable, filterable and sortable. */
 export function BrowsePage() {
-  const { dataset, urlDataset, datasets } = useDatasetRoute();
-  const manifest = useManifest(dataset);
+  const { dataset, urlDataset, datasets, entry } = useDatasetRoute();
+  const manifest = useManifest(entry ? dataset : undefined);
   // `?vs=<dataset>`: this dataset compared with another (src/app/compare).
   const vs = useSearchParams()[0].get('vs');
   // The workers start (their scripts load and compile) while the manifest is on its way, so the
   // layer indexes are asked for the moment it comes.
-  useSearchService();
+  useSearchService().warmUp?.();
+  if (datasets.data && !entry) {
+    return <UnknownDataset dataset={dataset ?? ''} datasets={datasets.data} />;
+  }
   if (datasets.isError || manifest.isError) {
     return (
       <section className={styles.page}>
@@ -150,7 +156,7 @@ const BrowseView = memo(function BrowseView({
   const shownFilters = shown?.filters ?? filters;
   // The charts follow the list (they are asked for once its rows are in), at a lower priority.
   const charts = useDeferredValue(latestCharts);
-  const neuronRef = parseNeuronRef(text);
+  const neuronRef = parseNeuronAddress(text);
 
   // Stable callbacks, so that typing re-renders only what depends on the text.
   const openNeuron = useCallback(

@@ -59,10 +59,17 @@ export const FilterBar = memo(function FilterBar({
         min={-1}
         max={1}
         step={0.01}
-        value={filters.score}
+        value={filters.score && [filters.score.low, filters.score.high]}
         format={formatScore}
-        onChange={(value) => setFilters({ score: value })}
+        onChange={(value) =>
+          setFilters({ score: value && { low: value[0], high: value[1], highIncluded: true } })
+        }
         thumbLabels={['Lowest score', 'Highest score']}
+        note={
+          filters.score && !filters.score.highIncluded
+            ? `below ${formatScore(filters.score.high)} (a histogram bar)`
+            : undefined
+        }
       />
       <div className={styles.selects}>
         {hasRecords && (

@@ -1,4 +1,4 @@
-import type { LayerFailure } from './data.ts';
+import type { LayerFailure } from '../engine/store.ts';
 import styles from './BrowsePage.module.css';
 
 /** How many layer indexes have loaded (search and charts cover those); failures with the reason. */

@@ -1,6 +1,6 @@
 import { memo, useCallback } from 'react';
 import type { HistogramCounts, LayerScores } from '../../core/browse/stats.ts';
-import type { Filters } from '../../core/browse/view.ts';
+import type { Filters, ScoreRange } from '../../core/browse/view.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
 import { formatCount } from '../visuals/tokens.ts';
 import { LayerScoreChart } from './LayerScoreChart.tsx';
@@ -26,7 +26,7 @@ export const Overview = memo(function Overview({
   onFilters: (filters: Filters) => void;
 }) {
   const onScore = useCallback(
-    (score: [number, number] | null) => onFilters({ ...filters, score }),
+    (score: ScoreRange | null) => onFilters({ ...filters, score }),
     [filters, onFilters],
   );
   const onLayers = useCallback(

@@ -15,6 +15,7 @@ export function RangeFilter({
   onChange,
   format = String,
   thumbLabels,
+  note,
 }: {
   label: string;
   min: number;
@@ -26,6 +27,8 @@ export function RangeFilter({
   format?: (value: number) => string;
   /** Accessible names of the two thumbs and boxes, e.g. ["Lowest layer", "Highest layer"]. */
   thumbLabels: [string, string];
+  /** Said under the range, e.g. that its upper end is left out. */
+  note?: string | undefined;
 }) {
   const id = useId();
   const [low, high] = value ?? [min, max];
@@ -78,6 +81,7 @@ export function RangeFilter({
           onCommit={(v) => commit([low, v])}
         />
       </div>
+      {note && <p className={styles.note}>{note}</p>}
     </fieldset>
   );
 }

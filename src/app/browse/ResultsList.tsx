@@ -16,7 +16,7 @@ import type { Sort, SortKey } from '../../core/browse/view.ts';
 import { highlight } from '../../core/search/highlight.ts';
 import type { SearchQuery } from '../../core/search/query.ts';
 import { prefetchNeuron } from '../data/queries.ts';
-import { neuronPath } from '../paths.ts';
+import { neuronPath } from '../../core/address/address.ts';
 import { formatCount } from '../visuals/tokens.ts';
 import { formatMaxActivation } from './format.ts';
 import { defaultDescending } from './viewState.ts';
@@ -161,7 +161,11 @@ export const ResultsList = memo(function ResultsList({
 
   const client = useQueryClient();
   const onIntent = useCallback(
-    (row: number) => prefetchNeuron(client, datasetId, table.layerOf[row]!, table.neuronOf[row]!),
+    (row: number) =>
+      prefetchNeuron(client, datasetId, {
+        layer: table.layerOf[row]!,
+        neuron: table.neuronOf[row]!,
+      }),
     [client, datasetId, table],
   );
   const navigate = useNavigate();
@@ -191,8 +195,10 @@ export const ResultsList = memo(function ResultsList({
         {rows.length === 0 ? (
           complete ? (
             'No neuron matches.'
-          ) : (
+          ) : searching ? (
             'Searching…'
+          ) : (
+            'Loading neurons…'
           )
         ) : (
           <>

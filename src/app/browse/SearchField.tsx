@@ -1,5 +1,5 @@
 import { useId, type KeyboardEvent } from 'react';
-import type { NeuronRef } from '../../core/search/query.ts';
+import type { NeuronAddress } from '../../core/address/address.ts';
 import styles from './BrowsePage.module.css';
 
 /**
@@ -14,7 +14,7 @@ export function SearchField({
 }: {
   text: string;
   /** The neuron the text names, when it names one the dataset has. */
-  neuronRef: NeuronRef | null;
+  neuronRef: NeuronAddress | null;
   onText: (text: string) => void;
   onOpenNeuron: (layer: number, neuron: number) => void;
 }) {

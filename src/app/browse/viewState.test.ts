@@ -9,7 +9,11 @@ describe('browse view in the URL', () => {
       parse('q=%22the+word%22&sort=layer&dir=desc&layers=3-10&score=-0.2..0.5&records=with'),
     ).toEqual({
       query: '"the word"',
-      filters: { layers: [3, 10], score: [-0.2, 0.5], records: 'with' },
+      filters: {
+        layers: [3, 10],
+        score: { low: -0.2, high: 0.5, highIncluded: true },
+        records: 'with',
+      },
       sort: { key: 'layer', descending: true },
     });
   });
@@ -24,6 +28,22 @@ describe('browse view in the URL', () => {
     expect(parse('score=0.5').filters.score).toBeNull();
   });
 
+  it("writes a histogram bar's range with its upper edge left out, and reads it back", () => {
+    const bar: BrowseView = {
+      query: '',
+      filters: {
+        layers: null,
+        score: { low: 0.75, high: 0.8, highIncluded: false },
+        records: 'any',
+      },
+      sort: null,
+    };
+    const params = viewParams(bar);
+    expect(params.get('score')).toBe('0.75..<0.8');
+    expect(parseView(params)).toEqual(bar);
+    expect(parse('score=0.8..<0.8').filters.score).toBeNull();
+  });
+
   it('reads a single layer and each column default direction', () => {
     expect(parse('layers=7').filters.layers).toEqual([7, 7]);
     expect(parse('sort=score').sort).toEqual({ key: 'score', descending: true });
@@ -33,14 +53,21 @@ describe('browse view in the URL', () => {
   it('writes only what differs from the defaults, and reads it back', () => {
     const view: BrowseView = {
       query: 'time',
-      filters: { layers: [5, 5], score: [0.1 + 0.2, 1], records: 'without' },
+      filters: {
+        layers: [5, 5],
+        score: { low: 0.1 + 0.2, high: 1, highIncluded: true },
+        records: 'without',
+      },
       sort: { key: 'explanation', descending: true },
     };
     const params = viewParams(view);
     expect(params.toString()).toBe(
       'q=time&sort=explanation&dir=desc&layers=5&score=0.3..1&records=without',
     );
-    expect(parseView(params)).toEqual({ ...view, filters: { ...view.filters, score: [0.3, 1] } });
+    expect(parseView(params)).toEqual({
+      ...view,
+      filters: { ...view.filters, score: { low: 0.3, high: 1, highIncluded: true } },
+    });
     expect(viewParams(parse('')).toString()).toBe('');
   });
 

@@ -5,12 +5,20 @@
  *   sort=score      relevance | score | layer | neuron | maxActivation | explanation
  *   dir=asc         asc | desc (each column has a natural default)
  *   layers=3-10     an inclusive layer range (or one layer: layers=5)
- *   score=0.5..1    an inclusive score range
+ *   score=0.5..1    a score range, both ends included
+ *   score=0.75..<0.8    the same, 0.8 left out (what a histogram bar chooses)
  *   records=with    with | without (activation records)
  *
  * Values that do not parse are ignored (the default applies); only non-defaults are written.
  */
-import type { Filters, RecordsFilter, Sort, SortKey } from '../../core/browse/view.ts';
+import {
+  SORT_KEYS,
+  type Filters,
+  type RecordsFilter,
+  type ScoreRange,
+  type Sort,
+  type SortKey,
+} from '../../core/browse/view.ts';
 
 export interface BrowseView {
   query: string;
@@ -18,15 +26,6 @@ export interface BrowseView {
   /** The sort the URL names; null for the default (relevance while searching, else score). */
   sort: Sort | null;
 }
-
-export const SORT_KEYS: readonly SortKey[] = [
-  'relevance',
-  'score',
-  'layer',
-  'neuron',
-  'maxActivation',
-  'explanation',
-];
 
 /** The direction a column sorts in when first chosen: best and biggest first, else ascending. */
 export function defaultDescending(key: SortKey): boolean {
@@ -47,12 +46,16 @@ function parseLayers(text: string | null): [number, number] | null {
   return low <= high ? [low, high] : null;
 }
 
-function parseScore(text: string | null): [number, number] | null {
-  const match = text ? /^(-?\d*\.?\d+)\.\.(-?\d*\.?\d+)$/.exec(text) : null;
+function parseScore(text: string | null): ScoreRange | null {
+  const match = text ? /^(-?\d*\.?\d+)\.\.(<?)(-?\d*\.?\d+)$/.exec(text) : null;
   if (!match) return null;
   const low = Number(match[1]);
-  const high = Number(match[2]);
-  return Number.isFinite(low) && Number.isFinite(high) && low <= high ? [low, high] : null;
+  const high = Number(match[3]);
+  const highIncluded = match[2] === '';
+  const valid = highIncluded ? low <= high : low < high;
+  return Number.isFinite(low) && Number.isFinite(high) && valid
+    ? { low, high, highIncluded }
+    : null;
 }
 
 export function parseView(params: URLSearchParams): BrowseView {
@@ -88,7 +91,12 @@ export function viewParams(view: BrowseView): URLSearchParams {
   const { layers, score, records } = view.filters;
   if (layers)
     params.set('layers', layers[0] === layers[1] ? `${layers[0]}` : `${layers[0]}-${layers[1]}`);
-  if (score) params.set('score', `${number(score[0])}..${number(score[1])}`);
+  if (score) {
+    params.set(
+      'score',
+      `${number(score.low)}..${score.highIncluded ? '' : '<'}${number(score.high)}`,
+    );
+  }
   if (records !== 'any') params.set('records', records);
   return params;
 }

@@ -1,7 +1,7 @@
 /**
- * What the comparison takes from the browse engine: one place to change when the engine moves
- * (branch `pages` gives it a folder of its own, src/app/engine).
+ * What the comparison takes from the browse engine (src/app/engine) and the address module: one
+ * place to change when they move.
  */
-export { useDatasetTable } from '../browse/data.ts';
-export { useSearchService } from '../search/client.tsx';
-export { browsePath, neuronPath } from '../paths.ts';
+export { useDatasetTable } from '../engine/store.ts';
+export { useSearchService } from '../engine/client.ts';
+export { browsePath, neuronPath } from '../../core/address/address.ts';

@@ -18,10 +18,6 @@ export class FetchError extends Error {
   }
 }
 
-export function datasetUrl(datasetId: string, relativePath: string): string {
-  return `datasets/${encodeURIComponent(datasetId)}/${relativePath}`;
-}
-
 declare global {
   interface Window {
     /** Requests index.html started before the app loaded, by URL (see its inline script). */

@@ -3,6 +3,7 @@
  * models (GET models/index.json) and the dataset's token index (its head, and one shard per query).
  */
 import { queryOptions, useQuery } from '@tanstack/react-query';
+import { datasetFileUrl } from '../../core/address/address.ts';
 import { ModelListSchema, type ModelList } from '../../core/api/models.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
 import type { TokenIndexHead } from '../../core/tokens-index/format.ts';
@@ -12,7 +13,7 @@ import {
   shardPathFor,
   type TokenShard,
 } from '../../core/tokens-index/query.ts';
-import { datasetUrl, fetchText, FetchError } from './http.ts';
+import { fetchText, FetchError } from './http.ts';
 
 /** The list of models, where the server (or a static host) serves it. */
 const MODELS_LIST = 'models/index.json';
@@ -63,7 +64,7 @@ export const tokenIndexQuery = (dataset: string, path: string) =>
   queryOptions({
     queryKey: modelQueryKeys.tokenIndex(dataset, path),
     queryFn: async (): Promise<TokenIndexHead> =>
-      parseTokenIndexHead(await fetchText(datasetUrl(dataset, path)), path),
+      parseTokenIndexHead(await fetchText(datasetFileUrl(dataset, path)), path),
     staleTime: Infinity,
   });
 
@@ -84,7 +85,7 @@ export function useTokenShard(dataset: string, head: TokenIndexHead | undefined,
   return useQuery({
     queryKey: modelQueryKeys.tokenShard(dataset, path ?? ''),
     queryFn: async (): Promise<TokenShard> =>
-      parseTokenShard(await fetchText(datasetUrl(dataset, path!)), path!, {
+      parseTokenShard(await fetchText(datasetFileUrl(dataset, path!)), path!, {
         shard,
         shards: head!.shards.length,
       }),

@@ -1,23 +1,27 @@
 /**
  * Query keys and hooks for every dataset file. Components get data only through these hooks.
  */
-import { queryOptions, useQueries, useQuery, type QueryClient } from '@tanstack/react-query';
+import { queryOptions, useQuery, type QueryClient } from '@tanstack/react-query';
+import {
+  DATASET_LIST_URL,
+  FIRST_NEURON_FILES,
+  manifestUrl,
+  neuronFileUrl,
+  type NeuronAddress,
+} from '../../core/address/address.ts';
 import type { NeuronFileKind, NeuronFileTypes } from '../../core/format/types.ts';
 import { neuronFilePath } from '../../core/format/types.ts';
 import { parseNeuronFile } from '../../core/format/parse.ts';
-import { parseDatasetList, parseLayerIndex, parseManifest } from '../../core/dataset/parse.ts';
-import type { DatasetManifest } from '../../core/dataset/types.ts';
-import { datasetUrl, fetchText, FetchError } from './http.ts';
+import { parseDatasetList, parseManifest } from '../../core/dataset/parse.ts';
+import { fetchText, FetchError } from './http.ts';
 import type { NormalizedSimulateRequest } from '../../core/api/index.ts';
 
 export const queryKeys = {
   datasets: () => ['datasets'] as const,
   manifest: (dataset: string) => ['manifest', dataset] as const,
-  layerIndex: (dataset: string, layer: number) => ['layer-index', dataset, layer] as const,
   neuronFile: (dataset: string, kind: NeuronFileKind, layer: number, neuron: number) =>
     ['neuron-file', dataset, kind, layer, neuron] as const,
   health: () => ['server-health'] as const,
-  /** A layer index as typed columns, loaded (and indexed for search) by the search worker. */
   /** A simulation run, keyed by its whole request (see data/simulation.ts). */
   simulation: (request: NormalizedSimulateRequest) =>
     [
@@ -33,42 +37,38 @@ export const queryKeys = {
     ['run-progress', run, ...key] as const,
 };
 
+/**
+ * Retry a failed file only when the server or the network failed (twice): a 404 or a malformed
+ * file will not get better, and the page says so at once.
+ */
+function retryServerErrors(failureCount: number, error: Error): boolean {
+  return (
+    failureCount < 2 &&
+    error instanceof FetchError &&
+    (error.status === null || error.status >= 500)
+  );
+}
+
 export const datasetsQuery = () =>
   queryOptions({
     queryKey: queryKeys.datasets(),
-    queryFn: async () => {
-      const url = 'datasets/index.json';
-      return parseDatasetList(await fetchText(url, { cache: 'no-cache' }), { path: url });
-    },
+    queryFn: async () =>
+      parseDatasetList(await fetchText(DATASET_LIST_URL, { cache: 'no-cache' }), {
+        path: DATASET_LIST_URL,
+      }),
     staleTime: Infinity,
+    retry: retryServerErrors,
   });
 
 export const manifestQuery = (dataset: string) =>
   queryOptions({
     queryKey: queryKeys.manifest(dataset),
     queryFn: async () => {
-      const url = datasetUrl(dataset, 'manifest.json');
+      const url = manifestUrl(dataset);
       return parseManifest(await fetchText(url, { cache: 'no-cache' }), { path: url });
     },
     staleTime: Infinity,
-  });
-
-/** Needs the manifest (for the layer index's content-hashed name). */
-export const layerIndexQuery = (
-  dataset: string,
-  layer: number,
-  manifest: DatasetManifest | undefined,
-) =>
-  queryOptions({
-    queryKey: queryKeys.layerIndex(dataset, layer),
-    queryFn: async () => {
-      const summary = manifest?.layers.find((entry) => entry.layer === layer);
-      if (!summary) throw new Error(`Dataset ${dataset} has no layer ${layer}`);
-      const url = datasetUrl(dataset, summary.index);
-      return parseLayerIndex(await fetchText(url), { path: url });
-    },
-    enabled: manifest !== undefined,
-    staleTime: Infinity,
+    retry: retryServerErrors,
   });
 
 /**
@@ -85,7 +85,7 @@ export const neuronFileQuery = <K extends NeuronFileKind>(
     queryKey: queryKeys.neuronFile(dataset, kind, layer, neuron),
     queryFn: async (): Promise<NeuronFileTypes[K] | null> => {
       const path = neuronFilePath(kind, layer, neuron);
-      const url = datasetUrl(dataset, path);
+      const url = neuronFileUrl(dataset, kind, { layer, neuron });
       try {
         return parseNeuronFile(kind, await fetchText(url), { path, layer, neuron });
       } catch (error) {
@@ -94,11 +94,7 @@ export const neuronFileQuery = <K extends NeuronFileKind>(
       }
     },
     staleTime: Infinity,
-    retry: (failureCount, error) =>
-      failureCount < 2 &&
-      error instanceof FetchError &&
-      error.status !== null &&
-      error.status >= 500,
+    retry: retryServerErrors,
   });
 
 export function useDatasets() {
@@ -110,17 +106,6 @@ export function useManifest(dataset: string | undefined) {
   return useQuery({ ...manifestQuery(dataset ?? ''), enabled: dataset !== undefined });
 }
 
-/**
- * Several layers' indexes at once (e.g. the layers of a neuron's upstream and downstream neurons);
- * results are in the order of `layers`.
- */
-export function useLayerIndexes(dataset: string, layers: readonly number[]) {
-  const manifest = useManifest(dataset);
-  return useQueries({
-    queries: layers.map((layer) => layerIndexQuery(dataset, layer, manifest.data)),
-  });
-}
-
 export function useNeuronFile<K extends NeuronFileKind>(
   dataset: string,
   kind: K,
@@ -130,16 +115,40 @@ export function useNeuronFile<K extends NeuronFileKind>(
   return useQuery(neuronFileQuery(dataset, kind, layer, neuron));
 }
 
-/** Warm the cache for a neuron the user is likely to open next. */
+/** Warm the cache for a neuron the user is likely to open next: the files its page shows first. */
 export function prefetchNeuron(
   client: QueryClient,
   dataset: string,
-  layer: number,
-  neuron: number,
+  { layer, neuron }: NeuronAddress,
 ) {
-  for (const kind of ['explanations', 'collated-activations'] as const) {
+  for (const kind of FIRST_NEURON_FILES) {
     void client.prefetchQuery(neuronFileQuery(dataset, kind, layer, neuron));
   }
+}
+
+/**
+ * What a neuron page needs first, started by its route's loader with the query options the page
+ * renders from: the dataset list (for the release form, which names no dataset), then the
+ * manifest and the neuron's records and explanation side by side.
+ */
+export function prefetchNeuronPage(
+  client: QueryClient,
+  dataset: string | null,
+  address: NeuronAddress,
+): void {
+  const id =
+    dataset !== null
+      ? Promise.resolve(dataset)
+      : client.fetchQuery(datasetsQuery()).then((list) => list.default);
+  id.then(
+    (known) => {
+      void client.prefetchQuery(manifestQuery(known));
+      prefetchNeuron(client, known, address);
+    },
+    () => {
+      // The page shows the failure (with a retry) when it asks for the same query.
+    },
+  );
 }
 
 /** What `api/health` said; `online` is false on a static host (no server behind the app). */

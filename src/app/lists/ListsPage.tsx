@@ -12,7 +12,7 @@ import {
   type SharedList,
 } from '../../core/lists/list.ts';
 import { useDatasets } from '../data/queries.ts';
-import { neuronPath } from '../paths.ts';
+import { neuronPath } from '../../core/address/address.ts';
 import { ListActions } from './ListActions.tsx';
 import { listPath, listsPath } from './paths.ts';
 import { readList, useLists } from './store.ts';

@@ -8,7 +8,8 @@ import type { ComparedSequence } from '../visuals/realVsSimulated.ts';
 import { formatScore } from '../visuals/tokens.ts';
 import { Skeleton } from '../shell/Skeleton.tsx';
 import { Absent, FileState } from './FileState.tsx';
-import { rankExplanations, sequenceLabel, type RankedExplanation } from './model.ts';
+import { sequenceLabel, type RankedExplanation } from './model.ts';
+import { SECTIONS, sectionElementId } from './sections.ts';
 import styles from './NeuronPage.module.css';
 
 function compared(sequences: readonly ScoredSequenceSimulation[]): ComparedSequence[] {
@@ -28,6 +29,7 @@ function compared(sequences: readonly ScoredSequenceSimulation[]): ComparedSeque
  */
 export function ExplanationsSection({
   query,
+  ranked,
   path,
   scale,
   selected,
@@ -36,28 +38,36 @@ export function ExplanationsSection({
   onView,
 }: {
   query: UseQueryResult<NeuronSimulationResults | null>;
+  /** The file's explanations, best first (see rankExplanations). */
+  ranked: RankedExplanation[];
   path: string;
   /** The neuron's colour scale; null while it is not known yet (records still loading). */
   scale: ActivationColorScale | null;
-  /** Index into the best-first list. */
+  /** Position in the best-first list, from 1 (as the page labels them). */
   selected: number;
   onSelect: (index: number) => void;
   view: SimulationView;
   onView: (view: SimulationView) => void;
 }) {
   return (
-    <section aria-labelledby="explanations-heading" className={styles.section}>
-      <h2 id="explanations-heading">Explanations</h2>
+    <section
+      id={sectionElementId('explanations')}
+      aria-labelledby="explanations-heading"
+      className="neuron-section"
+    >
+      <h2 id="explanations-heading" tabIndex={-1}>
+        {SECTIONS.explanations}
+      </h2>
       <FileState
         query={query}
         path={path}
         skeleton={<ExplanationsSkeleton />}
         absent={<Absent>No explanation for this neuron in this dataset.</Absent>}
       >
-        {(results) =>
+        {() =>
           scale ? (
             <Explanations
-              ranked={rankExplanations(results)}
+              ranked={ranked}
               scale={scale}
               selected={selected}
               onSelect={onSelect}
@@ -98,7 +108,7 @@ function Explanations({
   view: SimulationView;
   onView: (view: SimulationView) => void;
 }) {
-  const current = ranked[selected] ?? ranked[0];
+  const current = ranked[selected - 1] ?? ranked[0];
   const sequences = useMemo(
     () =>
       current ? compared(current.explanation.scored_simulation.scored_sequence_simulations) : [],
@@ -109,11 +119,11 @@ function Explanations({
 
   return (
     <>
-      <ol className={styles.explanationList}>
+      <ol className={styles.explanationList} aria-label="Explanations, best first">
         {ranked.map((entry, i) => (
           <li key={entry.fileIndex} className={styles.explanation} aria-current={entry === current}>
             <p className={styles.explanationText}>
-              <span className={styles.explanationLead}>finds</span>
+              <span className={styles.explanationLead}>{i + 1}.</span>{' '}
               {entry.explanation.explanation.trim() || '(empty explanation)'}
             </p>
             <p className={styles.score}>
@@ -123,7 +133,7 @@ function Explanations({
               <button
                 type="button"
                 aria-pressed={entry === current}
-                onClick={() => onSelect(i)}
+                onClick={() => onSelect(i + 1)}
                 aria-label={`Show the scored sequences of explanation ${i + 1}`}
               >
                 {entry === current ? 'Shown below' : 'Show sequences'}

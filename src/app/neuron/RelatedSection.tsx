@@ -1,68 +1,64 @@
 import { useMemo } from 'react';
 import { Link } from 'react-router';
-import type { UseQueryResult } from '@tanstack/react-query';
-import type {
-  ConnectedNeurons,
-  NeuronRef,
-  RelatedNeurons,
-  TokenLookupTableSummaryOfNeuron,
-  TokensAndWeights,
-  WeightBasedSummaryOfNeuron,
+import { formatNeuronAddress, neuronPath, type NeuronAddress } from '../../core/address/address.ts';
+import type { DatasetManifest } from '../../core/dataset/types.ts';
+import {
+  neuronFilePath,
+  type ConnectedNeurons,
+  type NeuronRef,
+  type RelatedNeurons,
+  type TokensAndWeights,
 } from '../../core/format/types.ts';
-import type { LayerIndex } from '../../core/dataset/types.ts';
-import { layerIndexEntry } from '../data/layerIndex.ts';
-import { useLayerIndexes } from '../data/queries.ts';
-import { neuronPath } from '../paths.ts';
+import { useNeuronFile } from '../data/queries.ts';
+import { useSearchService } from '../engine/client.ts';
+import { neuronEntry } from '../engine/lookup.ts';
+import { useLayers, type DatasetTable } from '../engine/store.ts';
 import { formatActivation, formatScore, visibleToken } from '../visuals/tokens.ts';
 import { Skeleton } from '../shell/Skeleton.tsx';
-import { Absent, FileError, FileState } from './FileState.tsx';
+import { Absent, FileState } from './FileState.tsx';
+import { SECTIONS, sectionElementId } from './sections.ts';
 import styles from './NeuronPage.module.css';
 
 /**
  * Related tokens (by mean activation; by weights, into and out of the neuron) and related neurons
  * (upstream through c_fc, downstream through c_proj), each neuron with its best explanation and
- * score from the layer indexes.
+ * score from its layer's index (read by the browse engine, as the browse page reads them).
  */
 export function RelatedSection({
   dataset,
   urlDataset,
-  activationTokens,
-  weightTokens,
-  relatedNeurons,
-  paths,
-  defer = false,
+  manifest,
+  address,
 }: {
   dataset: string;
   urlDataset: string | null;
-  activationTokens: UseQueryResult<TokenLookupTableSummaryOfNeuron | null>;
-  weightTokens: UseQueryResult<WeightBasedSummaryOfNeuron | null>;
-  relatedNeurons: UseQueryResult<RelatedNeurons | null>;
-  paths: { activationTokens: string; weightTokens: string; relatedNeurons: string };
-  /** Show skeletons for now (the page renders this section after its first paint). */
-  defer?: boolean;
+  manifest: DatasetManifest;
+  address: NeuronAddress;
 }) {
+  const { layer, neuron } = address;
+  const activationTokens = useNeuronFile(dataset, 'related-tokens/activation-based', layer, neuron);
+  const weightTokens = useNeuronFile(dataset, 'related-tokens/weight-based', layer, neuron);
+  const relatedNeurons = useNeuronFile(dataset, 'related-neurons/weight-based', layer, neuron);
   const listSkeleton = (
     <div aria-hidden="true" className={styles.stack}>
       <Skeleton height="6rem" />
     </div>
   );
-  if (defer) {
-    return (
-      <section aria-labelledby="related-heading" className={styles.section}>
-        <h2 id="related-heading">Related tokens and neurons</h2>
-        {listSkeleton}
-      </section>
-    );
-  }
   return (
-    <section aria-labelledby="related-heading" className={styles.section}>
-      <h2 id="related-heading">Related tokens and neurons</h2>
+    <section
+      id={sectionElementId('related')}
+      aria-labelledby="related-heading"
+      className="neuron-section"
+    >
+      <h2 id="related-heading" tabIndex={-1}>
+        {SECTIONS.related}
+      </h2>
       <div className={styles.relatedGrid}>
         <section aria-labelledby="mean-tokens-heading">
           <h3 id="mean-tokens-heading">Tokens with the highest mean activation</h3>
           <FileState
             query={activationTokens}
-            path={paths.activationTokens}
+            path={neuronFilePath('related-tokens/activation-based', layer, neuron)}
             skeleton={listSkeleton}
             absent={<Absent>No activation-based token file for this neuron.</Absent>}
           >
@@ -79,7 +75,7 @@ export function RelatedSection({
           <h3 id="weight-tokens-heading">Tokens by weight</h3>
           <FileState
             query={weightTokens}
-            path={paths.weightTokens}
+            path={neuronFilePath('related-tokens/weight-based', layer, neuron)}
             skeleton={listSkeleton}
             absent={<Absent>No weight-based token file for this neuron.</Absent>}
           >
@@ -96,12 +92,12 @@ export function RelatedSection({
       </div>
       <FileState
         query={relatedNeurons}
-        path={paths.relatedNeurons}
+        path={neuronFilePath('related-neurons/weight-based', layer, neuron)}
         skeleton={listSkeleton}
         absent={<Absent>No related-neurons file for this neuron.</Absent>}
       >
         {(related) => (
-          <RelatedNeuronsView related={related} dataset={dataset} urlDataset={urlDataset} />
+          <RelatedNeuronsView related={related} manifest={manifest} urlDataset={urlDataset} />
         )}
       </FileState>
     </section>
@@ -145,36 +141,30 @@ function WeightList({ title, list }: { title: string; list: TokensAndWeights }) 
 
 function RelatedNeuronsView({
   related,
-  dataset,
+  manifest,
   urlDataset,
 }: {
   related: RelatedNeurons;
-  dataset: string;
+  manifest: DatasetManifest;
   urlDataset: string | null;
 }) {
   const layers = useMemo(() => {
     const all = [related.c_fc, related.c_proj].flatMap((connected) =>
       connected ? [...connected.top_positive_neurons, ...connected.top_negative_neurons] : [],
     );
-    return [...new Set(all.map((ref) => ref.layer))].sort((a, b) => a - b);
-  }, [related]);
-  const queries = useLayerIndexes(dataset, layers);
-  const indexes = new Map<number, UseQueryResult<LayerIndex>>(
-    layers.map((layer, i) => [layer, queries[i]!]),
-  );
-  const failed = layers
-    .map((layer, i) => [layer, queries[i]!] as const)
-    .filter(([, query]) => query.isError);
+    const known = new Set(manifest.layers.map((entry) => entry.layer));
+    return [...new Set(all.map((ref) => ref.layer))]
+      .filter((layer) => known.has(layer))
+      .sort((a, b) => a - b);
+  }, [related, manifest]);
+  const indexes = useLayers(useSearchService(), manifest, layers);
+  const failed = indexes.failures.filter((failure) => layers.includes(failure.layer));
   return (
     <>
-      {failed.map(([layer, query]) => (
-        <FileError
-          key={layer}
-          path={`layer ${layer} index`}
-          error={query.error!}
-          retry={query.refetch}
-          retrying={query.isFetching}
-        />
+      {failed.map(({ layer, error }) => (
+        <p key={layer} role="alert" className={styles.fileError}>
+          Could not read the index of layer {layer}: {error.message}
+        </p>
       ))}
       <div className={styles.relatedGrid}>
         <section aria-labelledby="upstream-heading">
@@ -196,7 +186,7 @@ function ConnectedList({
   urlDataset,
 }: {
   connected: ConnectedNeurons | null;
-  indexes: Map<number, UseQueryResult<LayerIndex>>;
+  indexes: DatasetTable;
   urlDataset: string | null;
 }) {
   if (!connected) return <Absent>None in the file.</Absent>;
@@ -230,7 +220,7 @@ function NeuronList({
   title: string;
   neurons: readonly NeuronRef[];
   weights: readonly number[];
-  indexes: Map<number, UseQueryResult<LayerIndex>>;
+  indexes: DatasetTable;
   urlDataset: string | null;
 }) {
   return (
@@ -241,24 +231,26 @@ function NeuronList({
       ) : (
         <ol className={styles.neuronList}>
           {neurons.map((ref, i) => {
-            const index = indexes.get(ref.layer);
-            const entry = index?.data ? layerIndexEntry(index.data, ref.neuron) : null;
+            const inDataset = indexes.table.rowOf(ref.layer, ref.neuron) >= 0;
+            const loaded = indexes.table.loadedLayers.has(ref.layer);
+            const failed = indexes.failures.some((failure) => failure.layer === ref.layer);
+            const entry = loaded ? neuronEntry(indexes.table, ref) : null;
             return (
               <li key={`${ref.layer}_${ref.neuron}_${i}`}>
                 <span className={styles.neuronLine}>
-                  <Link to={neuronPath(urlDataset, ref)}>
-                    {ref.layer}:{ref.neuron}
-                  </Link>
+                  <Link to={neuronPath(urlDataset, ref)}>{formatNeuronAddress(ref)}</Link>
                   <span className={styles.tokenValue}>weight {formatActivation(weights[i])}</span>
                   {entry?.score != null && (
                     <span className={styles.tokenValue}>score {formatScore(entry.score)}</span>
                   )}
                 </span>
                 <span className={styles.neuronExplanation}>
-                  {index?.isPending ? (
-                    <Skeleton height="1.2rem" width="70%" />
-                  ) : index?.isError ? (
+                  {!inDataset ? (
+                    <span className="muted">not in this dataset</span>
+                  ) : failed ? (
                     <span className="muted">explanation unavailable (index failed)</span>
+                  ) : !loaded ? (
+                    <Skeleton height="1.2rem" width="70%" />
                   ) : entry?.explanation ? (
                     entry.explanation.trim()
                   ) : (

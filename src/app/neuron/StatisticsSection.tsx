@@ -7,6 +7,7 @@ import { formatActivation, formatCount } from '../visuals/tokens.ts';
 import { Skeleton } from '../shell/Skeleton.tsx';
 import { Absent, FileState } from './FileState.tsx';
 import { allActivations, maxActivation } from './model.ts';
+import { SECTIONS, sectionElementId } from './sections.ts';
 import styles from './NeuronPage.module.css';
 
 /**
@@ -17,12 +18,9 @@ import styles from './NeuronPage.module.css';
 export function StatisticsSection({
   query,
   path,
-  defer = false,
 }: {
   query: UseQueryResult<NeuronRecord | null>;
   path: string;
-  /** Show the skeleton for now (the page renders this section after its first paint). */
-  defer?: boolean;
 }) {
   const skeleton = (
     <div aria-hidden="true" className={styles.stack}>
@@ -31,20 +29,22 @@ export function StatisticsSection({
     </div>
   );
   return (
-    <section aria-labelledby="statistics-heading" className={styles.section}>
-      <h2 id="statistics-heading">Statistics</h2>
-      {defer ? (
-        skeleton
-      ) : (
-        <FileState
-          query={query}
-          path={path}
-          skeleton={skeleton}
-          absent={<Absent>No activation records, so no statistics.</Absent>}
-        >
-          {(record) => <Statistics record={record} />}
-        </FileState>
-      )}
+    <section
+      id={sectionElementId('statistics')}
+      aria-labelledby="statistics-heading"
+      className="neuron-section"
+    >
+      <h2 id="statistics-heading" tabIndex={-1}>
+        {SECTIONS.statistics}
+      </h2>
+      <FileState
+        query={query}
+        path={path}
+        skeleton={skeleton}
+        absent={<Absent>No activation records, so no statistics.</Absent>}
+      >
+        {(record) => <Statistics record={record} />}
+      </FileState>
     </section>
   );
 }

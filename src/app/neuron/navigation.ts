@@ -1,5 +1,5 @@
 /** Neighbouring neurons, as the page's buttons and arrow keys reach them. Pure. */
-import type { NeuronAddress } from '../paths.ts';
+import type { NeuronAddress } from '../../core/address/address.ts';
 import type { LayerShape } from './model.ts';
 
 export interface Neighbours {

@@ -2,7 +2,8 @@
  * The neuron page's view state as it sits in the URL's search params (inside the hash), so that a
  * copied link shows the same thing:
  *
- *   explanation=2          which explanation (0 = the best; explanations are listed best first)
+ *   explanation=2          which explanation's scored sequences show, numbered as the page lists
+ *                          them (best first, from 1; 1 is the default)
  *   view=overlay           real vs simulated: side-by-side | overlay
  *   expand=top,q5,random   record groups showing all their records
  *
@@ -28,7 +29,9 @@ function isGroupId(text: string): text is RecordGroupId {
 export function readViewState(params: URLSearchParams): NeuronViewState {
   const explanationText = params.get('explanation');
   const explanation =
-    explanationText !== null && /^\d{1,3}$/.test(explanationText) ? Number(explanationText) : 0;
+    explanationText !== null && /^\d{1,3}$/.test(explanationText)
+      ? Math.max(1, Number(explanationText))
+      : 1;
   const viewText = params.get('view');
   const view = SIMULATION_VIEWS.find((candidate) => candidate === viewText) ?? null;
   const expanded = new Set((params.get('expand') ?? '').split(',').filter(isGroupId));
@@ -42,7 +45,7 @@ export function writeViewState(
 ): URLSearchParams {
   const next = new URLSearchParams(params);
   if (state.explanation !== undefined) {
-    if (state.explanation > 0) next.set('explanation', String(state.explanation));
+    if (state.explanation > 1) next.set('explanation', String(state.explanation));
     else next.delete('explanation');
   }
   if (state.view !== undefined) {

@@ -1,6 +1,11 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
-import { browsePath, neuronPath, parseNeuronAddress, type NeuronAddress } from '../paths.ts';
+import {
+  browsePath,
+  neuronPath,
+  parseNeuronAddress,
+  type NeuronAddress,
+} from '../../core/address/address.ts';
 import { useDatasetRoute } from '../shell/dataset.ts';
 import styles from './JumpBox.module.css';
 

@@ -1,6 +1,6 @@
 import { Suspense, useRef } from 'react';
 import { Link, Outlet } from 'react-router';
-import { browsePath, textPath } from '../paths.ts';
+import { browsePath, textPath } from '../../core/address/address.ts';
 import { listsPath } from '../lists/paths.ts';
 import { JumpBox } from '../search/JumpBox.tsx';
 import { DatasetPicker } from './DatasetPicker.tsx';
@@ -21,24 +21,22 @@ export function Layout() {
       <button type="button" className={styles.skip} onClick={() => main.current?.focus()}>
         Skip to content
       </button>
-      <header className={styles.header}>
-        <Link to={browsePath(urlDataset)} className={styles.brand}>
-          <img src="./favicon.svg" alt="" width={24} height={24} />
+      <header className="app-header" data-app-header="">
+        <Link to={browsePath(urlDataset)} className="app-brand">
+          <Logo />
           Neuron Explorer
         </Link>
-        <div className={styles.controls}>
-          <Link to={textPath(urlDataset)} className={styles.navLink}>
-            Your text
-          </Link>
-          <Link to={listsPath()} className={styles.navLink}>
-            Lists
-          </Link>
+        <nav aria-label="Pages" className="app-nav">
+          <Link to={textPath(urlDataset)}>Your text</Link>
+          <Link to={listsPath()}>Lists</Link>
+        </nav>
+        <div className="app-controls">
           <DatasetPicker />
           <JumpBox />
           <ThemeToggle />
         </div>
       </header>
-      <main ref={main} id="main" tabIndex={-1} className={styles.main}>
+      <main ref={main} id="main" tabIndex={-1} className="app-main">
         <Suspense fallback={<PageFallback />}>
           <Outlet />
         </Suspense>
@@ -54,5 +52,15 @@ export function PageFallback() {
       <span className="visually-hidden">Loading…</span>
       <Skeleton width="40%" height="2rem" />
     </div>
+  );
+}
+
+/** The app's mark (as public/favicon.svg), inline: no request of its own on the way to a paint. */
+function Logo() {
+  return (
+    <svg viewBox="0 0 32 32" width={24} height={24} aria-hidden="true">
+      <circle cx="16" cy="16" r="14" fill="#2563eb" />
+      <circle cx="16" cy="16" r="5" fill="#fbbf24" />
+    </svg>
   );
 }

@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import { browsePath } from '../paths.ts';
+import { browsePath } from '../../core/address/address.ts';
 import { useDatasetRoute } from './dataset.ts';
 
 /** Any URL the app has no page for. */

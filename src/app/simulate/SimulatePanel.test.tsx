@@ -544,7 +544,9 @@ describe('on the neuron page', () => {
   it('sits on the page, filled with the best published explanation', async () => {
     fakeNetwork(tinyDatasetFiles());
     renderApp('/layers/1/neurons/2');
-    const panel = await screen.findByRole('region', { name: 'Test an explanation' });
+    // The panel comes just after the page's first paint, in a chunk of its own.
+    await screen.findByRole('textbox', { name: 'Explanation' }, { timeout: 4000 });
+    const panel = screen.getByRole('region', { name: 'Test an explanation' });
     await waitFor(() =>
       expect(within(panel).getByRole('textbox', { name: 'Explanation' })).toHaveValue(PUBLISHED),
     );

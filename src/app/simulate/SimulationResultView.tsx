@@ -121,7 +121,9 @@ function ScoreTable({
     <div className={styles.scoresWrap}>
       <table className={styles.scoreTable}>
         <caption className="visually-hidden">
-          Scores of this explanation and the published one
+          {published
+            ? 'Scores of this explanation and the published one'
+            : 'Scores of this explanation'}
         </caption>
         <thead>
           <tr>

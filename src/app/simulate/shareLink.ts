@@ -7,7 +7,7 @@
  *
  * Opening such a link runs the simulation (the server answers from its cache when it can).
  */
-import { neuronPath, type NeuronAddress } from '../paths.ts';
+import { neuronPath, type NeuronAddress } from '../../core/address/address.ts';
 
 export const TEST_PARAM = 'test';
 export const TEXT_PARAM = 'text';

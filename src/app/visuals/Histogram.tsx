@@ -10,8 +10,44 @@ export interface HistogramMarker {
   label: string;
 }
 
-const HEIGHT = 220;
+const PLOT_HEIGHT = 166;
 const MARGIN = { top: 22, right: 12, bottom: 32, left: 44 };
+/** Marker labels: 10px text, about 6px per character, rows 12px apart. */
+const LABEL_CHAR_WIDTH = 6.2;
+const LABEL_ROW = 12;
+
+export interface PlacedLabel {
+  /** Centre, in px. */
+  x: number;
+  /** Row above the plot: 0 is nearest to it. */
+  row: number;
+}
+
+/**
+ * Rows for labels centred at `xs` (px) with these widths, so that no two labels in a row overlap:
+ * each label takes the lowest row where it clears the labels already placed (left to right), and
+ * is kept inside [left, right].
+ */
+export function placeLabels(
+  xs: readonly number[],
+  widths: readonly number[],
+  left: number,
+  right: number,
+  gap = 4,
+): PlacedLabel[] {
+  const order = xs.map((_, i) => i).sort((a, b) => xs[a]! - xs[b]!);
+  const rowEnds: number[] = [];
+  const placed: PlacedLabel[] = new Array(xs.length);
+  for (const i of order) {
+    const half = widths[i]! / 2;
+    const x = Math.max(left + half, Math.min(right - half, xs[i]!));
+    let row = rowEnds.findIndex((end) => end + gap <= x - half);
+    if (row < 0) row = rowEnds.length;
+    rowEnds[row] = x + half;
+    placed[i] = { x, row };
+  }
+  return placed;
+}
 
 /**
  * Counts of values in equal-width bins, on a symlog count axis (activations pile up near zero and
@@ -49,23 +85,34 @@ export function Histogram({
     const top = maxOf(buckets, (bucket) => bucket.length) ?? 1;
     const y = scaleSymlog()
       .domain([0, Math.max(top, 1)])
-      .range([HEIGHT - MARGIN.bottom, MARGIN.top]);
+      .range([PLOT_HEIGHT, 0]);
     const yTicks = [0, 1, 10, 100, 1_000, 10_000, 100_000].filter((tick) => tick <= top);
     return { x, y, buckets, yTicks, count: finite.length };
   }, [values, binCount, width]);
 
-  const { x, y, buckets, yTicks } = layout;
-  const baseline = HEIGHT - MARGIN.bottom;
+  const { x, buckets, yTicks } = layout;
   const visibleMarkers = markers.filter(
     (marker) => marker.value >= x.domain()[0]! && marker.value <= x.domain()[1]!,
   );
+  // Close boundaries would print their labels over each other: stack them in rows instead.
+  const labels = placeLabels(
+    visibleMarkers.map((marker) => x(marker.value)),
+    visibleMarkers.map((marker) => marker.label.length * LABEL_CHAR_WIDTH),
+    0,
+    width,
+  );
+  const rows = Math.max(1, ...labels.map((label) => label.row + 1));
+  const top = MARGIN.top + (rows - 1) * LABEL_ROW;
+  const height = top + PLOT_HEIGHT + MARGIN.bottom;
+  const baseline = top + PLOT_HEIGHT;
+  const y = layout.y.copy().range([baseline, top]);
 
   return (
     <figure ref={figure} className={styles.figure}>
       <svg
-        viewBox={`0 0 ${width} ${HEIGHT}`}
+        viewBox={`0 0 ${width} ${height}`}
         width={width}
-        height={HEIGHT}
+        height={height}
         className={styles.svg}
         role="img"
         aria-label={label}
@@ -95,7 +142,7 @@ export function Histogram({
           ))}
           <text
             x={width - MARGIN.right}
-            y={HEIGHT - 2}
+            y={height - 2}
             textAnchor="end"
             className={styles.axisLabel}
           >
@@ -111,17 +158,18 @@ export function Histogram({
           ))}
         </g>
         <g className={styles.markers}>
-          {visibleMarkers.map((marker) => (
-            <g
-              key={`${marker.label}-${marker.value}`}
-              transform={`translate(${x(marker.value)},0)`}
-            >
-              <line y1={MARGIN.top - 4} y2={baseline} />
-              <text y={MARGIN.top - 8} textAnchor="middle">
-                {marker.label}
-              </text>
-            </g>
-          ))}
+          {visibleMarkers.map((marker, i) => {
+            const label = labels[i]!;
+            const labelY = top - 8 - label.row * LABEL_ROW;
+            return (
+              <g key={`${marker.label}-${marker.value}`}>
+                <line x1={x(marker.value)} x2={x(marker.value)} y1={labelY + 4} y2={baseline} />
+                <text x={label.x} y={labelY} textAnchor="middle">
+                  {marker.label}
+                </text>
+              </g>
+            );
+          })}
         </g>
       </svg>
       <figcaption className={styles.caption}>

@@ -2,10 +2,15 @@ import { useMemo } from 'react';
 import type { SimulationView } from '../settings.ts';
 import { activationColorScale, type ActivationColorScale } from './colorScale.ts';
 import { ColorLegend } from './ColorLegend.tsx';
-import { NORMALIZED_MAX, prepareComparison, type ComparedSequence } from './realVsSimulated.ts';
+import {
+  NORMALIZED_MAX,
+  prepareComparison,
+  type ComparedSequence,
+  type PreparedComparison,
+} from './realVsSimulated.ts';
 import { SimulationBars } from './SimulationBars.tsx';
 import { TokenRecord } from './TokenRecord.tsx';
-import { formatScore } from './tokens.ts';
+import { formatActivation, formatScore } from './tokens.ts';
 import styles from './RealVsSimulated.module.css';
 
 export interface RealVsSimulatedProps {
@@ -31,6 +36,9 @@ export function RealVsSimulated({ sequences, scale, view, onView }: RealVsSimula
     () => activationColorScale({ min: 0, max: NORMALIZED_MAX }, scale.theme),
     [scale.theme],
   );
+  // Simulations in activation units can go above the neuron's real maximum: say by how much.
+  const simulatedTop = useMemo(() => largestSimulated(prepared), [prepared]);
+  const over = simulatedTop !== null && simulatedTop > scale.domain.max ? simulatedTop : null;
 
   return (
     <>
@@ -63,6 +71,7 @@ export function RealVsSimulated({ sequences, scale, view, onView }: RealVsSimula
           <ColorLegend
             scale={scale}
             label={anyNormalized ? 'Real activation' : 'Activation (real and simulated)'}
+            over={over}
           />
         ) : (
           <p className={styles.barKey}>
@@ -75,6 +84,15 @@ export function RealVsSimulated({ sequences, scale, view, onView }: RealVsSimula
           </p>
         )}
       </div>
+      {over !== null && (
+        <p className={styles.note} data-testid="over-note">
+          Simulated values reach {formatActivation(over)}, above the real maximum{' '}
+          {formatActivation(scale.domain.max)}:{' '}
+          {shownView === 'overlay'
+            ? 'their bars are full and capped with a mark.'
+            : 'those tokens are drawn at the maximum and overlined.'}
+        </p>
+      )}
       {anyReal && anyNormalized && shownView === 'side-by-side' && (
         <p className={styles.note}>
           Simulated values here are on the simulator’s 0–10 scale and are coloured on a 0–10 scale
@@ -115,7 +133,9 @@ export function RealVsSimulated({ sequences, scale, view, onView }: RealVsSimula
                 )}
                 <span className={styles.rowLabel}>
                   Simulated
-                  <span className={styles.rowUnit}>{sequence.normalized ? '0–10' : 'units'}</span>
+                  <span className={styles.rowUnit}>
+                    {sequence.normalized ? 'on a 0–10 scale' : 'in activation units'}
+                  </span>
                 </span>
                 <TokenRecord
                   tokens={sequence.tokens}
@@ -130,4 +150,16 @@ export function RealVsSimulated({ sequences, scale, view, onView }: RealVsSimula
       </ol>
     </>
   );
+}
+
+/** The largest simulated value in activation units (0–10 simulations have a scale of their own). */
+function largestSimulated(sequences: readonly PreparedComparison[]): number | null {
+  let top: number | null = null;
+  for (const sequence of sequences) {
+    if (sequence.normalized) continue;
+    for (const value of sequence.simulated) {
+      if (Number.isFinite(value) && (top === null || value > top)) top = value;
+    }
+  }
+  return top;
 }

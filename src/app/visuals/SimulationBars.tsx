@@ -26,7 +26,10 @@ function percent(value: number, top: number): string {
 
 /**
  * Real and simulated activations overlaid on the tokens: above each token a pair of bars, real
- * (orange) and simulated (blue), each on its own scale. Tooltips come from TokenTooltipLayer.
+ * (orange) and simulated (blue), each on its own scale; a value above its scale fills its bar and
+ * caps it with a mark. The tokens read exactly as the text does: each cell is as wide as its
+ * token (no padding, no minimum width), the bars fit inside it. Tooltips come from
+ * TokenTooltipLayer.
  */
 export const SimulationBars = memo(function SimulationBars({
   tokens,
@@ -48,10 +51,15 @@ export const SimulationBars = memo(function SimulationBars({
       {tokens.map((token, i) => (
         <span key={i} data-i={i} tabIndex={i === 0 ? 0 : -1} className={styles.cell}>
           <span className={styles.bars} aria-hidden="true">
-            <span className={styles.real} style={{ height: percent(real[i] ?? 0, realMax) }} />
+            <span
+              className={styles.real}
+              style={{ height: percent(real[i] ?? 0, realMax) }}
+              data-over={(real[i] ?? 0) > realMax ? '' : undefined}
+            />
             <span
               className={styles.simulated}
               style={{ height: percent(simulated[i] ?? 0, simulatedMax) }}
+              data-over={(simulated[i] ?? 0) > simulatedMax ? '' : undefined}
             />
           </span>
           <span className={styles.token}>{displayToken(token)}</span>

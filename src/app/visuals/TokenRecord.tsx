@@ -1,8 +1,7 @@
 import { memo, useCallback, useMemo } from 'react';
 import type { TokenStyle } from './colorScale.ts';
+import { tokenSpansHtml } from './recordHtml.ts';
 import { registerRecord, type TooltipSeries } from './tokenRegistry.ts';
-import { displayToken } from './tokens.ts';
-import styles from './TokenRecord.module.css';
 
 export interface TokenRecordProps {
   /** The record's tokens, as in the file (leading spaces included). */
@@ -18,33 +17,12 @@ export interface TokenRecordProps {
   label: string;
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
-
-/**
- * The record's tokens as HTML: one plain span per token with its colours, `data-i` its index, the
- * first one in the tab order. Token text is escaped; the colours are our own #rrggbb values.
- */
-export function tokenSpansHtml(
-  tokens: readonly string[],
-  tokenStyles: readonly TokenStyle[],
-): string {
-  let html = '';
-  for (let i = 0; i < tokens.length; i++) {
-    const style = tokenStyles[i];
-    const text = displayToken(tokens[i]!).replace(/[&<>]/g, (char) => ESCAPES[char]!);
-    const colours = style
-      ? ` style="background-color:${style.backgroundColor};color:${style.color}"`
-      : '';
-    html += `<span data-i="${i}"${i === 0 ? ' tabindex="0"' : ''}${colours}>${text}</span>`;
-  }
-  return html;
-}
-
 /**
  * One record as running text, each token on its activation's colour. The 64 token spans are
- * written as one HTML string rather than 64 React elements: a page of 200 records (12,800
- * tokens) renders in a fraction of the time. Tooltips and keys are handled by an enclosing
- * TokenTooltipLayer; one token is in the tab order (roving tabindex), arrows move within the record.
+ * written as one HTML string (./recordHtml.ts) rather than 64 React elements: a page of 200
+ * records (12,800 tokens) renders in a fraction of the time. Tooltips and keys are handled by an
+ * enclosing TokenTooltipLayer; one token is in the tab order (roving tabindex), arrows move within
+ * the record.
  */
 export const TokenRecord = memo(function TokenRecord({
   tokens,
@@ -67,7 +45,7 @@ export const TokenRecord = memo(function TokenRecord({
       ref={register}
       role="group"
       aria-label={label}
-      className={styles.record}
+      className="token-record"
       data-record=""
       dangerouslySetInnerHTML={html}
     />

@@ -1,6 +1,6 @@
 import { useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { createPortal, flushSync } from 'react-dom';
-import { findToken, type TokenHit } from './tokenRegistry.ts';
+import { findToken as findAnyToken, type TokenHit } from './tokenRegistry.ts';
 import { formatActivation, visibleToken } from './tokens.ts';
 import styles from './TokenTooltipLayer.module.css';
 
@@ -9,11 +9,133 @@ interface Tip {
   pinned: boolean;
 }
 
+type ShowTip = (tip: Tip | null | ((current: Tip | null) => Tip | null)) => void;
+
+/** Marks a layer's element, so that a layer inside another (Your text on a neuron page) owns its tokens. */
+const LAYER_ATTRIBUTE = 'data-token-layer';
+
+/** The token an arrow key, Home or End moves to from `hit` (its index), or null for other keys. */
+function movedTo(key: string, hit: TokenHit, count: number): number | null {
+  switch (key) {
+    case 'ArrowRight':
+      return Math.min(hit.index + 1, count - 1);
+    case 'ArrowLeft':
+      return Math.max(hit.index - 1, 0);
+    case 'Home':
+      return 0;
+    case 'End':
+      return count - 1;
+    default:
+      return null;
+  }
+}
+
+/**
+ * The layer's event handlers, one per event, sharing what is pinned. `show` sets the tooltip;
+ * `describedBy` is the tooltip's id, which a focused token points at.
+ */
+function tooltipHandlers(layer: HTMLElement, describedBy: string, show: ShowTip) {
+  let pinned: HTMLElement | null = null;
+  /** A token of this layer: one inside a layer nested in this one is that layer's to show. */
+  const findToken = (target: EventTarget | null) => {
+    const hit = findAnyToken(target);
+    return hit && hit.record.closest(`[${LAYER_ATTRIBUTE}]`) === layer ? hit : null;
+  };
+
+  const unpin = () => {
+    pinned?.removeAttribute('data-pinned');
+    pinned = null;
+  };
+  const close = () => {
+    unpin();
+    show(null);
+  };
+  const pin = (hit: TokenHit) => {
+    unpin();
+    pinned = hit.element;
+    hit.element.setAttribute('data-pinned', '');
+    show({ hit, pinned: true });
+  };
+  /** A click or Enter on a token: pins it, or unpins it when it is the pinned one. */
+  const togglePin = (hit: TokenHit) => {
+    if (pinned === hit.element) {
+      unpin();
+      show({ hit, pinned: false });
+    } else pin(hit);
+  };
+
+  return {
+    unpin,
+    onPointerOver(event: PointerEvent) {
+      if (pinned) return;
+      const hit = findToken(event.target);
+      if (hit) show({ hit, pinned: false });
+    },
+    onPointerOut(event: PointerEvent) {
+      if (pinned || findToken(event.relatedTarget)) return;
+      // A token that also has keyboard focus keeps its tooltip.
+      show((current) =>
+        current && current.hit.element === document.activeElement ? current : null,
+      );
+    },
+    onFocusIn(event: FocusEvent) {
+      const hit = findToken(event.target);
+      if (!hit) return;
+      // Render the tooltip before the screen reader reads the token's description.
+      if (!pinned) flushSync(() => show({ hit, pinned: false }));
+      hit.element.setAttribute('aria-describedby', describedBy);
+    },
+    onFocusOut(event: FocusEvent) {
+      const hit = findToken(event.target);
+      if (!hit) return;
+      hit.element.removeAttribute('aria-describedby');
+      if (!pinned && !findToken(event.relatedTarget)) show(null);
+    },
+    onClick(event: MouseEvent) {
+      const hit = findToken(event.target);
+      if (hit) togglePin(hit);
+      else if (pinned) close();
+    },
+    onKeyDown(event: KeyboardEvent) {
+      const hit = findToken(event.target);
+      if (!hit || event.altKey || event.ctrlKey || event.metaKey) return;
+      if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        togglePin(hit);
+        return;
+      }
+      if (event.key === 'Escape') {
+        close();
+        return;
+      }
+      const tokens = hit.record.querySelectorAll<HTMLElement>('[data-i]');
+      const next = movedTo(event.key, hit, tokens.length);
+      if (next === null) return;
+      event.preventDefault();
+      const target = tokens[next];
+      if (!target || target === hit.element) return;
+      // Roving tabindex: the token that has focus is the record's one tab stop.
+      hit.element.removeAttribute('tabindex');
+      target.tabIndex = 0;
+      if (pinned) unpin();
+      target.focus();
+    },
+    onDocumentKeyDown(event: KeyboardEvent) {
+      if (event.key === 'Escape' && pinned) close();
+    },
+    onDocumentClick(event: MouseEvent) {
+      if (pinned && !layer.contains(event.target as Node)) close();
+    },
+  };
+}
+
 /**
  * One tooltip for every token record inside it (TokenRecord, SimulationBars): shows the token
  * (spaces as ·, newlines as ↵, tabs as ⇥) and its values on hover and on keyboard focus; a click
  * or Enter pins it, Escape or a click elsewhere unpins. Arrow keys, Home and End move between the
- * tokens of a record. All listeners sit on this element, none on the tokens.
+ * tokens of a record. All listeners sit on this element (and two on the document), none on the
+ * tokens, and one abort signal removes them all. Layers may nest: a token is shown by the
+ * innermost layer around it, once.
  */
 export function TokenTooltipLayer({
   children,
@@ -25,135 +147,25 @@ export function TokenTooltipLayer({
 }) {
   const root = useRef<HTMLDivElement>(null);
   const [tip, setTip] = useState<Tip | null>(null);
-  const pinned = useRef<HTMLElement | null>(null);
   const tooltipId = useId();
 
   useEffect(() => {
     const element = root.current;
     if (!element) return;
-
-    const unpin = () => {
-      pinned.current?.removeAttribute('data-pinned');
-      pinned.current = null;
-    };
-    const pin = (hit: TokenHit) => {
-      unpin();
-      pinned.current = hit.element;
-      hit.element.setAttribute('data-pinned', '');
-      setTip({ hit, pinned: true });
-    };
-
-    const onPointerOver = (event: PointerEvent) => {
-      if (pinned.current) return;
-      const hit = findToken(event.target);
-      if (hit) setTip({ hit, pinned: false });
-    };
-    const onPointerOut = (event: PointerEvent) => {
-      if (pinned.current || findToken(event.relatedTarget)) return;
-      setTip((current) =>
-        current && current.hit.element === document.activeElement ? current : null,
-      );
-    };
-    const onFocusIn = (event: FocusEvent) => {
-      const hit = findToken(event.target);
-      if (!hit) return;
-      // Render the tooltip before the screen reader reads the token's description.
-      if (!pinned.current) flushSync(() => setTip({ hit, pinned: false }));
-      hit.element.setAttribute('aria-describedby', tooltipId);
-    };
-    const onFocusOut = (event: FocusEvent) => {
-      const hit = findToken(event.target);
-      if (!hit) return;
-      hit.element.removeAttribute('aria-describedby');
-      if (!pinned.current && !findToken(event.relatedTarget)) setTip(null);
-    };
-    const onClick = (event: MouseEvent) => {
-      const hit = findToken(event.target);
-      if (!hit) {
-        if (pinned.current) {
-          unpin();
-          setTip(null);
-        }
-        return;
-      }
-      if (pinned.current === hit.element) {
-        unpin();
-        setTip({ hit, pinned: false });
-      } else pin(hit);
-    };
-    const onKeyDown = (event: KeyboardEvent) => {
-      const hit = findToken(event.target);
-      if (!hit || event.altKey || event.ctrlKey || event.metaKey) return;
-      const tokens = hit.record.querySelectorAll<HTMLElement>('[data-i]');
-      let next: number | null = null;
-      switch (event.key) {
-        case 'ArrowRight':
-          next = Math.min(hit.index + 1, tokens.length - 1);
-          break;
-        case 'ArrowLeft':
-          next = Math.max(hit.index - 1, 0);
-          break;
-        case 'Home':
-          next = 0;
-          break;
-        case 'End':
-          next = tokens.length - 1;
-          break;
-        case 'Enter':
-        case ' ':
-          event.preventDefault();
-          if (pinned.current === hit.element) {
-            unpin();
-            setTip({ hit, pinned: false });
-          } else pin(hit);
-          return;
-        case 'Escape':
-          unpin();
-          setTip(null);
-          return;
-        default:
-          return;
-      }
-      event.preventDefault();
-      const target = tokens[next];
-      if (!target || target === hit.element) return;
-      // Roving tabindex: the token that has focus is the record's one tab stop.
-      hit.element.removeAttribute('tabindex');
-      target.tabIndex = 0;
-      if (pinned.current) unpin();
-      target.focus();
-    };
-    const onDocumentKeyDown = (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && pinned.current) {
-        unpin();
-        setTip(null);
-      }
-    };
-    const onDocumentClick = (event: MouseEvent) => {
-      if (pinned.current && !element.contains(event.target as Node)) {
-        unpin();
-        setTip(null);
-      }
-    };
-
-    element.addEventListener('pointerover', onPointerOver);
-    element.addEventListener('pointerout', onPointerOut);
-    element.addEventListener('focusin', onFocusIn);
-    element.addEventListener('focusout', onFocusOut);
-    element.addEventListener('click', onClick);
-    element.addEventListener('keydown', onKeyDown);
-    document.addEventListener('keydown', onDocumentKeyDown);
-    document.addEventListener('click', onDocumentClick);
+    const handlers = tooltipHandlers(element, tooltipId, setTip);
+    const listening = new AbortController();
+    const { signal } = listening;
+    element.addEventListener('pointerover', handlers.onPointerOver, { signal });
+    element.addEventListener('pointerout', handlers.onPointerOut, { signal });
+    element.addEventListener('focusin', handlers.onFocusIn, { signal });
+    element.addEventListener('focusout', handlers.onFocusOut, { signal });
+    element.addEventListener('click', handlers.onClick, { signal });
+    element.addEventListener('keydown', handlers.onKeyDown, { signal });
+    document.addEventListener('keydown', handlers.onDocumentKeyDown, { signal });
+    document.addEventListener('click', handlers.onDocumentClick, { signal });
     return () => {
-      element.removeEventListener('pointerover', onPointerOver);
-      element.removeEventListener('pointerout', onPointerOut);
-      element.removeEventListener('focusin', onFocusIn);
-      element.removeEventListener('focusout', onFocusOut);
-      element.removeEventListener('click', onClick);
-      element.removeEventListener('keydown', onKeyDown);
-      document.removeEventListener('keydown', onDocumentKeyDown);
-      document.removeEventListener('click', onDocumentClick);
-      unpin();
+      listening.abort();
+      handlers.unpin();
     };
   }, [tooltipId]);
 
@@ -161,7 +173,7 @@ export function TokenTooltipLayer({
   const visible = tip && tip.hit.element.isConnected ? tip : null;
 
   return (
-    <div ref={root} className={className}>
+    <div ref={root} className={className} {...{ [LAYER_ATTRIBUTE]: '' }}>
       {children}
       {createPortal(<TokenTooltip id={tooltipId} tip={visible} />, document.body)}
     </div>

@@ -5,6 +5,7 @@ import {
   contrastRatio,
   NEGATIVE_CAP,
   PALETTES,
+  ZERO_BAND,
   relativeLuminance,
   type ColorTheme,
 } from './colorScale.ts';
@@ -40,23 +41,37 @@ describe.each(themes)('activationColorScale (%s)', (theme) => {
     expect(scale(4).backgroundColor).toBe(palette.positive);
   });
 
-  it('makes negative values distinguishable from zero and from positive ones, capped', () => {
+  it("draws negatives in the positive side's unit: tiny GELU negatives stay near the background", () => {
+    // -0.2 is 5% of the maximum 4: a faint blue, not the loud one the old per-minimum scale gave.
     const negative = scale(-0.2).backgroundColor;
-    expect(distance(negative, palette.neutral)).toBeGreaterThan(60);
     const [r, , b] = [1, 3, 5].map((i) => parseInt(negative.slice(i, i + 2), 16)) as number[];
     expect(b!).toBeGreaterThan(r!);
     const full = distance(palette.negative, palette.neutral);
-    expect(distance(negative, palette.neutral)).toBeCloseTo(full * NEGATIVE_CAP, -1);
-    // Half the most negative value is half as far from neutral: the negative side is linear too.
-    expect(distance(scale(-0.1).backgroundColor, palette.neutral)).toBeCloseTo(
-      (full * NEGATIVE_CAP) / 2,
-      -1,
-    );
+    expect(distance(negative, palette.neutral)).toBeCloseTo(full * NEGATIVE_CAP * 0.05, -1);
+    expect(distance(negative, palette.neutral)).toBeLessThan(15);
+    // A negative as large as the maximum is clearly blue (capped below the full colour).
+    const large = activationColorScale({ min: -4, max: 4 }, theme)(-4).backgroundColor;
+    expect(distance(large, palette.neutral)).toBeCloseTo(full * NEGATIVE_CAP, -1);
+    expect(distance(large, palette.neutral)).toBeGreaterThan(100);
   });
 
-  it('grows monotonically away from zero on both sides', () => {
+  it('reads values within the zero band (2% of the maximum) as zero, on both sides', () => {
+    const band = ZERO_BAND * 4;
+    expect(scale(band * 0.99)).toBe(scale(0));
+    expect(scale(-band * 0.99)).toBe(scale(0));
+    expect(scale(band * 1.5)).not.toBe(scale(0));
+    expect(activationColorScale({ min: -0.2, max: 1 }, theme)(-0.1)).not.toBe(scale(0));
+  });
+
+  it('marks values above the maximum instead of clipping them silently', () => {
+    expect(scale(4).over).toBeUndefined();
+    expect(scale(40).over).toBe(true);
+    expect(scale(40).backgroundColor).toBe(palette.positive);
+  });
+
+  it('grows monotonically away from zero', () => {
     let last = -1;
-    for (let v = 0; v <= 4; v += 0.25) {
+    for (let v = 0.25; v <= 4; v += 0.25) {
       const d = distance(scale(v).backgroundColor, palette.neutral);
       expect(d).toBeGreaterThan(last);
       last = d;
@@ -64,7 +79,7 @@ describe.each(themes)('activationColorScale (%s)', (theme) => {
   });
 
   it('clamps values outside the domain and ignores non-finite ones', () => {
-    expect(scale(40)).toBe(scale(4));
+    expect(scale(40).backgroundColor).toBe(scale(4).backgroundColor);
     expect(scale(-3)).toBe(scale(-0.2));
     expect(scale(Number.NaN)).toBe(scale(0));
     expect(scale(Number.POSITIVE_INFINITY)).toBe(scale(0));

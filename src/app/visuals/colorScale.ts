@@ -2,13 +2,18 @@
  * The one colour scale of a neuron: every token of every record (and of the real side of every
  * scored sequence) is coloured by the same function, so colours compare across the page.
  *
- * Diverging: zero is the page background, the neuron's largest activation is the full positive
- * colour, its most negative activation a blue. GELU outputs are only slightly negative, so the
- * negative side is capped at NEGATIVE_CAP of full strength: visible, but never louder than the
- * positive activations the explanation is about. Text is black or white, whichever contrasts
- * more with the background (at least 4.5:1 for any background, WCAG AA).
+ * Diverging, in one unit on both sides: zero is the page background, the neuron's largest
+ * activation the full positive colour, and a negative activation a blue as far from the background
+ * as a positive one of the same size would be orange (at most NEGATIVE_CAP of full strength, so a
+ * negative is never louder than the positive activations the explanation is about). GELU outputs
+ * are only slightly negative (down to about -0.17), so on most neurons the negatives are faint:
+ * scaling them to the neuron's own minimum tinted nearly every token blue. Values within
+ * ZERO_BAND of the largest activation read as zero: the page background.
+ *
+ * Values above the domain's maximum (a simulation can exceed the real activations) get the full
+ * positive colour and are marked `over`, so that clipping never passes silently. Text is black or
+ * white, whichever contrasts more with the background (at least 4.5:1 for any background, WCAG AA).
  */
-import { scaleDiverging } from 'd3-scale';
 
 export type ColorTheme = 'light' | 'dark';
 
@@ -22,6 +27,8 @@ export interface ActivationDomain {
 export interface TokenStyle {
   readonly backgroundColor: string;
   readonly color: string;
+  /** The value is above the scale's maximum (drawn as the maximum, and marked). */
+  readonly over?: true;
 }
 
 export interface ActivationColorScale {
@@ -42,7 +49,10 @@ export const PALETTES: Record<ColorTheme, Palette> = {
   dark: { neutral: '#121519', positive: '#ff8a3d', negative: '#4d8dff' },
 };
 
-export const NEGATIVE_CAP = 0.3;
+export const NEGATIVE_CAP = 0.6;
+
+/** Activations smaller than this fraction of the scale's unit (its largest value) read as zero. */
+export const ZERO_BAND = 0.02;
 
 /** Colours are precomputed at this many steps per side: finer than the eye can tell apart. */
 const STEPS = 256;
@@ -89,6 +99,16 @@ function tokenStyle(background: string): TokenStyle {
 }
 
 const tableCache = new Map<ColorTheme, readonly TokenStyle[]>();
+const overCache = new Map<ColorTheme, TokenStyle>();
+
+function overStyle(theme: ColorTheme): TokenStyle {
+  let style = overCache.get(theme);
+  if (!style) {
+    style = Object.freeze({ ...styleTable(theme)[2 * STEPS]!, over: true as const });
+    overCache.set(theme, style);
+  }
+  return style;
+}
 
 /** Index 0 is the full negative colour, STEPS is neutral (zero), 2 * STEPS the full positive. */
 function styleTable(theme: ColorTheme): readonly TokenStyle[] {
@@ -123,8 +143,16 @@ export function activationDomain(sequences: Iterable<readonly number[]>): Activa
 }
 
 /**
- * The colour of each activation on `domain`: values beyond it are clamped, non-finite ones get
- * the neutral colour.
+ * The unit of a domain's scale: its largest activation (or, for a neuron that never fires
+ * positively, its most negative one's size); 0 for an all-zero domain.
+ */
+export function scaleUnit(domain: ActivationDomain): number {
+  return domain.max > 0 ? domain.max : Math.max(0, -domain.min);
+}
+
+/**
+ * The colour of each activation on `domain`: values below its minimum count as the minimum,
+ * values above its maximum as the maximum (marked `over`); non-finite ones get the neutral colour.
  */
 export function activationColorScale(
   domain: ActivationDomain,
@@ -132,12 +160,17 @@ export function activationColorScale(
 ): ActivationColorScale {
   const table = styleTable(theme);
   const neutral = table[STEPS]!;
-  const position = scaleDiverging<number>()
-    .domain([Math.min(0, domain.min), 0, Math.max(0, domain.max)])
-    .clamp(true);
+  const over = overStyle(theme);
+  const unit = scaleUnit(domain);
+  const zero = ZERO_BAND * unit;
+  const min = Math.min(0, domain.min);
   const scale = (value: number): TokenStyle => {
-    if (!Number.isFinite(value)) return neutral;
-    return table[Math.round(position(value) * 2 * STEPS)] ?? neutral;
+    if (!Number.isFinite(value) || unit === 0) return neutral;
+    if (value > domain.max && domain.max > 0) return over;
+    const clamped = value < min ? min : value;
+    if (Math.abs(clamped) < zero) return neutral;
+    const position = Math.max(-1, Math.min(1, clamped / unit));
+    return table[Math.round((position + 1) * STEPS)] ?? neutral;
   };
   return Object.assign(scale, { domain, theme });
 }

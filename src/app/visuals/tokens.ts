@@ -1,5 +1,4 @@
 /** How tokens and values are written on screen. GPT-2 tokens carry their leading space. */
-import { format } from 'd3-format';
 
 const CONTROL_SYMBOLS: Record<string, string> = { '\n': '↵', '\t': '⇥', '\r': '␍' };
 // eslint-disable-next-line no-control-regex -- control characters are exactly what it finds
@@ -25,24 +24,29 @@ export function visibleToken(token: string): string {
   return displayToken(token).replace(/ /g, '·');
 }
 
-const activationFormat = format('.4~f');
-const scoreFormat = format('.2f');
-const countFormat = format(',');
+// Plain toFixed, not a formatting library: these run in index.html's first-paint script too,
+// which stays small. Negative numbers get a true minus sign (U+2212).
+const minus = (text: string) => (text.startsWith('-') ? `−${text.slice(1)}` : text);
 
 /** An activation or simulated value: up to four decimals, no trailing zeros. */
 export function formatActivation(value: number | null | undefined): string {
   if (value == null || !Number.isFinite(value)) return '—';
-  const text = activationFormat(value);
-  return text === '-0' ? '0' : text.replace('-', '−');
+  const text = value.toFixed(4).replace(/\.?0+$/, '');
+  return text === '-0' ? '0' : minus(text);
 }
 
 /** A score (a correlation): two decimals. */
 export function formatScore(value: number | null | undefined): string {
   if (value == null || !Number.isFinite(value)) return 'n/a';
-  return scoreFormat(value).replace('-', '−');
+  const text = value.toFixed(2);
+  return text === '-0.00' ? '0.00' : minus(text);
 }
 
-/** A count with thousands separators ("12,777"), without Intl's slow first call. */
+/** A whole count with thousands separators ("12,777"). */
 export function formatCount(value: number): string {
-  return countFormat(value);
+  return minus(
+    Math.round(value)
+      .toString()
+      .replace(/\B(?=(\d{3})+(?!\d))/g, ','),
+  );
 }

@@ -14,7 +14,7 @@ import {
 } from '../../core/yourtext/model-source.ts';
 import { Link } from 'react-router';
 import { useServerModels } from '../data/models.ts';
-import { textPath } from '../paths.ts';
+import { textPath } from '../../core/address/address.ts';
 import { useDatasetRoute } from '../shell/dataset.ts';
 import type { LoadProgress } from '../model/types.ts';
 import {

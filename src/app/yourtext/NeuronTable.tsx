@@ -1,6 +1,6 @@
 import { Link } from 'react-router';
 import type { NeuronTable as Table } from '../../core/browse/table.ts';
-import { neuronPath } from '../paths.ts';
+import { neuronPath } from '../../core/address/address.ts';
 import { formatActivation, formatScore } from '../visuals/tokens.ts';
 import styles from './YourText.module.css';
 

@@ -1,6 +1,8 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import { Link } from 'react-router';
+import { browsePath, neuronPath } from '../../core/address/address.ts';
 import type { NeuronTable as Table } from '../../core/browse/table.ts';
+import { inScoreRange, type ScoreRange } from '../../core/browse/view.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
 import { DEFAULT_MAX_TOKENS, tokenizeText } from '../../core/model/tokens.ts';
 import { parseQuery } from '../../core/search/query.ts';
@@ -11,10 +13,10 @@ import {
   tokenActivations,
   topOrdinals,
 } from '../../core/yourtext/rank.ts';
-import { useDatasetTable, useViewAnswer } from '../browse/data.ts';
 import { useManifest } from '../data/queries.ts';
-import { browsePath, neuronPath } from '../paths.ts';
-import { useSearchService } from '../search/client.tsx';
+import { useSearchService } from '../engine/client.ts';
+import { useDatasetTable } from '../engine/store.ts';
+import { useViewAnswer } from '../engine/views.ts';
 import { useDatasetRoute } from '../shell/dataset.ts';
 import { Skeleton } from '../shell/Skeleton.tsx';
 import { SyntheticBadge } from '../shell/SyntheticBadge.tsx';
@@ -322,13 +324,18 @@ function useNeuronFilter(
 ): NeuronFilter {
   const query = view.query.trim();
   const searching = parseQuery(query).clauses.length > 0;
+  // This page's score filter includes both ends (it has no histogram bars).
+  const scoreRange = useMemo<ScoreRange | null>(
+    () => (view.score ? { low: view.score[0], high: view.score[1], highIncluded: true } : null),
+    [view.score],
+  );
   const request = useMemo(
     () => ({
       query: searching ? query : '',
-      filters: { layers: view.layers, score: view.score, records: 'any' as const },
+      filters: { layers: view.layers, score: scoreRange, records: 'any' as const },
       sort: { key: 'relevance' as const, descending: true },
     }),
-    [searching, query, view.layers, view.score],
+    [searching, query, view.layers, scoreRange],
   );
   const key = `text:${layersLoaded}:${JSON.stringify(request)}`;
   const { state } = useViewAnswer(service, manifest, key, request);
@@ -347,19 +354,19 @@ function useNeuronFilter(
     }
     const [low, high] = view.layers ?? [0, layerCount - 1];
     for (let layer = Math.max(0, low); layer <= Math.min(high, layerCount - 1); layer++) {
-      if (!view.score) {
+      if (!scoreRange) {
         out.fill(1, layer * n, (layer + 1) * n);
         continue;
       }
       for (let neuron = 0; neuron < n; neuron++) {
         const row = table ? table.rowOf(layer, neuron) : -1;
         const score = row >= 0 ? table!.score[row]! : NaN;
-        if (score >= view.score[0] && score <= view.score[1]) out[layer * n + neuron] = 1;
+        if (inScoreRange(score, scoreRange)) out[layer * n + neuron] = 1;
       }
     }
     return out;
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the table grows as layers load
-  }, [expected, searching, answer, table, layersLoaded, view.layers, view.score]);
+  }, [expected, searching, answer, table, layersLoaded, view.layers, scoreRange]);
   return { mask, searching: searching && answer === null };
 }
 

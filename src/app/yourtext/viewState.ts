@@ -14,7 +14,11 @@
  *
  * Values that do not parse are ignored; only non-defaults are written.
  */
-import { parseNeuronAddress, type NeuronAddress } from '../paths.ts';
+import {
+  formatNeuronAddress,
+  parseNeuronAddress,
+  type NeuronAddress,
+} from '../../core/address/address.ts';
 
 export type TopSort = 'activation' | 'score' | 'layer';
 
@@ -68,7 +72,7 @@ export function textViewParams(view: TextView): URLSearchParams {
   const params = new URLSearchParams();
   if (view.text !== '') params.set('t', view.text);
   if (view.token !== null) params.set('token', String(view.token));
-  if (view.neuron) params.set('neuron', `${view.neuron.layer}:${view.neuron.neuron}`);
+  if (view.neuron) params.set('neuron', formatNeuronAddress(view.neuron));
   if (view.query !== '') params.set('q', view.query);
   if (view.layers) {
     const [low, high] = view.layers;

@@ -56,7 +56,7 @@ describe('search command', () => {
     );
     await expect(
       searchDataset('x', { data: join(folder, 'nope'), n: 20, sort: 'relevance' }),
-    ).rejects.toThrow(/nope\/manifest.json: cannot read/);
+    ).rejects.toThrow(/nope does not exist$/);
     await expect(
       searchDataset('x', { data: folder, n: 20, sort: 'relevance', layer: 7 }),
     ).rejects.toThrow(/has no layer 7/);

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CliError } from '../command.ts';
+import { checkDatasetFolder } from '../dataset-folder.ts';
 import { parseManifest } from '../../core/dataset/parse.ts';
 import { readLayerColumns } from '../../core/browse/read.ts';
 import {
@@ -14,7 +15,7 @@ import {
   searchRows,
   type NeuronMatch,
 } from '../../core/browse/search.ts';
-import type { SortKey } from '../../core/browse/view.ts';
+import { SORT_KEYS, type SortKey } from '../../core/browse/view.ts';
 import { parseQuery } from '../../core/search/query.ts';
 
 export interface SearchOptions {
@@ -30,6 +31,7 @@ export async function searchDataset(query: string, options: SearchOptions): Prom
   if (parseQuery(query).clauses.length === 0) {
     throw new CliError(`The query ${JSON.stringify(query)} has no words to search for`);
   }
+  checkDatasetFolder(options.data);
   const manifestPath = join(options.data, 'manifest.json');
   let manifestText: string;
   try {
@@ -56,7 +58,10 @@ export async function searchDataset(query: string, options: SearchOptions): Prom
     query,
     {
       layers: options.layer === undefined ? null : [options.layer, options.layer],
-      score: options.minScore === undefined ? null : [options.minScore, Infinity],
+      score:
+        options.minScore === undefined
+          ? null
+          : { low: options.minScore, high: Infinity, highIncluded: true },
       records: 'any',
     },
     {
@@ -110,9 +115,7 @@ export function searchCommand(): Command {
     .option('--min-score <S>', 'only explanations scoring at least S', score)
     .option('-n, --limit <n>', 'how many matches to print', integer('-n', 1), 20)
     .addOption(
-      new Option('--sort <key>', 'order: relevance (ties by score), score, layer, neuron')
-        .choices(['relevance', 'score', 'layer', 'neuron', 'maxActivation', 'explanation'])
-        .default('relevance'),
+      new Option('--sort <key>', 'order of the matches').choices(SORT_KEYS).default('relevance'),
     )
     .option('--json', 'print a JSON array of {layer, neuron, score, explanation}')
     .action(

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { topNeurons, type ScoredNeuron } from '../../core/dataset/top.ts';
 import { readLayerIndexes, readManifestFile } from '../../node/dataset-files.ts';
 import { CliError, parseCount } from '../command.ts';
+import { checkDatasetFolder } from '../dataset-folder.ts';
 
 interface TopFlags {
   data: string;
@@ -15,6 +16,7 @@ export async function topOfDataset(
   datasetDir: string,
   options: { layer?: number; n: number },
 ): Promise<ScoredNeuron[]> {
+  checkDatasetFolder(datasetDir);
   const manifest = await readManifestFile(datasetDir);
   if (options.layer !== undefined && !manifest.layers.some((l) => l.layer === options.layer)) {
     const layers = manifest.layers.map((l) => l.layer);

@@ -53,7 +53,7 @@ describe('browse views worked out in one place', () => {
     const views = new ViewBuilder(data);
     const numbers = request({
       query: 'numbers',
-      filters: { layers: [2, 2], score: [0, 1], records: 'any' },
+      filters: { layers: [2, 2], score: { low: 0, high: 1, highIncluded: true }, records: 'any' },
       sort: { key: 'layer', descending: false },
     });
     // 0:1 and 2:0 match; the layer filter leaves 2:0, whose score fails the score filter.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tableOf, type TestNeuron } from './fixtures.ts';
-import { binEdges, layerScores, quantileSorted, scoreHistogram } from './stats.ts';
+import { binEdges, binRange, layerScores, quantileSorted, scoreHistogram } from './stats.ts';
 import { filterMask, NO_FILTERS } from './view.ts';
 
 const neurons: TestNeuron[] = [
@@ -34,6 +34,30 @@ describe('overview statistics', () => {
     const histogram = scoreHistogram(table, selection, binEdges(-0.5, 1, 0.25));
     expect(histogram.counts).toEqual([0, 1, 2, 2, 1, 1]);
     expect(histogram.unscored).toBe(1);
+  });
+
+  it('filters a bar to exactly the neurons the bar counts, scores on its edges included once', () => {
+    // Two-decimal scores, as in the real data: many sit exactly on the 0.05 edges.
+    const scores = Array.from({ length: 201 }, (_, i) => Math.round((i / 100 - 1) * 100) / 100);
+    const many = tableOf(
+      scores.map((score, neuron) => ({ layer: 0, neuron, score, explanation: 'x' })),
+      1,
+      scores.length,
+    );
+    const edges = binEdges(-1, 1, 0.05);
+    const all = { mask: filterMask(many, NO_FILTERS), hits: null };
+    const { counts } = scoreHistogram(many, all, edges);
+    counts.forEach((count, i) => {
+      const mask = filterMask(many, { ...NO_FILTERS, score: binRange(edges, i) });
+      expect(
+        mask.reduce((sum, v) => sum + v, 0),
+        `bar ${i}`,
+      ).toBe(count);
+    });
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(scores.length);
+    // The bar "0.75 to 0.80" holds 0.75..0.79; 0.80 is the next bar's.
+    const bar = edges.indexOf(0.75);
+    expect(counts[bar]).toBe(5);
   });
 
   it('reads quantiles from fine bins to within 1/400 of the exact ones', () => {
@@ -77,7 +101,11 @@ describe('overview statistics', () => {
     const hits = Int32Array.from([0, 2, 4, 5, 6, 7], (n) => n);
     const members = new Uint8Array(table.size);
     for (const row of hits) members[row] = 1;
-    const mask = filterMask(table, { ...NO_FILTERS, records: 'any', score: [-1, 0.45] });
+    const mask = filterMask(table, {
+      ...NO_FILTERS,
+      records: 'any',
+      score: { low: -1, high: 0.45, highIncluded: true },
+    });
     const edges = binEdges(-0.5, 1, 0.25);
     expect(scoreHistogram(table, { mask, hits, members }, edges)).toEqual(
       scoreHistogram(table, { mask, hits }, edges),

@@ -5,6 +5,7 @@
  */
 import type { ScoreQuantiles } from '../dataset/types.ts';
 import type { NeuronTable } from './table.ts';
+import type { ScoreRange } from './view.ts';
 
 export interface Selection {
   mask: Uint8Array;
@@ -42,6 +43,14 @@ export interface HistogramCounts {
   counts: number[];
   /** Selected rows without a score. */
   unscored: number;
+}
+
+/**
+ * The scores bin `i` counts, as a filter: [edges[i], edges[i+1]), the last bin closed. Choosing a
+ * bin filters to exactly the neurons it counts (a score on an edge is in the bin that starts there).
+ */
+export function binRange(edges: readonly number[], i: number): ScoreRange {
+  return { low: edges[i]!, high: edges[i + 1]!, highIncluded: i === edges.length - 2 };
 }
 
 /** Equal-width bin edges from `low` to `high`. */

@@ -207,4 +207,16 @@ describe('packed texts', () => {
     expect(packed.explanationOf(packed.rowOf(1, 1))).toBe('"Quoted" words');
     expect(packed.order('explanation').rows).toEqual(plain.order('explanation').rows);
   });
+
+  it('say which rows have an explanation, packed or not', () => {
+    const layer = layerColumns(layerIndex(0, neurons));
+    const plain = new NeuronTable([{ layer: 0, neurons: 3 }]);
+    plain.addLayer(layer);
+    const packed = new NeuronTable([{ layer: 0, neurons: 3 }]);
+    packed.addLayer({ ...layer, explanations: packTexts(layer.explanations) });
+    for (const table of [plain, packed]) {
+      // 0:0 explained, 0:1 not listed, 0:2 listed without an explanation.
+      expect([0, 1, 2].map((row) => table.hasExplanation(row))).toEqual([true, false, false]);
+    }
+  });
 });

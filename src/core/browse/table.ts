@@ -161,6 +161,14 @@ export class NeuronTable {
     return packed ? packedText(packed, this.packedPlace[row]!) : null;
   }
 
+  /** Whether a listed row has an explanation, without copying its text out of the packed texts. */
+  hasExplanation(row: number): boolean {
+    if (!this.listed[row]) return false;
+    if (this.explanation[row] != null || !this.packedPlace) return this.explanation[row] != null;
+    const packed = this.packed[this.layerSlot.get(this.layerOf[row]!)!];
+    return packed ? packed.ends[this.packedPlace[row]!]! >= 0 : false;
+  }
+
   /** The row of a neuron, or -1 when the dataset has no such neuron. */
   rowOf(layer: number, neuron: number): number {
     const slot = this.layerSlot.get(layer);

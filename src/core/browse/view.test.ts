@@ -38,7 +38,11 @@ describe('filters and views', () => {
   });
 
   it('filters by inclusive score range, leaving out unscored neurons', () => {
-    expect(view({ ...NO_FILTERS, score: [0.2, 0.5] })).toEqual(['0:0', '2:1', '0:1']);
+    expect(view({ ...NO_FILTERS, score: { low: 0.2, high: 0.5, highIncluded: true } })).toEqual([
+      '0:0',
+      '2:1',
+      '0:1',
+    ]);
   });
 
   it('filters by whether records exist', () => {
@@ -51,13 +55,15 @@ describe('filters and views', () => {
   });
 
   it('combines filters', () => {
-    expect(view({ layers: [0, 1], score: [0, 1], records: 'with' })).toEqual(['0:0']);
+    expect(
+      view({ layers: [0, 1], score: { low: 0, high: 1, highIncluded: true }, records: 'with' }),
+    ).toEqual(['0:0']);
   });
 
   it('can leave one filter out (for a chart of that dimension)', () => {
     const mask = filterMask(
       table,
-      { layers: [0, 0], score: [0.6, 1], records: 'any' },
+      { layers: [0, 0], score: { low: 0.6, high: 1, highIncluded: true }, records: 'any' },
       { score: false },
     );
     expect(Array.from(mask)).toEqual([1, 1, 0, 0, 0, 0]);

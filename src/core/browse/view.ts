@@ -9,17 +9,42 @@ import type { NeuronTable, SortColumn } from './table.ts';
 
 export type RecordsFilter = 'any' | 'with' | 'without';
 
+/**
+ * Scores from `low` to `high`: both ends included (a range typed or dragged), or `high` left out
+ * (a histogram bar, [low, high): the next bar starts at `high`, and a neuron is in one bar only).
+ */
+export interface ScoreRange {
+  low: number;
+  high: number;
+  highIncluded: boolean;
+}
+
 export interface Filters {
   /** Inclusive layer range; null for every layer. */
   layers: [number, number] | null;
-  /** Inclusive score range; null for any score, including none. */
-  score: [number, number] | null;
+  /** Null for any score, including none. */
+  score: ScoreRange | null;
   records: RecordsFilter;
+}
+
+/** Whether a score (NaN: none) is in the range. */
+export function inScoreRange(score: number, { low, high, highIncluded }: ScoreRange): boolean {
+  return score >= low && (highIncluded ? score <= high : score < high);
 }
 
 export const NO_FILTERS: Filters = { layers: null, score: null, records: 'any' };
 
 export type SortKey = SortColumn | 'relevance';
+
+/** Every order a view can have (the app's sort menu and URL, and the CLI's --sort). */
+export const SORT_KEYS: readonly SortKey[] = [
+  'relevance',
+  'score',
+  'layer',
+  'neuron',
+  'maxActivation',
+  'explanation',
+];
 
 export interface Sort {
   key: SortKey;
@@ -57,15 +82,12 @@ export function filterMask(
     }
   }
   const { listed, score, hasRecords } = table;
-  const [minScore, maxScore] = useScore ? filters.score! : [-Infinity, Infinity];
+  const scoreRange = useScore ? filters.score! : null;
   const wantRecords = records === 'with' ? 1 : 0;
   for (let row = from; row < to; row++) {
     if (!listed[row]) continue;
-    if (useScore) {
-      const s = score[row]!;
-      // NaN (no score) fails both comparisons' negation below.
-      if (!(s >= minScore && s <= maxScore)) continue;
-    }
+    // NaN (no score) is in no range.
+    if (scoreRange && !inScoreRange(score[row]!, scoreRange)) continue;
     if (records !== 'any' && hasRecords[row] !== wantRecords) continue;
     mask[row] = 1;
   }

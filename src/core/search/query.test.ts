@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseNeuronRef, parseQuery } from './query.ts';
+import { parseQuery } from './query.ts';
 
 const clauses = (input: string) =>
   parseQuery(input).clauses.map((c) =>
@@ -32,22 +32,5 @@ describe('parseQuery', () => {
   it('is empty for blank or punctuation-only input', () => {
     expect(parseQuery('   ').clauses).toEqual([]);
     expect(parseQuery('" , ."').clauses).toEqual([]);
-  });
-});
-
-describe('parseNeuronRef', () => {
-  it.each([
-    ['5:12', { layer: 5, neuron: 12 }],
-    [' 5/12 ', { layer: 5, neuron: 12 }],
-    ['5_12', { layer: 5, neuron: 12 }],
-    ['layer 5 neuron 12', { layer: 5, neuron: 12 }],
-    ['Layer 5, neuron 12', { layer: 5, neuron: 12 }],
-    ['https://example.org/neuron-viewer/index.html#/layers/5/neurons/12', { layer: 5, neuron: 12 }],
-  ])('reads %s', (text, ref) => {
-    expect(parseNeuronRef(text)).toEqual(ref);
-  });
-
-  it.each(['5', '5:', 'a:1', '5:12 words', '1.5'])('rejects %s', (text) => {
-    expect(parseNeuronRef(text)).toBeNull();
   });
 });

@@ -58,22 +58,3 @@ export function parseQuery(input: string): SearchQuery {
   }
   return { clauses };
 }
-
-export interface NeuronRef {
-  layer: number;
-  neuron: number;
-}
-
-/**
- * A neuron named directly: `L:N`, `L/N`, `L_N` (the related-neurons files' form), "layer L neuron
- * N", or a pasted release link ending in `layers/L/neurons/N`. Null when the input is anything else.
- */
-export function parseNeuronRef(input: string): NeuronRef | null {
-  const text = input.trim();
-  const match =
-    /^(\d{1,4})\s*[:/_]\s*(\d{1,6})$/.exec(text) ??
-    /^layer\s*(\d{1,4})\s*,?\s*neuron\s*(\d{1,6})$/i.exec(text) ??
-    /layers\/(\d{1,4})\/neurons\/(\d{1,6})\/?$/.exec(text);
-  if (!match) return null;
-  return { layer: Number(match[1]), neuron: Number(match[2]) };
-}

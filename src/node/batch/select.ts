@@ -56,7 +56,15 @@ export async function selectNeurons(
         keep(
           describeRows(
             dataset.table,
-            searchRows(dataset, '', { ...NO_FILTERS, score: [selection.min, selection.max] }, sort),
+            searchRows(
+              dataset,
+              '',
+              {
+                ...NO_FILTERS,
+                score: { low: selection.min, high: selection.max, highIncluded: true },
+              },
+              sort,
+            ),
           ),
         );
         break;

@@ -15,11 +15,13 @@ import type { NeuronCheck } from '../../../core/model/verify.ts';
 import { recordsForCheck, type RecordsForCheck } from '../../../core/yourtext/records.ts';
 import { isCancelled, modelWorker } from '../../model/client.ts';
 import type { LoadedModel, TextActivations } from '../../model/types.ts';
-import { textPath } from '../../paths.ts';
+import { textPath } from '../../../core/address/address.ts';
 import type { ActivationColorScale } from '../../visuals/colorScale.ts';
 import { formatActivation, visibleToken } from '../../visuals/tokens.ts';
 import { ModelPanel, useDatasetModel } from '../ModelPanel.tsx';
+import { SECTIONS, sectionElementId } from '../../neuron/sections.ts';
 import { TextHeatmap } from '../TextHeatmap.tsx';
+import { parseTextView, textViewParams } from '../viewState.ts';
 import styles from '../YourText.module.css';
 
 export interface NeuronModelSectionsProps {
@@ -104,8 +106,13 @@ function YourTextOnNeuron({
   const shown = wanted ? run : ({ kind: 'idle' } as const);
   const values = shown.kind === 'done' ? (shown.run.neurons[0]?.activations ?? []) : null;
   return (
-    <section className={styles.section} aria-labelledby={`${id}-heading`} data-section="your-text">
-      <h2 id={`${id}-heading`}>Activations on your text</h2>
+    <section
+      id={sectionElementId('yourText')}
+      className={styles.section}
+      aria-labelledby={`${id}-heading`}
+      data-section="your-text"
+    >
+      <h2 id={`${id}-heading`}>{SECTIONS.yourText}</h2>
       <ModelPanel manifest={manifest} autoStart={false} compact headingLevel={3} />
       <form className={styles.textForm} onSubmit={(event) => event.preventDefault()}>
         <label htmlFor={`${id}-text`} className={styles.label}>
@@ -152,7 +159,11 @@ function YourTextOnNeuron({
             <Link
               to={textPath(
                 urlDataset,
-                new URLSearchParams({ t: text, neuron: `${layer}:${neuron}` }),
+                textViewParams({
+                  ...parseTextView(new URLSearchParams()),
+                  text,
+                  neuron: { layer, neuron },
+                }),
               )}
             >
               All neurons on this text
@@ -216,11 +227,12 @@ function CheckModel({
 
   return (
     <section
+      id={sectionElementId('check')}
       className={styles.section}
       aria-labelledby={`${id}-heading`}
       data-section="check-model"
     >
-      <h2 id={`${id}-heading`}>Check the model</h2>
+      <h2 id={`${id}-heading`}>{SECTIONS.check}</h2>
       <p className={styles.note}>
         Runs the model on this neuron&rsquo;s {top.length || ''} top-activating records and compares
         what it computes with the activations the dataset recorded. Records store token strings, not

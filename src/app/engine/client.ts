@@ -1,12 +1,12 @@
 /**
- * The page's handle on the search worker, one per page, made when first needed. Where workers are
- * missing (tests in happy-dom), the same service runs in the page's thread. Components reach it
- * through useSearchService.
+ * The page's handle on the search worker, one per page, its workers started when first used. Where
+ * workers are missing (tests in happy-dom), the same service runs in the page's thread. Components
+ * reach it through useSearchService.
  */
 import * as Comlink from 'comlink';
 import type { ReaderApi } from './reader.worker.ts';
 import type { SearchWorkerApi } from './search.worker.ts';
-import { createSearchService, type SearchService } from './service.ts';
+import type { SearchService } from './service.ts';
 
 let shared: SearchService | null = null;
 
@@ -58,11 +58,32 @@ function workerService(): SearchService {
   };
 }
 
+/**
+ * A service that starts on its first call, or on `warmUp` (the browse page warms the workers up
+ * while its manifest loads; the neuron page uses them only after it has painted). Without
+ * workers, the same service runs in the page's thread, its code loaded only then.
+ */
+function lazyService(): SearchService {
+  let started: Promise<SearchService> | null = null;
+  const service = () =>
+    (started ??=
+      typeof Worker === 'undefined'
+        ? import('./service.ts').then((module) => module.createSearchService())
+        : Promise.resolve(workerService()));
+  return {
+    warmUp: () => void service(),
+    loadLayer: async (...args) => (await service()).loadLayer(...args),
+    view: async (...args) => (await service()).view(...args),
+    charts: async (...args) => (await service()).charts(...args),
+  };
+}
+
 export function sharedSearchService(): SearchService {
-  shared ??= typeof Worker === 'undefined' ? createSearchService() : workerService();
+  shared ??= lazyService();
   return shared;
 }
 
+/** The page's search service (a hook by name, for components; it holds no React state). */
 export function useSearchService(): SearchService {
   return sharedSearchService();
 }

@@ -35,6 +35,8 @@ export interface SearchService {
   view(dataset: string, request: ViewRequest): Promise<ViewAnswer>;
   /** The charts of a view, with the histogram in bins with these edges. */
   charts(dataset: string, request: ViewRequest, edges: number[]): Promise<ChartsAnswer>;
+  /** Starts the workers now (their scripts load and compile) rather than on the first call. */
+  warmUp?(): void;
 }
 
 /**

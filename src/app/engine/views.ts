@@ -1,25 +1,17 @@
 /**
- * The browse page's data. The search worker loads every layer index, and answers each view (the
- * rows in order and the charts' statistics for a query, filters and sort: see
- * src/core/browse/answer.ts). The page keeps a copy of the columns in one NeuronTable per dataset
- * only to draw the rows it is shown; it never sorts, filters or searches them itself. Both the
- * table and recent answers are kept for the session, so coming back to the page is instant.
+ * Views of a dataset from the search worker: each view (the rows in order, then the charts'
+ * statistics, for a query, filters and sort: see src/core/browse/answer.ts) is asked for the
+ * moment the page wants it, one request at a time, the newest waiting. The page draws the rows
+ * that come back from its own copy of the columns (./store.ts); it never sorts, filters or
+ * searches them itself. Recent answers are kept, so coming back to a view is instant.
  */
 import { LRUCache } from 'lru-cache';
 import { useLayoutEffect, useSyncExternalStore } from 'react';
 import type { ChartsAnswer, ViewAnswer, ViewRequest } from '../../core/browse/answer.ts';
 import { binEdges } from '../../core/browse/stats.ts';
-import { NeuronTable, type LayerSize } from '../../core/browse/table.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
-import { datasetUrl } from '../data/http.ts';
-import type { SearchService } from '../search/service.ts';
-import { parseQuery } from '../../core/search/query.ts';
-import { effectiveSort, type BrowseView } from './viewState.ts';
-
-/** A dataset as the worker knows it: a new ingest (same id, new manifest) is a new dataset. */
-const datasetKey = (manifest: DatasetManifest) => `${manifest.id}\u0000${manifest.createdAt}`;
-const layerSizes = (manifest: DatasetManifest): LayerSize[] =>
-  manifest.layers.map(({ layer, neurons }) => ({ layer, neurons }));
+import type { SearchService } from './service.ts';
+import { datasetKey, perDataset } from './store.ts';
 
 const BIN_WIDTH = 0.05;
 
@@ -28,160 +20,6 @@ export function histogramEdges(manifest: DatasetManifest): number[] {
   const min = manifest.scoreSummary.quantiles?.min ?? 0;
   const low = Math.max(-1, Math.floor(Math.min(0, min) / BIN_WIDTH) * BIN_WIDTH);
   return binEdges(low, 1, BIN_WIDTH);
-}
-
-const tables = new Map<string, NeuronTable>();
-
-/** The table for a dataset, made once per manifest. */
-function tableFor(manifest: DatasetManifest): NeuronTable {
-  const key = datasetKey(manifest);
-  let table = tables.get(key);
-  if (!table) {
-    table = new NeuronTable(layerSizes(manifest));
-    tables.set(key, table);
-  }
-  return table;
-}
-
-export interface LayerFailure {
-  layer: number;
-  error: Error;
-}
-
-export interface DatasetTable {
-  table: NeuronTable;
-  loaded: number;
-  total: number;
-  failures: LayerFailure[];
-}
-
-/** How often, at most, the page hears of layers landing while a dataset loads. */
-const LOAD_NEWS_INTERVAL = 150;
-/** A layer that failed is asked for once more after this long. */
-const RETRY_DELAY = 1000;
-
-/**
- * Loads every layer of a dataset through the worker (all at once), once per session: each layer's
- * columns go into the page's table as they land, and the page hears of them a few times a second
- * and at the end (48 layers landing one by one each re-rendered the page, while the worker needed
- * the processor to index them).
- */
-class LayerLoader {
-  private state: DatasetTable;
-  private readonly listeners = new Set<() => void>();
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private loaded = 0;
-  private readonly failures: LayerFailure[] = [];
-
-  constructor(
-    private readonly service: SearchService,
-    private readonly manifest: DatasetManifest,
-    private readonly table: NeuronTable,
-  ) {
-    // Layers whose manifest entries cannot be used failed before loading (the parser says why).
-    for (const problem of manifest.layerProblems ?? []) {
-      this.failures.push({ layer: problem.layer, error: new Error(problem.message) });
-    }
-    this.state = {
-      table,
-      loaded: 0,
-      total: manifest.layers.length + this.failures.length,
-      failures: [...this.failures],
-    };
-    for (const summary of manifest.layers) this.load(summary.layer, summary.index, 1);
-  }
-
-  subscribe = (listener: () => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
-
-  snapshot = () => this.state;
-
-  private load(layer: number, index: string, retries: number): void {
-    const { manifest } = this;
-    this.service
-      .loadLayer(
-        datasetKey(manifest),
-        layerSizes(manifest),
-        layer,
-        datasetUrl(manifest.id, index),
-        // Into the table at once, before any answer from the worker can name these rows.
-        (columns) => this.table.addLayer(columns),
-      )
-      .then(
-        () => {
-          this.loaded++;
-          this.changed();
-        },
-        (error: unknown) => {
-          if (retries > 0) {
-            setTimeout(() => this.load(layer, index, retries - 1), RETRY_DELAY);
-            return;
-          }
-          this.failures.push({
-            layer,
-            error: error instanceof Error ? error : new Error(String(error)),
-          });
-          this.changed();
-        },
-      );
-  }
-
-  private changed(): void {
-    const done = this.loaded + this.failures.length === this.state.total;
-    if (done && this.timer !== null) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
-    if (done) this.publish();
-    else this.timer ??= setTimeout(() => this.publish(), LOAD_NEWS_INTERVAL);
-  }
-
-  private publish(): void {
-    this.timer = null;
-    this.state = {
-      table: this.table,
-      loaded: this.loaded,
-      total: this.state.total,
-      failures: [...this.failures].sort((a, b) => a.layer - b.layer),
-    };
-    for (const listener of this.listeners) listener();
-  }
-}
-
-const loaders = new WeakMap<SearchService, Map<string, LayerLoader>>();
-
-/** Every layer of the dataset, loading (through the worker) from the first call on. */
-export function useDatasetTable(service: SearchService, manifest: DatasetManifest): DatasetTable {
-  const loader = perDataset(
-    loaders,
-    service,
-    manifest,
-    () => new LayerLoader(service, manifest, tableFor(manifest)),
-  );
-  return useSyncExternalStore(loader.subscribe, loader.snapshot, loader.snapshot);
-}
-
-/** One object per search service and dataset, made when first asked for. */
-function perDataset<T>(
-  made: WeakMap<SearchService, Map<string, T>>,
-  service: SearchService,
-  manifest: DatasetManifest,
-  make: () => T,
-): T {
-  let byDataset = made.get(service);
-  if (!byDataset) {
-    byDataset = new Map();
-    made.set(service, byDataset);
-  }
-  const key = datasetKey(manifest);
-  let value = byDataset.get(key);
-  if (value === undefined) {
-    value = make();
-    byDataset.set(key, value);
-  }
-  return value;
 }
 
 export interface ViewState {
@@ -331,18 +169,6 @@ function channelFor(service: SearchService, manifest: DatasetManifest): ViewChan
     manifest,
     () => new ViewChannel(service, datasetKey(manifest), histogramEdges(manifest)),
   );
-}
-
-/** What to ask the worker for a view over `layers` loaded layers, and the request's key. */
-export function viewRequest(
-  view: BrowseView,
-  layers: number,
-): { key: string; request: ViewRequest } {
-  const query = view.query.trim();
-  const searching = parseQuery(query).clauses.length > 0;
-  const sort = effectiveSort(view, searching);
-  const request = { query: searching ? query : '', filters: view.filters, sort };
-  return { key: `${layers}:${JSON.stringify([request.query, request.filters, sort])}`, request };
 }
 
 export interface ViewAnswerState {
