@@ -14,6 +14,12 @@ const browsePage = async () => ({
 const neuronPage = async () => ({
   Component: (await import('./neuron/NeuronPage.tsx')).NeuronPage,
 });
+const listsPage = async () => ({
+  Component: (await import('./lists/ListsPage.tsx')).ListsPage,
+});
+const sharedListPage = async () => ({
+  Component: (await import('./lists/ListsPage.tsx')).SharedListPage,
+});
 const textPage = async () => ({
   Component: (await import('./yourtext/YourTextPage.tsx')).YourTextPage,
 });
@@ -43,6 +49,9 @@ export function createRoutes(client: QueryClient): RouteObject[] {
         ...browseNamed.map((path) => ({ path, lazy: browsePage })),
         ...ROUTE_PATTERNS.neuron.map((path) => ({ path, lazy: neuronPage, loader: neuronLoader })),
         ...ROUTE_PATTERNS.text.map((path) => ({ path, lazy: textPage })),
+        { path: 'lists', lazy: listsPage },
+        { path: 'lists/shared', lazy: sharedListPage },
+        { path: 'lists/:id', lazy: listsPage },
         { path: '*', Component: NotFoundPage },
       ],
     },

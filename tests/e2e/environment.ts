@@ -9,7 +9,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { appBuildState, buildApp, repoRoot } from '../../src/node/app-build.ts';
+import { ensureDemoDataset } from '../../src/node/demo.ts';
 import { realDataDir } from '../real-data.ts';
+import { startOpenAiTestServer } from '../support/openai-test-server.ts';
 
 export { repoRoot };
 
@@ -67,6 +69,57 @@ export function prepareDataDir(): DataDir {
     log('src/cli/main.ts is missing: cannot ingest the real data; its tests skip');
   }
   return { path, ingested, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** The demo re-scored by a batch job, for the comparison's tests (tests/e2e/compare.spec.ts). */
+export const RESCORED_DEMO = 'demo-rescored';
+
+/**
+ * Writes the demo dataset into DATA_DIR (the server then finds it current) and re-scores it with
+ * `cli batch` against the local OpenAI-compatible test server, whose simulator fires on the words
+ * an explanation names: other scores than the demo's baseline, as a user's batch would give.
+ */
+export async function addRescoredDemo(data: DataDir): Promise<void> {
+  // An E2E_DATA_DIR is used as it is: its comparison tests skip unless it holds the copy.
+  if (data.ingested.includes(RESCORED_DEMO) || process.env.E2E_DATA_DIR) return;
+  const dataDir = data.path;
+  const { path: demo } = await ensureDemoDataset(dataDir);
+  const server = await startOpenAiTestServer({});
+  try {
+    log('re-scoring the demo with cli batch against the local test server ...');
+    // Not spawnSync: the test server answers from this process's event loop.
+    const batch = spawn(
+      tsx,
+      [
+        join(repoRoot, 'src/cli/main.ts'),
+        'batch',
+        '--data',
+        demo,
+        '--out',
+        join(dataDir, RESCORED_DEMO),
+        '--id',
+        RESCORED_DEMO,
+        '--title',
+        'Demo, re-scored',
+        '--no-progress',
+      ],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env: {
+          ...process.env,
+          OPENAI_API_KEY: 'sk-test',
+          OPENAI_BASE_URL: server.baseURL,
+          SIMULATOR_MODEL: 'test-simulator',
+        },
+      },
+    );
+    const status = await new Promise<number | null>((done) => batch.once('exit', done));
+    if (status !== 0) throw new Error('cli batch over the demo dataset failed');
+    data.ingested.push(RESCORED_DEMO);
+  } finally {
+    await server.close();
+  }
 }
 
 function portIsFree(port: number): Promise<boolean> {

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { findChromium } from './chromium.ts';
 import {
+  addRescoredDemo,
   buildAppIfNeeded,
   freePort,
   prepareDataDir,
@@ -20,6 +21,7 @@ async function main(): Promise<number> {
   const data = prepareDataDir();
   let server: Awaited<ReturnType<typeof startServer>> | null = null;
   try {
+    await addRescoredDemo(data);
     server = await startServer({ dataDir: data.path, appDir, port: await freePort() });
     const playwright = spawn(
       join(repoRoot, 'node_modules/.bin/playwright'),

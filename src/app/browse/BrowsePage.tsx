@@ -1,5 +1,5 @@
 import { memo, useCallback, useDeferredValue, useLayoutEffect, useMemo, useRef } from 'react';
-import { useNavigate } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import type { Filters, Sort } from '../../core/browse/view.ts';
 import { NO_FILTERS } from '../../core/browse/view.ts';
 import type { DatasetManifest } from '../../core/dataset/types.ts';
@@ -22,6 +22,11 @@ import { viewParams, type BrowseView } from './viewState.ts';
 import { viewRequest } from './viewRequest.ts';
 import { useThrottled } from './useThrottled.ts';
 import { SyntheticBadge } from '../shell/SyntheticBadge.tsx';
+import { CompareBrowse } from '../compare/CompareBrowse.tsx';
+import { ComparePicker } from '../compare/ComparePicker.tsx';
+import { ExportButtons } from '../export/ExportButtons.tsx';
+import { SaveList } from '../lists/SaveList.tsx';
+import { browseColumns } from '../../core/view-export/export.ts';
 import { UnknownDataset } from '../shell/UnknownDataset.tsx';
 import styles from './BrowsePage.module.css';
 
@@ -29,6 +34,8 @@ import styles from './BrowsePage.module.css';
 export function BrowsePage() {
   const { dataset, urlDataset, datasets, entry } = useDatasetRoute();
   const manifest = useManifest(entry ? dataset : undefined);
+  // `?vs=<dataset>`: this dataset compared with another (src/app/compare).
+  const vs = useSearchParams()[0].get('vs');
   // The workers start (their scripts load and compile) while the manifest is on its way, so the
   // layer indexes are asked for the moment it comes.
   useSearchService().warmUp?.();
@@ -53,6 +60,11 @@ export function BrowsePage() {
         <h1>Browse neurons</h1>
         <Skeleton width="100%" height="12rem" />
       </section>
+    );
+  }
+  if (vs !== null && dataset !== undefined) {
+    return (
+      <CompareBrowse dataset={dataset} urlDataset={urlDataset} manifest={manifest.data} vs={vs} />
     );
   }
   return <Browse manifest={manifest.data} urlDataset={urlDataset} />;
@@ -191,6 +203,26 @@ const BrowseView = memo(function BrowseView({
         onSort={onSort}
       />
       <LoadProgress loaded={data.loaded} total={data.total} failures={data.failures} />
+      <div className={styles.tools}>
+        <ExportButtons
+          rows={rows}
+          name={[manifest.id, 'view']}
+          incomplete={complete ? null : 'the view is still loading'}
+          columns={() => browseColumns(table)}
+        />
+        <SaveList
+          count={rows.length}
+          dataset={manifest.id}
+          suggestedName={query ? `Search: ${query}` : `${manifest.title} view`}
+          neurons={() =>
+            Array.from(rows, (row) => ({
+              layer: table.layerOf[row]!,
+              neuron: table.neuronOf[row]!,
+            }))
+          }
+        />
+        <ComparePicker manifest={manifest} urlDataset={urlDataset} />
+      </div>
       {error && (
         <p role="alert">
           Could not work out this view: {error.message}. Change the search or filters to try again.

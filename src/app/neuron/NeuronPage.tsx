@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { Link, Navigate, useLocation, useParams } from 'react-router';
+import { Link, Navigate, useLocation, useParams, useSearchParams } from 'react-router';
 import { browsePath, neuronPath, routeFromParams } from '../../core/address/address.ts';
 import { useManifest } from '../data/queries.ts';
 import { useDatasetRoute } from '../shell/dataset.ts';
@@ -7,6 +7,8 @@ import { UnknownDataset } from '../shell/UnknownDataset.tsx';
 import { FileError } from './FileState.tsx';
 import { datasetExtent, nearestNeuron } from './model.ts';
 import { NeuronSkeleton, NeuronView } from './NeuronView.tsx';
+import { NeuronCompare } from '../compare/NeuronCompare.tsx';
+import { AddToList } from '../lists/SaveList.tsx';
 import styles from './NeuronPage.module.css';
 
 /**
@@ -22,6 +24,8 @@ export function NeuronPage() {
   const canonical = route.page === 'neuron' && route.canonical;
   const { dataset, urlDataset, datasets, entry } = useDatasetRoute();
   const manifest = useManifest(entry ? dataset : undefined);
+  // `?vs=<dataset>`: the neuron in a comparison (src/app/compare).
+  const vs = useSearchParams()[0].get('vs');
 
   useEffect(() => {
     document.title = address
@@ -95,12 +99,24 @@ export function NeuronPage() {
   if (!address) return <NeuronSkeleton />;
 
   return (
-    <NeuronView
-      dataset={dataset}
-      urlDataset={urlDataset}
-      manifest={manifest.data}
-      layer={address.layer}
-      neuron={address.neuron}
-    />
+    <>
+      {vs !== null && (
+        <NeuronCompare
+          dataset={dataset}
+          urlDataset={urlDataset}
+          vs={vs}
+          layer={address.layer}
+          neuron={address.neuron}
+        />
+      )}
+      <NeuronView
+        dataset={dataset}
+        urlDataset={urlDataset}
+        manifest={manifest.data}
+        layer={address.layer}
+        neuron={address.neuron}
+      />
+      <AddToList neuron={address} dataset={urlDataset} />
+    </>
   );
 }

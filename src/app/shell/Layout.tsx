@@ -1,6 +1,7 @@
 import { Suspense, useRef } from 'react';
 import { Link, Outlet } from 'react-router';
 import { browsePath, textPath } from '../../core/address/address.ts';
+import { listsPath } from '../lists/paths.ts';
 import { JumpBox } from '../search/JumpBox.tsx';
 import { DatasetPicker } from './DatasetPicker.tsx';
 import { ThemeToggle } from './ThemeToggle.tsx';
@@ -27,6 +28,7 @@ export function Layout() {
         </Link>
         <nav aria-label="Pages" className="app-nav">
           <Link to={textPath(urlDataset)}>Your text</Link>
+          <Link to={listsPath()}>Lists</Link>
         </nav>
         <div className="app-controls">
           <DatasetPicker />

@@ -1,0 +1,166 @@
+import { useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { Link } from 'react-router';
+import type { Comparison } from '../../core/compare/join.ts';
+import {
+  defaultCompareDescending,
+  type CompareSort,
+  type CompareSortKey,
+} from '../../core/compare/view.ts';
+import styles from './Compare.module.css';
+
+const ROW_HEIGHT = 56;
+const score = (value: number) => (value === value ? value.toFixed(3) : '—');
+const signed = (value: number) =>
+  value === value ? `${value > 0 ? '+' : value < 0 ? '−' : ''}${Math.abs(value).toFixed(3)}` : '—';
+
+/** Rows drawn beyond each edge of the window. */
+const OVERSCAN = 6;
+
+/**
+ * The rows of a list of fixed-height rows that the window shows, [first, end): the list's place
+ * on the page is measured as the page resizes; scrolling only does arithmetic.
+ */
+function useWindowRows(list: RefObject<HTMLElement | null>, count: number): [number, number] {
+  const [frame, setFrame] = useState({ top: 0, scroll: 0, height: 900 });
+  useLayoutEffect(() => {
+    let top = 0;
+    const update = () => setFrame({ top, scroll: window.scrollY, height: window.innerHeight });
+    const measure = () => {
+      top = Math.round((list.current?.getBoundingClientRect().top ?? 0) + window.scrollY);
+      update();
+    };
+    measure();
+    window.addEventListener('scroll', update, { passive: true });
+    window.addEventListener('resize', measure);
+    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(measure);
+    observer?.observe(document.body);
+    return () => {
+      window.removeEventListener('scroll', update);
+      window.removeEventListener('resize', measure);
+      observer?.disconnect();
+    };
+  }, [list]);
+  const start = Math.floor((frame.scroll - frame.top) / ROW_HEIGHT);
+  const first = Math.max(0, Math.min(count, start - OVERSCAN));
+  const end = Math.max(
+    first,
+    Math.min(count, start + Math.ceil(frame.height / ROW_HEIGHT) + OVERSCAN),
+  );
+  return [first, end];
+}
+
+/** The compared neurons, one row each (both explanations and scores, the difference). */
+export function CompareTable({
+  comparison,
+  rows,
+  sort,
+  onSort,
+  explanations,
+  labelA,
+  labelB,
+  openPath,
+}: {
+  comparison: Comparison;
+  rows: Int32Array;
+  sort: CompareSort;
+  onSort: (sort: CompareSort) => void;
+  explanations: (i: number) => [string | null, string | null];
+  labelA: string;
+  labelB: string;
+  openPath: (i: number) => string;
+}) {
+  const list = useRef<HTMLDivElement>(null);
+  const [first, end] = useWindowRows(list, rows.length);
+  const header = (key: CompareSortKey, label: string, className: string) => {
+    const active = sort.key === key;
+    return (
+      <div
+        className={className}
+        role="columnheader"
+        aria-sort={active ? (sort.descending ? 'descending' : 'ascending') : 'none'}
+      >
+        <button
+          type="button"
+          className={styles.sortButton}
+          aria-pressed={active}
+          onClick={() =>
+            onSort({
+              key,
+              descending: active ? !sort.descending : defaultCompareDescending(key),
+            })
+          }
+        >
+          {label}
+          {active && <span aria-hidden="true">{sort.descending ? ' ↓' : ' ↑'}</span>}
+        </button>
+      </div>
+    );
+  };
+  return (
+    <div role="table" aria-label="Compared neurons" aria-rowcount={rows.length + 1}>
+      <div role="rowgroup">
+        <div role="row" className={`${styles.row} ${styles.head}`}>
+          {header('neuron', 'Neuron', styles.cellNeuron!)}
+          {header('score', `Score · ${labelA}`, styles.cellA!)}
+          {header('vsscore', `Score · ${labelB}`, styles.cellB!)}
+          {header('difference', 'Difference', styles.cellDiff!)}
+        </div>
+      </div>
+      <div
+        role="rowgroup"
+        ref={list}
+        style={{ height: rows.length * ROW_HEIGHT, position: 'relative' }}
+      >
+        {Array.from({ length: end - first }, (_, k) => {
+          const index = first + k;
+          const i = rows[index]!;
+          const [a, b] = explanations(i);
+          const difference = comparison.difference[i]!;
+          return (
+            <div
+              role="row"
+              key={index}
+              aria-rowindex={index + 2}
+              className={styles.row}
+              data-neuron={`${comparison.layer[i]}:${comparison.neuron[i]}`}
+              style={{
+                position: 'absolute',
+                top: 0,
+                left: 0,
+                right: 0,
+                height: ROW_HEIGHT,
+                transform: `translateY(${index * ROW_HEIGHT}px)`,
+              }}
+            >
+              <div role="cell" className={styles.cellNeuron}>
+                <Link to={openPath(i)}>
+                  {comparison.layer[i]}:{comparison.neuron[i]}
+                </Link>
+              </div>
+              <div role="cell" className={styles.cellA}>
+                <span className={styles.score}>{score(comparison.scoreA[i]!)}</span>
+                <span className={styles.explanation} title={a ?? undefined}>
+                  {a ?? '—'}
+                </span>
+              </div>
+              <div role="cell" className={styles.cellB}>
+                <span className={styles.score}>{score(comparison.scoreB[i]!)}</span>
+                <span className={styles.explanation} title={b ?? undefined}>
+                  {b ?? '—'}
+                </span>
+              </div>
+              <div
+                role="cell"
+                className={`${styles.cellDiff} ${difference > 0 ? styles.better : difference < 0 ? styles.worse : ''}`}
+                data-difference={difference === difference ? difference : ''}
+              >
+                {signed(difference)}
+              </div>
+            </div>
+          );
+        })}
+      </div>
+      {rows.length === 0 && <p>No neuron matches these filters.</p>}
+    </div>
+  );
+}

@@ -1,0 +1,7 @@
+/**
+ * What the comparison takes from the browse engine (src/app/engine) and the address module: one
+ * place to change when they move.
+ */
+export { useDatasetTable } from '../engine/store.ts';
+export { useSearchService } from '../engine/client.ts';
+export { browsePath, neuronPath } from '../../core/address/address.ts';
