@@ -15,11 +15,12 @@
  * Prints a Markdown table and writes bench/results/score.json, with the load average at the start
  * and end. Wrap it in `flock /tmp/bench.lock` on a shared machine.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
+import { cpuMs, startProxy } from './harness.ts';
 import { manifestFor, temporaryDirectory, writeDataset } from '../tests/support/datasets.ts';
 import { startOpenAiTestServer } from '../tests/support/openai-test-server.ts';
 import { freePortInRange } from '../tests/support/ports.ts';
@@ -52,7 +53,7 @@ await writeDataset(data.path, manifestFor('bench', [{ layer: 0, neurons: 8 }]), 
 });
 const port = await freePortInRange();
 const base = `http://127.0.0.1:${port}`;
-const proxy = await startProxy();
+const proxy = await startScoreProxy();
 
 let serial = 0;
 async function scoreOnce(): Promise<{ ms: number; bytes: number }> {
@@ -196,18 +197,10 @@ function printTable(r: {
   );
 }
 
-async function startProxy(): Promise<ChildProcess> {
-  // The server starts as `npm start` starts it, with the same Node flags.
-  const { scripts } = JSON.parse(await readFile('package.json', 'utf8')) as {
-    scripts: { start: string };
-  };
-  const [node, ...start] = scripts.start.split(' ');
-  if (node !== 'node') throw new Error(`npm start does not run node: ${scripts.start}`);
-  // BENCH_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the proxy.
-  const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...flags, ...start], {
+/** The server as `npm start` starts it (bench/harness.ts), simulating and judging with the test server. */
+function startScoreProxy(): Promise<ChildProcess> {
+  return startProxy({
     env: {
-      ...process.env,
       PORT: String(port),
       DATA_DIR: data.path,
       CACHE_DIR: cacheDir.path,
@@ -218,22 +211,5 @@ async function startProxy(): Promise<ChildProcess> {
       RATE_LIMIT_MAX: '1000000',
       LOG_REQUESTS: 'false',
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  await new Promise<void>((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('is running at')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`the server exited (${code}): ${output}`)));
-  });
-  return child;
-}
-
-/** CPU time (user + system) the process has used, in ms. */
-async function cpuMs(child: ChildProcess): Promise<number> {
-  const fields = (await readFile(`/proc/${child.pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
-  // utime and stime, fields 14 and 15 of stat, in clock ticks of 10 ms.
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
