@@ -44,10 +44,10 @@ export interface Gpt2Weights {
   blocks: Record<BlockTensor, StoredTensor>[];
 }
 
-/** Each needed tensor's name (without prefix) and shape, for a config: what a file must hold. */
-export function expectedTensors(config: Gpt2Config): { name: string; shape: number[] }[] {
-  const { embd: d, inner, vocab, positions } = config;
-  const block: Record<BlockTensor, number[]> = {
+/** The shape of each tensor of a block, for a config. */
+export function blockTensorShapes(config: Gpt2Config): Record<BlockTensor, number[]> {
+  const { embd: d, inner } = config;
+  return {
     'ln_1.weight': [d],
     'ln_1.bias': [d],
     'attn.c_attn.weight': [d, 3 * d],
@@ -61,6 +61,12 @@ export function expectedTensors(config: Gpt2Config): { name: string; shape: numb
     'mlp.c_proj.weight': [inner, d],
     'mlp.c_proj.bias': [d],
   };
+}
+
+/** Each needed tensor's name (without prefix) and shape, for a config: what a file must hold. */
+export function expectedTensors(config: Gpt2Config): { name: string; shape: number[] }[] {
+  const { embd: d, vocab, positions } = config;
+  const block = blockTensorShapes(config);
   const tensors = [
     { name: 'wte.weight', shape: [vocab, d] },
     { name: 'wpe.weight', shape: [positions, d] },

@@ -22,7 +22,7 @@
  * Outputs: y [T, d]; hidden [T, n]; top_values [T, K]; top_indices [T, K] int64.
  */
 import onnxProto from 'onnx-proto';
-import { BLOCK_TENSORS, type BlockTensor } from './checkpoint.ts';
+import { BLOCK_TENSORS, blockTensorShapes, type BlockTensor } from './checkpoint.ts';
 import type { Gpt2Config } from './config.ts';
 import { utf8Encode } from './platform.ts';
 import type { WeightDtype } from './safetensors.ts';
@@ -192,20 +192,7 @@ export function buildBlockGraph(config: Gpt2Config, weights: WeightDtype): Uint8
   );
   g.named('y', 'Add', [x1, linear(hidden, w['mlp.c_proj.weight'], w['mlp.c_proj.bias'])]);
 
-  const shapes: Record<BlockTensor, number[]> = {
-    'ln_1.weight': [d],
-    'ln_1.bias': [d],
-    'attn.c_attn.weight': [d, 3 * d],
-    'attn.c_attn.bias': [3 * d],
-    'attn.c_proj.weight': [d, d],
-    'attn.c_proj.bias': [d],
-    'ln_2.weight': [d],
-    'ln_2.bias': [d],
-    'mlp.c_fc.weight': [d, n],
-    'mlp.c_fc.bias': [n],
-    'mlp.c_proj.weight': [n, d],
-    'mlp.c_proj.bias': [d],
-  };
+  const shapes = blockTensorShapes(config);
   const graph = onnx.GraphProto.create({
     name: 'gpt2_block',
     node: g.nodes,
