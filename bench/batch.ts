@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { cpus, loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { Journal } from '../src/node/batch/journal.ts';
 import { writeDemoCopies } from '../tests/support/demo-copies.ts';
 import { REPOSITORY } from './scale-fixture.ts';
 
@@ -107,25 +107,6 @@ function runChild(
     { encoding: 'utf8', maxBuffer: 1 << 20 },
   );
   return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as ChildFigures;
-}
-
-function doneNeurons(out: string): { layer: number; neuron: number }[] {
-  try {
-    const db = new Database(join(out, '.batch', 'journal.sqlite'), {
-      readonly: true,
-      fileMustExist: true,
-    });
-    try {
-      return db.prepare("SELECT layer, neuron FROM neurons WHERE state = 'done'").all() as {
-        layer: number;
-        neuron: number;
-      }[];
-    } finally {
-      db.close();
-    }
-  } catch {
-    return [];
-  }
 }
 
 function cliBatch(out: string, baseURL: string): ChildProcess {
@@ -244,10 +225,10 @@ try {
   rmSync(out, { recursive: true, force: true });
   const child = cliBatch(out, upstream.baseURL);
   const total = 5 * 127;
-  while (doneNeurons(out).length < total / 2) await new Promise((r) => setTimeout(r, 20));
+  while (Journal.doneNeurons(out).length < total / 2) await new Promise((r) => setTimeout(r, 20));
   child.kill('SIGKILL');
   await new Promise((r) => child.once('exit', r));
-  const finished = doneNeurons(out);
+  const finished = Journal.doneNeurons(out);
   const inodes = new Map(
     finished.map(({ layer, neuron }) => [
       `${layer}/${neuron}`,

@@ -76,6 +76,32 @@ export class Journal {
     })();
   }
 
+  /**
+   * The neurons a job's journal has as done, read without opening it for writing (another
+   * process may be running the job); none before the journal exists.
+   */
+  static doneNeurons(outDir: string): NeuronRef[] {
+    let db: Database.Database;
+    try {
+      db = new Database(join(outDir, JOURNAL_DIR, 'journal.sqlite'), {
+        readonly: true,
+        fileMustExist: true,
+      });
+    } catch {
+      return [];
+    }
+    try {
+      return db
+        .prepare("SELECT layer, neuron FROM neurons WHERE state = 'done' ORDER BY layer, neuron")
+        .all() as NeuronRef[];
+    } catch {
+      // The job has created the file but not its tables yet.
+      return [];
+    } finally {
+      db.close();
+    }
+  }
+
   /** Neurons in a state, in layer and neuron order. */
   neurons(state: NeuronState): NeuronRef[] {
     return this.db

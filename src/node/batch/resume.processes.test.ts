@@ -11,7 +11,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startOpenAiTestServer,
@@ -19,6 +18,7 @@ import {
 } from '../../../tests/support/openai-test-server.ts';
 import { Random } from '../../core/random/random.ts';
 import { writeDemoDataset } from '../demo.ts';
+import { Journal } from './journal.ts';
 
 const REPOSITORY = fileURLToPath(new URL('../../../', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'batch-resume-'));
@@ -81,26 +81,6 @@ function exited(
   );
 }
 
-/** Neurons the journal has as done, or [] before it exists. */
-function doneNeurons(out: string): { layer: number; neuron: number }[] {
-  try {
-    const db = new Database(join(out, '.batch', 'journal.sqlite'), {
-      readonly: true,
-      fileMustExist: true,
-    });
-    try {
-      return db.prepare("SELECT layer, neuron FROM neurons WHERE state = 'done'").all() as {
-        layer: number;
-        neuron: number;
-      }[];
-    } finally {
-      db.close();
-    }
-  } catch {
-    return [];
-  }
-}
-
 function files(dir: string): Map<string, Buffer> {
   const found = new Map<string, Buffer>();
   const walk = (folder: string) => {
@@ -129,20 +109,20 @@ describe('a batch job killed at random points and resumed', () => {
     const finished = new Map<string, number>();
     const random = new Random(0x5eed);
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      const before = doneNeurons(out).length;
+      const before = Journal.doneNeurons(out).length;
       const target = before + 5 + random.int(25);
       const child = startBatch(out);
       const ended = exited(child);
       let running = true;
       void ended.then(() => (running = false));
-      while (running && doneNeurons(out).length < target) {
+      while (running && Journal.doneNeurons(out).length < target) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       child.kill('SIGKILL');
       const { signal } = await ended;
       if (signal !== 'SIGKILL') break; // it finished first: nothing left to interrupt
-      kills.push(doneNeurons(out).length);
-      for (const { layer, neuron } of doneNeurons(out)) {
+      kills.push(Journal.doneNeurons(out).length);
+      for (const { layer, neuron } of Journal.doneNeurons(out)) {
         const path = join(out, 'explanations', String(layer), `${neuron}.jsonl`);
         const key = `${layer}/${neuron}`;
         if (!finished.has(key)) finished.set(key, statSync(path).ino);
