@@ -23,6 +23,7 @@ import {
   checkHost,
   limitBodyTime,
   parseJsonBody,
+  isolationHeaders,
   securityHeaders,
   trustProxyOption,
 } from './http-policy.ts';
@@ -154,7 +155,7 @@ export async function buildServer({
 
   const allowedHosts = allowedHostNames(settings);
   app.addHook('onRequest', async (request, reply) => {
-    reply.headers(headers);
+    reply.headers(headers).headers(isolationHeaders(request.url));
     checkHost(request, allowedHosts);
   });
   limitBodyTime(app, settings.BODY_TIMEOUT_MS);

@@ -124,6 +124,15 @@ describe('response headers and what the app folder serves', () => {
     }
   });
 
+  it('makes only a document asked for with ?isolated cross-origin isolated', async () => {
+    const plain = await server.app.inject('/');
+    expect(plain.headers['cross-origin-opener-policy']).toBeUndefined();
+    const isolated = await server.app.inject('/?isolated');
+    expect(isolated.statusCode).toBe(200);
+    expect(isolated.headers['cross-origin-opener-policy']).toBe('same-origin');
+    expect(isolated.headers['cross-origin-embedder-policy']).toBe('require-corp');
+  });
+
   it('serves no source maps', async () => {
     expect((await server.app.inject('/assets/index.js')).statusCode).toBe(200);
     const map = await server.app.inject('/assets/index.js.map');

@@ -10,6 +10,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ISOLATED_QUERY } from '../core/address/address.ts';
 import { ApiError } from './errors.ts';
 import type { Settings } from './settings.ts';
 
@@ -110,8 +111,9 @@ export function contentSecurityPolicy(
 
 /**
  * Headers on every response: the CSP of the built app in appDir, no sniffing, no framing, and
- * cross-origin isolation (COOP + COEP), which lets the model runner use WebAssembly threads; the
- * app embeds nothing from other origins, and model downloads are CORS requests, which COEP allows.
+ * COEP, which a cross-origin isolated document (see isolationHeaders) needs of itself and of its
+ * workers' scripts; the app embeds nothing from other origins, and model downloads are CORS
+ * requests, which COEP allows.
  */
 export function securityHeaders(
   appDir: string,
@@ -124,9 +126,21 @@ export function securityHeaders(
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
     'referrer-policy': 'same-origin',
-    'cross-origin-opener-policy': 'same-origin',
     'cross-origin-embedder-policy': 'require-corp',
   };
+}
+
+/**
+ * COOP for a document asked for with ISOLATED_QUERY (the Your text page's link): with COEP, it
+ * makes the page cross-origin isolated, so WebAssembly gets threads. Not on every document: COOP
+ * puts the page in a browsing context group (a process) of its own, about 30 ms on every load of
+ * every page, for threads that only the model runner uses.
+ */
+export function isolationHeaders(url: string): Record<string, string> {
+  const query = url.indexOf('?');
+  if (query < 0) return {};
+  const search = new URLSearchParams(url.slice(query + 1));
+  return search.has(ISOLATED_QUERY) ? { 'cross-origin-opener-policy': 'same-origin' } : {};
 }
 
 /**

@@ -102,6 +102,40 @@ test.describe('Your text on the demo', () => {
     });
   });
 
+  test('the header link opens the page cross-origin isolated: the model gets threads', async ({
+    page,
+  }) => {
+    await page.goto('#/d/demo/layers/0/neurons/0');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Neuron 0:0');
+    // Other pages are not isolated (it would cost each load a process of its own).
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+
+    await page
+      .getByRole('navigation', { name: 'Pages' })
+      .getByRole('link', { name: 'Your text' })
+      .click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Your text' })).toBeVisible();
+    await expect(page).toHaveURL(/\/\?isolated#\/d\/demo\/text$/);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const ready = await modelLoaded(page);
+    await expect(ready).toContainText(cores > 1 ? /wasm, [2-4] threads/ : /wasm, 1 thread/);
+
+    // A neuron and back, within the same isolated page: the model stays loaded.
+    await page.getByLabel('Text', { exact: true }).fill(TEXT);
+    const top = page.getByRole('region', { name: 'The neurons that fire most over your text' });
+    const first = top.locator('tbody tr').first();
+    const address = (await first.getAttribute('data-neuron'))!;
+    await first.getByRole('link', { name: address }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Neuron ${address}`);
+    await page
+      .getByRole('navigation', { name: 'Pages' })
+      .getByRole('link', { name: 'Your text' })
+      .click();
+    await expect(modelLoaded(page)).resolves.toBeTruthy();
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  });
+
   test("agrees with the demo's records", async ({ page }) => {
     const { layer, neuron, text, record } = await recordNeuron(page);
     const max = Math.max(...record.activations);

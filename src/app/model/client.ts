@@ -13,6 +13,7 @@ import { modelFileErrorFromData, type ModelFileErrorData } from '../../core/mode
 import type { NeuronRef } from '../../core/model/runner.ts';
 import type { NeuronCheck, RecordToCheck } from '../../core/model/verify.ts';
 import type { ModelWorkerApi } from './model.worker.ts';
+import { noteModelWorkerMade } from './presence.ts';
 import type { CachedModel } from './weight-cache.ts';
 import type {
   Backends,
@@ -133,6 +134,7 @@ let shared: ModelClient | null = null;
 
 /** The page's model worker. */
 export function modelWorker(): ModelClient {
+  noteModelWorkerMade();
   shared ??= createModelClient(
     new Worker(new URL('./model.worker.ts', import.meta.url), { type: 'module', name: 'model' }),
   );

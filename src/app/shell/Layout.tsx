@@ -3,6 +3,7 @@ import { Link, Outlet } from 'react-router';
 import { browsePath, textPath } from '../../core/address/address.ts';
 import { listsPath } from '../lists/paths.ts';
 import { JumpBox } from '../search/JumpBox.tsx';
+import { TextPageLink } from '../yourtext/TextPageLink.tsx';
 import { DatasetPicker } from './DatasetPicker.tsx';
 import { ThemeToggle } from './ThemeToggle.tsx';
 import { useDatasetRoute } from './dataset.ts';
@@ -27,7 +28,7 @@ export function Layout() {
           Neuron Explorer
         </Link>
         <nav aria-label="Pages" className="app-nav">
-          <Link to={textPath(urlDataset)}>Your text</Link>
+          <TextPageLink to={textPath(urlDataset)}>Your text</TextPageLink>
           <Link to={listsPath()}>Lists</Link>
         </nav>
         <div className="app-controls">

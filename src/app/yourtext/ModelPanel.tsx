@@ -12,7 +12,6 @@ import {
   type WeightsChoice,
   type WeightsOrigin,
 } from '../../core/yourtext/model-source.ts';
-import { Link } from 'react-router';
 import { useServerModels } from '../data/models.ts';
 import { textPath } from '../../core/address/address.ts';
 import { useDatasetRoute } from '../shell/dataset.ts';
@@ -25,6 +24,7 @@ import {
   type ModelStatus,
 } from './modelState.ts';
 import styles from './YourText.module.css';
+import { TextPageLink } from './TextPageLink.tsx';
 
 /** The dataset's model, and where its weights can come from (server, public files, your files). */
 export function useDatasetModel(manifest: DatasetManifest) {
@@ -118,7 +118,7 @@ export function ModelPanel({
               Load {expected.model} from {choiceLabel(best)}
             </button>
           )}
-          <Link to={textPath(urlDataset)}>Other sources, or your own files</Link>
+          <TextPageLink to={textPath(urlDataset)}>Other sources, or your own files</TextPageLink>
         </div>
       </section>
     );

@@ -164,6 +164,14 @@ export function textPath(dataset: string | null, search?: RouteQuery): string {
   return `${datasetPrefix(dataset)}/text${query ? `?${query}` : ''}`;
 }
 
+/**
+ * The query (`/?isolated#/d/<dataset>/text`) on which the server makes the document cross-origin
+ * isolated (COOP), which lets the model runner use WebAssembly threads. Only the documents that
+ * run the model ask for it: isolation puts a page in a process of its own, which costs every
+ * other page about 30 ms per load (measured in docs/benchmarks.md, "Neuron page").
+ */
+export const ISOLATED_QUERY = 'isolated';
+
 // Dataset files ----------------------------------------------------------------------------------
 
 /** The list of datasets, relative to the app. */

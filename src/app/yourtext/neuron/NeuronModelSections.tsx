@@ -5,7 +5,6 @@
  * the recorded activations).
  */
 import { useEffect, useId, useMemo, useState } from 'react';
-import { Link } from 'react-router';
 import { format } from 'd3-format';
 import { create } from 'zustand';
 import type { DatasetManifest } from '../../../core/dataset/types.ts';
@@ -23,6 +22,7 @@ import { SECTIONS, sectionElementId } from '../../neuron/sections.ts';
 import { TextHeatmap } from '../TextHeatmap.tsx';
 import { parseTextView, textViewParams } from '../viewState.ts';
 import styles from '../YourText.module.css';
+import { TextPageLink } from '../TextPageLink.tsx';
 
 export interface NeuronModelSectionsProps {
   manifest: DatasetManifest;
@@ -156,7 +156,7 @@ function YourTextOnNeuron({
           <p className={styles.note} role="status">
             Largest activation on your text: {formatActivation(Math.max(...values))} (token{' '}
             {values.indexOf(Math.max(...values)) + 1}), in the colours of the records above.{' '}
-            <Link
+            <TextPageLink
               to={textPath(
                 urlDataset,
                 textViewParams({
@@ -167,7 +167,7 @@ function YourTextOnNeuron({
               )}
             >
               All neurons on this text
-            </Link>
+            </TextPageLink>
           </p>
         </>
       )}
