@@ -87,6 +87,22 @@ async function datasetLine(dataset: string): Promise<DatasetLine | null> {
   return line;
 }
 
+/**
+ * Runs `work` in a task after the frame that paints what was just drawn, behind the page's other
+ * tasks (input, messages): the app's code starts once the first screen is on screen and then
+ * takes a while, so it waits its turn (a background-priority task where the browser has the
+ * Prioritized Task Scheduling API).
+ */
+function afterPaint(work: () => void): void {
+  requestAnimationFrame(() => {
+    const { scheduler } = window as {
+      scheduler?: { postTask?: (task: () => void, options: { priority: string }) => unknown };
+    };
+    if (scheduler?.postTask) void scheduler.postTask(work, { priority: 'background' });
+    else setTimeout(work, 0);
+  });
+}
+
 const painting = new Set<string>();
 
 /**
@@ -135,8 +151,7 @@ function paintFirstScreen(dataset: string, address: NeuronAddress): void {
         }
         screen.innerHTML = html;
         screen.setAttribute('aria-busy', 'false');
-        // The app's code starts once this frame is on screen, not in the way of it.
-        requestAnimationFrame(() => setTimeout(() => attemptOver(true), 0));
+        afterPaint(() => attemptOver(true));
       };
       if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', paint);
       else paint();
