@@ -64,8 +64,9 @@ function get(url: string, init?: RequestInit): Promise<Response> {
 function neuronFiles(dataset: string, address: NeuronAddress): void {
   if (early[manifestUrl(dataset)]) return;
   // Started, not awaited: the app takes each request from `early` and reads its answer.
-  void get(manifestUrl(dataset), { cache: 'no-cache' });
+  // The records first: the first screen is drawn from them.
   for (const kind of FIRST_NEURON_FILES) void get(neuronFileUrl(dataset, kind, address));
+  void get(manifestUrl(dataset), { cache: 'no-cache' });
 }
 
 /** A response's text (from a copy: the app reads the body itself); null for a 404. */
@@ -176,7 +177,7 @@ function preload(files: unknown): void {
 }
 
 const route = parseRouteHash(location.hash);
-const list = fetch(DATASET_LIST_URL, { cache: 'no-cache' });
+const fetchList = () => fetch(DATASET_LIST_URL, { cache: 'no-cache' });
 if (route?.page === 'neuron' && route.address) {
   const address = route.address;
   // The code comes after the files the first screen is drawn from: on a busy server a dozen
@@ -189,8 +190,8 @@ if (route?.page === 'neuron' && route.address) {
     preload(NEURON_PAGE_FILES);
   });
   if (route.dataset !== null) {
-    early[DATASET_LIST_URL] = list;
     neuronFiles(route.dataset, address);
+    early[DATASET_LIST_URL] = fetchList();
     paintFirstScreen(route.dataset, address);
   } else {
     // The release form names no dataset: the list says which is the default (a guess from last
@@ -202,7 +203,7 @@ if (route?.page === 'neuron' && route.address) {
       neuronFiles(guess, address);
       paintFirstScreen(guess, address);
     }
-    early[DATASET_LIST_URL] = list.then(async (response) => {
+    early[DATASET_LIST_URL] = fetchList().then(async (response) => {
       try {
         if (response.ok) {
           const datasets = JSON.parse(await response.clone().text()) as { default?: unknown };
@@ -222,6 +223,6 @@ if (route?.page === 'neuron' && route.address) {
     });
   }
 } else {
+  early[DATASET_LIST_URL] = fetchList();
   preload(APP_FILES);
-  early[DATASET_LIST_URL] = list;
 }
