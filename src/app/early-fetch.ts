@@ -9,6 +9,7 @@
  */
 import {
   DATASET_LIST_URL,
+  defaultDatasetOf,
   FIRST_NEURON_FILES,
   manifestUrl,
   neuronFileUrl,
@@ -194,10 +195,10 @@ if (route?.page === 'neuron' && route.address) {
     early[DATASET_LIST_URL] = fetchList();
     paintFirstScreen(route.dataset, address);
   } else {
-    // The release form names no dataset: the list says which is the default (a guess from last
-    // time goes first). The app gets the list only once this neuron's requests have started, so
-    // it never asks for them twice.
-    const guess = remembered().defaultDataset;
+    // The release form names no dataset: the list says which is the default. What index.html
+    // names (the server writes it there) or else what the last visit learnt goes first. The app
+    // gets the list only once this neuron's requests have started, so it never asks twice.
+    const guess = defaultDatasetOf(document) ?? remembered().defaultDataset;
     waitingForList = true;
     if (guess) {
       neuronFiles(guess, address);

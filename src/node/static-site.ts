@@ -12,9 +12,11 @@
  * in the report.
  */
 import { createHash } from 'node:crypto';
-import { copyFile, cp, mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { brotliCompressSync, gunzipSync, gzipSync } from 'node:zlib';
+import { withDefaultDataset } from '../core/address/address.ts';
 import { MAX_LAYER_INDEX_BYTES } from '../core/dataset/limits.ts';
 import { publicDatasetFileText } from '../core/dataset/public.ts';
 import { neuronFilePath } from '../core/format/types.ts';
@@ -80,6 +82,18 @@ async function copyApp(from: string, to: string): Promise<number> {
     },
   });
   return files;
+}
+
+/**
+ * Names the default dataset in the site's index.html (withDefaultDataset), as the server does, and
+ * in its compressed copies, which a host may send in its place.
+ */
+async function nameDefaultDataset(outDir: string, dataset: string): Promise<void> {
+  const path = join(outDir, 'index.html');
+  const html = withDefaultDataset(await readFile(path, 'utf8'), dataset);
+  await writeFileAtomic(path, html);
+  if (existsSync(`${path}.gz`)) await writeFileAtomic(`${path}.gz`, gzipSync(html, { level: 9 }));
+  if (existsSync(`${path}.br`)) await writeFileAtomic(`${path}.br`, brotliCompressSync(html));
 }
 
 const INDEX_LIMIT = { bytes: MAX_LAYER_INDEX_BYTES, what: 'a layer index' };
@@ -230,6 +244,7 @@ export async function writeStaticSite(options: StaticSiteOptions): Promise<Stati
     join(outDir, 'datasets', 'index.json'),
     `${JSON.stringify(list, null, 2)}\n`,
   );
+  if (list.default) await nameDefaultDataset(outDir, list.default);
   const models = options.modelsDir ? await copyModels(options.modelsDir, outDir, problems) : [];
   return { outDir, appFiles, datasets: reports, models, problems };
 }

@@ -11,6 +11,7 @@ import { baselineJudge } from '../core/scoring/baseline-judge.ts';
 import { baselineExplainer, baselineSimulator } from '../core/simulation/baseline.ts';
 import { baselineReviser } from '../core/simulation/revise.ts';
 import { apiRoutes } from './api/routes.ts';
+import { appPageRoutes } from './app-page.ts';
 import { createSender, OpenRuns } from './api/send.ts';
 import { SharedSimulationCache } from './cache/shared-cache.ts';
 import { SimulationCache, type ResultCache } from './cache/simulation-cache.ts';
@@ -226,6 +227,7 @@ export async function buildServer({
   await app.register(modelRoutes, { modelsDir: settings.MODELS_DIR });
 
   if (existsSync(join(settings.APP_DIR, 'index.html'))) {
+    await app.register(appPageRoutes, { appDir: settings.APP_DIR, registry });
     await app.register(fastifyStatic, {
       root: settings.APP_DIR,
       prefix: '/',

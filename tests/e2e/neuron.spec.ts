@@ -280,6 +280,23 @@ test.describe('GPT-2 XL, real data', () => {
     }
   });
 
+  test('a permalink that names no dataset does not wait for the dataset list', async ({ page }) => {
+    // A first visit (nothing remembered): index.html names the default dataset, so the neuron's
+    // files are asked for at once. Hold the list back: the records show all the same.
+    let release = () => {};
+    const held = new Promise<void>((done) => (release = done));
+    await page.route('**/datasets/index.json', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto('#/layers/1/neurons/1', { waitUntil: 'commit' });
+    const first = page.getByRole('group', { name: /^Top-activating records, record 1 of 50/ });
+    await expect(first.getByText('transfers', { exact: true })).toBeVisible();
+    release();
+    await expect(page.getByRole('navigation', { name: 'Neuron navigation' })).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Neuron 1:1');
+  });
+
   test('a slow network shows the header and the page’s shape at once, not a blank page', async ({
     page,
   }) => {

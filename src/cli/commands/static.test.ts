@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../../../tests/support/cli.ts';
 import { parseDatasetList, parseManifest } from '../../core/dataset/parse.ts';
@@ -15,7 +16,9 @@ import { tokenIndexShards } from '../../node/token-index.ts';
 async function builtApp(root: string): Promise<string> {
   const app = join(root, 'app');
   await mkdir(join(app, 'assets'), { recursive: true });
-  await writeFile(join(app, 'index.html'), '<!doctype html><title>Neuron Explorer</title>');
+  const html = '<!doctype html><title>Neuron Explorer</title><!-- default-dataset -->';
+  await writeFile(join(app, 'index.html'), html);
+  await writeFile(join(app, 'index.html.gz'), gzipSync(html));
   await writeFile(join(app, 'assets', 'index-abc123.js'), 'console.log(1)');
   return app;
 }
@@ -35,14 +38,20 @@ describe('static', () => {
     const result = await cli(['static', '--data', data, '--app', app, '--out', out]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`Wrote ${out}: the app (2 files) and`);
+    expect(result.stdout).toContain(`Wrote ${out}: the app (3 files) and`);
     expect(result.stdout).toContain('small: indexes and 10 per-neuron files');
     expect(result.stdout).toMatch(/demo: indexes and \d+ per-neuron files/);
 
-    expect(await readFile(join(out, 'index.html'), 'utf8')).toContain('Neuron Explorer');
     const list = parseDatasetList(await readFile(join(out, 'datasets/index.json'), 'utf8'), {
       path: 'datasets/index.json',
     });
+    // The page names the list's default, so that a permalink without one needs no list first;
+    // so does its compressed copy, which a host may send instead.
+    const meta = `<meta name="neuron-explorer:default-dataset" content="${list.default}" />`;
+    expect(await readFile(join(out, 'index.html'), 'utf8')).toBe(
+      `<!doctype html><title>Neuron Explorer</title>${meta}`,
+    );
+    expect(gunzipSync(await readFile(join(out, 'index.html.gz'))).toString()).toContain(meta);
     expect(list.datasets.map((d) => d.id).sort()).toEqual(['demo', 'small']);
     for (const id of ['demo', 'small']) {
       const manifest = parseManifest(

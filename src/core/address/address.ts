@@ -172,6 +172,37 @@ export function textPath(dataset: string | null, search?: RouteQuery): string {
  */
 export const ISOLATED_QUERY = 'isolated';
 
+/**
+ * Where index.html names the default dataset, so that the early-fetch script asks for a
+ * release-form permalink's files (`#/layers/5/neurons/131` names no dataset) at once rather than
+ * after the dataset list has answered: the server, and the static site's writer, put a meta
+ * element in place of this comment (withDefaultDataset).
+ */
+export const DEFAULT_DATASET_SLOT = '<!-- default-dataset -->';
+export const DEFAULT_DATASET_META = 'neuron-explorer:default-dataset';
+
+/** index.html with the default dataset named in its slot. */
+export function withDefaultDataset(html: string, dataset: string): string {
+  // Dataset ids are plain (DATASET_ID); encoded all the same, so nothing can leave the attribute.
+  const meta = `<meta name="${DEFAULT_DATASET_META}" content="${encodeURIComponent(dataset)}" />`;
+  return html.replace(DEFAULT_DATASET_SLOT, meta);
+}
+
+/** The default dataset index.html names, if it names one. */
+export function defaultDatasetOf(document: {
+  querySelector(selector: string): { getAttribute(name: string): string | null } | null;
+}): string | null {
+  const named = document
+    .querySelector(`meta[name="${DEFAULT_DATASET_META}"]`)
+    ?.getAttribute('content');
+  if (!named) return null;
+  try {
+    return decodeURIComponent(named);
+  } catch {
+    return null;
+  }
+}
+
 // Dataset files ----------------------------------------------------------------------------------
 
 /** The list of datasets, relative to the app. */
