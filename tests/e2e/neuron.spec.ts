@@ -527,6 +527,59 @@ test.describe('demo dataset', () => {
   });
 });
 
+test.describe('a neuron in a comparison (?vs=)', () => {
+  const RESCORED = 'demo-rescored';
+  test.beforeEach(async ({ page }) => {
+    test.skip(!(await hasDataset(page, RESCORED)), 'no re-scored demo (E2E_DATA_DIR)');
+  });
+
+  test('stepping keeps the comparison and the view, not the explanation or a test', async ({
+    page,
+  }) => {
+    const compared = page.getByRole('region', { name: /compared with Demo, re-scored$/ });
+    const at = async (layer: number, neuron: number) => {
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Neuron ${layer}:${neuron}`);
+      // The comparison stays, and so does the overlay; what was for one neuron does not.
+      await expect(page).toHaveURL(
+        new RegExp(`#/d/demo/layers/${layer}/neurons/${neuron}\\?vs=${RESCORED}&view=overlay$`),
+      );
+      await expect(compared).toBeVisible();
+    };
+    await page.goto(
+      `#/d/demo/layers/1/neurons/2?vs=${RESCORED}&view=overlay&explanation=2&test=cats&scorers=fuzzing`,
+    );
+    await expect(compared).toBeVisible();
+    await page.getByRole('link', { name: 'Next neuron: 1:3' }).click();
+    await at(1, 3);
+    await page.getByRole('link', { name: 'Previous neuron: 1:2' }).click();
+    await at(1, 2);
+    await page.keyboard.press('ArrowRight');
+    await at(1, 3);
+    await page.keyboard.press('ArrowDown');
+    await at(2, 3);
+    await page.keyboard.press('ArrowLeft');
+    await at(2, 2);
+    // The seeks look through the layer indexes: wherever they lead, the comparison comes along.
+    for (const [key, button] of [
+      ['Shift+ArrowRight', /^Next explained neuron/],
+      ['Shift+ArrowLeft', /^Previous explained neuron/],
+      [']', /^Next neuron with records/],
+      ['[', /^Previous neuron with records/],
+    ] as const) {
+      const from = page.url();
+      await page.keyboard.press(key);
+      await expect(page).not.toHaveURL(from);
+      await expect(page).toHaveURL(new RegExp(`\\?vs=${RESCORED}&view=overlay$`));
+      await expect(compared).toBeVisible();
+      const again = page.url();
+      await page.getByRole('button', { name: button }).click();
+      await expect(page).not.toHaveURL(again);
+      await expect(page).toHaveURL(new RegExp(`\\?vs=${RESCORED}&view=overlay$`));
+      await expect(compared).toBeVisible();
+    }
+  });
+});
+
 test.describe('dark mode', () => {
   test('follows the system, and a remembered toggle overrides it', async ({ page }) => {
     await page.emulateMedia({ colorScheme: 'dark' });
