@@ -2,6 +2,8 @@
  * The neuron page end to end, on the real server: GPT-2 XL ingested from the shared real data
  * (skipped when absent) and the generated demo dataset.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { realDataDir } from '../real-data.ts';
 import {
@@ -9,6 +11,7 @@ import {
   datasetList,
   DESKTOP,
   PHONE,
+  SCREENSHOT_DIR,
   expectAccessible,
   inEveryLook,
   screenshot,
@@ -523,6 +526,70 @@ test.describe('demo dataset', () => {
       await settled(page);
       await screenshot(page, `demo-${scheme}-${size}`);
       if (size === 'desktop') await expectAccessible(page);
+    });
+  });
+});
+
+test.describe('"On this page" on every screen', () => {
+  test('every section link fits the screen, and the page never scrolls sideways', async ({
+    page,
+  }) => {
+    const list = await datasetList(page.request);
+    const demo = list.datasets.find((entry) => entry.synthetic)!.id;
+    const neuron = (await completeNeuron(page.request, demo))!;
+    const path = `#/d/${demo}/layers/${neuron.layer}/neurons/${neuron.neuron}`;
+    const tablet = { width: 800, height: 1000 };
+    const narrow = { width: 320, height: 640 };
+    for (const viewport of [DESKTOP, tablet, PHONE, narrow]) {
+      await page.setViewportSize(viewport);
+      await page.goto(path);
+      await settled(page);
+      const nav = page.getByRole('navigation', { name: 'On this page' });
+      const links = nav.getByRole('link');
+      await expect(links).toHaveCount(8);
+      const width = `${viewport.width} px`;
+      // Each link whole on screen, none cut off or pushed out of its row.
+      for (const link of await links.all()) {
+        const box = (await link.boundingBox())!;
+        expect(box.x, `${await link.textContent()} at ${width}`).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width, `${await link.textContent()} at ${width}`).toBeLessThanOrEqual(
+          viewport.width,
+        );
+        await expect(link).toBeVisible();
+      }
+      // Nothing in the bar is clipped, and the page is no wider than the screen.
+      const overflow = await nav.evaluate((element) => {
+        const clipped = [element, ...element.querySelectorAll('*')].some(
+          (child) =>
+            child.scrollWidth > child.clientWidth + 1 ||
+            child.scrollHeight > child.clientHeight + 1,
+        );
+        const { scrollWidth } = document.documentElement;
+        return { clipped, scrollWidth };
+      });
+      expect(overflow.clipped, `a link hidden in an overflow at ${width}`).toBe(false);
+      expect(overflow.scrollWidth, `the page's width at ${width}`).toBeLessThanOrEqual(
+        viewport.width,
+      );
+      // On a desktop the links take one row.
+      if (viewport === DESKTOP) {
+        const tops = new Set(
+          await Promise.all((await links.all()).map(async (l) => (await l.boundingBox())!.y)),
+        );
+        expect(tops.size).toBe(1);
+      }
+    }
+    // The first screen down to the records below the links, in each look.
+    await inEveryLook(page, async ({ size, scheme, viewport }) => {
+      await page.goto(path);
+      await settled(page);
+      const nav = page.getByRole('navigation', { name: 'On this page' });
+      const box = (await nav.boundingBox())!;
+      mkdirSync(SCREENSHOT_DIR, { recursive: true });
+      await page.screenshot({
+        path: join(SCREENSHOT_DIR, `section-links-${size}-${scheme}.png`),
+        clip: { x: 0, y: 0, width: viewport.width, height: box.y + box.height + 120 },
+      });
     });
   });
 });
