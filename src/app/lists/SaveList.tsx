@@ -134,7 +134,6 @@ export function AddToList({ neuron, dataset }: { neuron: NeuronRef; dataset: str
         {lists.map((list) => (
           <option key={list.id} value={list.id}>
             {list.name}
-            {list.dataset !== null && list.dataset !== own ? ` (made in ${list.dataset})` : ''}
           </option>
         ))}
       </select>
