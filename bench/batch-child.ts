@@ -1,5 +1,6 @@
 /** Runs one batch job in its own process for bench/batch.ts and prints its figures as JSON. */
 import { runBatch } from '../src/node/batch/run.ts';
+import { RESCORE_PUBLISHED, testServerModels } from '../tests/support/batch-models.ts';
 
 const [data, out, baseURL, concurrency, limit] = process.argv.slice(2);
 if (!data || !out || !baseURL || !concurrency) {
@@ -12,20 +13,8 @@ const result = await runBatch({
   out,
   select: [],
   ...(limit ? { limit: Number(limit) } : {}),
-  spec: { explain: 'published', explanations: 'best', scorers: ['simulation'], seed: 1 },
-  models: {
-    simulator: 'openai',
-    simulatorModel: 'test-simulator',
-    explainer: 'openai',
-    explainerModel: 'test-explainer',
-    judge: 'openai',
-    judgeModel: 'test-judge',
-    baseURL,
-    apiKey: 'sk-test',
-    maxCalls: 64,
-    maxRetries: 2,
-    timeoutMs: 30_000,
-  },
+  spec: RESCORE_PUBLISHED,
+  models: testServerModels(baseURL, { maxCalls: 64 }),
   concurrency: Number(concurrency),
   answers: null,
   // With REDIS_URL: the neurons go to `worker` processes through the queue.
