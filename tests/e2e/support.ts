@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import type { DatasetList, DatasetManifest, LayerIndex } from '../../src/core/dataset/types.ts';
 
 export const SCREENSHOT_DIR = join(import.meta.dirname, '../../test-results/screenshots');
@@ -36,6 +36,19 @@ export async function datasetList(request: APIRequestContext): Promise<DatasetLi
   return (await response.json()) as DatasetList;
 }
 
+/** Whether the server lists dataset `id` (GPT-2 XL only where the real data was ingested). */
+export async function hasDataset(request: APIRequestContext, id: string): Promise<boolean> {
+  return (await datasetList(request)).datasets.some((entry) => entry.id === id);
+}
+
+/** The neuron page's "Test an explanation" panel (simulate, explain and score)... */
+export function testPanel(page: Page): Locator {
+  return page.getByRole('region', { name: 'Test an explanation' });
+}
+
+/** ...and a CSS selector of it, for `expectAccessible(page, TEST_PANEL)`. */
+export const TEST_PANEL = 'section[aria-labelledby="simulate-heading"]';
+
 /** A neuron of the dataset with an explanation and records, from its layer indexes. */
 export async function completeNeuron(
   request: APIRequestContext,
@@ -63,9 +76,13 @@ export async function settled(page: Page) {
   await expect(page.locator('.skeleton')).toHaveCount(0);
 }
 
-/** No serious or critical accessibility violation (axe-core, WCAG 2 A/AA rules and best practice). */
-export async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
+/**
+ * No serious or critical accessibility violation (axe-core, WCAG 2 A/AA rules and best practice)
+ * on the page, or only inside the elements `within` (a CSS selector) selects.
+ */
+export async function expectAccessible(page: Page, within?: string) {
+  const axe = new AxeBuilder({ page });
+  const results = await (within === undefined ? axe : axe.include(within)).analyze();
   const bad = results.violations.filter(
     (violation) => violation.impact === 'serious' || violation.impact === 'critical',
   );
@@ -76,7 +93,9 @@ export async function expectAccessible(page: Page) {
         .map((node) => node.target.join(' '))
         .join('\n  ')}`,
   );
-  expect(summary, 'axe-core serious/critical violations').toEqual([]);
+  expect(summary, `axe-core serious/critical violations${within ? ` in ${within}` : ''}`).toEqual(
+    [],
+  );
 }
 
 export async function screenshot(page: Page, name: string) {
