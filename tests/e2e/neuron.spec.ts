@@ -3,27 +3,20 @@
  * (skipped when absent) and the generated demo dataset.
  */
 import { expect, test } from '@playwright/test';
-import { realDataDir } from '../real-data.ts';
 import {
   completeNeuron,
   datasetList,
   DESKTOP,
   PHONE,
   expectAccessible,
-  hasDataset,
+  needsRealGpt2Xl,
   inEveryLook,
   screenshot,
   settled,
 } from './support.ts';
 
 test.describe('GPT-2 XL, real data', () => {
-  test.beforeEach(async ({ page }) => {
-    test.skip(realDataDir() === null, 'no real GPT-2 XL data on this machine');
-    expect(
-      await hasDataset(page.request, 'gpt2-xl'),
-      'the real data is here: GPT-2 XL is served',
-    ).toBe(true);
-  });
+  test.beforeEach(({ page }) => needsRealGpt2Xl(page.request));
 
   test('1/1 by its release permalink: the complete real record', async ({ page }) => {
     await page.goto('#/layers/1/neurons/1');

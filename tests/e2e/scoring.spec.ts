@@ -12,18 +12,13 @@ import { parseNeuronRecord } from '../../src/core/format/parse.ts';
 import { SCORING_SEED } from '../../src/core/scoring/basis.ts';
 import { fuzzingMarks, selectExamples } from '../../src/core/scoring/examples.ts';
 import { excerptText } from '../../src/core/scoring/judge-prompt.ts';
-import type { OpenAiTestServer } from '../support/openai-test-server.ts';
-import {
-  startServerWithTestLlm,
-  type RunningServer,
-  type ServerWithTestLlm,
-} from './environment.ts';
 import {
   completeNeuron,
   expectAccessible,
   hasDataset,
   inEveryLook,
   SCREENSHOT_DIR,
+  serverWithTestLlm,
   settled,
   TEST_PANEL,
   testPanel,
@@ -263,23 +258,11 @@ test.describe('the offline baselines', () => {
 });
 
 test.describe('an OpenAI-compatible judge (the test server)', () => {
-  let llm: OpenAiTestServer;
-  let server: RunningServer;
-  let judged: ServerWithTestLlm | undefined;
-
-  test.beforeAll(async () => {
-    test.setTimeout(180_000);
-    judged = await startServerWithTestLlm({
-      llm: { mode: 'judge-right', latencyMs: 5 },
-      name: 'judge',
-      portOffset: 60,
-      env: { JUDGE_MODEL: 'test-judge' },
-    });
-    ({ llm, server } = judged);
-  });
-
-  test.afterAll(async () => {
-    await judged?.stop();
+  const judged = serverWithTestLlm({
+    llm: { mode: 'judge-right', latencyMs: 5 },
+    name: 'judge',
+    portOffset: 60,
+    env: { JUDGE_MODEL: 'test-judge' },
   });
 
   /** The demo neuron's page, with the judge told the truth of its examples. */
@@ -287,7 +270,7 @@ test.describe('an OpenAI-compatible judge (the test server)', () => {
     const neuron = await completeNeuron(page.request, 'demo');
     const { layer, neuron: index } = neuron!;
     const response = await page.request.get(
-      `${server.url}datasets/demo/collated-activations/${layer}/${index}.json`,
+      `${judged.server.url}datasets/demo/collated-activations/${layer}/${index}.json`,
     );
     const record = parseNeuronRecord(await response.text(), {
       path: 'collated-activations',
@@ -304,8 +287,8 @@ test.describe('an OpenAI-compatible judge (the test server)', () => {
         example.activating,
       );
     });
-    llm.configure({ judgeTruth: (excerpt) => truth.get(excerpt) });
-    return `${server.url}#/d/demo/layers/${layer}/neurons/${index}`;
+    judged.llm.configure({ judgeTruth: (excerpt) => truth.get(excerpt) });
+    return `${judged.server.url}#/d/demo/layers/${layer}/neurons/${index}`;
   }
 
   const score = async (page: Page, explanation: string) => {
@@ -319,7 +302,7 @@ test.describe('an OpenAI-compatible judge (the test server)', () => {
     page,
   }) => {
     test.setTimeout(120_000);
-    llm.reset({ mode: 'judge-right', latencyMs: 5 });
+    judged.llm.reset({ mode: 'judge-right', latencyMs: 5 });
     await page.goto(await openNeuron(page));
     await settled(page);
     const panel = await score(page, 'colour words (right)');
@@ -334,7 +317,7 @@ test.describe('an OpenAI-compatible judge (the test server)', () => {
     ).toBeVisible();
     await expect(verdictsOf(panel, 'Detection')).toContainText(/: (\d+) of \1 right/);
 
-    llm.reset({ mode: 'judge-half', latencyMs: 5 });
+    judged.llm.reset({ mode: 'judge-half', latencyMs: 5 });
     await page.goto(await openNeuron(page));
     await settled(page);
     await score(page, 'colour words (half)');
@@ -360,7 +343,7 @@ test.describe('an OpenAI-compatible judge (the test server)', () => {
   ] as const) {
     test(`${mode}: a named error and no score`, async ({ page }) => {
       test.setTimeout(120_000);
-      llm.reset({ mode, latencyMs: 5 });
+      judged.llm.reset({ mode, latencyMs: 5 });
       await page.goto(await openNeuron(page));
       await settled(page);
       const panel = await score(page, `colour words (${mode})`);

@@ -5,20 +5,14 @@
  */
 import { join } from 'node:path';
 import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test';
-import { realDataDir } from '../real-data.ts';
-import type { OpenAiTestServer } from '../support/openai-test-server.ts';
-import {
-  startServerWithTestLlm,
-  type RunningServer,
-  type ServerWithTestLlm,
-} from './environment.ts';
 import {
   completeNeuron,
   datasetList,
   expectAccessible,
-  hasDataset,
+  needsRealGpt2Xl,
   inEveryLook,
   SCREENSHOT_DIR,
+  serverWithTestLlm,
   settled,
   TEST_PANEL,
   testPanel,
@@ -145,13 +139,7 @@ test.describe('the offline baseline simulator', () => {
   });
 
   test.describe('GPT-2 XL, real data', () => {
-    test.beforeEach(async ({ page }) => {
-      test.skip(realDataDir() === null, 'no real GPT-2 XL data on this machine');
-      expect(
-        await hasDataset(page.request, 'gpt2-xl'),
-        'the real data is here: GPT-2 XL is served',
-      ).toBe(true);
-    });
+    test.beforeEach(({ page }) => needsRealGpt2Xl(page.request));
 
     test('1/1: an explanation of one’s own on the complete real record, shared', async ({
       page,
@@ -249,30 +237,18 @@ test.describe('the offline baseline simulator', () => {
 });
 
 test.describe('an OpenAI-compatible simulator', () => {
-  let llm: OpenAiTestServer;
-  let server: RunningServer;
-  let openai: ServerWithTestLlm | undefined;
-
-  test.beforeAll(async () => {
-    test.setTimeout(180_000);
-    openai = await startServerWithTestLlm({
-      llm: { mode: 'server-error', latencyMs: 20 },
-      name: 'openai',
-      portOffset: 40,
-      // Two calls at a time, so a run lasts long enough to be seen in progress.
-      env: { UPSTREAM_CONCURRENCY: '2' },
-    });
-    ({ llm, server } = openai);
-  });
-
-  test.afterAll(async () => {
-    await openai?.stop();
+  const openai = serverWithTestLlm({
+    llm: { mode: 'server-error', latencyMs: 20 },
+    name: 'openai',
+    portOffset: 40,
+    // Two calls at a time, so a run lasts long enough to be seen in progress.
+    env: { UPSTREAM_CONCURRENCY: '2' },
   });
 
   async function demoPath(page: Page): Promise<string> {
     const neuron = await completeNeuron(page.request, 'demo');
     expect(neuron).not.toBeNull();
-    return `${server.url}#/d/demo/layers/${neuron!.layer}/neurons/${neuron!.neuron}`;
+    return `${openai.server.url}#/d/demo/layers/${neuron!.layer}/neurons/${neuron!.neuron}`;
   }
 
   test('an upstream failure is shown with no score; the retry succeeds; the link is cached', async ({
@@ -280,7 +256,7 @@ test.describe('an OpenAI-compatible simulator', () => {
     context,
   }) => {
     test.setTimeout(120_000);
-    llm.reset({ mode: 'server-error', latencyMs: 20 });
+    openai.llm.reset({ mode: 'server-error', latencyMs: 20 });
     const path = await demoPath(page);
     await page.goto(path);
     await settled(page);
@@ -296,7 +272,7 @@ test.describe('an OpenAI-compatible simulator', () => {
     await expect(panel.getByRole('table')).toHaveCount(0);
     await expectAccessible(page, TEST_PANEL);
 
-    llm.configure({ mode: 'correct' });
+    openai.llm.configure({ mode: 'correct' });
     await alert.getByRole('button', { name: 'Retry' }).click();
     await expect(panel.getByRole('table', { name: /^Simulation scores/ })).toBeVisible({
       timeout: 30_000,
@@ -308,17 +284,17 @@ test.describe('an OpenAI-compatible simulator', () => {
     const link = await panel.getByRole('textbox', { name: 'Share link' }).inputValue();
 
     // The link in a new page: the same result, from the server's cache, with no upstream call.
-    const calls = llm.requests.length;
+    const calls = openai.llm.requests.length;
     const shared = await openShared(context, link);
     await expect(
       testPanel(shared).getByText('From the server’s cache', { exact: true }),
     ).toBeVisible();
     expect(await scoresOf(testPanel(shared), 'This explanation')).toEqual(scores);
-    expect(llm.requests.length).toBe(calls);
+    expect(openai.llm.requests.length).toBe(calls);
   });
 
   test('a wrong-format answer is named, never scored', async ({ page }) => {
-    llm.reset({ mode: 'wrong-tokens', latencyMs: 20 });
+    openai.llm.reset({ mode: 'wrong-tokens', latencyMs: 20 });
     await page.goto(await demoPath(page));
     await settled(page);
     const panel = testPanel(page);
@@ -334,7 +310,7 @@ test.describe('an OpenAI-compatible simulator', () => {
     page,
   }) => {
     test.setTimeout(180_000);
-    llm.reset({ mode: 'correct', latencyMs: 250 });
+    openai.llm.reset({ mode: 'correct', latencyMs: 250 });
     const path = await demoPath(page);
     await inEveryLook(page, async ({ size, scheme, viewport }) => {
       await page.goto(path);
