@@ -4,8 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
-import { realDataDir } from '../real-data.ts';
+import { expect, test } from '@playwright/test';
 import {
   completeNeuron,
   datasetList,
@@ -13,23 +12,15 @@ import {
   PHONE,
   SCREENSHOT_DIR,
   expectAccessible,
+  hasDataset,
+  needsRealGpt2Xl,
   inEveryLook,
   screenshot,
   settled,
 } from './support.ts';
 
-async function hasDataset(page: Page, id: string) {
-  const list = await datasetList(page.request);
-  return list.datasets.some((entry) => entry.id === id);
-}
-
 test.describe('GPT-2 XL, real data', () => {
-  test.beforeEach(async ({ page }) => {
-    test.skip(realDataDir() === null, 'no real GPT-2 XL data on this machine');
-    expect(await hasDataset(page, 'gpt2-xl'), 'the real data is here: GPT-2 XL is served').toBe(
-      true,
-    );
-  });
+  test.beforeEach(({ page }) => needsRealGpt2Xl(page.request));
 
   test('1/1 by its release permalink: the complete real record', async ({ page }) => {
     await page.goto('#/layers/1/neurons/1');
@@ -597,7 +588,7 @@ test.describe('"On this page" on every screen', () => {
 test.describe('a neuron in a comparison (?vs=)', () => {
   const RESCORED = 'demo-rescored';
   test.beforeEach(async ({ page }) => {
-    test.skip(!(await hasDataset(page, RESCORED)), 'no re-scored demo (E2E_DATA_DIR)');
+    test.skip(!(await hasDataset(page.request, RESCORED)), 'no re-scored demo (E2E_DATA_DIR)');
   });
 
   test('stepping keeps the comparison and the view, not the explanation or a test', async ({
