@@ -277,6 +277,8 @@ function Comparison({
         labelA={manifest.title}
         labelB={other.title}
         openPath={openPath}
+        viewKey={params}
+        complete={!loading}
       />
     </>
   );

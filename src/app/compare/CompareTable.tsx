@@ -59,6 +59,8 @@ export function CompareTable({
   labelA,
   labelB,
   openPath,
+  viewKey,
+  complete,
 }: {
   comparison: Comparison;
   rows: Int32Array;
@@ -68,6 +70,10 @@ export function CompareTable({
   labelA: string;
   labelB: string;
   openPath: (i: number) => string;
+  /** The view the rows answer, as URL params (for tests and benchmarks to know they are in). */
+  viewKey: string;
+  /** Every layer of both datasets is in the rows. */
+  complete: boolean;
 }) {
   const list = useRef<HTMLDivElement>(null);
   const [first, end] = useWindowRows(list, rows.length);
@@ -97,7 +103,14 @@ export function CompareTable({
     );
   };
   return (
-    <div role="table" aria-label="Compared neurons" aria-rowcount={rows.length + 1}>
+    <div
+      role="table"
+      aria-label="Compared neurons"
+      aria-rowcount={rows.length + 1}
+      data-testid="compare-table"
+      data-view={viewKey}
+      data-complete={complete}
+    >
       <div role="rowgroup">
         <div role="row" className={`${styles.row} ${styles.head}`}>
           {header('neuron', 'Neuron', styles.cellNeuron!)}
