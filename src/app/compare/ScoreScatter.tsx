@@ -1,7 +1,6 @@
 import { useRef } from 'react';
 import { scaleLinear, scaleLog } from 'd3-scale';
-import type { Comparison } from '../../core/compare/join.ts';
-import type { Scatter } from '../../core/compare/stats.ts';
+import { scatterCount, type Scatter } from '../../core/compare/stats.ts';
 import { useElementWidth } from '../visuals/useElementWidth.ts';
 import styles from './Compare.module.css';
 
@@ -13,13 +12,11 @@ const MARGIN = { top: 10, right: 12, bottom: 38, left: 46 };
  * dots, many as counts on a grid (src/core/compare/stats.ts).
  */
 export function ScoreScatter({
-  comparison,
   scatter,
   extent,
   labelA,
   labelB,
 }: {
-  comparison: Comparison;
   scatter: Scatter;
   extent: [number, number];
   labelA: string;
@@ -39,8 +36,7 @@ export function ScoreScatter({
     .nice();
   const [low, high] = x.domain() as [number, number];
   const ticks = x.ticks(5);
-  const count =
-    scatter.kind === 'points' ? scatter.entries.length : scatter.counts.reduce((s, c) => s + c, 0);
+  const count = scatterCount(scatter);
   return (
     <div ref={ref} className={styles.chartFrame}>
       <svg
@@ -89,13 +85,13 @@ export function ScoreScatter({
         {scatter.kind === 'grid' && <GridCells scatter={scatter} x={x} y={y} />}
         <line x1={x(low)} y1={y(low)} x2={x(high)} y2={y(high)} className={styles.diagonal} />
         {scatter.kind === 'points' &&
-          Array.from(scatter.entries, (i) => {
-            const difference = comparison.difference[i]!;
+          Array.from(scatter.layer, (layer, i) => {
+            const difference = scatter.difference[i]!;
             return (
               <circle
-                key={i}
-                cx={x(comparison.scoreA[i]!)}
-                cy={y(comparison.scoreB[i]!)}
+                key={`${layer}:${scatter.neuron[i]}`}
+                cx={x(scatter.scoreA[i]!)}
+                cy={y(scatter.scoreB[i]!)}
                 r={2.5}
                 className={
                   difference > 0
@@ -106,8 +102,8 @@ export function ScoreScatter({
                 }
               >
                 <title>
-                  {comparison.layer[i]}:{comparison.neuron[i]} — {comparison.scoreA[i]!.toFixed(3)}{' '}
-                  vs {comparison.scoreB[i]!.toFixed(3)}
+                  {layer}:{scatter.neuron[i]} — {scatter.scoreA[i]!.toFixed(3)} vs{' '}
+                  {scatter.scoreB[i]!.toFixed(3)}
                 </title>
               </circle>
             );
