@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { useRef } from 'react';
 import { Link } from 'react-router';
 import type { ComparedRows } from '../../core/compare/export.ts';
 import { comparedNeuron } from '../../core/compare/join.ts';
@@ -8,48 +8,13 @@ import {
   type CompareSort,
   type CompareSortKey,
 } from '../../core/compare/view.ts';
+import { useVisibleRows } from '../visuals/useVisibleRows.ts';
 import styles from './Compare.module.css';
 
 const ROW_HEIGHT = 56;
 const score = (value: number) => (value === value ? value.toFixed(3) : '—');
 const signed = (value: number) =>
   value === value ? `${value > 0 ? '+' : value < 0 ? '−' : ''}${Math.abs(value).toFixed(3)}` : '—';
-
-/** Rows drawn beyond each edge of the window. */
-const OVERSCAN = 6;
-
-/**
- * The rows of a list of fixed-height rows that the window shows, [first, end): the list's place
- * on the page is measured as the page resizes; scrolling only does arithmetic.
- */
-function useWindowRows(list: RefObject<HTMLElement | null>, count: number): [number, number] {
-  const [frame, setFrame] = useState({ top: 0, scroll: 0, height: 900 });
-  useLayoutEffect(() => {
-    let top = 0;
-    const update = () => setFrame({ top, scroll: window.scrollY, height: window.innerHeight });
-    const measure = () => {
-      top = Math.round((list.current?.getBoundingClientRect().top ?? 0) + window.scrollY);
-      update();
-    };
-    measure();
-    window.addEventListener('scroll', update, { passive: true });
-    window.addEventListener('resize', measure);
-    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(measure);
-    observer?.observe(document.body);
-    return () => {
-      window.removeEventListener('scroll', update);
-      window.removeEventListener('resize', measure);
-      observer?.disconnect();
-    };
-  }, [list]);
-  const start = Math.floor((frame.scroll - frame.top) / ROW_HEIGHT);
-  const first = Math.max(0, Math.min(count, start - OVERSCAN));
-  const end = Math.max(
-    first,
-    Math.min(count, start + Math.ceil(frame.height / ROW_HEIGHT) + OVERSCAN),
-  );
-  return [first, end];
-}
 
 /** The compared neurons, one row each (both explanations and scores, the difference). */
 export function CompareTable({
@@ -82,7 +47,7 @@ export function CompareTable({
 }) {
   const list = useRef<HTMLDivElement>(null);
   const count = rows.rowA.length;
-  const [first, end] = useWindowRows(list, count);
+  const [first, end] = useVisibleRows(list, count, ROW_HEIGHT);
   const header = (key: CompareSortKey, label: string, className: string) => {
     const active = sort.key === key;
     return (
