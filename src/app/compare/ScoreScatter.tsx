@@ -3,6 +3,7 @@ import { scaleLinear, scaleLog } from 'd3-scale';
 import { scatterCount, type Scatter } from '../../core/compare/stats.ts';
 import { useElementWidth } from '../visuals/useElementWidth.ts';
 import styles from './Compare.module.css';
+import { ValueTick } from './ValueTick.tsx';
 
 const MARGIN = { top: 10, right: 12, bottom: 38, left: 46 };
 
@@ -56,13 +57,6 @@ export function ScoreScatter({
               y2={MARGIN.top + inner}
               className={styles.grid}
             />
-            <line
-              x1={MARGIN.left}
-              x2={MARGIN.left + inner}
-              y1={y(tick)}
-              y2={y(tick)}
-              className={styles.grid}
-            />
             <text
               x={x(tick)}
               y={MARGIN.top + inner + 14}
@@ -71,15 +65,7 @@ export function ScoreScatter({
             >
               {tick}
             </text>
-            <text
-              x={MARGIN.left - 6}
-              y={y(tick)}
-              dy="0.32em"
-              textAnchor="end"
-              className={styles.tick}
-            >
-              {tick}
-            </text>
+            <ValueTick value={tick} y={y(tick)} left={MARGIN.left} right={MARGIN.left + inner} />
           </g>
         ))}
         {scatter.kind === 'grid' && <GridCells scatter={scatter} x={x} y={y} />}
