@@ -18,7 +18,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../../tests/e2e/chromium.ts';
 import { QUERIES } from './queries.ts';
-import { makeScaleDataset, median, quantile, startAppServer } from './serve.ts';
+import { makeScaleDataset, median, paintedWhenHelper, quantile, startAppServer } from './serve.ts';
 import type { DatasetManifest } from '../../src/core/dataset/types.ts';
 
 const args = process.argv.slice(2);
@@ -79,24 +79,7 @@ const PAGE_HELPERS = `
       for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
     }).observe({ type: 'longtask', buffered: true });
   } catch (error) {}
-  // Resolves with the time (after the next paint) when test(results element) first holds.
-  window.__paintedWhen = function (test) {
-    return new Promise(function (done) {
-      let observer = null;
-      function check() {
-        const element = document.querySelector('[data-testid=browse-results]');
-        if (element && test(element)) {
-          if (observer) observer.disconnect();
-          requestAnimationFrame(function () { setTimeout(function () { done(performance.now()); }, 0); });
-          return true;
-        }
-        return false;
-      }
-      if (check()) return;
-      observer = new MutationObserver(check);
-      observer.observe(document.body, { attributes: true, childList: true, subtree: true });
-    });
-  };
+  ${paintedWhenHelper('[data-testid=browse-results]')}
 `;
 
 async function paintedWhen(page: Page, test: string, arg: string): Promise<number> {

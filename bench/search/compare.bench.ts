@@ -19,7 +19,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../../tests/e2e/chromium.ts';
 import type { DatasetManifest, LayerIndex } from '../../src/core/dataset/types.ts';
-import { makeScaleDataset, median, quantile, startAppServer } from './serve.ts';
+import { makeScaleDataset, median, paintedWhenHelper, quantile, startAppServer } from './serve.ts';
 
 const args = process.argv.slice(2);
 const port = Number(process.env.BENCH_PORT ?? 8391);
@@ -65,23 +65,7 @@ const PAGE_HELPERS = `
   function mark(event) { window.__lastInput = Math.min(event.timeStamp, performance.now()); }
   document.addEventListener('keydown', mark, true);
   document.addEventListener('pointerdown', mark, true);
-  window.__paintedWhen = function (test) {
-    return new Promise(function (done) {
-      let observer = null;
-      function check() {
-        const element = document.querySelector('[data-testid=compare-table]');
-        if (element && test(element)) {
-          if (observer) observer.disconnect();
-          requestAnimationFrame(function () { setTimeout(function () { done(performance.now()); }, 0); });
-          return true;
-        }
-        return false;
-      }
-      if (check()) return;
-      observer = new MutationObserver(check);
-      observer.observe(document.body, { attributes: true, childList: true, subtree: true });
-    });
-  };
+  ${paintedWhenHelper('[data-testid=compare-table]')}
 `;
 
 /** Resolves when the rows of a complete view whose params satisfy `test(view, value)` painted. */

@@ -82,3 +82,28 @@ export async function startAppServer(port: number, dataDir: string): Promise<() 
   await waitForServer(`http://127.0.0.1:${port}`);
   return stop;
 }
+
+/**
+ * Page-side (a string, for an init script): window.__paintedWhen(test) resolves with the time,
+ * after the next paint, when test(the element `selector` finds) first holds.
+ */
+export function paintedWhenHelper(selector: string): string {
+  return `
+  window.__paintedWhen = function (test) {
+    return new Promise(function (done) {
+      let observer = null;
+      function check() {
+        const element = document.querySelector(${JSON.stringify(selector)});
+        if (element && test(element)) {
+          if (observer) observer.disconnect();
+          requestAnimationFrame(function () { setTimeout(function () { done(performance.now()); }, 0); });
+          return true;
+        }
+        return false;
+      }
+      if (check()) return;
+      observer = new MutationObserver(check);
+      observer.observe(document.body, { attributes: true, childList: true, subtree: true });
+    });
+  };`;
+}
