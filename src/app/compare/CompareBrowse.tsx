@@ -211,6 +211,7 @@ function Comparison({
           {failure}
         </p>
       ))}
+      {state.error && <p role="alert">Could not work out this comparison: {state.error.message}</p>}
       <p className={styles.summary} data-testid="compare-summary">
         <strong>{numbers.format(answer.both)}</strong> neurons in both
         {(answer.onlyA > 0 || answer.onlyB > 0) &&
