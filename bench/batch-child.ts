@@ -1,46 +1,30 @@
 /** Runs one batch job in its own process for bench/batch.ts and prints its figures as JSON. */
 import { runBatch } from '../src/node/batch/run.ts';
+import { RESCORE_PUBLISHED, testServerModels } from '../tests/support/batch-models.ts';
+import { printFiguresOf } from './child-figures.ts';
 
 const [data, out, baseURL, concurrency, limit] = process.argv.slice(2);
 if (!data || !out || !baseURL || !concurrency) {
   throw new Error('usage: batch-child.ts <data> <out> <baseURL> <concurrency> [limit]');
 }
-const cpuStarted = process.cpuUsage();
-const started = performance.now();
-const result = await runBatch({
-  data,
-  out,
-  select: [],
-  ...(limit ? { limit: Number(limit) } : {}),
-  spec: { explain: 'published', explanations: 'best', scorers: ['simulation'], seed: 1 },
-  models: {
-    simulator: 'openai',
-    simulatorModel: 'test-simulator',
-    explainer: 'openai',
-    explainerModel: 'test-explainer',
-    judge: 'openai',
-    judgeModel: 'test-judge',
-    baseURL,
-    apiKey: 'sk-test',
-    maxCalls: 64,
-    maxRetries: 2,
-    timeoutMs: 30_000,
-  },
-  concurrency: Number(concurrency),
-  answers: null,
-  // With REDIS_URL: the neurons go to `worker` processes through the queue.
-  ...(process.env.REDIS_URL ? { redis: process.env.REDIS_URL } : {}),
-});
-const seconds = (performance.now() - started) / 1000;
-const cpu = process.cpuUsage(cpuStarted);
-process.stdout.write(
-  `${JSON.stringify({
+await printFiguresOf(
+  () =>
+    runBatch({
+      data,
+      out,
+      select: [],
+      ...(limit ? { limit: Number(limit) } : {}),
+      spec: RESCORE_PUBLISHED,
+      models: testServerModels(baseURL, { maxCalls: 64 }),
+      concurrency: Number(concurrency),
+      answers: null,
+      // With REDIS_URL: the neurons go to `worker` processes through the queue.
+      ...(process.env.REDIS_URL ? { redis: process.env.REDIS_URL } : {}),
+    }),
+  (result) => ({
     text: result.text,
-    seconds,
-    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     done: result.done,
     failed: result.failed.length,
     calls: result.usage.calls,
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
-  })}\n`,
+  }),
 );

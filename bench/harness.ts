@@ -1,11 +1,14 @@
 /**
  * What the proxy benchmarks share: the OpenAI-compatible test server in a process of its own, the
- * proxy started as `npm start` starts it, and readings of a process's memory and CPU.
+ * proxy started as `npm start` starts it (over a dataset of its own), and readings of a process's
+ * memory and CPU.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { manifestFor, temporaryDirectory, writeDataset } from '../tests/support/datasets.ts';
 import type { TestServerOptions } from '../tests/support/openai-test-server.ts';
+import { freePortInRange } from '../tests/support/ports.ts';
 
 export interface Upstream {
   baseURL: string;
@@ -60,7 +63,7 @@ export async function startUpstream(): Promise<Upstream> {
  */
 export async function startProxy(options: {
   env: Record<string, string>;
-  cwd?: string;
+  cwd?: string | undefined;
 }): Promise<ChildProcess> {
   const cwd = options.cwd ?? process.cwd();
   // BENCH_PROFILE=dir writes a CPU profile of the server there.
@@ -98,6 +101,73 @@ export async function stopProxy(child: ChildProcess): Promise<void> {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;
+}
+
+export interface BenchProxy {
+  /** Its address, `http://127.0.0.1:<port>` (no trailing slash). */
+  base: string;
+  child: ChildProcess;
+  /** Stops it and removes its dataset, cache and app folders. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The proxy (startProxy) over a dataset of its own: id `bench`, one layer of `neurons` neurons
+ * whose files are `files`, a fresh cache and a one-page app, on a free port, simulating with the
+ * OpenAI-compatible server at `upstreamURL`; `env` adds settings. The rate limit is out of reach.
+ */
+export async function startBenchProxy(options: {
+  /** Names its temporary folders. */
+  name: string;
+  neurons: number;
+  /** Its files by path, as writeDataset takes them. */
+  files: Record<string, string | Buffer | object>;
+  upstreamURL: string;
+  apiKey: string;
+  env?: Record<string, string>;
+  cwd?: string | undefined;
+}): Promise<BenchProxy> {
+  const data = await temporaryDirectory(`ne-${options.name}-data-`);
+  const cacheDir = await temporaryDirectory(`ne-${options.name}-cache-`);
+  const appDir = await temporaryDirectory(`ne-${options.name}-app-`);
+  const remove = () => Promise.all([data.remove(), cacheDir.remove(), appDir.remove()]);
+  try {
+    await writeFile(
+      join(appDir.path, 'index.html'),
+      `<!doctype html><title>${options.name}</title>`,
+    );
+    await writeDataset(
+      data.path,
+      manifestFor('bench', [{ layer: 0, neurons: options.neurons }]),
+      options.files,
+    );
+    const port = await freePortInRange();
+    const child = await startProxy({
+      cwd: options.cwd,
+      env: {
+        PORT: String(port),
+        DATA_DIR: data.path,
+        CACHE_DIR: cacheDir.path,
+        APP_DIR: appDir.path,
+        SIMULATOR: 'openai',
+        OPENAI_API_KEY: options.apiKey,
+        OPENAI_BASE_URL: options.upstreamURL,
+        RATE_LIMIT_MAX: '1000000',
+        ...options.env,
+      },
+    });
+    return {
+      base: `http://127.0.0.1:${port}`,
+      child,
+      stop: async () => {
+        await stopProxy(child);
+        await remove();
+      },
+    };
+  } catch (error) {
+    await remove();
+    throw error;
+  }
 }
 
 /** Resident memory of a process, in MiB. */

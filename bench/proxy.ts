@@ -24,17 +24,10 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
-import {
-  catNeuronRecord,
-  manifestFor,
-  temporaryDirectory,
-  writeDataset,
-} from '../tests/support/datasets.ts';
+import { catNeuronRecord } from '../tests/support/datasets.ts';
 import { SIMULATION_TOP_LOGPROBS } from '../src/core/simulation/simulation-prompt.ts';
-import { freePortInRange } from '../tests/support/ports.ts';
-import { cpuMs, median, percentile, rss, startProxy, startUpstream, stopProxy } from './harness.ts';
+import { cpuMs, median, percentile, rss, startBenchProxy, startUpstream } from './harness.ts';
 
 const quick = process.argv.includes('--quick');
 /** `--server-dir DIR`: the proxy of another checkout (e.g. main, for the figures before a change). */
@@ -51,31 +44,17 @@ const CALLS_PER_SIMULATION = 20;
 
 const upstream = await startUpstream();
 await upstream.configure({ maxAlternatives: alternatives });
-const data = await temporaryDirectory('ne-bench-data-');
-const cacheDir = await temporaryDirectory('ne-bench-cache-');
-const appDir = await temporaryDirectory('ne-bench-app-');
-await writeFile(join(appDir.path, 'index.html'), '<!doctype html><title>bench</title>');
 // Records of 64 tokens, as in the published data.
-await writeDataset(data.path, manifestFor('bench', [{ layer: 0, neurons: 8 }]), {
-  'collated-activations/0/3.json': catNeuronRecord(0, 3, 64),
-});
-
-const port = await freePortInRange();
-const base = `http://127.0.0.1:${port}`;
-const proxy = await startProxy({
+const bench = await startBenchProxy({
+  name: 'bench',
+  neurons: 8,
+  files: { 'collated-activations/0/3.json': catNeuronRecord(0, 3, 64) },
+  upstreamURL: upstream.baseURL,
+  apiKey: 'bench',
+  env: { UPSTREAM_CONCURRENCY: String(UPSTREAM_CONCURRENCY) },
   cwd: serverDir,
-  env: {
-    PORT: String(port),
-    DATA_DIR: data.path,
-    CACHE_DIR: cacheDir.path,
-    APP_DIR: appDir.path,
-    SIMULATOR: 'openai',
-    OPENAI_API_KEY: 'bench',
-    OPENAI_BASE_URL: upstream.baseURL,
-    UPSTREAM_CONCURRENCY: String(UPSTREAM_CONCURRENCY),
-    RATE_LIMIT_MAX: '1000000',
-  },
 });
+const { base, child: proxy } = bench;
 const cores = cpus().length;
 const results: Record<string, unknown> = {
   date: new Date().toISOString(),
@@ -203,9 +182,8 @@ try {
   };
   results.loadAverageAtEnd = loadavg();
 } finally {
-  await stopProxy(proxy);
+  await bench.stop();
   upstream.stop();
-  await Promise.all([data.remove(), cacheDir.remove(), appDir.remove()]);
 }
 
 await mkdir('bench/results', { recursive: true });

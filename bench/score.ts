@@ -15,15 +15,11 @@
  * Prints a Markdown table and writes bench/results/score.json, with the load average at the start
  * and end. Wrap it in `flock /tmp/bench.lock` on a shared machine.
  */
-import type { ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
-import { cpuMs, startProxy } from './harness.ts';
-import { manifestFor, temporaryDirectory, writeDataset } from '../tests/support/datasets.ts';
+import { cpuMs, startBenchProxy } from './harness.ts';
 import { startOpenAiTestServer } from '../tests/support/openai-test-server.ts';
-import { freePortInRange } from '../tests/support/ports.ts';
 import { scoringNeuronRecord } from '../tests/support/scoring-fixture.ts';
 import type { ChatBody } from '../tests/support/upstream-faults.ts';
 
@@ -44,16 +40,15 @@ type Scorer = 'simulation' | 'detection' | 'fuzzing';
 
 const loadAtStart = loadavg();
 const llm = await startOpenAiTestServer({ mode: 'judge-right', latencyMs: 0 });
-const data = await temporaryDirectory('ne-bench-score-data-');
-const cacheDir = await temporaryDirectory('ne-bench-score-cache-');
-const appDir = await temporaryDirectory('ne-bench-score-app-');
-await writeFile(join(appDir.path, 'index.html'), '<!doctype html><title>bench</title>');
-await writeDataset(data.path, manifestFor('bench', [{ layer: 0, neurons: 8 }]), {
-  'collated-activations/0/3.json': scoringNeuronRecord(0, 3, 64),
+// The server as `npm start` starts it, simulating and judging with the test server.
+const bench = await startBenchProxy({
+  name: 'bench-score',
+  neurons: 8,
+  files: { 'collated-activations/0/3.json': scoringNeuronRecord(0, 3, 64) },
+  upstreamURL: llm.baseURL,
+  apiKey: 'bench',
 });
-const port = await freePortInRange();
-const base = `http://127.0.0.1:${port}`;
-const proxy = await startScoreProxy();
+const { base, child: proxy } = bench;
 
 let serial = 0;
 async function scoreOnce(): Promise<{ ms: number; bytes: number }> {
@@ -159,9 +154,8 @@ try {
   await writeFile('bench/results/score.json', `${JSON.stringify(results, null, 2)}\n`);
   printTable(results);
 } finally {
-  proxy.kill('SIGTERM');
+  await bench.stop();
   await llm.close();
-  await Promise.all([data.remove(), cacheDir.remove(), appDir.remove()]);
 }
 
 function printTable(r: {
@@ -195,21 +189,4 @@ function printTable(r: {
       '',
     ].join('\n'),
   );
-}
-
-/** The server as `npm start` starts it (bench/harness.ts), simulating and judging with the test server. */
-function startScoreProxy(): Promise<ChildProcess> {
-  return startProxy({
-    env: {
-      PORT: String(port),
-      DATA_DIR: data.path,
-      CACHE_DIR: cacheDir.path,
-      APP_DIR: appDir.path,
-      SIMULATOR: 'openai',
-      OPENAI_API_KEY: 'bench',
-      OPENAI_BASE_URL: llm.baseURL,
-      RATE_LIMIT_MAX: '1000000',
-      LOG_REQUESTS: 'false',
-    },
-  });
 }

@@ -19,18 +19,11 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Agent, request } from 'node:http';
 import type { ApiErrorResponse } from '../src/core/api/errors.ts';
-import {
-  catNeuronRecord,
-  manifestFor,
-  temporaryDirectory,
-  writeDataset,
-} from '../tests/support/datasets.ts';
-import { freePortInRange } from '../tests/support/ports.ts';
-import { median, rss, startProxy, startUpstream, stopProxy } from './harness.ts';
+import { catNeuronRecord } from '../tests/support/datasets.ts';
+import { median, rss, startBenchProxy, startUpstream } from './harness.ts';
 
 const quick = process.argv.includes('--quick');
 const serverDirFlag = process.argv.indexOf('--server-dir');
@@ -47,37 +40,21 @@ const BUSY_SIMULATIONS = 30;
 const NEURONS = 8;
 
 const upstream = await startUpstream();
-const data = await temporaryDirectory('ne-soak-data-');
-const cacheDir = await temporaryDirectory('ne-soak-cache-');
-const appDir = await temporaryDirectory('ne-soak-app-');
-await writeFile(join(appDir.path, 'index.html'), '<!doctype html><title>soak</title>');
 // Records of 64 tokens, as in the published data, for every neuron of the layer.
-await writeDataset(
-  data.path,
-  manifestFor('bench', [{ layer: 0, neurons: NEURONS }]),
-  Object.fromEntries(
+const bench = await startBenchProxy({
+  name: 'soak',
+  neurons: NEURONS,
+  files: Object.fromEntries(
     Array.from({ length: NEURONS }, (_, neuron) => [
       `collated-activations/0/${neuron}.json`,
       catNeuronRecord(0, neuron, 64),
     ]),
   ),
-);
-
-const port = await freePortInRange();
-const base = `http://127.0.0.1:${port}`;
-const proxy = await startProxy({
+  upstreamURL: upstream.baseURL,
+  apiKey: 'sk-bench-soak-key',
   cwd: serverDir,
-  env: {
-    PORT: String(port),
-    DATA_DIR: data.path,
-    CACHE_DIR: cacheDir.path,
-    APP_DIR: appDir.path,
-    SIMULATOR: 'openai',
-    OPENAI_API_KEY: 'sk-bench-soak-key',
-    OPENAI_BASE_URL: upstream.baseURL,
-    RATE_LIMIT_MAX: '1000000',
-  },
 });
+const { base, child: proxy } = bench;
 
 const results: Record<string, unknown> = {
   date: new Date().toISOString(),
@@ -160,9 +137,8 @@ try {
   results.failing = await soak(primed);
   results.loadAverageAtEnd = loadavg();
 } finally {
-  await stopProxy(proxy);
+  await bench.stop();
   upstream.stop();
-  await Promise.all([data.remove(), cacheDir.remove(), appDir.remove()]);
 }
 
 await mkdir('bench/results', { recursive: true });

@@ -22,8 +22,7 @@ import {
   shardPathFor,
   type TokenQuery,
 } from '../src/core/tokens-index/query.ts';
-import { readScaleFixtureInfo, writeScaleFixture } from '../src/node/scale-fixture.ts';
-import { sharedGpt2XlDir } from '../src/node/shared-data.ts';
+import { ensureScaleFixture } from './scale-fixture.ts';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const args = process.argv.slice(2);
@@ -32,34 +31,10 @@ const flag = (name: string) => {
   return i === -1 ? undefined : args[i + 1];
 };
 const runs = Number(flag('--runs') ?? 15);
-const LAYERS = 48;
-const NEURONS = 6400;
-const SEED = 1;
 const RELATED = 50;
 const BUDGET_MS = 50;
 
-const fixture = join(root, 'fixtures-out', 'scale-tokens');
-const info = readScaleFixtureInfo(fixture);
-if (
-  !info ||
-  info.layers !== LAYERS ||
-  info.neurons !== NEURONS ||
-  info.seed !== SEED ||
-  info.relatedTokens !== RELATED
-) {
-  const shared = sharedGpt2XlDir();
-  console.log(`Generating the scale fixture with related tokens in ${fixture} (once)...`);
-  const started = Date.now();
-  writeScaleFixture({
-    out: fixture,
-    layers: LAYERS,
-    neurons: NEURONS,
-    seed: SEED,
-    relatedTokens: RELATED,
-    ...(shared ? { explanationsCsv: join(shared, 'paper-explanations.csv') } : {}),
-  });
-  console.log(`  done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-}
+const fixture = ensureScaleFixture({ relatedTokens: RELATED });
 
 const data = join(root, 'fixtures-out', 'data', 'scale-tokens');
 const manifestPath = join(data, 'manifest.json');

@@ -5,7 +5,9 @@
  * explanation), preloads the neuron page's code, and once the files are in draws the page's first
  * screen (./first-screen.ts) while the app's code is still loading. The app takes these responses
  * instead of fetching again (takeEarlyFetch in ./data/http.ts). URLs come from the same module the
- * app builds them with, so the two cannot drift apart.
+ * app builds them with, so the two cannot drift apart. A Your text address opened directly is
+ * loaded again as the cross-origin isolated document the model needs for threads (see
+ * ./yourtext/isolation.ts).
  */
 import {
   DATASET_LIST_URL,
@@ -17,6 +19,7 @@ import {
   type NeuronAddress,
 } from '../core/address/address.ts';
 import { datasetLineOf, documentTheme, firstScreenHtml, type DatasetLine } from './first-screen.ts';
+import { isolatedHref, opensIsolated } from './yourtext/isolation.ts';
 
 /**
  * Filled in at build time ([rel, href] pairs): the app's code, which the entry runs once the first
@@ -179,7 +182,12 @@ function preload(files: unknown): void {
 
 const route = parseRouteHash(location.hash);
 const fetchList = () => fetch(DATASET_LIST_URL, { cache: 'no-cache' });
-if (route?.page === 'neuron' && route.address) {
+if (route?.page === 'text' && opensIsolated(false)) {
+  // A Your text address opened directly: load it as the document the model runs threaded in
+  // (./yourtext/isolation.ts) before anything else loads; the app's code never starts here.
+  window.__firstScreen = new Promise<void>(() => {});
+  location.replace(isolatedHref(location.hash.slice(1)));
+} else if (route?.page === 'neuron' && route.address) {
   const address = route.address;
   // The code comes after the files the first screen is drawn from: on a busy server a dozen
   // script requests ahead of them held the first paint back.

@@ -39,16 +39,56 @@ export function parseLayerRange(value: string): { from: number; to: number } {
 }
 
 /** A progress bar on stderr in the commands' one look: the bar and percentage, then `fields`. */
-export function progressBar(fields: string): cliProgress.SingleBar {
+function progressBar(fields: string): cliProgress.SingleBar {
   return new cliProgress.SingleBar(
     { format: `{bar} {percentage}% | ${fields}`, hideCursor: true, etaBuffer: 2000, fps: 5 },
     cliProgress.Presets.shades_classic,
   );
 }
 
-/** Ctrl-C aborts `controller` (with CliError 'interrupted', exit code 130) until the returned call. */
-export function abortOnInterrupt(controller: AbortController): () => void {
+/**
+ * Moves a long command's progress bar to `value` of `total`; `fields` (the values of the bar's
+ * fields) is only called when the bar is drawn.
+ */
+export type ShowProgress = (
+  total: number,
+  value: number,
+  fields: () => Record<string, string | number>,
+) => void;
+
+/**
+ * Runs a long command the way every command runs one: Ctrl-C aborts `controller` and the command
+ * fails with "interrupted: <interrupted>" (exit code 130), and a progress bar (`fields` after the
+ * bar) is drawn on stderr when it is a terminal and `progress` is on. The bar is stopped before
+ * the command's result or error is written.
+ */
+export async function runWithProgress<T>(
+  {
+    fields,
+    progress,
+    controller,
+    interrupted,
+  }: { fields: string; progress: boolean; controller: AbortController; interrupted: string },
+  run: (show: ShowProgress, showing: boolean) => Promise<T>,
+): Promise<T> {
+  const bar = progressBar(fields);
+  const showing = progress && process.stderr.isTTY;
+  let started = false;
+  const show: ShowProgress = (total, value, values) => {
+    if (!showing) return;
+    if (!started) bar.start(total, value, values());
+    else bar.update(value, values());
+    started = true;
+  };
   const onSigint = () => controller.abort(new CliError('interrupted', 130));
   process.once('SIGINT', onSigint);
-  return () => process.removeListener('SIGINT', onSigint);
+  try {
+    return await run(show, showing);
+  } catch (error) {
+    if (controller.signal.aborted) throw new CliError(`interrupted: ${interrupted}`, 130);
+    throw error;
+  } finally {
+    if (started) bar.stop();
+    process.removeListener('SIGINT', onSigint);
+  }
 }

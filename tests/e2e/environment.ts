@@ -11,7 +11,11 @@ import { join, resolve } from 'node:path';
 import { appBuildState, buildApp, repoRoot } from '../../src/node/app-build.ts';
 import { ensureDemoDataset } from '../../src/node/demo.ts';
 import { realDataDir } from '../real-data.ts';
-import { startOpenAiTestServer } from '../support/openai-test-server.ts';
+import {
+  startOpenAiTestServer,
+  type OpenAiTestServer,
+  type TestServerOptions,
+} from '../support/openai-test-server.ts';
 
 export { repoRoot };
 
@@ -202,4 +206,53 @@ export async function startServer(options: {
       }
     },
   };
+}
+
+export interface ServerWithTestLlm {
+  server: RunningServer;
+  llm: OpenAiTestServer;
+  /** Stops both and removes the server's DATA_DIR. */
+  stop: () => Promise<void>;
+}
+
+/**
+ * A second server beside the main e2e one, in a DATA_DIR of its own, whose simulator and
+ * explainer are the OpenAI-compatible test server (set up with `llm`). It fails at once instead of
+ * retrying behind the user's back; `env` adds settings.
+ */
+export async function startServerWithTestLlm(options: {
+  llm: Partial<TestServerOptions>;
+  /** Names the temporary DATA_DIR. */
+  name: string;
+  /** Its port, counted from E2E_PORT, in the same range as the main server. */
+  portOffset: number;
+  env?: Record<string, string>;
+}): Promise<ServerWithTestLlm> {
+  const llm = await startOpenAiTestServer(options.llm);
+  const dataDir = mkdtempSync(join(tmpdir(), `neuron-explorer-e2e-${options.name}-`));
+  const stop = async (server?: RunningServer) => {
+    await server?.stop();
+    await llm.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const server = await startServer({
+      dataDir,
+      appDir: join(repoRoot, 'dist'),
+      port: await freePort(Number(process.env.E2E_PORT ?? 8210) + options.portOffset),
+      env: {
+        SIMULATOR: 'openai',
+        OPENAI_BASE_URL: llm.baseURL,
+        OPENAI_API_KEY: 'test-key',
+        SIMULATOR_MODEL: 'test-simulator',
+        EXPLAINER_MODEL: 'test-explainer',
+        UPSTREAM_MAX_RETRIES: '0',
+        ...options.env,
+      },
+    });
+    return { server, llm, stop: () => stop(server) };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }

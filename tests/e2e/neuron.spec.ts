@@ -2,31 +2,21 @@
  * The neuron page end to end, on the real server: GPT-2 XL ingested from the shared real data
  * (skipped when absent) and the generated demo dataset.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { realDataDir } from '../real-data.ts';
+import { expect, test } from '@playwright/test';
 import {
   completeNeuron,
   datasetList,
   DESKTOP,
   PHONE,
   expectAccessible,
+  needsRealGpt2Xl,
   inEveryLook,
   screenshot,
   settled,
 } from './support.ts';
 
-async function hasDataset(page: Page, id: string) {
-  const list = await datasetList(page.request);
-  return list.datasets.some((entry) => entry.id === id);
-}
-
 test.describe('GPT-2 XL, real data', () => {
-  test.beforeEach(async ({ page }) => {
-    test.skip(realDataDir() === null, 'no real GPT-2 XL data on this machine');
-    expect(await hasDataset(page, 'gpt2-xl'), 'the real data is here: GPT-2 XL is served').toBe(
-      true,
-    );
-  });
+  test.beforeEach(({ page }) => needsRealGpt2Xl(page.request));
 
   test('1/1 by its release permalink: the complete real record', async ({ page }) => {
     await page.goto('#/layers/1/neurons/1');

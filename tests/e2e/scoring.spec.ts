@@ -6,25 +6,26 @@
  * server whose judge is the OpenAI-compatible test server (right, half right, wrong format,
  * refusal).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { parseNeuronRecord } from '../../src/core/format/parse.ts';
 import { SCORING_SEED } from '../../src/core/scoring/basis.ts';
 import { fuzzingMarks, selectExamples } from '../../src/core/scoring/examples.ts';
 import { excerptText } from '../../src/core/scoring/judge-prompt.ts';
-import { startOpenAiTestServer, type OpenAiTestServer } from '../support/openai-test-server.ts';
-import { freePort, repoRoot, startServer, type RunningServer } from './environment.ts';
-import { completeNeuron, datasetList, inEveryLook, SCREENSHOT_DIR, settled } from './support.ts';
+import {
+  completeNeuron,
+  expectAccessible,
+  hasDataset,
+  inEveryLook,
+  SCREENSHOT_DIR,
+  serverWithTestLlm,
+  settled,
+  TEST_PANEL,
+  testPanel,
+} from './support.ts';
 
 const NUMBER = /^(−?\d\.\d\d|n\/a)$/;
 const INTERVAL = /^(−?\d\.\d\d to −?\d\.\d\d|n\/a)$/;
-
-function panelOf(page: Page): Locator {
-  return page.getByRole('region', { name: 'Test an explanation' });
-}
 
 /** The cells of the "This explanation" row of a scorer's table, as text. */
 async function rowOf(panel: Locator, scorer: 'Simulation' | 'Detection' | 'Fuzzing') {
@@ -53,20 +54,6 @@ function verdictsOf(panel: Locator, scorer: 'Detection' | 'Fuzzing') {
     .getByText(/^Every example and the judge’s verdict: \d+ of \d+ right/);
 }
 
-async function expectPanelAccessible(page: Page) {
-  const results = await new AxeBuilder({ page })
-    .include('section[aria-labelledby="simulate-heading"]')
-    .analyze();
-  const bad = results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.length} nodes)`);
-  expect(bad, 'axe-core serious/critical violations in the panel').toEqual([]);
-}
-
-async function hasDataset(request: APIRequestContext, id: string) {
-  return (await datasetList(request)).datasets.some((entry) => entry.id === id);
-}
-
 test.describe('the offline baselines', () => {
   test('demo: all three scorers with intervals, bases and every verdict; the link reproduces them', async ({
     page,
@@ -77,7 +64,7 @@ test.describe('the offline baselines', () => {
     expect(neuron).not.toBeNull();
     await page.goto(`#/d/demo/layers/${neuron!.layer}/neurons/${neuron!.neuron}`);
     await settled(page);
-    const panel = panelOf(page);
+    const panel = testPanel(page);
     await expect(panel.getByText('baseline judge', { exact: true })).toBeVisible();
     await panel.getByRole('button', { name: 'Score' }).click();
     const scores = await allScores(panel);
@@ -97,7 +84,7 @@ test.describe('the offline baselines', () => {
       expect(total).toBeGreaterThanOrEqual(30);
       await expect(card.getByText(/^[✓✗] (right|wrong) · /)).toHaveCount(total);
     }
-    await expectPanelAccessible(page);
+    await expectAccessible(page, TEST_PANEL);
 
     // Every look of the result, for the record.
     await inEveryLook(page, async ({ size, scheme, viewport }) => {
@@ -114,7 +101,7 @@ test.describe('the offline baselines', () => {
     const link = await panel.getByRole('textbox', { name: 'Share link' }).inputValue();
     const shared = await context.newPage();
     await shared.goto(link);
-    expect(await allScores(panelOf(shared))).toEqual(scores);
+    expect(await allScores(testPanel(shared))).toEqual(scores);
   });
 
   test('demo: improve, twice; the rounds side by side, and the link brings them back', async ({
@@ -127,7 +114,7 @@ test.describe('the offline baselines', () => {
       `#/d/demo/layers/${neuron!.layer}/neurons/${neuron!.neuron}?test=the+word+%22zebra%22&scorers=simulation,detection`,
     );
     await settled(page);
-    const panel = panelOf(page);
+    const panel = testPanel(page);
     await rowOf(panel, 'Simulation');
     await panel.getByRole('button', { name: 'Improve this explanation' }).click();
     const rounds = panel.getByRole('table', { name: 'Rounds of improvement, side by side' });
@@ -141,7 +128,7 @@ test.describe('the offline baselines', () => {
     });
     const cells = async (p: Page) =>
       (
-        await panelOf(p)
+        await testPanel(p)
           .getByRole('table', { name: 'Rounds of improvement, side by side' })
           .getByRole('row', { name: /^Detection/ })
           .getByRole('cell')
@@ -162,7 +149,7 @@ test.describe('the offline baselines', () => {
     );
     const shared = await context.newPage();
     await shared.goto(link);
-    await expect(panelOf(shared).getByRole('heading', { name: 'Round 3 of 3' })).toBeVisible({
+    await expect(testPanel(shared).getByRole('heading', { name: 'Round 3 of 3' })).toBeVisible({
       timeout: 60_000,
     });
     expect(await cells(shared)).toEqual(detection);
@@ -180,7 +167,7 @@ test.describe('the offline baselines', () => {
       test.setTimeout(120_000);
       await page.goto('#/d/gpt2-xl/layers/1/neurons/1');
       await settled(page);
-      const panel = panelOf(page);
+      const panel = testPanel(page);
       await panel
         .getByRole('textbox', { name: 'Explanation' })
         .fill('the word "transfers" and other words about moving');
@@ -197,7 +184,7 @@ test.describe('the offline baselines', () => {
       const link = await panel.getByRole('textbox', { name: 'Share link' }).inputValue();
       const shared = await context.newPage();
       await shared.goto(link);
-      expect(await allScores(panelOf(shared))).toEqual(scores);
+      expect(await allScores(testPanel(shared))).toEqual(scores);
     });
 
     test('0/816: one record to score on: a weak basis, not comparable with the published score', async ({
@@ -213,7 +200,7 @@ test.describe('the offline baselines', () => {
           .or(page.locator('ol').filter({ hasText: /score 0\.34/ }))
           .first(),
       ).toContainText(/score 0\.34 · 4 records: weak basis/);
-      const panel = panelOf(page);
+      const panel = testPanel(page);
       await panel.getByRole('button', { name: 'Score' }).click();
       const row = await rowOf(panel, 'Simulation');
       expect(row[0]).toBe('0.11');
@@ -263,7 +250,7 @@ test.describe('the offline baselines', () => {
       await expect(
         panel.getByRole('button', { name: 'Score the published explanation the same way' }),
       ).toHaveCount(0);
-      await panelOf(page).screenshot({
+      await testPanel(page).screenshot({
         path: join(SCREENSHOT_DIR, 'scoring-published-alike.png'),
       });
     });
@@ -271,34 +258,11 @@ test.describe('the offline baselines', () => {
 });
 
 test.describe('an OpenAI-compatible judge (the test server)', () => {
-  let llm: OpenAiTestServer;
-  let server: RunningServer;
-  let dataDir: string;
-
-  test.beforeAll(async () => {
-    test.setTimeout(180_000);
-    llm = await startOpenAiTestServer({ mode: 'judge-right', latencyMs: 5 });
-    dataDir = mkdtempSync(join(tmpdir(), 'neuron-explorer-e2e-judge-'));
-    server = await startServer({
-      dataDir,
-      appDir: join(repoRoot, 'dist'),
-      port: await freePort(Number(process.env.E2E_PORT ?? 8210) + 60),
-      env: {
-        SIMULATOR: 'openai',
-        OPENAI_BASE_URL: llm.baseURL,
-        OPENAI_API_KEY: 'test-key',
-        SIMULATOR_MODEL: 'test-simulator',
-        JUDGE_MODEL: 'test-judge',
-        EXPLAINER_MODEL: 'test-explainer',
-        UPSTREAM_MAX_RETRIES: '0',
-      },
-    });
-  });
-
-  test.afterAll(async () => {
-    await server?.stop();
-    await llm?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  const judged = serverWithTestLlm({
+    llm: { mode: 'judge-right', latencyMs: 5 },
+    name: 'judge',
+    portOffset: 60,
+    env: { JUDGE_MODEL: 'test-judge' },
   });
 
   /** The demo neuron's page, with the judge told the truth of its examples. */
@@ -306,7 +270,7 @@ test.describe('an OpenAI-compatible judge (the test server)', () => {
     const neuron = await completeNeuron(page.request, 'demo');
     const { layer, neuron: index } = neuron!;
     const response = await page.request.get(
-      `${server.url}datasets/demo/collated-activations/${layer}/${index}.json`,
+      `${judged.server.url}datasets/demo/collated-activations/${layer}/${index}.json`,
     );
     const record = parseNeuronRecord(await response.text(), {
       path: 'collated-activations',
@@ -323,12 +287,12 @@ test.describe('an OpenAI-compatible judge (the test server)', () => {
         example.activating,
       );
     });
-    llm.configure({ judgeTruth: (excerpt) => truth.get(excerpt) });
-    return `${server.url}#/d/demo/layers/${layer}/neurons/${index}`;
+    judged.llm.configure({ judgeTruth: (excerpt) => truth.get(excerpt) });
+    return `${judged.server.url}#/d/demo/layers/${layer}/neurons/${index}`;
   }
 
   const score = async (page: Page, explanation: string) => {
-    const panel = panelOf(page);
+    const panel = testPanel(page);
     await panel.getByRole('textbox', { name: 'Explanation' }).fill(explanation);
     await panel.getByRole('button', { name: 'Score' }).click();
     return panel;
@@ -338,7 +302,7 @@ test.describe('an OpenAI-compatible judge (the test server)', () => {
     page,
   }) => {
     test.setTimeout(120_000);
-    llm.reset({ mode: 'judge-right', latencyMs: 5 });
+    judged.llm.reset({ mode: 'judge-right', latencyMs: 5 });
     await page.goto(await openNeuron(page));
     await settled(page);
     const panel = await score(page, 'colour words (right)');
@@ -353,7 +317,7 @@ test.describe('an OpenAI-compatible judge (the test server)', () => {
     ).toBeVisible();
     await expect(verdictsOf(panel, 'Detection')).toContainText(/: (\d+) of \1 right/);
 
-    llm.reset({ mode: 'judge-half', latencyMs: 5 });
+    judged.llm.reset({ mode: 'judge-half', latencyMs: 5 });
     await page.goto(await openNeuron(page));
     await settled(page);
     await score(page, 'colour words (half)');
@@ -361,7 +325,7 @@ test.describe('an OpenAI-compatible judge (the test server)', () => {
     // Right on the 1st, 3rd, ... excerpt of each batch: half of each batch of 10, rounded up.
     for (const scorer of ['Detection', 'Fuzzing'] as const) {
       const [, right, total] = /: (\d+) of (\d+) right/.exec(
-        (await verdictsOf(panelOf(page), scorer).textContent())!,
+        (await verdictsOf(testPanel(page), scorer).textContent())!,
       )!;
       const batches = Array.from({ length: Math.ceil(Number(total) / 10) }, (_, i) =>
         Math.min(10, Number(total) - i * 10),
@@ -379,7 +343,7 @@ test.describe('an OpenAI-compatible judge (the test server)', () => {
   ] as const) {
     test(`${mode}: a named error and no score`, async ({ page }) => {
       test.setTimeout(120_000);
-      llm.reset({ mode, latencyMs: 5 });
+      judged.llm.reset({ mode, latencyMs: 5 });
       await page.goto(await openNeuron(page));
       await settled(page);
       const panel = await score(page, `colour words (${mode})`);

@@ -3,21 +3,22 @@
  * default) on the demo dataset and on real GPT-2 XL neurons, share links opened in a new page, and
  * a second server using the OpenAI-compatible test server, to show an upstream failure and a retry.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type BrowserContext, type Locator, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
-import { realDataDir } from '../real-data.ts';
-import { startOpenAiTestServer, type OpenAiTestServer } from '../support/openai-test-server.ts';
-import { freePort, repoRoot, startServer, type RunningServer } from './environment.ts';
-import { completeNeuron, datasetList, inEveryLook, SCREENSHOT_DIR, settled } from './support.ts';
+import {
+  completeNeuron,
+  datasetList,
+  expectAccessible,
+  needsRealGpt2Xl,
+  inEveryLook,
+  SCREENSHOT_DIR,
+  serverWithTestLlm,
+  settled,
+  TEST_PANEL,
+  testPanel,
+} from './support.ts';
 
 const SCORE = /^(−?\d\.\d\d|n\/a)$/;
-
-function panelOf(page: Page): Locator {
-  return page.getByRole('region', { name: 'Test an explanation' });
-}
 
 /**
  * The paper's three scores (correlation, R², absolute deviation explained) of a row of the
@@ -34,21 +35,6 @@ async function scoresOf(panel: Locator, row: string): Promise<string[]> {
   return scores;
 }
 
-/** No serious or critical axe-core violation inside the panel (the page has its own check). */
-async function expectPanelAccessible(page: Page) {
-  const results = await new AxeBuilder({ page })
-    .include('section[aria-labelledby="simulate-heading"]')
-    .analyze();
-  const bad = results.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.length} nodes)`);
-  expect(bad, 'axe-core serious/critical violations in the panel').toEqual([]);
-}
-
-async function hasDataset(page: Page, id: string) {
-  return (await datasetList(page.request)).datasets.some((entry) => entry.id === id);
-}
-
 interface Run {
   scores: string[];
   link: string;
@@ -56,7 +42,7 @@ interface Run {
 
 /** Runs the explanation in the box (after typing `explanation`, if given) and reads the result. */
 async function run(page: Page, explanation?: string): Promise<Run> {
-  const panel = panelOf(page);
+  const panel = testPanel(page);
   const box = panel.getByRole('textbox', { name: 'Explanation' });
   if (explanation !== undefined) await box.fill(explanation);
   await panel.getByRole('button', { name: 'Score', exact: true }).click();
@@ -73,7 +59,7 @@ async function run(page: Page, explanation?: string): Promise<Run> {
 async function openShared(context: BrowserContext, link: string): Promise<Page> {
   const page = await context.newPage();
   await page.goto(link);
-  await expect(panelOf(page).getByRole('table', { name: /^Simulation scores/ })).toBeVisible({
+  await expect(testPanel(page).getByRole('table', { name: /^Simulation scores/ })).toBeVisible({
     timeout: 30_000,
   });
   return page;
@@ -93,7 +79,7 @@ test.describe('the offline baseline simulator', () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.goto(`#/d/${demo!.id}/layers/${neuron!.layer}/neurons/${neuron!.neuron}`);
     await settled(page);
-    const panel = panelOf(page);
+    const panel = testPanel(page);
     await expect(panel.getByText('baseline simulator', { exact: true })).toBeVisible();
     const box = panel.getByRole('textbox', { name: 'Explanation' });
     const published = await box.inputValue();
@@ -114,11 +100,11 @@ test.describe('the offline baseline simulator', () => {
     await panel.getByRole('button', { name: 'Copy share link' }).click();
     await expect(panel.getByText('Share link copied.')).toBeVisible();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(result.link);
-    await expectPanelAccessible(page);
+    await expectAccessible(page, TEST_PANEL);
 
     // The baseline is not cached by the server (it is instant): the link runs it again, the same.
     const shared = await openShared(context, result.link);
-    const sharedPanel = panelOf(shared);
+    const sharedPanel = testPanel(shared);
     await expect(sharedPanel.getByRole('textbox', { name: 'Explanation' })).toHaveValue(published);
     expect(await scoresOf(sharedPanel, 'This explanation')).toEqual(result.scores);
     await expect(sharedPanel.getByText('Simulated just now', { exact: true })).toBeVisible();
@@ -132,7 +118,7 @@ test.describe('the offline baseline simulator', () => {
     const neuron = await completeNeuron(page.request, demo!.id);
     await page.goto(`#/d/${demo!.id}/layers/${neuron!.layer}/neurons/${neuron!.neuron}`);
     await settled(page);
-    const panel = panelOf(page);
+    const panel = testPanel(page);
     await panel.getByRole('button', { name: 'Explain this neuron' }).click();
     await expect(panel.getByRole('table', { name: /^Simulation scores/ })).toBeVisible({
       timeout: 30_000,
@@ -153,12 +139,7 @@ test.describe('the offline baseline simulator', () => {
   });
 
   test.describe('GPT-2 XL, real data', () => {
-    test.beforeEach(async ({ page }) => {
-      test.skip(realDataDir() === null, 'no real GPT-2 XL data on this machine');
-      expect(await hasDataset(page, 'gpt2-xl'), 'the real data is here: GPT-2 XL is served').toBe(
-        true,
-      );
-    });
+    test.beforeEach(({ page }) => needsRealGpt2Xl(page.request));
 
     test('1/1: an explanation of one’s own on the complete real record, shared', async ({
       page,
@@ -166,7 +147,7 @@ test.describe('the offline baseline simulator', () => {
     }) => {
       await page.goto('#/d/gpt2-xl/layers/1/neurons/1');
       await settled(page);
-      const panel = panelOf(page);
+      const panel = testPanel(page);
       // 1/1 has records but no published explanation: the box starts empty.
       await expect(panel.getByRole('textbox', { name: 'Explanation' })).toHaveValue('');
       const result = await run(page, 'the word "transfers" and other words about moving');
@@ -182,10 +163,10 @@ test.describe('the offline baseline simulator', () => {
       ).toBeVisible();
 
       const shared = await openShared(context, result.link);
-      expect(await scoresOf(panelOf(shared), 'This explanation')).toEqual(result.scores);
-      await expect(panelOf(shared).getByRole('group', { name: /, real activations$/ })).toHaveCount(
-        10,
-      );
+      expect(await scoresOf(testPanel(shared), 'This explanation')).toEqual(result.scores);
+      await expect(
+        testPanel(shared).getByRole('group', { name: /, real activations$/ }),
+      ).toHaveCount(10);
     });
 
     test('0/816: the published explanation on the partial real record, shared', async ({
@@ -194,7 +175,7 @@ test.describe('the offline baseline simulator', () => {
     }) => {
       await page.goto('#/layers/0/neurons/816');
       await settled(page);
-      const panel = panelOf(page);
+      const panel = testPanel(page);
       await expect(panel.getByRole('textbox', { name: 'Explanation' })).toHaveValue(
         'references to movies, characters, and entertainment.',
       );
@@ -213,13 +194,13 @@ test.describe('the offline baseline simulator', () => {
       expect(result.link).toMatch(/#\/d\/gpt2-xl\/layers\/0\/neurons\/816\?test=references/);
 
       const shared = await openShared(context, result.link);
-      expect(await scoresOf(panelOf(shared), 'This explanation')).toEqual(result.scores);
+      expect(await scoresOf(testPanel(shared), 'This explanation')).toEqual(result.scores);
     });
 
     test('a neuron without records can still simulate texts of one’s own', async ({ page }) => {
       await page.goto('#/d/gpt2-xl/layers/0/neurons/0');
       await settled(page);
-      const panel = panelOf(page);
+      const panel = testPanel(page);
       await expect(panel.getByRole('radio', { name: /held-out records/ })).toBeDisabled();
       await expect(panel.getByRole('button', { name: 'Explain this neuron' })).toBeDisabled();
       await panel
@@ -246,7 +227,7 @@ test.describe('the offline baseline simulator', () => {
       return route.fallback();
     });
     await page.goto('#/d/demo/layers/0/neurons/0?test=colours');
-    const panel = panelOf(page);
+    const panel = testPanel(page);
     await expect(panel.getByText(/Scoring needs the Neuron Explorer server/)).toBeVisible();
     await expect(panel.getByRole('button', { name: 'Score' })).toBeDisabled();
     await expect(panel.getByRole('button', { name: 'Explain this neuron' })).toBeDisabled();
@@ -256,43 +237,18 @@ test.describe('the offline baseline simulator', () => {
 });
 
 test.describe('an OpenAI-compatible simulator', () => {
-  let llm: OpenAiTestServer;
-  let server: RunningServer;
-  let dataDir: string;
-
-  test.beforeAll(async () => {
-    test.setTimeout(180_000);
-    llm = await startOpenAiTestServer({ mode: 'server-error', latencyMs: 20 });
-    dataDir = mkdtempSync(join(tmpdir(), 'neuron-explorer-e2e-openai-'));
-    server = await startServer({
-      dataDir,
-      appDir: join(repoRoot, 'dist'),
-      // Beside the main e2e server, in the same range.
-      port: await freePort(Number(process.env.E2E_PORT ?? 8210) + 40),
-      env: {
-        SIMULATOR: 'openai',
-        OPENAI_BASE_URL: llm.baseURL,
-        OPENAI_API_KEY: 'test-key',
-        SIMULATOR_MODEL: 'test-simulator',
-        EXPLAINER_MODEL: 'test-explainer',
-        // Fail at once instead of retrying behind the user's back; two calls at a time, so a run
-        // lasts long enough to be seen in progress.
-        UPSTREAM_MAX_RETRIES: '0',
-        UPSTREAM_CONCURRENCY: '2',
-      },
-    });
-  });
-
-  test.afterAll(async () => {
-    await server?.stop();
-    await llm?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  const openai = serverWithTestLlm({
+    llm: { mode: 'server-error', latencyMs: 20 },
+    name: 'openai',
+    portOffset: 40,
+    // Two calls at a time, so a run lasts long enough to be seen in progress.
+    env: { UPSTREAM_CONCURRENCY: '2' },
   });
 
   async function demoPath(page: Page): Promise<string> {
     const neuron = await completeNeuron(page.request, 'demo');
     expect(neuron).not.toBeNull();
-    return `${server.url}#/d/demo/layers/${neuron!.layer}/neurons/${neuron!.neuron}`;
+    return `${openai.server.url}#/d/demo/layers/${neuron!.layer}/neurons/${neuron!.neuron}`;
   }
 
   test('an upstream failure is shown with no score; the retry succeeds; the link is cached', async ({
@@ -300,11 +256,11 @@ test.describe('an OpenAI-compatible simulator', () => {
     context,
   }) => {
     test.setTimeout(120_000);
-    llm.reset({ mode: 'server-error', latencyMs: 20 });
+    openai.llm.reset({ mode: 'server-error', latencyMs: 20 });
     const path = await demoPath(page);
     await page.goto(path);
     await settled(page);
-    const panel = panelOf(page);
+    const panel = testPanel(page);
     // The simulator, and the judge (the same model unless JUDGE_MODEL names another).
     await expect(panel.getByText('test-simulator', { exact: true })).toHaveCount(2);
     await panel.getByRole('textbox', { name: 'Explanation' }).fill('colour words such as red');
@@ -314,9 +270,9 @@ test.describe('an OpenAI-compatible simulator', () => {
     await expect(alert).toContainText('The language model server failed');
     await expect(alert).toContainText('No score was produced.');
     await expect(panel.getByRole('table')).toHaveCount(0);
-    await expectPanelAccessible(page);
+    await expectAccessible(page, TEST_PANEL);
 
-    llm.configure({ mode: 'correct' });
+    openai.llm.configure({ mode: 'correct' });
     await alert.getByRole('button', { name: 'Retry' }).click();
     await expect(panel.getByRole('table', { name: /^Simulation scores/ })).toBeVisible({
       timeout: 30_000,
@@ -328,20 +284,20 @@ test.describe('an OpenAI-compatible simulator', () => {
     const link = await panel.getByRole('textbox', { name: 'Share link' }).inputValue();
 
     // The link in a new page: the same result, from the server's cache, with no upstream call.
-    const calls = llm.requests.length;
+    const calls = openai.llm.requests.length;
     const shared = await openShared(context, link);
     await expect(
-      panelOf(shared).getByText('From the server’s cache', { exact: true }),
+      testPanel(shared).getByText('From the server’s cache', { exact: true }),
     ).toBeVisible();
-    expect(await scoresOf(panelOf(shared), 'This explanation')).toEqual(scores);
-    expect(llm.requests.length).toBe(calls);
+    expect(await scoresOf(testPanel(shared), 'This explanation')).toEqual(scores);
+    expect(openai.llm.requests.length).toBe(calls);
   });
 
   test('a wrong-format answer is named, never scored', async ({ page }) => {
-    llm.reset({ mode: 'wrong-tokens', latencyMs: 20 });
+    openai.llm.reset({ mode: 'wrong-tokens', latencyMs: 20 });
     await page.goto(await demoPath(page));
     await settled(page);
-    const panel = panelOf(page);
+    const panel = testPanel(page);
     await panel.getByRole('textbox', { name: 'Explanation' }).fill('words about the sea');
     await panel.getByRole('button', { name: 'Score', exact: true }).click();
     await expect(panel.getByRole('alert')).toContainText(
@@ -354,12 +310,12 @@ test.describe('an OpenAI-compatible simulator', () => {
     page,
   }) => {
     test.setTimeout(180_000);
-    llm.reset({ mode: 'correct', latencyMs: 250 });
+    openai.llm.reset({ mode: 'correct', latencyMs: 250 });
     const path = await demoPath(page);
     await inEveryLook(page, async ({ size, scheme, viewport }) => {
       await page.goto(path);
       await settled(page);
-      const panel = panelOf(page);
+      const panel = testPanel(page);
       const shot = (state: string) =>
         panel.screenshot({
           path: join(SCREENSHOT_DIR, `simulate-${state}-${scheme}-${size}.png`),

@@ -2,8 +2,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import type { DatasetList, DatasetManifest, LayerIndex } from '../../src/core/dataset/types.ts';
+import { realDataDir } from '../real-data.ts';
+import type { OpenAiTestServer } from '../support/openai-test-server.ts';
+import {
+  startServerWithTestLlm,
+  type RunningServer,
+  type ServerWithTestLlm,
+} from './environment.ts';
 
 export const SCREENSHOT_DIR = join(import.meta.dirname, '../../test-results/screenshots');
 
@@ -36,6 +43,30 @@ export async function datasetList(request: APIRequestContext): Promise<DatasetLi
   return (await response.json()) as DatasetList;
 }
 
+/** Whether the server lists dataset `id` (GPT-2 XL only where the real data was ingested). */
+export async function hasDataset(request: APIRequestContext, id: string): Promise<boolean> {
+  return (await datasetList(request)).datasets.some((entry) => entry.id === id);
+}
+
+/**
+ * For a test on GPT-2 XL: skipped on a machine without the real data; where the data is, the
+ * server must serve GPT-2 XL (a skip there would hide a broken ingest).
+ */
+export async function needsRealGpt2Xl(request: APIRequestContext) {
+  test.skip(realDataDir() === null, 'no real GPT-2 XL data on this machine');
+  expect(await hasDataset(request, 'gpt2-xl'), 'the real data is here: GPT-2 XL is served').toBe(
+    true,
+  );
+}
+
+/** The neuron page's "Test an explanation" panel (simulate, explain and score)... */
+export function testPanel(page: Page): Locator {
+  return page.getByRole('region', { name: 'Test an explanation' });
+}
+
+/** ...and a CSS selector of it, for `expectAccessible(page, TEST_PANEL)`. */
+export const TEST_PANEL = 'section[aria-labelledby="simulate-heading"]';
+
 /** A neuron of the dataset with an explanation and records, from its layer indexes. */
 export async function completeNeuron(
   request: APIRequestContext,
@@ -63,9 +94,13 @@ export async function settled(page: Page) {
   await expect(page.locator('.skeleton')).toHaveCount(0);
 }
 
-/** No serious or critical accessibility violation (axe-core, WCAG 2 A/AA rules and best practice). */
-export async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
+/**
+ * No serious or critical accessibility violation (axe-core, WCAG 2 A/AA rules and best practice)
+ * on the page, or only inside the elements `within` (a CSS selector) selects.
+ */
+export async function expectAccessible(page: Page, within?: string) {
+  const axe = new AxeBuilder({ page });
+  const results = await (within === undefined ? axe : axe.include(within)).analyze();
   const bad = results.violations.filter(
     (violation) => violation.impact === 'serious' || violation.impact === 'critical',
   );
@@ -76,10 +111,43 @@ export async function expectAccessible(page: Page) {
         .map((node) => node.target.join(' '))
         .join('\n  ')}`,
   );
-  expect(summary, 'axe-core serious/critical violations').toEqual([]);
+  expect(summary, `axe-core serious/critical violations${within ? ` in ${within}` : ''}`).toEqual(
+    [],
+  );
 }
 
 export async function screenshot(page: Page, name: string) {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/**
+ * For the tests of the describe block it is called in: a second server whose LLM is the
+ * OpenAI-compatible test server (environment.ts startServerWithTestLlm), started before them and
+ * stopped after.
+ */
+export function serverWithTestLlm(options: Parameters<typeof startServerWithTestLlm>[0]): {
+  readonly llm: OpenAiTestServer;
+  readonly server: RunningServer;
+} {
+  let running: ServerWithTestLlm | undefined;
+  test.beforeAll(async () => {
+    test.setTimeout(180_000);
+    running = await startServerWithTestLlm(options);
+  });
+  test.afterAll(async () => {
+    await running?.stop();
+  });
+  const started = () => {
+    if (!running) throw new Error('the server with the test LLM has not started');
+    return running;
+  };
+  return {
+    get llm() {
+      return started().llm;
+    },
+    get server() {
+      return started().server;
+    },
+  };
 }

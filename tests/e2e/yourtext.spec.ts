@@ -182,9 +182,39 @@ test.describe('Your text on the demo', () => {
     await page.reload();
     const option = page.getByRole('radio', { name: `public files at ${address}` });
     await expect(option).toBeVisible();
+    // The page loads from its best source by itself (this server, the browser's copy) first.
+    await expect(await modelLoaded(page)).toContainText("from this browser's copy");
     await option.check();
     await page.getByRole('button', { name: /^Load demo from 127\.0\.0\.1/ }).click();
     await expect(await modelLoaded(page)).toContainText(`from ${new URL(address).host}`);
+  });
+
+  test('a source chosen before the server has said what it holds is the one loaded', async ({
+    page,
+  }) => {
+    await openText(page);
+    await modelLoaded(page);
+    const address = new URL('models/demo/', page.url()).href;
+    await page.getByText('Public files somewhere else').click();
+    await page.getByLabel(/^Address of a folder holding config\.json/).fill(address);
+    await page.getByRole('button', { name: 'Use this address' }).click();
+
+    // The server's list of models is slow: meanwhile the remembered address is the only source,
+    // shown as chosen. Choosing it must hold once the server's own copy is listed above it.
+    let release = () => {};
+    const held = new Promise<void>((done) => (release = done));
+    await page.route('**/models/index.json', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.reload();
+    const option = page.getByRole('radio', { name: `public files at ${address}` });
+    await expect(option).toBeChecked();
+    await option.click();
+    release();
+    await expect(page.getByRole('radio', { name: /^this server/ })).toBeVisible();
+    await expect(await modelLoaded(page)).toContainText(`from ${new URL(address).host}`);
+    await expect(option).toBeChecked();
   });
 
   test('a damaged or mismatched file names the fault and where', async ({ page }) => {

@@ -11,7 +11,7 @@ import type { SearchService } from '../engine/service.ts';
 import { useDatasetTable, type DatasetTable } from '../engine/store.ts';
 import { useViewAnswer } from '../engine/views.ts';
 import { useDatasetRoute } from '../shell/dataset.ts';
-import { Skeleton } from '../shell/Skeleton.tsx';
+import { ManifestGate } from '../shell/ManifestGate.tsx';
 import { FilterBar } from './FilterBar.tsx';
 import { LoadProgress } from './LoadProgress.tsx';
 import { Overview } from './Overview.tsx';
@@ -42,32 +42,23 @@ export function BrowsePage() {
   if (datasets.data && !entry) {
     return <UnknownDataset dataset={dataset ?? ''} datasets={datasets.data} />;
   }
-  if (datasets.isError || manifest.isError) {
-    return (
-      <section className={styles.page}>
-        <h1>Browse neurons</h1>
-        <p role="alert">
-          Could not load{' '}
-          {manifest.isError ? `the manifest of dataset “${dataset}”` : 'the list of datasets'}:{' '}
-          {String((manifest.error ?? datasets.error)?.message)}
-        </p>
-      </section>
-    );
-  }
-  if (!manifest.data) {
-    return (
-      <section className={styles.page} aria-busy="true">
-        <h1>Browse neurons</h1>
-        <Skeleton width="100%" height="12rem" />
-      </section>
-    );
-  }
-  if (vs !== null && dataset !== undefined) {
-    return (
-      <CompareBrowse dataset={dataset} urlDataset={urlDataset} manifest={manifest.data} vs={vs} />
-    );
-  }
-  return <Browse manifest={manifest.data} urlDataset={urlDataset} />;
+  return (
+    <ManifestGate
+      heading="Browse neurons"
+      className={styles.page}
+      dataset={dataset}
+      datasets={datasets}
+      manifest={manifest}
+    >
+      {(data) =>
+        vs !== null && dataset !== undefined ? (
+          <CompareBrowse dataset={dataset} urlDataset={urlDataset} manifest={data} vs={vs} />
+        ) : (
+          <Browse manifest={data} urlDataset={urlDataset} />
+        )
+      }
+    </ManifestGate>
+  );
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   type Sort,
   type SortKey,
 } from '../../core/browse/view.ts';
+import { layersParam, parseLayersParam } from '../../core/browse/layers-param.ts';
 
 export interface BrowseView {
   query: string;
@@ -36,14 +37,6 @@ export function defaultDescending(key: SortKey): boolean {
 export function effectiveSort(view: BrowseView, searching: boolean): Sort {
   if (view.sort && (view.sort.key !== 'relevance' || searching)) return view.sort;
   return searching ? { key: 'relevance', descending: true } : { key: 'score', descending: true };
-}
-
-function parseLayers(text: string | null): [number, number] | null {
-  const match = text ? /^(\d{1,4})(?:-(\d{1,4}))?$/.exec(text) : null;
-  if (!match) return null;
-  const low = Number(match[1]);
-  const high = match[2] === undefined ? low : Number(match[2]);
-  return low <= high ? [low, high] : null;
 }
 
 function parseScore(text: string | null): ScoreRange | null {
@@ -66,7 +59,7 @@ export function parseView(params: URLSearchParams): BrowseView {
   return {
     query: params.get('q') ?? '',
     filters: {
-      layers: parseLayers(params.get('layers')),
+      layers: parseLayersParam(params.get('layers')),
       score: parseScore(params.get('score')),
       records: records === 'with' || records === 'without' ? (records as RecordsFilter) : 'any',
     },
@@ -89,8 +82,7 @@ export function viewParams(view: BrowseView): URLSearchParams {
     }
   }
   const { layers, score, records } = view.filters;
-  if (layers)
-    params.set('layers', layers[0] === layers[1] ? `${layers[0]}` : `${layers[0]}-${layers[1]}`);
+  if (layers) params.set('layers', layersParam(layers));
   if (score) {
     params.set(
       'score',

@@ -1,5 +1,6 @@
 import type { RunProgress as Progress } from '../data/simulation.ts';
 import { progressText, recordLabel } from './model.ts';
+import { RunFrame } from './RunFrame.tsx';
 import styles from './SimulatePanel.module.css';
 
 /**
@@ -22,18 +23,7 @@ export function RunProgress({
 }) {
   const total = progress.total;
   return (
-    <div className={styles.run} aria-busy="true">
-      <div className={styles.runHead}>
-        <p className={styles.runTitle}>{title}…</p>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-      {explanation !== null && (
-        <p className={styles.runExplanation}>
-          <q>{explanation}</q>
-        </p>
-      )}
+    <RunFrame title={title} explanation={explanation} onCancel={onCancel}>
       <progress
         className={styles.progress}
         aria-label={`${title}: progress`}
@@ -64,6 +54,6 @@ export function RunProgress({
           ))}
         </ol>
       )}
-    </div>
+    </RunFrame>
   );
 }

@@ -1,6 +1,7 @@
 import type { ScorerName } from '../../core/scoring/basis.ts';
 import type { ScoreProgress as Progress } from '../data/score.ts';
 import { SCORER_LABELS } from './scoreModel.ts';
+import { RunFrame } from './RunFrame.tsx';
 import styles from './SimulatePanel.module.css';
 
 type Step = ScorerName | 'revision';
@@ -42,18 +43,7 @@ export function ScoreProgress({
   onCancel: () => void;
 }) {
   return (
-    <div className={styles.run} aria-busy="true">
-      <div className={styles.runHead}>
-        <p className={styles.runTitle}>{title}…</p>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-      {explanation !== null && (
-        <p className={styles.runExplanation}>
-          <q>{explanation}</q>
-        </p>
-      )}
+    <RunFrame title={title} explanation={explanation} onCancel={onCancel}>
       <ul className={styles.steps}>
         {steps.map((step) => {
           const current = progress.scorers[step];
@@ -71,6 +61,6 @@ export function ScoreProgress({
           );
         })}
       </ul>
-    </div>
+    </RunFrame>
   );
 }

@@ -94,15 +94,17 @@ export function ModelPanel({
   const headingId = useId();
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
 
-  // Start once, with the best source, when nothing is loaded or loading for this model.
+  // Start once, when nothing is loaded or loading for this model: from the source the user chose
+  // while the server's list was coming, else the best one (never with files: they are picked).
   const started = useRef(false);
   useEffect(() => {
     if (!autoStart || started.current || serversPending || status.kind !== 'idle') return;
-    const best = choices[0];
-    if (!best) return;
+    if (origin === 'files') return;
+    const start = choices.find((c) => c.origin === origin) ?? choices[0];
+    if (!start) return;
     started.current = true;
-    prepare(expected, best);
-  }, [autoStart, serversPending, status.kind, choices, expected, prepare]);
+    prepare(expected, start);
+  }, [autoStart, serversPending, status.kind, choices, origin, expected, prepare]);
 
   const busy = status.kind === 'probing' || status.kind === 'loading';
   if (compact) {
@@ -136,6 +138,9 @@ export function ModelPanel({
               type="radio"
               name={`${headingId}-source`}
               checked={chosen === c.origin}
+              // A click on the radio that shows as chosen is a choice too: the default can change
+              // when the server's list arrives, the user's choice must not.
+              onClick={() => setOrigin(c.origin)}
               onChange={() => setOrigin(c.origin)}
             />
             {c.origin === 'server' ? (
@@ -155,6 +160,7 @@ export function ModelPanel({
             type="radio"
             name={`${headingId}-source`}
             checked={chosen === 'files'}
+            onClick={() => setOrigin('files')}
             onChange={() => setOrigin('files')}
           />
           <span>files on this computer</span>

@@ -1,32 +1,19 @@
 import type { MouseEvent, ReactNode } from 'react';
 import { Link } from 'react-router';
-import { ISOLATED_QUERY } from '../../core/address/address.ts';
 import { modelWorkerMade } from '../model/presence.ts';
+import { isolatedHref, opensIsolated } from './isolation.ts';
 
 /**
- * Whether following a link to the Your text page should load it as a new document asked for with
- * ISOLATED_QUERY, which the server makes cross-origin isolated, so that the model runs on
- * WebAssembly threads (every other page stays unisolated, which makes it load sooner). Not when
- * the page is isolated already; nor when it was asked for and is not (a static host cannot
- * isolate: asking again would only reload); nor when this page has a model worker, whose model a
- * new document would have to load again.
+ * A link to the Your text page (`to`: its route path, from textPath): a plain click opens it as
+ * a cross-origin isolated document when ./isolation.ts says so, else it is an in-app link.
  */
-function opensIsolated(): boolean {
-  return (
-    !crossOriginIsolated &&
-    !new URLSearchParams(location.search).has(ISOLATED_QUERY) &&
-    !modelWorkerMade()
-  );
-}
-
-/** A link to the Your text page (`to`: its route path, from textPath); see opensIsolated. */
 export function TextPageLink({ to, children }: { to: string; children: ReactNode }) {
   const follow = (event: MouseEvent) => {
     const plainClick =
       event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
-    if (!plainClick || !opensIsolated()) return;
+    if (!plainClick || !opensIsolated(modelWorkerMade())) return;
     event.preventDefault();
-    location.assign(`?${ISOLATED_QUERY}#${to}`);
+    location.assign(isolatedHref(to));
   };
   return (
     <Link to={to} onClick={follow}>

@@ -18,7 +18,7 @@ import { useSearchService } from '../engine/client.ts';
 import { useDatasetTable } from '../engine/store.ts';
 import { useViewAnswer } from '../engine/views.ts';
 import { useDatasetRoute } from '../shell/dataset.ts';
-import { Skeleton } from '../shell/Skeleton.tsx';
+import { ManifestGate } from '../shell/ManifestGate.tsx';
 import { SyntheticBadge } from '../shell/SyntheticBadge.tsx';
 import { formatActivation, visibleToken } from '../visuals/tokens.ts';
 import { ModelPanel, useDatasetModel } from './ModelPanel.tsx';
@@ -48,27 +48,17 @@ export function YourTextPage() {
   useEffect(() => {
     document.title = 'Your text · Neuron Explorer';
   }, []);
-  if (datasets.isError || manifest.isError) {
-    return (
-      <section className={styles.page}>
-        <h1>Your text</h1>
-        <p role="alert">
-          Could not load{' '}
-          {manifest.isError ? `the manifest of dataset “${dataset}”` : 'the list of datasets'}:{' '}
-          {String((manifest.error ?? datasets.error)?.message)}
-        </p>
-      </section>
-    );
-  }
-  if (!manifest.data) {
-    return (
-      <section className={styles.page} aria-busy="true">
-        <h1>Your text</h1>
-        <Skeleton width="100%" height="12rem" />
-      </section>
-    );
-  }
-  return <YourText manifest={manifest.data} urlDataset={urlDataset} />;
+  return (
+    <ManifestGate
+      heading="Your text"
+      className={styles.page}
+      dataset={dataset}
+      datasets={datasets}
+      manifest={manifest}
+    >
+      {(data) => <YourText manifest={data} urlDataset={urlDataset} />}
+    </ManifestGate>
+  );
 }
 
 function YourText({

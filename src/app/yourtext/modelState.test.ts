@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { GPT2_SHAPES } from '../../core/model/synthetic.ts';
 import type { ExpectedModel, WeightsChoice } from '../../core/yourtext/model-source.ts';
 import type { ModelProbe } from '../model/types.ts';
 
@@ -22,15 +23,7 @@ const hf: WeightsChoice = {
 };
 
 const probe = (bytes: number, cached = false): ModelProbe => ({
-  config: {
-    layers: 48,
-    heads: 25,
-    embd: 1600,
-    inner: 6400,
-    positions: 1024,
-    vocab: 50257,
-    epsilon: 1e-5,
-  },
+  config: GPT2_SHAPES['gpt2-xl']!,
   bytes,
   fileDtypes: ['F32'],
   parameters: 1_557_611_200,

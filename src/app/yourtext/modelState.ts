@@ -27,6 +27,16 @@ export type ModelStatus =
 
 type UrlSource = Extract<ModelSource, { kind: 'url' }>;
 
+/** The status of a probe or load that failed with `error` (anything thrown), and its retry. */
+function failed(label: string, error: unknown, retry: () => void): ModelStatus {
+  return {
+    kind: 'error',
+    label,
+    error: error instanceof Error ? error : new Error(String(error)),
+    retry,
+  };
+}
+
 interface ModelState {
   /** The dataset model (its name and shape) the status is about; null before the first load. */
   expected: ExpectedModel | null;
@@ -113,14 +123,7 @@ export const useModelState = create<ModelState>()((set, get) => {
         (error: unknown) => {
           settled = true;
           if (!isCurrent()) return;
-          set({
-            status: {
-              kind: 'error',
-              label,
-              error: error instanceof Error ? error : new Error(String(error)),
-              retry: () => load(expected, source, label, current()),
-            },
-          });
+          set({ status: failed(label, error, () => load(expected, source, label, current())) });
         },
       );
   };
@@ -145,14 +148,7 @@ export const useModelState = create<ModelState>()((set, get) => {
           },
           (error: unknown) => {
             if (!isCurrent()) return;
-            set({
-              status: {
-                kind: 'error',
-                label,
-                error: error instanceof Error ? error : new Error(String(error)),
-                retry: () => get().prepare(expected, choice),
-              },
-            });
+            set({ status: failed(label, error, () => get().prepare(expected, choice)) });
           },
         );
     },

@@ -19,6 +19,7 @@ import {
   parseNeuronAddress,
   type NeuronAddress,
 } from '../../core/address/address.ts';
+import { layersParam, parseLayersParam } from '../../core/browse/layers-param.ts';
 
 export type TopSort = 'activation' | 'score' | 'layer';
 
@@ -32,14 +33,6 @@ export interface TextView {
   sort: TopSort;
   find: string;
   exact: boolean;
-}
-
-function parseLayers(text: string | null): [number, number] | null {
-  const match = text ? /^(\d{1,4})(?:-(\d{1,4}))?$/.exec(text) : null;
-  if (!match) return null;
-  const low = Number(match[1]);
-  const high = match[2] === undefined ? low : Number(match[2]);
-  return low <= high ? [low, high] : null;
 }
 
 function parseScore(text: string | null): [number, number] | null {
@@ -58,7 +51,7 @@ export function parseTextView(params: URLSearchParams): TextView {
     token: token !== null && /^\d{1,4}$/.test(token) ? Number(token) : null,
     neuron: parseNeuronAddress(params.get('neuron') ?? ''),
     query: params.get('q') ?? '',
-    layers: parseLayers(params.get('layers')),
+    layers: parseLayersParam(params.get('layers')),
     score: parseScore(params.get('score')),
     sort: sort === 'score' || sort === 'layer' ? sort : 'activation',
     find: params.get('find') ?? '',
@@ -74,10 +67,7 @@ export function textViewParams(view: TextView): URLSearchParams {
   if (view.token !== null) params.set('token', String(view.token));
   if (view.neuron) params.set('neuron', formatNeuronAddress(view.neuron));
   if (view.query !== '') params.set('q', view.query);
-  if (view.layers) {
-    const [low, high] = view.layers;
-    params.set('layers', low === high ? `${low}` : `${low}-${high}`);
-  }
+  if (view.layers) params.set('layers', layersParam(view.layers));
   if (view.score) params.set('score', `${number(view.score[0])}..${number(view.score[1])}`);
   if (view.sort !== 'activation') params.set('sort', view.sort);
   if (view.find !== '') params.set('find', view.find);

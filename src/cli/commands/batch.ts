@@ -4,7 +4,7 @@ import { parsePrice, type Price } from '../../core/batch/cost.ts';
 import type { BatchSpec } from '../../core/batch/task.ts';
 import { estimateBatch, planBatch, runBatch, type BatchOptions } from '../../node/batch/run.ts';
 import type { ModelSettings } from '../../node/batch/models.ts';
-import { abortOnInterrupt, CliError, parseCount, parsePositive, progressBar } from '../command.ts';
+import { CliError, parseCount, parsePositive, runWithProgress } from '../command.ts';
 
 interface BatchFlags {
   data: string;
@@ -226,46 +226,32 @@ export function register(program: Command): void {
         );
         return;
       }
-      const bar = progressBar(
-        '{value}/{total} neurons | {rate} neurons/s | ETA {eta} | {calls} calls, {tokens} tokens{cost} | {failed} failed',
+      const result = await runWithProgress(
+        {
+          fields:
+            '{value}/{total} neurons | {rate} neurons/s | ETA {eta} | {calls} calls, {tokens} tokens{cost} | {failed} failed',
+          progress: flags.progress,
+          controller,
+          interrupted: 'finished neurons are kept; run the same command again to resume',
+        },
+        (show, showing) => {
+          options.onProgress = (p) =>
+            show(p.total, p.done + p.failed, () => ({
+              rate: p.neuronsPerSecond.toFixed(1),
+              eta: duration(p.etaSeconds),
+              calls: n(p.usage.calls),
+              tokens: n(p.usage.promptTokens + p.usage.completionTokens),
+              cost: p.cost !== null ? `, $${p.cost.toFixed(2)}` : '',
+              failed: n(p.failed),
+            }));
+          if (options.redis && !showing) {
+            process.stderr.write(
+              `Neurons go on the Redis queue: start workers (npm run cli -- worker --redis <url>) on any machine that reaches ${options.redis.replace(/\/\/[^@/]*@/, '//')} and the dataset.\n`,
+            );
+          }
+          return runBatch(options, plan);
+        },
       );
-      const showBar = flags.progress && process.stderr.isTTY;
-      let started = false;
-      options.onProgress = (p) => {
-        if (!showBar) return;
-        const payload = {
-          rate: p.neuronsPerSecond.toFixed(1),
-          eta: duration(p.etaSeconds),
-          calls: n(p.usage.calls),
-          tokens: n(p.usage.promptTokens + p.usage.completionTokens),
-          cost: p.cost !== null ? `, $${p.cost.toFixed(2)}` : '',
-          failed: n(p.failed),
-        };
-        if (!started) bar.start(p.total, p.done + p.failed, payload);
-        else bar.update(p.done + p.failed, payload);
-        started = true;
-      };
-      const stopListening = abortOnInterrupt(controller);
-      if (options.redis && !showBar) {
-        process.stderr.write(
-          `Neurons go on the Redis queue: start workers (npm run cli -- worker --redis <url>) on any machine that reaches ${options.redis.replace(/\/\/[^@/]*@/, '//')} and the dataset.\n`,
-        );
-      }
-      try {
-        const result = await runBatch(options, plan);
-        if (started) bar.stop();
-        process.stdout.write(`${result.text}\n`);
-      } catch (error) {
-        if (started) bar.stop();
-        if (controller.signal.aborted) {
-          throw new CliError(
-            'interrupted: finished neurons are kept; run the same command again to resume',
-            130,
-          );
-        }
-        throw error;
-      } finally {
-        stopListening();
-      }
+      process.stdout.write(`${result.text}\n`);
     });
 }

@@ -2,13 +2,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { exportDataset } from '../../node/export/export.ts';
 import { EXPORT_FORMATS, type ExportFormat } from '../../node/export/writer.ts';
-import {
-  abortOnInterrupt,
-  CliError,
-  parseLayerRange,
-  parsePositive,
-  progressBar,
-} from '../command.ts';
+import { parseLayerRange, parsePositive, runWithProgress } from '../command.ts';
 
 interface ExportFlags {
   data: string;
@@ -53,47 +47,40 @@ export function register(program: Command): void {
     .option('--cache <folder>', 'keep files fetched from a URL in this folder')
     .option('--no-progress', 'no progress bar')
     .action(async (flags: ExportFlags) => {
-      const bar = progressBar(
-        '{value}/{total} neurons | {rate} neurons/s | ETA {eta_formatted} | layer {layer} | {failed} left out',
-      );
-      const showBar = flags.progress && process.stderr.isTTY;
-      let started = false;
       const controller = new AbortController();
-      const stopListening = abortOnInterrupt(controller);
-      try {
-        const result = await exportDataset({
-          data: flags.data,
-          format: flags.format,
-          out: flags.out,
-          ...(flags.layers ? { layers: flags.layers } : {}),
-          ...(flags.records !== undefined ? { records: flags.records } : {}),
-          ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
-          sourceOptions: {
-            ...(flags.model !== undefined ? { model: flags.model } : {}),
-            ...(flags.cache !== undefined ? { cacheDir: flags.cache } : {}),
-          },
-          signal: controller.signal,
-          onProgress: (p) => {
-            if (!showBar) return;
-            const seconds = p.elapsedMs / 1000;
-            const payload = {
-              rate: seconds > 0 ? Math.round(p.neuronsDone / seconds).toLocaleString('en-US') : 0,
-              layer: p.layer ?? '-',
-              failed: p.failed.toLocaleString('en-US'),
-            };
-            if (!started) bar.start(p.neuronsTotal, p.neuronsDone, payload);
-            else bar.update(p.neuronsDone, payload);
-            started = true;
-          },
-        });
-        if (started) bar.stop();
-        process.stdout.write(`${result.text}\n`);
-      } catch (error) {
-        if (started) bar.stop();
-        if (controller.signal.aborted) throw new CliError('interrupted: no file was written', 130);
-        throw error;
-      } finally {
-        stopListening();
-      }
+      const result = await runWithProgress(
+        {
+          fields:
+            '{value}/{total} neurons | {rate} neurons/s | ETA {eta_formatted} | layer {layer} | {failed} left out',
+          progress: flags.progress,
+          controller,
+          interrupted: 'no file was written',
+        },
+        (show) =>
+          exportDataset({
+            data: flags.data,
+            format: flags.format,
+            out: flags.out,
+            ...(flags.layers ? { layers: flags.layers } : {}),
+            ...(flags.records !== undefined ? { records: flags.records } : {}),
+            ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+            sourceOptions: {
+              ...(flags.model !== undefined ? { model: flags.model } : {}),
+              ...(flags.cache !== undefined ? { cacheDir: flags.cache } : {}),
+            },
+            signal: controller.signal,
+            onProgress: (p) =>
+              show(p.neuronsTotal, p.neuronsDone, () => {
+                const seconds = p.elapsedMs / 1000;
+                return {
+                  rate:
+                    seconds > 0 ? Math.round(p.neuronsDone / seconds).toLocaleString('en-US') : 0,
+                  layer: p.layer ?? '-',
+                  failed: p.failed.toLocaleString('en-US'),
+                };
+              }),
+          }),
+      );
+      process.stdout.write(`${result.text}\n`);
     });
 }

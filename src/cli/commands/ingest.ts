@@ -1,13 +1,7 @@
 /** `ingest`: build a dataset folder (manifest, layer indexes, report) from a published layout. */
 import { Option, type Command } from 'commander';
 import { ingestDataset, type IngestProgress, type IngestResult } from '../../node/ingest.ts';
-import {
-  abortOnInterrupt,
-  CliError,
-  parseLayerRange,
-  parsePositive,
-  progressBar,
-} from '../command.ts';
+import { parseLayerRange, parsePositive, runWithProgress } from '../command.ts';
 
 interface IngestFlags {
   source: string;
@@ -88,60 +82,42 @@ export function register(program: Command): void {
     .option('--restart', 'ignore the checkpoints of an interrupted run')
     .option('--no-progress', 'no progress bar')
     .action(async (flags: IngestFlags) => {
-      const bar = progressBar(
-        '{value}/{total} files | {rate} files/s | ETA {eta_formatted} | layer {layer} | {explained} explained, {problems} problems',
-      );
-      const showBar = flags.progress && process.stderr.isTTY;
-      let started = false;
       const controller = new AbortController();
-      const stopListening = abortOnInterrupt(controller);
-      try {
-        const result = await ingestDataset({
-          source: flags.source,
-          out: flags.out,
-          ...(flags.model !== undefined ? { model: flags.model } : {}),
-          ...(flags.layers !== undefined ? { layers: flags.layers } : {}),
-          ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
-          ...(flags.id !== undefined ? { id: flags.id } : {}),
-          ...(flags.title !== undefined ? { title: flags.title } : {}),
-          ...(flags.records !== undefined ? { records: flags.records } : {}),
-          ...(flags.tokenIndex !== undefined ? { tokenIndex: flags.tokenIndex } : {}),
-          ...(flags.neurons !== undefined ? { neuronsPerLayer: flags.neurons } : {}),
-          ...(flags.layerCount !== undefined ? { layerCount: flags.layerCount } : {}),
-          ...(flags.cache !== undefined ? { sourceOptions: { cacheDir: flags.cache } } : {}),
-          synthetic: flags.synthetic ?? false,
-          restart: flags.restart ?? false,
-          signal: controller.signal,
-          onProgress: (p) => {
-            if (!showBar) return;
-            const payload = {
-              rate: rate(p),
-              layer: p.layer ?? '-',
-              explained: p.explained.toLocaleString('en-US'),
-              problems: (p.malformed + p.unreadable).toLocaleString('en-US'),
-            };
-            if (!started) {
-              bar.start(p.filesTotal, p.filesDone, payload);
-              started = true;
-            } else {
-              bar.update(p.filesDone, payload);
-            }
-          },
-        });
-        if (started) bar.stop();
-        process.stdout.write(`${result.summary}\n`);
-        process.stderr.write(problemLines(result));
-      } catch (error) {
-        if (started) bar.stop();
-        if (controller.signal.aborted) {
-          throw new CliError(
-            'interrupted: finished layers are kept; run the same command again to resume',
-            130,
-          );
-        }
-        throw error;
-      } finally {
-        stopListening();
-      }
+      const result = await runWithProgress(
+        {
+          fields:
+            '{value}/{total} files | {rate} files/s | ETA {eta_formatted} | layer {layer} | {explained} explained, {problems} problems',
+          progress: flags.progress,
+          controller,
+          interrupted: 'finished layers are kept; run the same command again to resume',
+        },
+        (show) =>
+          ingestDataset({
+            source: flags.source,
+            out: flags.out,
+            ...(flags.model !== undefined ? { model: flags.model } : {}),
+            ...(flags.layers !== undefined ? { layers: flags.layers } : {}),
+            ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+            ...(flags.id !== undefined ? { id: flags.id } : {}),
+            ...(flags.title !== undefined ? { title: flags.title } : {}),
+            ...(flags.records !== undefined ? { records: flags.records } : {}),
+            ...(flags.tokenIndex !== undefined ? { tokenIndex: flags.tokenIndex } : {}),
+            ...(flags.neurons !== undefined ? { neuronsPerLayer: flags.neurons } : {}),
+            ...(flags.layerCount !== undefined ? { layerCount: flags.layerCount } : {}),
+            ...(flags.cache !== undefined ? { sourceOptions: { cacheDir: flags.cache } } : {}),
+            synthetic: flags.synthetic ?? false,
+            restart: flags.restart ?? false,
+            signal: controller.signal,
+            onProgress: (p) =>
+              show(p.filesTotal, p.filesDone, () => ({
+                rate: rate(p),
+                layer: p.layer ?? '-',
+                explained: p.explained.toLocaleString('en-US'),
+                problems: (p.malformed + p.unreadable).toLocaleString('en-US'),
+              })),
+          }),
+      );
+      process.stdout.write(`${result.summary}\n`);
+      process.stderr.write(problemLines(result));
     });
 }

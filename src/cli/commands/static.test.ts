@@ -13,21 +13,29 @@ import { ingestDataset } from '../../node/ingest.ts';
 import { writeScaleFixture } from '../../node/scale-fixture.ts';
 import { tokenIndexShards } from '../../node/token-index.ts';
 
-async function builtApp(root: string): Promise<string> {
+/**
+ * A folder for one test: `app`, a built app in miniature (its page, gzipped too, and one asset),
+ * and `data`, where the test puts its datasets.
+ */
+async function siteFolders(): Promise<{ root: string; app: string; data: string }> {
+  const root = await mkdtemp(join(tmpdir(), 'static-cli-'));
   const app = join(root, 'app');
   await mkdir(join(app, 'assets'), { recursive: true });
   const html = '<!doctype html><title>Neuron Explorer</title><!-- default-dataset -->';
   await writeFile(join(app, 'index.html'), html);
   await writeFile(join(app, 'index.html.gz'), gzipSync(html));
   await writeFile(join(app, 'assets', 'index-abc123.js'), 'console.log(1)');
-  return app;
+  return { root, app, data: join(root, 'data') };
+}
+
+/** `cli static` of the datasets in `data` and the app in `app` into `out`, with `more` options. */
+function staticSite(data: string, app: string, out: string, ...more: string[]) {
+  return cli(['static', '--data', data, '--app', app, '--out', out, ...more]);
 }
 
 describe('static', () => {
   it('writes the app with every dataset beside it, per-neuron files included', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'static-cli-'));
-    const app = await builtApp(root);
-    const data = join(root, 'data');
+    const { root, app, data } = await siteFolders();
     await writeDemoDataset(join(data, 'demo'));
     // A dataset whose per-neuron files sit in a folder of their own, as after ingesting a mirror.
     const source = join(root, 'published');
@@ -35,7 +43,7 @@ describe('static', () => {
     await ingestDataset({ source, out: join(data, 'small') });
     const out = join(root, 'site');
 
-    const result = await cli(['static', '--data', data, '--app', app, '--out', out]);
+    const result = await staticSite(data, app, out);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`Wrote ${out}: the app (3 files) and`);
@@ -78,26 +86,14 @@ describe('static', () => {
   }, 120_000);
 
   it('publishes the models folder as the server serves it, leaving out what is not a model', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'static-cli-'));
-    const app = await builtApp(root);
-    const data = join(root, 'data');
+    const { root, app, data } = await siteFolders();
     const models = join(root, 'models');
     await writeDemoDataset(join(data, 'demo'), { modelOut: join(models, 'demo') });
     await mkdir(join(models, 'half'));
     await writeFile(join(models, 'half', 'config.json'), '{}');
     const out = join(root, 'site');
 
-    const result = await cli([
-      'static',
-      '--data',
-      data,
-      '--app',
-      app,
-      '--out',
-      out,
-      '--models',
-      models,
-    ]);
+    const result = await staticSite(data, app, out, '--models', models);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('models: demo');
     expect(result.stderr).toContain('models/half: needs model.safetensors');
@@ -111,79 +107,47 @@ describe('static', () => {
     }
     expect(existsSync(join(out, 'models/half'))).toBe(false);
 
-    const missing = await cli([
-      'static',
-      '--data',
-      data,
-      '--app',
-      app,
-      '--out',
-      join(root, 'b'),
-      '--models',
-      join(root, 'nope'),
-    ]);
+    const missing = await staticSite(data, app, join(root, 'b'), '--models', join(root, 'nope'));
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toContain(`--models ${join(root, 'nope')} does not exist`);
   }, 120_000);
 
   it('says what is wrong with the folders it is given', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'static-cli-'));
-    const app = await builtApp(root);
-    const data = join(root, 'data');
+    const { root, app, data } = await siteFolders();
     const source = join(root, 'published');
     writeScaleFixture({ out: source, layers: 1, neurons: 2 });
     await ingestDataset({ source, out: join(data, 'small') });
 
-    const noApp = await cli(['static', '--data', data, '--app', source, '--out', join(root, 'a')]);
+    const noApp = await staticSite(data, source, join(root, 'a'));
     expect(noApp.code).toBe(1);
     expect(noApp.stderr).toBe(
       `Error: ${source} holds no built app (no index.html): run npm run build first\n`,
     );
 
-    const full = await cli(['static', '--data', data, '--app', app, '--out', source]);
+    const full = await staticSite(data, app, source);
     expect(full.stderr).toBe(
       `Error: ${source} is not empty: give a new or empty folder for the static site\n`,
     );
 
-    const unknown = await cli([
-      'static',
-      '--data',
-      data,
-      '--app',
-      app,
-      '--out',
-      join(root, 'b'),
-      '--dataset',
-      'gpt2-xl',
-    ]);
+    const unknown = await staticSite(data, app, join(root, 'b'), '--dataset', 'gpt2-xl');
     expect(unknown.stderr).toBe(`Error: ${data} has no dataset gpt2-xl (it has: small)\n`);
 
     const manifestPath = join(data, 'small', 'manifest.json');
     const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as Record<string, unknown>;
     await writeFile(manifestPath, JSON.stringify({ ...manifest, search: { words: '../../x' } }));
-    const outside = await cli(['static', '--data', data, '--app', app, '--out', join(root, 'd')]);
+    const outside = await staticSite(data, app, join(root, 'd'));
     expect(outside.stderr).toBe('Error: small/manifest.json names "../../x", outside its folder\n');
     expect(existsSync(join(root, 'd'))).toBe(false);
 
-    const empty = await cli([
-      'static',
-      '--data',
-      join(root, 'none'),
-      '--app',
-      app,
-      '--out',
-      join(root, 'c'),
-    ]);
+    const empty = await staticSite(join(root, 'none'), app, join(root, 'c'));
     expect(empty.stderr).toBe(
       `Error: ${join(root, 'none')} holds no dataset (no folder with a manifest.json): ingest one first\n`,
     );
   }, 60_000);
 
   it('writes only what the server would serve: no links out, no stale files, no source maps', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'static-cli-'));
-    const app = await builtApp(root);
+    const { root, app, data } = await siteFolders();
     await writeFile(join(app, 'assets', 'index-abc123.js.map'), '{"sources":["/home/dev/src"]}');
-    const data = join(root, 'data');
     const source = join(root, 'published');
     writeScaleFixture({ out: source, layers: 2, neurons: 3 });
     await writeFile(join(root, 'passwd'), 'root:x:0:0:root:/root:/bin/bash\n');
@@ -195,7 +159,7 @@ describe('static', () => {
     await writeFile(edited, (await readFile(edited, 'utf8')).replace('"layer":1', '"layer":1 '));
     const out = join(root, 'site');
 
-    const result = await cli(['static', '--data', data, '--app', app, '--out', out]);
+    const result = await staticSite(data, app, out);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe(
       [

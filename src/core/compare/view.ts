@@ -17,6 +17,7 @@
  */
 import { floatKey, radixOrder } from '../browse/radix.ts';
 import type { Comparison } from './join.ts';
+import { layersParam, parseLayersParam } from '../browse/layers-param.ts';
 
 /** [low, high], either end null for open. */
 export type Range = [number | null, number | null];
@@ -172,14 +173,6 @@ function formatRange([low, high]: Range): string {
   return `${low === null ? '' : number(low)}..${high === null ? '' : number(high)}`;
 }
 
-function parseLayers(text: string | null): [number, number] | null {
-  const match = text ? /^(\d{1,4})(?:-(\d{1,4}))?$/.exec(text) : null;
-  if (!match) return null;
-  const low = Number(match[1]);
-  const high = match[2] === undefined ? low : Number(match[2]);
-  return low <= high ? [low, high] : null;
-}
-
 /** The view a URL's params describe; what does not parse takes the default. */
 /** What the parsers read of a URL's query (URLSearchParams in the app). */
 interface QueryParams {
@@ -192,7 +185,7 @@ export function parseCompareView(params: QueryParams): CompareView {
   const dir = params.get('dir');
   return {
     filters: {
-      layers: parseLayers(params.get('layers')),
+      layers: parseLayersParam(params.get('layers')),
       scoreA: parseRange(params.get('score')),
       scoreB: parseRange(params.get('vsscore')),
       difference: parseRange(params.get('diff')),
@@ -212,7 +205,7 @@ export function compareViewParams(vs: string, view: CompareView): [string, strin
   set('vs', vs);
   const { layers, scoreA, scoreB, difference, text } = view.filters;
   if (text.trim() !== '') set('q', text);
-  if (layers) set('layers', layers[0] === layers[1] ? `${layers[0]}` : `${layers[0]}-${layers[1]}`);
+  if (layers) set('layers', layersParam(layers));
   if (scoreA) set('score', formatRange(scoreA));
   if (scoreB) set('vsscore', formatRange(scoreB));
   if (difference) set('diff', formatRange(difference));

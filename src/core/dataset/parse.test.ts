@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DatasetFileError } from '../format/parse.ts';
 import { parseDatasetList, parseLayerIndex, parseManifest } from './parse.ts';
 import { LAYER_INDEX_FORMAT, MANIFEST_FORMAT } from './types.ts';
-
-/** The message a user sees for a damaged file (and that it is a DatasetFileError). */
-function errorOf(parse: () => unknown): string {
-  try {
-    parse();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DatasetFileError);
-    return (error as Error).message;
-  }
-  throw new Error('expected the file to be rejected');
-}
+import { fileErrorMessage } from '../../../tests/support/file-error.ts';
 
 describe('files that ingest writes', () => {
   const index = {
@@ -30,12 +19,12 @@ describe('files that ingest writes', () => {
       index,
     );
     expect(
-      errorOf(() =>
+      fileErrorMessage(() =>
         parseLayerIndex(JSON.stringify({ ...index, neurons: [0, 9, 4] }), { path: 'i.json' }),
       ),
     ).toBe('i.json: neurons[2]: neurons must be ascending, found 4 after 9');
     expect(
-      errorOf(() =>
+      fileErrorMessage(() =>
         parseLayerIndex(JSON.stringify({ ...index, scores: [0.5] }), { path: 'i.json' }),
       ),
     ).toBe('i.json: scores: 1 values for 3 neurons');
@@ -77,7 +66,7 @@ describe('files that ingest writes', () => {
     };
     expect(parseManifest(JSON.stringify(manifest), { path: 'm.json' })).toEqual(manifest);
     expect(
-      errorOf(() =>
+      fileErrorMessage(() =>
         parseManifest(JSON.stringify({ ...manifest, format: 'other/1' }), { path: 'm.json' }),
       ),
     ).toBe('m.json: format: expected "neuron-explorer.manifest/1", found "other/1"');
@@ -118,7 +107,7 @@ describe('files that ingest writes', () => {
     ]);
     // A layer entry without a layer number cannot be put anywhere: the manifest fails.
     const unnamed = { ...manifest, layers: [layer(1), { ...layer(2), layer: 'two' }] };
-    expect(errorOf(() => parseManifest(JSON.stringify(unnamed), { path: 'm.json' }))).toBe(
+    expect(fileErrorMessage(() => parseManifest(JSON.stringify(unnamed), { path: 'm.json' }))).toBe(
       'm.json: layers[1].layer: expected a non-negative integer, found the string "two"',
     );
     // A summary out of range is shown as good nowhere.
@@ -129,28 +118,28 @@ describe('files that ingest writes', () => {
         quantiles: { ...manifest.scoreSummary.quantiles, max: 12 },
       },
     };
-    expect(errorOf(() => parseManifest(JSON.stringify(outOfRange), { path: 'm.json' }))).toBe(
-      'm.json: scoreSummary.quantiles.max: 12 is not a score (scores lie in [-1, 1])',
-    );
+    expect(
+      fileErrorMessage(() => parseManifest(JSON.stringify(outOfRange), { path: 'm.json' })),
+    ).toBe('m.json: scoreSummary.quantiles.max: 12 is not a score (scores lie in [-1, 1])');
   });
 
   it('rejects a manifest too large to be one, without parsing it', () => {
     const huge = `{"format":"${MANIFEST_FORMAT}","padding":"${'x'.repeat(3 * 1024 * 1024)}"}`;
-    expect(errorOf(() => parseManifest(huge, { path: 'big/manifest.json' }))).toBe(
+    expect(fileErrorMessage(() => parseManifest(huge, { path: 'big/manifest.json' }))).toBe(
       'big/manifest.json: 3.0 MB, more than the 2 MB a manifest may have',
     );
   });
 
   it('rejects a layer index with a score outside [-1, 1] or an explanation past the limit', () => {
     expect(
-      errorOf(() =>
+      fileErrorMessage(() =>
         parseLayerIndex(JSON.stringify({ ...index, scores: [0.5, null, 1.7] }), {
           path: 'i.json',
         }),
       ),
     ).toBe('i.json: scores[2]: 1.7 is not a score (scores lie in [-1, 1])');
     expect(
-      errorOf(() =>
+      fileErrorMessage(() =>
         parseLayerIndex(
           JSON.stringify({ ...index, explanations: [' cats', null, 'x'.repeat(1_000_001)] }),
           { path: 'i.json' },
@@ -174,7 +163,7 @@ describe('files that ingest writes', () => {
     };
     expect(parseDatasetList(JSON.stringify(list), { path: 'index.json' })).toEqual(list);
     expect(
-      errorOf(() =>
+      fileErrorMessage(() =>
         parseDatasetList(JSON.stringify({ ...list, default: 'demo' }), { path: 'index.json' }),
       ),
     ).toBe('index.json: default: names demo, which is not in the list');

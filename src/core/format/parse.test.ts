@@ -2,7 +2,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  DatasetFileError,
   parseNeuronFile,
   parseNeuronRecord,
   parseNeuronSimulationResults,
@@ -12,6 +11,7 @@ import {
 } from './parse.ts';
 import { parseNeuronFilePath } from './path.ts';
 import { realDataDir } from '../../../tests/real-data.ts';
+import { fileErrorMessage } from '../../../tests/support/file-error.ts';
 
 const fixtures = fileURLToPath(new URL('../../../tests/fixtures/format/', import.meta.url));
 const fixture = (name: string) => readFileSync(fixtures + name, 'utf8');
@@ -25,17 +25,6 @@ const relatedNeurons = fixture('related-neurons-weight-based-5-7.json');
 
 const EXPLANATION_AT = { path: 'explanations/5/7.jsonl', layer: 5, neuron: 7 };
 const RECORD_AT = { path: 'collated-activations/5/7.json', layer: 5, neuron: 7 };
-
-/** The message a user sees for a damaged file (and that it is a DatasetFileError). */
-function errorOf(parse: () => unknown): string {
-  try {
-    parse();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DatasetFileError);
-    return (error as Error).message;
-  }
-  throw new Error('expected the file to be rejected');
-}
 
 /** Replaces exactly one occurrence, so a fixture change cannot silently make a test vacuous. */
 function damage(text: string, from: string, to: string): string {
@@ -215,7 +204,7 @@ describe.skipIf(realData === null)('parsing the real GPT-2 XL files', () => {
     };
     parsed.scored_explanations[0]?.scored_simulation.scored_sequence_simulations[2]?.true_activations.pop();
     expect(
-      errorOf(() =>
+      fileErrorMessage(() =>
         parseNeuronSimulationResults(JSON.stringify(parsed), {
           path: 'explanations/0/816.jsonl',
           layer: 0,
@@ -230,7 +219,7 @@ describe.skipIf(realData === null)('parsing the real GPT-2 XL files', () => {
   it('says where a real record was truncated', () => {
     const text = read('collated-activations/1/1.json');
     const cut = text.slice(0, 100_000);
-    const message = errorOf(() =>
+    const message = fileErrorMessage(() =>
       parseNeuronRecord(cut, { path: 'collated-activations/1/1.json', layer: 1, neuron: 1 }),
     );
     expect(message).toMatch(
@@ -241,8 +230,8 @@ describe.skipIf(realData === null)('parsing the real GPT-2 XL files', () => {
 
 describe('damaged files get an error naming the file and the field', () => {
   const explanationError = (text: string) =>
-    errorOf(() => parseNeuronSimulationResults(text, EXPLANATION_AT));
-  const recordError = (text: string) => errorOf(() => parseNeuronRecord(text, RECORD_AT));
+    fileErrorMessage(() => parseNeuronSimulationResults(text, EXPLANATION_AT));
+  const recordError = (text: string) => fileErrorMessage(() => parseNeuronRecord(text, RECORD_AT));
   const cutAfter = (text: string, marker: string, extra: number) =>
     text.slice(0, text.indexOf(marker) + marker.length + extra);
 
@@ -450,7 +439,7 @@ describe('damaged files get an error naming the file and the field', () => {
     [
       'a related-neuron name that is not "layer_neuron"',
       () =>
-        errorOf(() =>
+        fileErrorMessage(() =>
           parseRelatedNeurons(damage(relatedNeurons, '"4_100"', '"4-100"'), {
             path: 'related-neurons/weight-based/5/7.json',
           }),
@@ -460,7 +449,7 @@ describe('damaged files get an error naming the file and the field', () => {
     [
       'related-neuron weights that do not match the neurons',
       () =>
-        errorOf(() =>
+        fileErrorMessage(() =>
           parseRelatedNeurons(damage(relatedNeurons, '[0.5, 0.25]', '[0.5]'), {
             path: 'related-neurons/weight-based/5/7.json',
           }),
@@ -470,7 +459,7 @@ describe('damaged files get an error naming the file and the field', () => {
     [
       'weight-based related tokens without one side',
       () =>
-        errorOf(() =>
+        fileErrorMessage(() =>
           parseWeightBasedSummary(damage(weightBased, '"output_negative"', '"output_neg"'), {
             path: 'related-tokens/weight-based/5/7.json',
           }),
@@ -480,7 +469,7 @@ describe('damaged files get an error naming the file and the field', () => {
     [
       'average activations that do not match the tokens',
       () =>
-        errorOf(() =>
+        fileErrorMessage(() =>
           parseTokenLookupTable(damage(lookupTable, '[2.5, null, 1.25]', '[2.5, null]'), {
             path: 'related-tokens/activation-based/5/7.json',
           }),

@@ -25,6 +25,11 @@ import {
   startOpenAiTestServer,
   type OpenAiTestServer,
 } from '../../../tests/support/openai-test-server.ts';
+import {
+  BASELINE_MODELS,
+  RESCORE_PUBLISHED,
+  testServerModels,
+} from '../../../tests/support/batch-models.ts';
 import { cli } from '../../../tests/support/cli.ts';
 import { writeDemoDataset } from '../demo.ts';
 import type { ModelSettings } from './models.ts';
@@ -46,52 +51,16 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const PUBLISHED: BatchSpec = {
-  explain: 'published',
-  explanations: 'best',
-  scorers: ['simulation'],
-  seed: 1,
-};
-
-const BASELINE: ModelSettings = {
-  simulator: 'baseline',
-  simulatorModel: 'unused',
-  explainer: 'baseline',
-  explainerModel: 'unused',
-  judge: 'baseline',
-  judgeModel: 'unused',
-  baseURL: 'http://127.0.0.1:1/v1',
-  apiKey: undefined,
-  maxCalls: 8,
-  maxRetries: 0,
-  timeoutMs: 2000,
-};
-
-function modelSettings(overrides: Partial<ModelSettings> = {}): ModelSettings {
-  return {
-    simulator: 'openai',
-    simulatorModel: 'test-simulator',
-    explainer: 'openai',
-    explainerModel: 'test-explainer',
-    judge: 'openai',
-    judgeModel: 'test-judge',
-    baseURL: server.baseURL,
-    apiKey: 'sk-test',
-    maxCalls: 16,
-    maxRetries: 2,
-    // Long enough for a loaded machine: a retried call would be one more than estimated.
-    timeoutMs: 30_000,
-    ...overrides,
-  };
-}
+const modelSettings = (overrides: Partial<ModelSettings> = {}) =>
+  testServerModels(server.baseURL, overrides);
 
 function options(overrides: Partial<BatchOptions>): BatchOptions {
   return {
     data: demo,
     out: freshOut(),
     select: [],
-    spec: PUBLISHED,
-    models: BASELINE,
+    spec: RESCORE_PUBLISHED,
+    models: BASELINE_MODELS,
     concurrency: 4,
     ...overrides,
   };
@@ -244,7 +213,7 @@ describe('batch', () => {
         out,
         select: ['layers:1'],
         limit: 2,
-        spec: { ...PUBLISHED, explain: 'model' },
+        spec: { ...RESCORE_PUBLISHED, explain: 'model' },
         models: modelSettings(),
       }),
     );
@@ -270,7 +239,10 @@ describe('batch', () => {
       );
     }
     server.configure({ judgeTruth: (excerpt) => truth.get(excerpt) });
-    const spec: BatchSpec = { ...PUBLISHED, scorers: ['simulation', 'detection', 'fuzzing'] };
+    const spec: BatchSpec = {
+      ...RESCORE_PUBLISHED,
+      scorers: ['simulation', 'detection', 'fuzzing'],
+    };
     const out = freshOut();
     const opts = options({ out, select: ['layers:1'], limit: 1, spec, models: modelSettings() });
     const plan = await planBatch(opts);
@@ -332,7 +304,7 @@ describe('batch', () => {
           out,
           select: ['layers:1'],
           limit: 2,
-          spec: { ...PUBLISHED, scorers: ['detection'] },
+          spec: { ...RESCORE_PUBLISHED, scorers: ['detection'] },
           models: modelSettings({ maxRetries: 0 }),
         }),
       );

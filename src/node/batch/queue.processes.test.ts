@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BASELINE_MODELS, RESCORE_PUBLISHED } from '../../../tests/support/batch-models.ts';
 import { writeDemoCopies } from '../../../tests/support/demo-copies.ts';
 import { redisServerMissing, startRedis, type TestRedis } from '../../../tests/support/redis.ts';
 import type { BatchOptions } from './run.ts';
@@ -56,20 +57,8 @@ const job = (out: string): BatchOptions => ({
   out,
   select: [],
   limit: 2000,
-  spec: { explain: 'published', explanations: 'best', scorers: ['simulation'], seed: 1 },
-  models: {
-    simulator: 'baseline',
-    simulatorModel: 'unused',
-    explainer: 'baseline',
-    explainerModel: 'unused',
-    judge: 'baseline',
-    judgeModel: 'unused',
-    baseURL: 'http://127.0.0.1:1/v1',
-    apiKey: undefined,
-    maxCalls: 8,
-    maxRetries: 0,
-    timeoutMs: 1000,
-  },
+  spec: RESCORE_PUBLISHED,
+  models: BASELINE_MODELS,
   concurrency: 8,
   id: 'x',
   title: 'x',
