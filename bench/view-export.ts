@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { joinTables } from '../src/core/compare/join.ts';
+import { CompareBuilder } from '../src/core/compare/answer.ts';
 import { comparisonColumns } from '../src/core/compare/export.ts';
 import { compareRows, DEFAULT_COMPARE_VIEW } from '../src/core/compare/view.ts';
 import { layerColumns, NeuronTable } from '../src/core/browse/table.ts';
@@ -111,8 +112,10 @@ function main() {
   console.log(
     `compare: join ${comparison.count.toLocaleString('en')} neurons ${median(joins).toFixed(0)} ms, sort by difference ${median(views).toFixed(0)} ms (medians of ${RUNS})`,
   );
-  const compared = compareRows(comparison, DEFAULT_COMPARE_VIEW);
-  const { total, cpu } = measure('csv', comparisonColumns(comparison, table, copy), compared);
+  // The view as the page gets it from the worker (rows of each table), exported by place.
+  const compared = new CompareBuilder(table, copy).answer(DEFAULT_COMPARE_VIEW);
+  const places = Int32Array.from(compared.rowA.keys());
+  const { total, cpu } = measure('csv', comparisonColumns(compared, table, copy), places);
   console.log(
     `comparison export CSV: ${total.toFixed(0)} ms wall, ${cpu.toFixed(0)} ms CPU (medians of ${RUNS})`,
   );

@@ -11,13 +11,14 @@
  * The dataset is the given folder, else the scale fixture ingested at fixtures-out/data/scale
  * (made with `cli fixture scale` and `cli ingest` when missing, as `npm run bench:ingest` does).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findChromium } from '../../tests/e2e/chromium.ts';
 import { QUERIES } from './queries.ts';
+import { makeScaleDataset, median, paintedWhenHelper, quantile, startAppServer } from './serve.ts';
 import type { DatasetManifest } from '../../src/core/dataset/types.ts';
 
 const args = process.argv.slice(2);
@@ -28,17 +29,6 @@ const datasetDir = resolve(dataArg ?? 'fixtures-out/data/scale');
 const dataDir = dirname(datasetDir);
 const dataset = basename(datasetDir);
 
-const median = (values: number[]) => quantile(values, 0.5);
-function quantile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const at = (sorted.length - 1) * p;
-  const below = Math.floor(at);
-  return (
-    sorted[below]! +
-    (sorted[Math.min(sorted.length - 1, below + 1)]! - sorted[below]!) * (at - below)
-  );
-}
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 /** The issue's targets: each figure must be at most this. */
@@ -89,24 +79,7 @@ const PAGE_HELPERS = `
       for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
     }).observe({ type: 'longtask', buffered: true });
   } catch (error) {}
-  // Resolves with the time (after the next paint) when test(results element) first holds.
-  window.__paintedWhen = function (test) {
-    return new Promise(function (done) {
-      let observer = null;
-      function check() {
-        const element = document.querySelector('[data-testid=browse-results]');
-        if (element && test(element)) {
-          if (observer) observer.disconnect();
-          requestAnimationFrame(function () { setTimeout(function () { done(performance.now()); }, 0); });
-          return true;
-        }
-        return false;
-      }
-      if (check()) return;
-      observer = new MutationObserver(check);
-      observer.observe(document.body, { attributes: true, childList: true, subtree: true });
-    });
-  };
+  ${paintedWhenHelper('[data-testid=browse-results]')}
 `;
 
 async function paintedWhen(page: Page, test: string, arg: string): Promise<number> {
@@ -239,39 +212,8 @@ async function filtering(page: Page) {
   return latencies;
 }
 
-async function waitForServer() {
-  for (let i = 0; i < 100; i++) {
-    try {
-      const response = await fetch(`${base}/datasets/index.json`);
-      if (response.ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((done) => setTimeout(done, 200));
-  }
-  throw new Error(`The server did not answer on ${base}`);
-}
-
-/** The 307,200-neuron scale fixture, generated and ingested by the CLI. */
-function makeScaleDataset() {
-  const cli = (...words: string[]) =>
-    execFileSync('npx', ['tsx', 'src/cli/main.ts', ...words], { stdio: 'inherit' });
-  if (!existsSync('fixtures-out/scale')) cli('fixture', 'scale', '--out', 'fixtures-out/scale');
-  cli(
-    'ingest',
-    '--source',
-    'fixtures-out/scale',
-    '--out',
-    datasetDir,
-    '--synthetic',
-    '--title',
-    'Scale fixture (307,200 neurons)',
-    '--no-progress',
-  );
-}
-
 async function main() {
-  if (!dataArg && !existsSync(join(datasetDir, 'manifest.json'))) makeScaleDataset();
+  if (!dataArg && !existsSync(join(datasetDir, 'manifest.json'))) makeScaleDataset(datasetDir);
   const manifest = JSON.parse(
     readFileSync(join(datasetDir, 'manifest.json'), 'utf8'),
   ) as DatasetManifest;
@@ -281,33 +223,9 @@ async function main() {
   if (!args.includes('--no-build'))
     execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
 
-  const server = spawn(
-    'npx',
-    [
-      'tsx',
-      'src/server/main.ts',
-      '--port',
-      String(port),
-      '--data-dir',
-      dataDir,
-      '--app-dir',
-      'dist',
-      '--log-requests',
-      'false',
-    ],
-    { stdio: ['ignore', 'ignore', 'inherit'], detached: true },
-  );
-  const stopServer = () => {
-    try {
-      if (server.pid) process.kill(-server.pid);
-    } catch {
-      // already gone
-    }
-  };
-  process.on('exit', stopServer);
   const load = loadavg()[0]!;
+  const stopServer = await startAppServer(port, dataDir);
   try {
-    await waitForServer();
     const browser = await chromium.launch({
       executablePath: findChromium(),
       args: CHROMIUM_ARGS,

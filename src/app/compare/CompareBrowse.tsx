@@ -2,16 +2,15 @@
  * Browse in comparison (`#/d/<a>?vs=<b>`, or `#/?vs=<b>`): the neurons both datasets list, with
  * each one's best score and the difference (B − A), sortable and filterable; score against score
  * and score by layer for both; export and save as a list. Everything comes from the two datasets'
- * layer indexes, loaded through the browse engine (its tables), joined here on the main thread
- * (tens of milliseconds for 307,200 neurons: src/core/compare).
+ * layer indexes, loaded through the browse engine, and the comparison is worked out in its search
+ * worker (joining, filtering and sorting 307,200 neurons takes tens of milliseconds: never on the
+ * page's thread); the page draws the rows that come back from its own copies of the tables.
  */
 import { useEffect, useMemo } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { joinTables } from '../../core/compare/join.ts';
+import { EMPTY_COMPARE_CHARTS, emptyCompareAnswer } from '../../core/compare/answer.ts';
 import { comparisonColumns } from '../../core/compare/export.ts';
-import { differenceSummary, layerMeans, scatter, scoreExtent } from '../../core/compare/stats.ts';
 import {
-  compareRows,
   NO_COMPARE_FILTERS,
   type CompareFilters,
   type CompareSort,
@@ -23,13 +22,21 @@ import { SaveList } from '../lists/SaveList.tsx';
 import { Skeleton } from '../shell/Skeleton.tsx';
 import { CompareFiltersBar } from './CompareFilters.tsx';
 import { CompareTable } from './CompareTable.tsx';
-import { browsePath, neuronPath, useDatasetTable, useSearchService } from './engine.ts';
+import {
+  browsePath,
+  neuronPath,
+  useComparison,
+  useDatasetTable,
+  useSearchService,
+} from './engine.ts';
 import { LayerMeansChart } from './LayerMeansChart.tsx';
 import { ScoreScatter } from './ScoreScatter.tsx';
 import { useCompareView } from './useCompareView.ts';
 import styles from './Compare.module.css';
 
 const numbers = new Intl.NumberFormat();
+/** What the page shows before the worker's first answer. */
+const NO_ANSWER = emptyCompareAnswer();
 const signed = (value: number | null) =>
   value === null ? '—' : `${value > 0 ? '+' : ''}${value.toFixed(3)}`;
 
@@ -157,31 +164,23 @@ function Comparison({
   other: DatasetManifest;
 }) {
   const service = useSearchService();
+  // The page's copies of both tables, to draw the rows the worker names.
   const a = useDatasetTable(service, manifest);
   const b = useDatasetTable(service, other);
   const { view, update, params } = useCompareView(other.id);
-  // The tables fill in place as layers land: the loaded counts say when to join again.
-  const comparison = useMemo(
-    () => joinTables(a.table, b.table),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- tables change as layers load
-    [a.table, b.table, a.loaded, b.loaded],
-  );
-  const explanations = useMemo(
-    () =>
-      (i: number): [string | null, string | null] => [
-        a.table.explanationOf(comparison.rowA[i]!),
-        b.table.explanationOf(comparison.rowB[i]!),
-      ],
-    [a.table, b.table, comparison],
-  );
-  const rows = useMemo(
-    () => compareRows(comparison, view, explanations),
-    [comparison, view, explanations],
-  );
-  const summary = useMemo(() => differenceSummary(comparison, rows), [comparison, rows]);
-  const extent = useMemo(() => scoreExtent(comparison, rows), [comparison, rows]);
-  const points = useMemo(() => scatter(comparison, rows, extent), [comparison, rows, extent]);
-  const means = useMemo(() => layerMeans(comparison, rows), [comparison, rows]);
+  // Changes with the view and as layers land; the view's params come last (they have no space).
+  const key = `${a.loaded}:${b.loaded} ${params}`;
+  const { state } = useComparison(service, manifest, other, key, view);
+  const answer = state.answer ?? NO_ANSWER;
+  const charts = state.charts ?? EMPTY_COMPARE_CHARTS;
+  const shown = answer.rowA.length;
+  const { summary } = answer;
+  // Places in the view, 0 to shown - 1: what the export's columns are read by.
+  const places = useMemo(() => {
+    const all = new Int32Array(shown);
+    for (let k = 0; k < shown; k++) all[k] = k;
+    return all;
+  }, [shown]);
 
   const loading = a.loaded + a.failures.length < a.total || b.loaded + b.failures.length < b.total;
   const failures = [
@@ -191,12 +190,13 @@ function Comparison({
   const setFilters = (filters: CompareFilters) => update((current) => ({ ...current, filters }));
   const setSort = (sort: CompareSort) => update((current) => ({ ...current, sort }));
   const compareQuery = new URLSearchParams({ vs: other.id });
-  const openPath = (i: number) =>
+  const openPath = (rowA: number) =>
     neuronPath(
       urlDataset,
-      { layer: comparison.layer[i]!, neuron: comparison.neuron[i]! },
+      { layer: a.table.layerOf[rowA]!, neuron: a.table.neuronOf[rowA]! },
       compareQuery,
     );
+  const shownKey = state.key ?? '';
 
   return (
     <>
@@ -211,11 +211,12 @@ function Comparison({
           {failure}
         </p>
       ))}
+      {state.error && <p role="alert">Could not work out this comparison: {state.error.message}</p>}
       <p className={styles.summary} data-testid="compare-summary">
-        <strong>{numbers.format(comparison.count)}</strong> neurons in both
-        {(comparison.onlyA > 0 || comparison.onlyB > 0) &&
-          ` (${numbers.format(comparison.onlyA)} only in ${manifest.title}, ${numbers.format(comparison.onlyB)} only in ${other.title})`}
-        . In this view ({numbers.format(rows.length)}): {other.title} scores higher on{' '}
+        <strong>{numbers.format(answer.both)}</strong> neurons in both
+        {(answer.onlyA > 0 || answer.onlyB > 0) &&
+          ` (${numbers.format(answer.onlyA)} only in ${manifest.title}, ${numbers.format(answer.onlyB)} only in ${other.title})`}
+        . In this view ({numbers.format(shown)}): {other.title} scores higher on{' '}
         {numbers.format(summary.better)}, lower on {numbers.format(summary.worse)}, the same on{' '}
         {numbers.format(summary.same)}; mean difference {signed(summary.meanDifference)}.
       </p>
@@ -231,33 +232,32 @@ function Comparison({
             Score against score ({numbers.format(summary.compared)} neurons with both)
           </figcaption>
           <ScoreScatter
-            comparison={comparison}
-            scatter={points}
-            extent={extent}
+            scatter={charts.scatter}
+            extent={charts.extent}
             labelA={manifest.title}
             labelB={other.title}
           />
         </figure>
         <figure className={styles.chart}>
           <figcaption>Mean score by layer</figcaption>
-          <LayerMeansChart means={means} labelA={manifest.title} labelB={other.title} />
+          <LayerMeansChart means={charts.means} labelA={manifest.title} labelB={other.title} />
         </figure>
       </div>
       <div className={styles.toolbar}>
         <ExportButtons
-          rows={rows}
+          rows={places}
           name={[manifest.id, 'vs', other.id]}
           incomplete={loading ? 'layers still loading' : null}
-          columns={() => comparisonColumns(comparison, a.table, b.table)}
+          columns={() => comparisonColumns(answer, a.table, b.table)}
         />
         <SaveList
-          count={rows.length}
+          count={shown}
           dataset={dataset}
           suggestedName={`${manifest.title} vs ${other.title}`}
           neurons={() =>
-            Array.from(rows, (i) => ({
-              layer: comparison.layer[i]!,
-              neuron: comparison.neuron[i]!,
+            Array.from(answer.rowA, (row) => ({
+              layer: a.table.layerOf[row]!,
+              neuron: a.table.neuronOf[row]!,
             }))
           }
         />
@@ -269,14 +269,16 @@ function Comparison({
         </span>
       </div>
       <CompareTable
-        comparison={comparison}
-        rows={rows}
+        tableA={a.table}
+        tableB={b.table}
+        rows={answer}
         sort={view.sort}
         onSort={setSort}
-        explanations={explanations}
         labelA={manifest.title}
         labelB={other.title}
         openPath={openPath}
+        viewKey={shownKey.slice(shownKey.indexOf(' ') + 1)}
+        complete={!loading && shownKey === key}
       />
     </>
   );

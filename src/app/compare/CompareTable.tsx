@@ -1,11 +1,14 @@
-import { useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { useRef } from 'react';
 import { Link } from 'react-router';
-import type { Comparison } from '../../core/compare/join.ts';
+import type { ComparedRows } from '../../core/compare/export.ts';
+import { comparedNeuron } from '../../core/compare/join.ts';
+import type { NeuronTable } from '../../core/browse/table.ts';
 import {
   defaultCompareDescending,
   type CompareSort,
   type CompareSortKey,
 } from '../../core/compare/view.ts';
+import { useVisibleRows } from '../visuals/useVisibleRows.ts';
 import styles from './Compare.module.css';
 
 const ROW_HEIGHT = 56;
@@ -13,64 +16,38 @@ const score = (value: number) => (value === value ? value.toFixed(3) : '—');
 const signed = (value: number) =>
   value === value ? `${value > 0 ? '+' : value < 0 ? '−' : ''}${Math.abs(value).toFixed(3)}` : '—';
 
-/** Rows drawn beyond each edge of the window. */
-const OVERSCAN = 6;
-
-/**
- * The rows of a list of fixed-height rows that the window shows, [first, end): the list's place
- * on the page is measured as the page resizes; scrolling only does arithmetic.
- */
-function useWindowRows(list: RefObject<HTMLElement | null>, count: number): [number, number] {
-  const [frame, setFrame] = useState({ top: 0, scroll: 0, height: 900 });
-  useLayoutEffect(() => {
-    let top = 0;
-    const update = () => setFrame({ top, scroll: window.scrollY, height: window.innerHeight });
-    const measure = () => {
-      top = Math.round((list.current?.getBoundingClientRect().top ?? 0) + window.scrollY);
-      update();
-    };
-    measure();
-    window.addEventListener('scroll', update, { passive: true });
-    window.addEventListener('resize', measure);
-    const observer = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(measure);
-    observer?.observe(document.body);
-    return () => {
-      window.removeEventListener('scroll', update);
-      window.removeEventListener('resize', measure);
-      observer?.disconnect();
-    };
-  }, [list]);
-  const start = Math.floor((frame.scroll - frame.top) / ROW_HEIGHT);
-  const first = Math.max(0, Math.min(count, start - OVERSCAN));
-  const end = Math.max(
-    first,
-    Math.min(count, start + Math.ceil(frame.height / ROW_HEIGHT) + OVERSCAN),
-  );
-  return [first, end];
-}
-
 /** The compared neurons, one row each (both explanations and scores, the difference). */
 export function CompareTable({
-  comparison,
+  tableA,
+  tableB,
   rows,
   sort,
   onSort,
-  explanations,
   labelA,
   labelB,
   openPath,
+  viewKey,
+  complete,
 }: {
-  comparison: Comparison;
-  rows: Int32Array;
+  /** The page's copies of both datasets' tables. */
+  tableA: NeuronTable;
+  tableB: NeuronTable;
+  /** The view's neurons in order, as rows of each table. */
+  rows: ComparedRows;
   sort: CompareSort;
   onSort: (sort: CompareSort) => void;
-  explanations: (i: number) => [string | null, string | null];
   labelA: string;
   labelB: string;
-  openPath: (i: number) => string;
+  /** The neuron page's path for the neuron at this row of table A. */
+  openPath: (rowA: number) => string;
+  /** The view the rows answer, as URL params (for tests and benchmarks to know they are in). */
+  viewKey: string;
+  /** Every layer of both datasets is in the rows. */
+  complete: boolean;
 }) {
   const list = useRef<HTMLDivElement>(null);
-  const [first, end] = useWindowRows(list, rows.length);
+  const count = rows.rowA.length;
+  const [first, end] = useVisibleRows(list, count, ROW_HEIGHT);
   const header = (key: CompareSortKey, label: string, className: string) => {
     const active = sort.key === key;
     return (
@@ -97,7 +74,14 @@ export function CompareTable({
     );
   };
   return (
-    <div role="table" aria-label="Compared neurons" aria-rowcount={rows.length + 1}>
+    <div
+      role="table"
+      aria-label="Compared neurons"
+      aria-rowcount={count + 1}
+      data-testid="compare-table"
+      data-view={viewKey}
+      data-complete={complete}
+    >
       <div role="rowgroup">
         <div role="row" className={`${styles.row} ${styles.head}`}>
           {header('neuron', 'Neuron', styles.cellNeuron!)}
@@ -106,23 +90,26 @@ export function CompareTable({
           {header('difference', 'Difference', styles.cellDiff!)}
         </div>
       </div>
-      <div
-        role="rowgroup"
-        ref={list}
-        style={{ height: rows.length * ROW_HEIGHT, position: 'relative' }}
-      >
+      <div role="rowgroup" ref={list} style={{ height: count * ROW_HEIGHT, position: 'relative' }}>
         {Array.from({ length: end - first }, (_, k) => {
           const index = first + k;
-          const i = rows[index]!;
-          const [a, b] = explanations(i);
-          const difference = comparison.difference[i]!;
+          const rowA = rows.rowA[index]!;
+          const rowB = rows.rowB[index]!;
+          const { layer, neuron, scoreA, scoreB, difference } = comparedNeuron(
+            tableA,
+            tableB,
+            rowA,
+            rowB,
+          );
+          const a = tableA.explanationOf(rowA);
+          const b = tableB.explanationOf(rowB);
           return (
             <div
               role="row"
               key={index}
               aria-rowindex={index + 2}
               className={styles.row}
-              data-neuron={`${comparison.layer[i]}:${comparison.neuron[i]}`}
+              data-neuron={`${layer}:${neuron}`}
               style={{
                 position: 'absolute',
                 top: 0,
@@ -133,18 +120,18 @@ export function CompareTable({
               }}
             >
               <div role="cell" className={styles.cellNeuron}>
-                <Link to={openPath(i)}>
-                  {comparison.layer[i]}:{comparison.neuron[i]}
+                <Link to={openPath(rowA)}>
+                  {layer}:{neuron}
                 </Link>
               </div>
               <div role="cell" className={styles.cellA}>
-                <span className={styles.score}>{score(comparison.scoreA[i]!)}</span>
+                <span className={styles.score}>{score(scoreA)}</span>
                 <span className={styles.explanation} title={a ?? undefined}>
                   {a ?? '—'}
                 </span>
               </div>
               <div role="cell" className={styles.cellB}>
-                <span className={styles.score}>{score(comparison.scoreB[i]!)}</span>
+                <span className={styles.score}>{score(scoreB)}</span>
                 <span className={styles.explanation} title={b ?? undefined}>
                   {b ?? '—'}
                 </span>
@@ -160,7 +147,7 @@ export function CompareTable({
           );
         })}
       </div>
-      {rows.length === 0 && <p>No neuron matches these filters.</p>}
+      {count === 0 && complete && <p>No neuron matches these filters.</p>}
     </div>
   );
 }

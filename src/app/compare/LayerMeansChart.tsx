@@ -3,6 +3,7 @@ import { scaleLinear } from 'd3-scale';
 import type { LayerMeans } from '../../core/compare/stats.ts';
 import { useElementWidth } from '../visuals/useElementWidth.ts';
 import styles from './Compare.module.css';
+import { ValueTick } from './ValueTick.tsx';
 
 const HEIGHT = 220;
 const MARGIN = { top: 10, right: 12, bottom: 30, left: 46 };
@@ -67,22 +68,13 @@ export function LayerMeansChart({
       >
         {y.ticks(5).map((tick) => (
           <g key={tick}>
-            <line
-              x1={MARGIN.left}
-              x2={width - MARGIN.right}
-              y1={y(tick)}
-              y2={y(tick)}
-              className={tick === 0 ? styles.axis : styles.grid}
-            />
-            <text
-              x={MARGIN.left - 6}
+            <ValueTick
+              value={tick}
               y={y(tick)}
-              dy="0.32em"
-              textAnchor="end"
-              className={styles.tick}
-            >
-              {tick}
-            </text>
+              left={MARGIN.left}
+              right={width - MARGIN.right}
+              lineClass={tick === 0 ? styles.axis : styles.grid}
+            />
           </g>
         ))}
         {layers

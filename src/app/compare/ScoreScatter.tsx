@@ -1,9 +1,9 @@
 import { useRef } from 'react';
 import { scaleLinear, scaleLog } from 'd3-scale';
-import type { Comparison } from '../../core/compare/join.ts';
-import type { Scatter } from '../../core/compare/stats.ts';
+import { scatterCount, type Scatter } from '../../core/compare/stats.ts';
 import { useElementWidth } from '../visuals/useElementWidth.ts';
 import styles from './Compare.module.css';
+import { ValueTick } from './ValueTick.tsx';
 
 const MARGIN = { top: 10, right: 12, bottom: 38, left: 46 };
 
@@ -13,13 +13,11 @@ const MARGIN = { top: 10, right: 12, bottom: 38, left: 46 };
  * dots, many as counts on a grid (src/core/compare/stats.ts).
  */
 export function ScoreScatter({
-  comparison,
   scatter,
   extent,
   labelA,
   labelB,
 }: {
-  comparison: Comparison;
   scatter: Scatter;
   extent: [number, number];
   labelA: string;
@@ -39,8 +37,7 @@ export function ScoreScatter({
     .nice();
   const [low, high] = x.domain() as [number, number];
   const ticks = x.ticks(5);
-  const count =
-    scatter.kind === 'points' ? scatter.entries.length : scatter.counts.reduce((s, c) => s + c, 0);
+  const count = scatterCount(scatter);
   return (
     <div ref={ref} className={styles.chartFrame}>
       <svg
@@ -60,13 +57,6 @@ export function ScoreScatter({
               y2={MARGIN.top + inner}
               className={styles.grid}
             />
-            <line
-              x1={MARGIN.left}
-              x2={MARGIN.left + inner}
-              y1={y(tick)}
-              y2={y(tick)}
-              className={styles.grid}
-            />
             <text
               x={x(tick)}
               y={MARGIN.top + inner + 14}
@@ -75,27 +65,19 @@ export function ScoreScatter({
             >
               {tick}
             </text>
-            <text
-              x={MARGIN.left - 6}
-              y={y(tick)}
-              dy="0.32em"
-              textAnchor="end"
-              className={styles.tick}
-            >
-              {tick}
-            </text>
+            <ValueTick value={tick} y={y(tick)} left={MARGIN.left} right={MARGIN.left + inner} />
           </g>
         ))}
         {scatter.kind === 'grid' && <GridCells scatter={scatter} x={x} y={y} />}
         <line x1={x(low)} y1={y(low)} x2={x(high)} y2={y(high)} className={styles.diagonal} />
         {scatter.kind === 'points' &&
-          Array.from(scatter.entries, (i) => {
-            const difference = comparison.difference[i]!;
+          Array.from(scatter.layer, (layer, i) => {
+            const difference = scatter.difference[i]!;
             return (
               <circle
-                key={i}
-                cx={x(comparison.scoreA[i]!)}
-                cy={y(comparison.scoreB[i]!)}
+                key={`${layer}:${scatter.neuron[i]}`}
+                cx={x(scatter.scoreA[i]!)}
+                cy={y(scatter.scoreB[i]!)}
                 r={2.5}
                 className={
                   difference > 0
@@ -106,8 +88,8 @@ export function ScoreScatter({
                 }
               >
                 <title>
-                  {comparison.layer[i]}:{comparison.neuron[i]} — {comparison.scoreA[i]!.toFixed(3)}{' '}
-                  vs {comparison.scoreB[i]!.toFixed(3)}
+                  {layer}:{scatter.neuron[i]} — {scatter.scoreA[i]!.toFixed(3)} vs{' '}
+                  {scatter.scoreB[i]!.toFixed(3)}
                 </title>
               </circle>
             );

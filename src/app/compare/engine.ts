@@ -4,4 +4,5 @@
  */
 export { useDatasetTable } from '../engine/store.ts';
 export { useSearchService } from '../engine/client.ts';
+export { useComparison } from '../engine/compare.ts';
 export { browsePath, neuronPath } from '../../core/address/address.ts';

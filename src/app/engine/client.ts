@@ -55,6 +55,8 @@ function workerService(): SearchService {
     },
     view: (dataset, request) => remote.view(dataset, request),
     charts: (dataset, request, edges) => remote.charts(dataset, request, edges),
+    compare: (a, b, view) => remote.compare(a, b, view),
+    compareCharts: (a, b, view) => remote.compareCharts(a, b, view),
   };
 }
 
@@ -75,6 +77,8 @@ function lazyService(): SearchService {
     loadLayer: async (...args) => (await service()).loadLayer(...args),
     view: async (...args) => (await service()).view(...args),
     charts: async (...args) => (await service()).charts(...args),
+    compare: async (...args) => (await service()).compare(...args),
+    compareCharts: async (...args) => (await service()).compareCharts(...args),
   };
 }
 

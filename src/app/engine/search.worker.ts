@@ -75,6 +75,18 @@ const api = {
     await committedLayersIn();
     return service.charts(...args);
   },
+  async compare(...args: Parameters<typeof service.compare>) {
+    await committedLayersIn();
+    const answer = await service.compare(...args);
+    return Comlink.transfer(answer, [
+      answer.rowA.buffer as ArrayBuffer,
+      answer.rowB.buffer as ArrayBuffer,
+    ]);
+  },
+  async compareCharts(...args: Parameters<typeof service.compareCharts>) {
+    await committedLayersIn();
+    return service.compareCharts(...args);
+  },
 };
 
 export type SearchWorkerApi = typeof api;

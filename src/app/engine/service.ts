@@ -11,11 +11,19 @@ import {
   type ViewRequest,
 } from '../../core/browse/answer.ts';
 import { SearchableDataset } from '../../core/browse/search.ts';
+import {
+  CompareBuilder,
+  EMPTY_COMPARE_CHARTS,
+  emptyCompareAnswer,
+  type CompareAnswer,
+  type CompareChartsAnswer,
+} from '../../core/compare/answer.ts';
+import type { CompareView } from '../../core/compare/view.ts';
 import type { LayerSize, PackedLayerColumns } from '../../core/browse/table.ts';
 import type { TokenizedTexts } from '../../core/search/tokenize.ts';
 import { readLayer } from './reader.ts';
 
-export type { ChartsAnswer, ViewAnswer, ViewRequest };
+export type { ChartsAnswer, CompareAnswer, CompareChartsAnswer, ViewAnswer, ViewRequest };
 
 export interface SearchService {
   /**
@@ -35,6 +43,13 @@ export interface SearchService {
   view(dataset: string, request: ViewRequest): Promise<ViewAnswer>;
   /** The charts of a view, with the histogram in bins with these edges. */
   charts(dataset: string, request: ViewRequest, edges: number[]): Promise<ChartsAnswer>;
+  /**
+   * The rows of a comparison of two datasets (`a` browsed, `b` compared with it) over the layers
+   * each has loaded (src/core/compare/answer.ts).
+   */
+  compare(a: string, b: string, view: CompareView): Promise<CompareAnswer>;
+  /** The charts of a comparison view. */
+  compareCharts(a: string, b: string, view: CompareView): Promise<CompareChartsAnswer>;
   /** Starts the workers now (their scripts load and compile) rather than on the first call. */
   warmUp?(): void;
 }
@@ -87,6 +102,20 @@ export function createSearchService(): LocalSearchService {
     if (data.table.loadedLayers.size === data.table.layers.length) prepareViews(data);
   };
 
+  const comparisons = new Map<string, CompareBuilder>();
+  /** The comparison of two datasets, once both have a layer (null before). */
+  const comparison = (a: string, b: string) => {
+    const key = `${a}\u0000\u0000${b}`;
+    let builder = comparisons.get(key);
+    const tableA = datasets.get(a)?.data.table;
+    const tableB = datasets.get(b)?.data.table;
+    if (!builder && tableA && tableB) {
+      builder = new CompareBuilder(tableA, tableB);
+      comparisons.set(key, builder);
+    }
+    return builder ?? null;
+  };
+
   return {
     async loadLayer(id, layers, layer, url, take) {
       const { columns, tokens } = await readLayer(url, layer);
@@ -101,6 +130,14 @@ export function createSearchService(): LocalSearchService {
       const entry = datasets.get(id);
       if (entry) return entry.views.answer(request);
       return { request, searching: false, rows: new Int32Array(0), layers: 0, version: 0 };
+    },
+
+    async compare(a, b, view) {
+      return comparison(a, b)?.answer(view) ?? emptyCompareAnswer();
+    },
+
+    async compareCharts(a, b, view) {
+      return comparison(a, b)?.charts(view) ?? EMPTY_COMPARE_CHARTS;
     },
 
     async charts(id, request, edges) {

@@ -22,13 +22,13 @@ export function histogramEdges(manifest: DatasetManifest): number[] {
   return binEdges(low, 1, BIN_WIDTH);
 }
 
-export interface ViewState {
+export interface ViewState<Rows = ViewAnswer, Charts = ChartsAnswer> {
   /** The rows shown: the wanted ones, or the latest while they are on their way. */
-  answer: ViewAnswer | null;
+  answer: Rows | null;
   /** The key of the rows shown. */
   key: string | null;
   /** The charts shown, and their key: they follow the rows. */
-  charts: ChartsAnswer | null;
+  charts: Charts | null;
   chartsKey: string | null;
   error: Error | null;
 }
@@ -48,8 +48,8 @@ export const CHARTS_PAUSE = 150;
  * come first; the charts are asked for once the rows are in, nothing newer is waiting, and no new
  * view has been wanted for CHARTS_PAUSE ms.
  */
-class ViewChannel {
-  private state: ViewState = {
+export class ViewChannel<Request, Rows extends object, Charts extends object> {
+  private state: ViewState<Rows, Charts> = {
     answer: null,
     key: null,
     charts: null,
@@ -57,18 +57,18 @@ class ViewChannel {
     error: null,
   };
   private readonly listeners = new Set<() => void>();
-  private readonly answers = new LRUCache<string, ViewAnswer>({ max: RECENT_ANSWERS });
-  private readonly chartAnswers = new LRUCache<string, ChartsAnswer>({ max: RECENT_ANSWERS });
-  private wanted: { key: string; request: ViewRequest } | null = null;
+  private readonly answers = new LRUCache<string, Rows>({ max: RECENT_ANSWERS });
+  private readonly chartAnswers = new LRUCache<string, Charts>({ max: RECENT_ANSWERS });
+  private wanted: { key: string; request: Request } | null = null;
   private busy = false;
-  private next: { key: string; request: ViewRequest } | null = null;
+  private next: { key: string; request: Request } | null = null;
   private wantedAt = -Infinity;
   private chartsTimer: ReturnType<typeof setTimeout> | null = null;
 
+  /** `rows` and `charts` ask the worker for a view's rows and for its charts. */
   constructor(
-    private readonly service: SearchService,
-    private readonly dataset: string,
-    private readonly edges: number[],
+    private readonly rows: (request: Request) => Promise<Rows>,
+    private readonly charts: (request: Request) => Promise<Charts>,
   ) {}
 
   subscribe = (listener: () => void) => {
@@ -78,7 +78,7 @@ class ViewChannel {
 
   snapshot = () => this.state;
 
-  want = (key: string, request: ViewRequest): void => {
+  want = (key: string, request: Request): void => {
     if (key === this.wanted?.key) return;
     this.wanted = { key, request };
     this.wantedAt = performance.now();
@@ -98,7 +98,7 @@ class ViewChannel {
       const { key, request } = this.next;
       this.next = null;
       this.ask(
-        () => this.service.view(this.dataset, request),
+        () => this.rows(request),
         (answer) => {
           this.answers.set(key, answer);
           // The wanted rows, or newer ones than shown while the wanted ones are still to come.
@@ -127,7 +127,7 @@ class ViewChannel {
       return;
     }
     this.ask(
-      () => this.service.charts(this.dataset, wanted.request, this.edges),
+      () => this.charts(wanted.request),
       (charts) => {
         this.chartAnswers.set(wanted.key, charts);
         if (wanted.key === this.wanted?.key) this.publish({ charts, chartsKey: wanted.key });
@@ -154,30 +154,48 @@ class ViewChannel {
     );
   }
 
-  private publish(change: Partial<ViewState>): void {
+  private publish(change: Partial<ViewState<Rows, Charts>>): void {
     this.state = { ...this.state, ...change };
     for (const listener of this.listeners) listener();
   }
 }
 
-const channels = new WeakMap<SearchService, Map<string, ViewChannel>>();
+type BrowseChannel = ViewChannel<ViewRequest, ViewAnswer, ChartsAnswer>;
+const channels = new WeakMap<SearchService, Map<string, BrowseChannel>>();
 
-function channelFor(service: SearchService, manifest: DatasetManifest): ViewChannel {
-  return perDataset(
-    channels,
-    service,
-    manifest,
-    () => new ViewChannel(service, datasetKey(manifest), histogramEdges(manifest)),
-  );
+function channelFor(service: SearchService, manifest: DatasetManifest): BrowseChannel {
+  return perDataset(channels, service, manifest, () => {
+    const dataset = datasetKey(manifest);
+    const edges = histogramEdges(manifest);
+    return new ViewChannel(
+      (request: ViewRequest) => service.view(dataset, request),
+      (request: ViewRequest) => service.charts(dataset, request, edges),
+    );
+  });
 }
 
-export interface ViewAnswerState {
-  state: ViewState;
+export interface ViewAnswerState<Request = ViewRequest, Rows = ViewAnswer, Charts = ChartsAnswer> {
+  state: ViewState<Rows, Charts>;
   /**
    * Asks for a view at once, ahead of the render that will want it (a keystroke's request then
    * leaves before the page re-renders, and the worker works while it does).
    */
-  wantAhead: (key: string, request: ViewRequest) => void;
+  wantAhead: (key: string, request: Request) => void;
+}
+
+/** A channel's answer for `request` (identified by `key`); until it comes, the previous stays. */
+export function useChannel<Request, Rows extends object, Charts extends object>(
+  channel: ViewChannel<Request, Rows, Charts>,
+  key: string,
+  request: Request,
+): ViewAnswerState<Request, Rows, Charts> {
+  // A layout effect: the request leaves in the same task as the change that made it.
+  useLayoutEffect(() => {
+    channel.want(key, request);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the key identifies the request
+  }, [channel, key]);
+  const state = useSyncExternalStore(channel.subscribe, channel.snapshot, channel.snapshot);
+  return { state, wantAhead: channel.want };
 }
 
 /**
@@ -190,12 +208,5 @@ export function useViewAnswer(
   key: string,
   request: ViewRequest,
 ): ViewAnswerState {
-  const channel = channelFor(service, manifest);
-  // A layout effect: the request leaves in the same task as the change that made it.
-  useLayoutEffect(() => {
-    channel.want(key, request);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the key identifies the request
-  }, [channel, key]);
-  const state = useSyncExternalStore(channel.subscribe, channel.snapshot, channel.snapshot);
-  return { state, wantAhead: channel.want };
+  return useChannel(channelFor(service, manifest), key, request);
 }

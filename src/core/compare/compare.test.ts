@@ -164,7 +164,12 @@ describe('comparison charts', () => {
     expect(differenceSummary(c, all)).toMatchObject({ compared: 2, better: 1, worse: 1, same: 0 });
     const points = scatter(c, all, [0, 1]);
     expect(points.kind).toBe('points');
-    if (points.kind === 'points') expect([...points.entries]).toEqual([0, 1]);
+    if (points.kind !== 'points') return;
+    // The entries with both scores, with their values.
+    expect([...points.neuron]).toEqual([c.neuron[0], c.neuron[1]]);
+    expect([...points.scoreA]).toEqual([c.scoreA[0], c.scoreA[1]]);
+    expect([...points.scoreB]).toEqual([c.scoreB[0], c.scoreB[1]]);
+    expect([...points.difference]).toEqual([c.difference[0], c.difference[1]]);
   });
 
   it('counts many points on a grid, each in its cell', () => {

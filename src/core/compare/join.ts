@@ -37,6 +37,36 @@ export interface Comparison {
   onlyB: number;
 }
 
+/** B − A: NaN unless both have a score (NaN stays NaN). */
+const scoreDifference = (scoreA: number, scoreB: number) => scoreB - scoreA;
+
+/** One compared neuron, as the page draws it: its address, both scores and the difference. */
+export interface ComparedNeuron {
+  layer: number;
+  neuron: number;
+  scoreA: number;
+  scoreB: number;
+  difference: number;
+}
+
+/** The neuron at `rowA` of `a` and `rowB` of `b` (rows a comparison view names). */
+export function comparedNeuron(
+  a: ScoreTable,
+  b: ScoreTable,
+  rowA: number,
+  rowB: number,
+): ComparedNeuron {
+  const scoreA = a.score[rowA]!;
+  const scoreB = b.score[rowB]!;
+  return {
+    layer: a.layerOf[rowA]!,
+    neuron: a.neuronOf[rowA]!,
+    scoreA,
+    scoreB,
+    difference: scoreDifference(scoreA, scoreB),
+  };
+}
+
 /**
  * Joins two datasets' tables on (layer, neuron). Only neurons listed in both are compared: a
  * batch over a few layers is compared with those layers of its source, not padded with the rest.
@@ -79,8 +109,7 @@ export function joinTables(a: ScoreTable, b: ScoreTable): Comparison {
     comparison.neuron[i] = a.neuronOf[ra]!;
     comparison.scoreA[i] = sa;
     comparison.scoreB[i] = sb;
-    // NaN when either is NaN.
-    comparison.difference[i] = sb - sa;
+    comparison.difference[i] = scoreDifference(sa, sb);
   }
   return comparison;
 }

@@ -4,10 +4,17 @@
  */
 import type { Comparison } from './join.ts';
 
+/**
+ * The entries with both scores, as columns of their own (they travel from the worker that holds
+ * the comparison to the page that draws them).
+ */
 interface ScatterPoints {
   kind: 'points';
-  /** Entry numbers with both scores. */
-  entries: Int32Array;
+  layer: Uint16Array;
+  neuron: Int32Array;
+  scoreA: Float64Array;
+  scoreB: Float64Array;
+  difference: Float64Array;
 }
 
 /** Counts of entries with both scores per cell of a bins × bins grid over [min, max]². */
@@ -56,7 +63,7 @@ export function scatter(
       both[n++] = i;
     }
   }
-  if (n <= MAX_POINTS) return { kind: 'points', entries: both.slice(0, n) };
+  if (n <= MAX_POINTS) return scatterPoints(comparison, both.subarray(0, n));
   const [min, max] = extent;
   const width = (max - min) / bins || 1;
   const cell = (value: number) =>
@@ -67,6 +74,29 @@ export function scatter(
     counts[cell(comparison.scoreB[i]!) * bins + cell(comparison.scoreA[i]!)]!++;
   }
   return { kind: 'grid', bins, min, max, counts };
+}
+
+function scatterPoints(comparison: Comparison, entries: Int32Array): ScatterPoints {
+  const pick = <T extends Float64Array | Int32Array | Uint16Array>(column: T, made: T): T => {
+    entries.forEach((i, k) => (made[k] = column[i]!));
+    return made;
+  };
+  const n = entries.length;
+  return {
+    kind: 'points',
+    layer: pick(comparison.layer, new Uint16Array(n)),
+    neuron: pick(comparison.neuron, new Int32Array(n)),
+    scoreA: pick(comparison.scoreA, new Float64Array(n)),
+    scoreB: pick(comparison.scoreB, new Float64Array(n)),
+    difference: pick(comparison.difference, new Float64Array(n)),
+  };
+}
+
+/** How many neurons a scatter shows. */
+export function scatterCount(scatter: Scatter): number {
+  return scatter.kind === 'points'
+    ? scatter.layer.length
+    : scatter.counts.reduce((sum, count) => sum + count, 0);
 }
 
 export interface LayerMeans {
@@ -129,7 +159,7 @@ export function layerMeans(comparison: Comparison, entries: Int32Array): LayerMe
     }));
 }
 
-interface DifferenceSummary {
+export interface DifferenceSummary {
   /** Entries with both scores. */
   compared: number;
   better: number;
