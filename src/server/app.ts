@@ -12,6 +12,7 @@ import { baselineExplainer, baselineSimulator } from '../core/simulation/baselin
 import { baselineReviser } from '../core/simulation/revise.ts';
 import { apiRoutes } from './api/routes.ts';
 import { appPageRoutes } from './app-page.ts';
+import { ClientBudget } from './api/rate-limit.ts';
 import { createSender, OpenRuns } from './api/send.ts';
 import { SharedSimulationCache } from './cache/shared-cache.ts';
 import { SimulationCache, type ResultCache } from './cache/simulation-cache.ts';
@@ -221,8 +222,10 @@ export async function buildServer({
   });
   const runs = new OpenRuns();
   const send = createSender({ settings, logger, runs });
-  await app.register(apiRoutes, { settings, registry, engine, send, shared });
-  await app.register(scoreRoutes, { settings, registry, scoring, send, shared });
+  // One budget per client over every POST route (and with REDIS_URL over every instance).
+  const budget = new ClientBudget(settings, shared, logger);
+  apiRoutes(app, { registry, budget, engine, send });
+  scoreRoutes(app, { registry, budget, scoring, send });
   await app.register(healthRoutes, { settings, registry, engine, scoring });
   await app.register(modelRoutes, { modelsDir: settings.MODELS_DIR });
 

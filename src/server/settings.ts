@@ -68,7 +68,7 @@ export const SETTINGS = {
   },
   RATE_LIMIT_MAX: {
     schema: integer(1, 1_000_000).default(30),
-    help: 'simulate/explain requests per client per window',
+    help: 'simulations per client per window, over every POST /api route (a request counts by its LLM calls: a full score as 1.4)',
   },
   RATE_LIMIT_WINDOW_MS: {
     schema: integer(1000, 86_400_000).default(60_000),

@@ -2,13 +2,17 @@
  * The neuron page end to end, on the real server: GPT-2 XL ingested from the shared real data
  * (skipped when absent) and the generated demo dataset.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import {
   completeNeuron,
   datasetList,
   DESKTOP,
   PHONE,
+  SCREENSHOT_DIR,
   expectAccessible,
+  hasDataset,
   needsRealGpt2Xl,
   inEveryLook,
   screenshot,
@@ -514,6 +518,123 @@ test.describe('demo dataset', () => {
       await screenshot(page, `demo-${scheme}-${size}`);
       if (size === 'desktop') await expectAccessible(page);
     });
+  });
+});
+
+test.describe('"On this page" on every screen', () => {
+  test('every section link fits the screen, and the page never scrolls sideways', async ({
+    page,
+  }) => {
+    const list = await datasetList(page.request);
+    const demo = list.datasets.find((entry) => entry.synthetic)!.id;
+    const neuron = (await completeNeuron(page.request, demo))!;
+    const path = `#/d/${demo}/layers/${neuron.layer}/neurons/${neuron.neuron}`;
+    const tablet = { width: 800, height: 1000 };
+    const narrow = { width: 320, height: 640 };
+    for (const viewport of [DESKTOP, tablet, PHONE, narrow]) {
+      await page.setViewportSize(viewport);
+      await page.goto(path);
+      await settled(page);
+      const nav = page.getByRole('navigation', { name: 'On this page' });
+      const links = nav.getByRole('link');
+      await expect(links).toHaveCount(8);
+      const width = `${viewport.width} px`;
+      // Each link whole on screen, none cut off or pushed out of its row.
+      for (const link of await links.all()) {
+        const box = (await link.boundingBox())!;
+        expect(box.x, `${await link.textContent()} at ${width}`).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width, `${await link.textContent()} at ${width}`).toBeLessThanOrEqual(
+          viewport.width,
+        );
+        await expect(link).toBeVisible();
+      }
+      // Nothing in the bar is clipped, and the page is no wider than the screen.
+      const overflow = await nav.evaluate((element) => {
+        const clipped = [element, ...element.querySelectorAll('*')].some(
+          (child) =>
+            child.scrollWidth > child.clientWidth + 1 ||
+            child.scrollHeight > child.clientHeight + 1,
+        );
+        const { scrollWidth } = document.documentElement;
+        return { clipped, scrollWidth };
+      });
+      expect(overflow.clipped, `a link hidden in an overflow at ${width}`).toBe(false);
+      expect(overflow.scrollWidth, `the page's width at ${width}`).toBeLessThanOrEqual(
+        viewport.width,
+      );
+      // On a desktop the links take one row.
+      if (viewport === DESKTOP) {
+        const tops = new Set(
+          await Promise.all((await links.all()).map(async (l) => (await l.boundingBox())!.y)),
+        );
+        expect(tops.size).toBe(1);
+      }
+    }
+    // The first screen down to the records below the links, in each look.
+    await inEveryLook(page, async ({ size, scheme, viewport }) => {
+      await page.goto(path);
+      await settled(page);
+      const nav = page.getByRole('navigation', { name: 'On this page' });
+      const box = (await nav.boundingBox())!;
+      mkdirSync(SCREENSHOT_DIR, { recursive: true });
+      await page.screenshot({
+        path: join(SCREENSHOT_DIR, `section-links-${size}-${scheme}.png`),
+        clip: { x: 0, y: 0, width: viewport.width, height: box.y + box.height + 120 },
+      });
+    });
+  });
+});
+
+test.describe('a neuron in a comparison (?vs=)', () => {
+  const RESCORED = 'demo-rescored';
+  test.beforeEach(async ({ page }) => {
+    test.skip(!(await hasDataset(page.request, RESCORED)), 'no re-scored demo (E2E_DATA_DIR)');
+  });
+
+  test('stepping keeps the comparison and the view, not the explanation or a test', async ({
+    page,
+  }) => {
+    const compared = page.getByRole('region', { name: /compared with Demo, re-scored$/ });
+    const at = async (layer: number, neuron: number) => {
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Neuron ${layer}:${neuron}`);
+      // The comparison stays, and so does the overlay; what was for one neuron does not.
+      await expect(page).toHaveURL(
+        new RegExp(`#/d/demo/layers/${layer}/neurons/${neuron}\\?vs=${RESCORED}&view=overlay$`),
+      );
+      await expect(compared).toBeVisible();
+    };
+    await page.goto(
+      `#/d/demo/layers/1/neurons/2?vs=${RESCORED}&view=overlay&explanation=2&test=cats&scorers=fuzzing`,
+    );
+    await expect(compared).toBeVisible();
+    await page.getByRole('link', { name: 'Next neuron: 1:3' }).click();
+    await at(1, 3);
+    await page.getByRole('link', { name: 'Previous neuron: 1:2' }).click();
+    await at(1, 2);
+    await page.keyboard.press('ArrowRight');
+    await at(1, 3);
+    await page.keyboard.press('ArrowDown');
+    await at(2, 3);
+    await page.keyboard.press('ArrowLeft');
+    await at(2, 2);
+    // The seeks look through the layer indexes: wherever they lead, the comparison comes along.
+    for (const [key, button] of [
+      ['Shift+ArrowRight', /^Next explained neuron/],
+      ['Shift+ArrowLeft', /^Previous explained neuron/],
+      [']', /^Next neuron with records/],
+      ['[', /^Previous neuron with records/],
+    ] as const) {
+      const from = page.url();
+      await page.keyboard.press(key);
+      await expect(page).not.toHaveURL(from);
+      await expect(page).toHaveURL(new RegExp(`\\?vs=${RESCORED}&view=overlay$`));
+      await expect(compared).toBeVisible();
+      const again = page.url();
+      await page.getByRole('button', { name: button }).click();
+      await expect(page).not.toHaveURL(again);
+      await expect(page).toHaveURL(new RegExp(`\\?vs=${RESCORED}&view=overlay$`));
+      await expect(compared).toBeVisible();
+    }
   });
 });
 

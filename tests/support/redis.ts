@@ -38,8 +38,9 @@ async function answers(port: number): Promise<boolean> {
   });
 }
 
-export async function startRedis(): Promise<TestRedis> {
-  const port = await freePortInRange();
+/** On `port` when given (a Redis started again where one was stopped), else on a free one. */
+export async function startRedis(port?: number): Promise<TestRedis> {
+  port ??= await freePortInRange();
   const child = spawn(
     REDIS_SERVER,
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],

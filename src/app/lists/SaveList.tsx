@@ -1,11 +1,21 @@
 import { useId, useState } from 'react';
 import { Link } from 'react-router';
+import { listPath } from '../../core/address/address.ts';
 import { MAX_LIST_NEURONS, type NeuronRef } from '../../core/lists/list.ts';
-import { listPath } from './paths.ts';
+import { useDatasets } from '../data/queries.ts';
 import { useLists } from './store.ts';
 import styles from './Lists.module.css';
 
 const numbers = new Intl.NumberFormat();
+
+/**
+ * The dataset a list made on this page belongs to: the one the page's path names, else the
+ * default (recorded by its id, so the list keeps it if the default changes).
+ */
+function useOwnDataset(urlDataset: string | null): string | null {
+  const datasets = useDatasets();
+  return urlDataset ?? datasets.data?.default ?? null;
+}
 
 /**
  * "Save as list": the neurons a view lists (from browse, a search or a comparison) as a new named
@@ -19,9 +29,11 @@ export function SaveList({
 }: {
   count: number;
   neurons: () => NeuronRef[];
+  /** The dataset the page's path names (null: the default). */
   dataset: string | null;
   suggestedName: string;
 }) {
+  const own = useOwnDataset(dataset);
   const create = useLists((state) => state.create);
   const [open, setOpen] = useState(false);
   const [name, setName] = useState('');
@@ -51,7 +63,7 @@ export function SaveList({
         </button>
         {saved && (
           <span role="status">
-            Saved <Link to={listPath(saved.id)}>{saved.name}</Link>
+            Saved <Link to={listPath(dataset, saved.id)}>{saved.name}</Link>
           </span>
         )}
       </div>
@@ -64,7 +76,7 @@ export function SaveList({
       onSubmit={(event) => {
         event.preventDefault();
         try {
-          const listId = create({ name, notes, neurons: neurons(), dataset });
+          const listId = create({ name, notes, neurons: neurons(), dataset: own });
           setSaved({ id: listId, name: name.trim() });
           setOpen(false);
           setError(null);
@@ -93,6 +105,7 @@ export function SaveList({
 
 /** On a neuron's page: add it to one of the lists, or to a new one. */
 export function AddToList({ neuron, dataset }: { neuron: NeuronRef; dataset: string | null }) {
+  const own = useOwnDataset(dataset);
   const lists = useLists((state) => state.lists);
   const { addNeurons, create } = useLists.getState();
   const [choice, setChoice] = useState('');
@@ -102,8 +115,8 @@ export function AddToList({ neuron, dataset }: { neuron: NeuronRef; dataset: str
   const add = () => {
     try {
       if (choice === '') {
-        const name = `Neurons from ${dataset ?? 'the default dataset'}`;
-        setDone({ id: create({ name, notes: '', neurons: [neuron], dataset }), name });
+        const name = `Neurons from ${own ?? 'the default dataset'}`;
+        setDone({ id: create({ name, notes: '', neurons: [neuron], dataset: own }), name });
       } else {
         addNeurons(choice, [neuron]);
         setDone({ id: choice, name: lists.find((list) => list.id === choice)?.name ?? 'list' });
@@ -129,7 +142,7 @@ export function AddToList({ neuron, dataset }: { neuron: NeuronRef; dataset: str
       </button>
       {done && (
         <span role="status">
-          Added to <Link to={listPath(done.id)}>{done.name}</Link>
+          Added to <Link to={listPath(dataset, done.id)}>{done.name}</Link>
         </span>
       )}
       {error && <span role="alert">{error}</span>}

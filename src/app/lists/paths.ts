@@ -1,12 +1,9 @@
-/** The lists pages' routes (inside the hash). */
+/** The link to a shared list (the lists pages' paths are core/address's). */
+import { sharedListPath } from '../../core/address/address.ts';
 import { listParams, type SharedList } from '../../core/lists/list.ts';
-
-export const listsPath = () => '/lists';
-export const listPath = (id: string) => `/lists/${encodeURIComponent(id)}`;
-const sharedListPath = (list: SharedList) =>
-  `/lists/shared?${new URLSearchParams(listParams(list)).toString()}`;
 
 /** The full link to a shared list, to copy and send. */
 export function sharedListUrl(list: SharedList): string {
-  return `${window.location.origin}${window.location.pathname}#${sharedListPath(list)}`;
+  const path = sharedListPath(null, new URLSearchParams(listParams(list)));
+  return `${window.location.origin}${window.location.pathname}#${path}`;
 }

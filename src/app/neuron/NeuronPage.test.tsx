@@ -237,6 +237,20 @@ describe('navigation', () => {
     expect(router.state.location.pathname).toBe('/layers/0/neurons/3');
   });
 
+  it('keeps a comparison and the view when stepping, not the explanation or a test', async () => {
+    const { router } = open(
+      '/layers/1/neurons/2?vs=other&view=overlay&explanation=2&test=cats&scorers=fuzzing',
+    );
+    await loaded();
+    const next = await screen.findByRole('link', { name: 'Next neuron: 1:3' });
+    expect(next.getAttribute('href')).toBe('/layers/1/neurons/3?vs=other&view=overlay');
+    await userEvent.keyboard('{ArrowRight}');
+    expect(router.state.location.pathname).toBe('/layers/1/neurons/3');
+    expect(router.state.location.search).toBe('?vs=other&view=overlay');
+    await userEvent.keyboard('{ArrowDown}');
+    expect(router.state.location.search).toBe('?vs=other&view=overlay');
+  });
+
   it('steps to the next and previous explained neuron, and to neurons with records', async () => {
     // Layer 0 lists 3 (explained) and 4 (records only); layer 1 lists 2 (both) and 5 (explained).
     const { router } = open('/layers/0/neurons/0');

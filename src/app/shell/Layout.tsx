@@ -1,7 +1,6 @@
 import { Suspense, useRef } from 'react';
 import { Link, Outlet } from 'react-router';
-import { browsePath, textPath } from '../../core/address/address.ts';
-import { listsPath } from '../lists/paths.ts';
+import { browsePath, listsPath, textPath } from '../../core/address/address.ts';
 import { JumpBox } from '../search/JumpBox.tsx';
 import { TextPageLink } from '../yourtext/TextPageLink.tsx';
 import { DatasetPicker } from './DatasetPicker.tsx';
@@ -29,7 +28,7 @@ export function Layout() {
         </Link>
         <nav aria-label="Pages" className="app-nav">
           <TextPageLink to={textPath(urlDataset)}>Your text</TextPageLink>
-          <Link to={listsPath()}>Lists</Link>
+          <Link to={listsPath(urlDataset)}>Lists</Link>
         </nav>
         <div className="app-controls">
           <DatasetPicker />

@@ -67,6 +67,10 @@ export const ROUTE_PATTERNS = {
   browse: ['/', 'd/:dataset'],
   neuron: ['layers/:layer/neurons/:neuron', 'd/:dataset/layers/:layer/neurons/:neuron'],
   text: ['text', 'd/:dataset/text'],
+  // A list's neurons are opened in the dataset its path names (by default the one it was made in).
+  lists: ['lists', 'd/:dataset/lists'],
+  sharedList: ['lists/shared', 'd/:dataset/lists/shared'],
+  list: ['lists/:id', 'd/:dataset/lists/:id'],
 } as const;
 
 export type AppRoute =
@@ -156,6 +160,21 @@ export function neuronPath(
 ): string {
   const query = search?.toString();
   return `${datasetPrefix(dataset)}/layers/${layer}/neurons/${neuron}${query ? `?${query}` : ''}`;
+}
+
+/** The lists kept in this browser; a dataset named in the path is the one the header shows. */
+export function listsPath(dataset: string | null): string {
+  return `${datasetPrefix(dataset)}/lists`;
+}
+
+/** One list, its neurons linked into `dataset` (null: the default dataset). */
+export function listPath(dataset: string | null, id: string): string {
+  return `${datasetPrefix(dataset)}/lists/${encodeURIComponent(id)}`;
+}
+
+/** A list sent as a link: the whole list in the query. */
+export function sharedListPath(dataset: string | null, search: RouteQuery): string {
+  return `${datasetPrefix(dataset)}/lists/shared?${search.toString()}`;
 }
 
 /** The Your text page, its view (the text, the token, filters) as query. */

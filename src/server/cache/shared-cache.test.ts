@@ -104,14 +104,30 @@ describe.skipIf(skip)('two instances sharing one Redis (REDIS_URL)', () => {
     expect(upstream.requests).toHaveLength(CALLS_PER_SIMULATION);
   });
 
-  it('counts a client against one rate limit over both instances', async () => {
+  const score = (server: Server, explanation: string, client: string) =>
+    server.app.inject({
+      method: 'POST',
+      url: '/api/score',
+      remoteAddress: client,
+      headers: { 'content-type': 'application/json' },
+      payload: { dataset: DATASET, ...CAT_NEURON, explanation, scorers: ['simulation'] },
+    });
+
+  it('counts a client against one budget over both instances and every route', async () => {
     const limit = { RATE_LIMIT_MAX: '3', RATE_LIMIT_WINDOW_MS: '60000' };
     const [a, b] = [await instance(limit), await instance(limit)];
     const explanation = `cats, limited ${Date.now()}`;
     const statuses = [];
-    // Alone, each instance would let 3 through: 6 in all.
-    for (const server of [a, b, a, b, a, b]) {
-      statuses.push((await simulate(server, explanation, '10.0.0.7')).statusCode);
+    // Alone, each instance would let 3 simulations through, and 3 scores besides: 6 in all.
+    for (const [server, ask] of [
+      [a, simulate],
+      [b, score],
+      [a, score],
+      [b, simulate],
+      [a, simulate],
+      [b, score],
+    ] as const) {
+      statuses.push((await ask(server, explanation, '10.0.0.7')).statusCode);
     }
     expect(statuses).toEqual([200, 200, 200, 429, 429, 429]);
     const limited = await simulate(b, explanation, '10.0.0.7');
@@ -121,22 +137,63 @@ describe.skipIf(skip)('two instances sharing one Redis (REDIS_URL)', () => {
     expect((await simulate(a, explanation, '10.0.0.8')).statusCode).toBe(200);
   });
 
-  it('keeps answering, each instance alone, while Redis is gone, and says so in the log', async () => {
-    const own = await startRedis();
-    const logger = capturingLogger();
-    const a = await instance({ REDIS_URL: own.url, RATE_LIMIT_MAX: '2' }, logger);
+  it('counts each client on the instance while Redis is gone, and over all again once it is back', async () => {
+    let own = await startRedis();
+    const port = Number(new URL(own.url).port);
+    const logs = [capturingLogger(), capturingLogger()];
+    // Two simulations' worth per client.
+    const env = { REDIS_URL: own.url, RATE_LIMIT_MAX: '2' };
+    const [a, b] = [await instance(env, logs[0]), await instance(env, logs[1])];
     const explanation = `cats, no redis ${Date.now()}`;
-    expect((await simulate(a, explanation)).statusCode).toBe(200);
-    await own.stop();
-    // Computed again (a miss in Redis is a miss), and the rate limit lets requests through.
-    const answered = [];
-    for (let i = 0; i < 3; i++) {
-      answered.push((await simulate(a, `${explanation} ${i}`)).statusCode);
+    const ask = (server: Server, client: string, text = explanation) =>
+      simulate(server, text, client).then((response) => response.statusCode);
+    const alone =
+      /rate limit: redis at 127\.0\.0\.1:\d+ does not answer .*counts its clients alone/;
+    const back =
+      /rate limit: redis at 127\.0\.0\.1:\d+ answers again; clients are counted over all/;
+    const count = (lines: string[], pattern: RegExp) => lines.filter((l) => pattern.test(l)).length;
+    try {
+      expect(await ask(a, '10.0.0.1')).toBe(200);
+      await own.stop();
+
+      // Computed again (a miss in Redis is a miss), its own cache still answers what it has
+      // seen, and each instance limits the client on its own: two simulations each, not three.
+      expect(await ask(a, '10.0.0.1', `${explanation} 0`)).toBe(200);
+      expect((await simulate(a, explanation, '10.0.0.1')).json()).toMatchObject({ cached: true });
+      expect(await ask(a, '10.0.0.1')).toBe(429);
+      expect([
+        await ask(b, '10.0.0.1'),
+        await ask(b, '10.0.0.1'),
+        await ask(b, '10.0.0.1'),
+      ]).toEqual([200, 200, 429]);
+      // Said once per instance, however many requests it counted alone.
+      expect(count(logs[0]!.lines, alone)).toBe(1);
+      expect(count(logs[1]!.lines, alone)).toBe(1);
+      expect(logs[0]!.lines.join('\n')).toMatch(
+        /redis at 127\.0\.0\.1:\d+: .* failed .*goes on alone/,
+      );
+
+      // Redis comes back (empty: no persistence) where it was; the instances reconnect by
+      // themselves and count over both again.
+      own = await startRedis(port);
+      const deadline = Date.now() + 15_000;
+      while (count(logs[0]!.lines, back) === 0 || count(logs[1]!.lines, back) === 0) {
+        if (Date.now() > deadline) throw new Error('the instances did not use Redis again');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        // A request lets an instance find out (each is another client, so that none is used up).
+        await ask(a, `10.0.1.${Date.now() % 250}`);
+        await ask(b, `10.0.2.${Date.now() % 250}`);
+      }
+      expect([
+        await ask(a, '10.0.0.1'),
+        await ask(b, '10.0.0.1'),
+        await ask(a, '10.0.0.1'),
+      ]).toEqual([200, 200, 429]);
+      expect(count(logs[0]!.lines, alone)).toBe(1);
+      expect(count(logs[0]!.lines, back)).toBe(1);
+    } finally {
+      await own.stop();
     }
-    expect(answered).toEqual([200, 200, 200]);
-    // Its own cache still answers what it has seen.
-    expect((await simulate(a, explanation)).json()).toMatchObject({ cached: true });
-    expect(logger.lines.join('\n')).toMatch(/redis at 127\.0\.0\.1:\d+: .* failed .*goes on alone/);
   });
 
   it('does not start when Redis does not answer, naming the host and never the password', async () => {

@@ -1,73 +1,40 @@
 /**
- * POST /api/score and POST /api/improve: validate, run the scoring engine, answer as
- * /api/simulate does (api/send.ts: JSON or server-sent events, `progress` per scorer,
- * `explanation` for improve, then `result` or `error`; the request deadline, the client leaving,
- * a shutdown; errors by the one table of errors.ts). Rate-limited per client like /api/simulate.
+ * POST /api/score and POST /api/improve: validated and charged to the client's budget as
+ * /api/simulate is (api/post.ts; a full score costs more than a simulation), run by the scoring
+ * engine, answered as /api/simulate does (api/send.ts: JSON or server-sent events, `progress`
+ * per scorer, `explanation` for improve, then `result` or `error`; the request deadline, the
+ * client leaving, a shutdown; errors by the one table of errors.ts).
  */
-import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { ScoreRequestSchema } from '../../core/api/score.ts';
-import { findNeuron, validate } from '../api/routes.ts';
+import { postRoute, type PostRouteContext } from '../api/post.ts';
+import { requestCalls } from '../api/rate-limit.ts';
 import type { Sender } from '../api/send.ts';
-import type { DatasetRegistry } from '../datasets/registry.ts';
-import { ApiError } from '../errors.ts';
-import type { Settings } from '../settings.ts';
-import { REDIS_PREFIX, type SharedRedis } from '../shared-redis.ts';
 import type { ScoringEngine } from './engine.ts';
 
-export interface ScoreRoutesOptions {
-  settings: Settings;
-  registry: DatasetRegistry;
+export interface ScoreRoutesOptions extends PostRouteContext {
   scoring: ScoringEngine;
   /** Answers a run with JSON or events (see api/send.ts). */
   send: Sender;
-  /** With REDIS_URL: the rate limit counts each client's requests over every instance. */
-  shared?: SharedRedis | null;
 }
 
-export async function scoreRoutes(app: FastifyInstance, options: ScoreRoutesOptions) {
-  const { settings, registry, scoring, send, shared } = options;
-  const windowSeconds = Math.round(settings.RATE_LIMIT_WINDOW_MS / 1000);
-  await app.register(fastifyRateLimit, {
-    global: false,
-    max: settings.RATE_LIMIT_MAX,
-    timeWindow: settings.RATE_LIMIT_WINDOW_MS,
-    // As /api/simulate's: shared over every instance with REDIS_URL, skipped if Redis fails.
-    ...(shared && {
-      redis: shared.redis,
-      nameSpace: `${REDIS_PREFIX}score-rate-limit:`,
-      skipOnError: true,
-    }),
-    errorResponseBuilder: (_request, context) =>
-      new ApiError(
-        429,
-        'rate_limited',
-        `Too many requests from this client: at most ${context.max} scorings per ${windowSeconds} s. ` +
-          `Try again in ${Math.ceil(context.ttl / 1000)} s.`,
-        { retryable: true },
-      ),
-  });
-  const routeOptions = {
-    config: { rateLimit: {} },
-    compress: {
-      encodings: ['gzip' as const],
-      zlibOptions: { level: 1 },
-      syncThreshold: 1024 * 1024,
-    },
-  };
+export function scoreRoutes(app: FastifyInstance, options: ScoreRoutesOptions) {
+  const { scoring, send } = options;
 
-  app.post('/api/score', routeOptions, async (request, reply) => {
-    const body = validate(ScoreRequestSchema, request.body);
-    const dataset = await findNeuron(registry, body.dataset, body.layer, body.neuron);
-    const job = { ...body, dataset };
-    return send(request, reply, (run) => scoring.score(job, run));
+  postRoute(app, options, {
+    path: '/api/score',
+    schema: ScoreRequestSchema,
+    calls: requestCalls.score,
+    handle: (body, dataset, request, reply) =>
+      send(request, reply, (run) => scoring.score({ ...body, dataset }, run)),
   });
 
-  app.post('/api/improve', routeOptions, async (request, reply) => {
-    // The same body as a score request.
-    const body = validate(ScoreRequestSchema, request.body);
-    const dataset = await findNeuron(registry, body.dataset, body.layer, body.neuron);
-    const job = { ...body, dataset };
-    return send(request, reply, (run) => scoring.improve(job, run));
+  // The same body as a score request.
+  postRoute(app, options, {
+    path: '/api/improve',
+    schema: ScoreRequestSchema,
+    calls: requestCalls.improve,
+    handle: (body, dataset, request, reply) =>
+      send(request, reply, (run) => scoring.improve({ ...body, dataset }, run)),
   });
 }

@@ -278,31 +278,49 @@ describe('POST /api/score offline (the baseline simulator and judge)', () => {
 });
 
 describe('POST /api/score limits', () => {
-  it('is rate-limited per client like /api/simulate, with Retry-After', async () => {
+  it('spends the same client budget as /api/simulate, a full score costing more, with Retry-After', async () => {
     const data = await temporaryDirectory('ne-score-limit-');
     await writeDataset(data.path, manifestFor('scored', [{ layer: 0, neurons: 8 }]), {
       'collated-activations/0/3.json': scoringNeuronRecord(0, 3),
     });
+    // Two simulations' worth per client (40 LLM calls).
     const server = await testServer({
       DATA_DIR: data.path,
       SIMULATOR: 'baseline',
-      RATE_LIMIT_MAX: '1',
+      RATE_LIMIT_MAX: '2',
     });
     try {
-      const ask = () =>
+      const ask = (url: string, client: string, scorers?: string[]) =>
         server.app.inject({
           method: 'POST',
-          url: '/api/score',
-          payload: { ...NEURON, explanation: EXPLANATION, scorers: ['detection'] },
+          url,
+          remoteAddress: client,
+          payload: { ...NEURON, explanation: EXPLANATION, ...(scorers && { scorers }) },
         });
-      expect((await ask()).statusCode).toBe(200);
-      const limited = await ask();
+      // Two simulations fit the budget...
+      expect((await ask('/api/simulate', '10.0.0.1')).statusCode).toBe(200);
+      expect((await ask('/api/simulate', '10.0.0.1')).statusCode).toBe(200);
+      expect((await ask('/api/simulate', '10.0.0.1')).statusCode).toBe(429);
+      // ...a full score (simulation, detection, fuzzing: 28 calls) and a simulation do not.
+      expect((await ask('/api/score', '10.0.0.2')).statusCode).toBe(200);
+      const limited = await ask('/api/simulate', '10.0.0.2');
       expect(limited.statusCode).toBe(429);
-      expect(limited.headers['retry-after']).toBeDefined();
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
       expect(limited.json<ApiErrorResponse>().error).toMatchObject({
         code: 'rate_limited',
         retryable: true,
+        message: expect.stringMatching(
+          /at most 2 simulations per 60 s, or their worth in LLM calls \(this request counts as 1 simulation\)/,
+        ),
       });
+      // Scoring with the judged scorers only (4 calls each) leaves room for more.
+      expect((await ask('/api/score', '10.0.0.3', ['detection'])).statusCode).toBe(200);
+      expect((await ask('/api/simulate', '10.0.0.3')).statusCode).toBe(200);
+      const fullScore = await ask('/api/score', '10.0.0.3');
+      expect(fullScore.statusCode).toBe(429);
+      expect(fullScore.json<ApiErrorResponse>().error.message).toMatch(
+        /counts as 1\.4 simulations/,
+      );
     } finally {
       await server.app.close();
       await data.remove();
