@@ -4,8 +4,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
+import { brotliCompress, gzip } from 'node:zlib';
 import { build, type Plugin, type Rolldown } from 'vite';
+import { BUILD_BROTLI, BUILD_GZIP } from './src/node/app-build.ts';
 
 const serverPort = Number(process.env.PORT ?? 8080);
 
@@ -135,8 +136,8 @@ function precompress(): Plugin {
           const content = await readFile(path);
           if (content.length < 1024) return;
           const [br, gz] = await Promise.all([
-            brotli(content, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }),
-            gzipped(content, { level: 9 }),
+            brotli(content, BUILD_BROTLI),
+            gzipped(content, BUILD_GZIP),
           ]);
           await Promise.all([writeFile(`${path}.br`, br), writeFile(`${path}.gz`, gz)]);
         }),

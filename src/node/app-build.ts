@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -54,4 +55,17 @@ export async function buildApp(appDir: string): Promise<void> {
     logLevel: 'warn',
     build: { outDir: resolve(appDir), emptyOutDir: true },
   });
+}
+
+/**
+ * How the build compresses each text file it writes (a .br and a .gz beside it, vite.config.ts),
+ * at the highest settings: what rewrites a built file later (the server's index.html, cli static)
+ * compresses the same way.
+ */
+export const BUILD_BROTLI = { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } };
+export const BUILD_GZIP = { level: 9 };
+
+/** A built file's compressed copies, as the build makes them. */
+export function compressLikeTheBuild(content: Buffer | string): { br: Buffer; gz: Buffer } {
+  return { br: brotliCompressSync(content, BUILD_BROTLI), gz: gzipSync(content, BUILD_GZIP) };
 }

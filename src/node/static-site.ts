@@ -15,13 +15,14 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
-import { brotliCompressSync, gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { withDefaultDataset } from '../core/address/address.ts';
 import { MAX_LAYER_INDEX_BYTES } from '../core/dataset/limits.ts';
 import { publicDatasetFileText } from '../core/dataset/public.ts';
 import { neuronFilePath } from '../core/format/types.ts';
 import { CONFIG_FILE, WEIGHTS_FILE } from '../core/model/sources.ts';
 import type { DatasetList, DatasetManifest } from '../core/dataset/types.ts';
+import { compressLikeTheBuild } from './app-build.ts';
 import { ContainedFileError, ContainedFolder } from './contained-files.ts';
 import { scanDataDir } from './dataset-list.ts';
 import { writeFileAtomic } from './files.ts';
@@ -92,8 +93,9 @@ async function nameDefaultDataset(outDir: string, dataset: string): Promise<void
   const path = join(outDir, 'index.html');
   const html = withDefaultDataset(await readFile(path, 'utf8'), dataset);
   await writeFileAtomic(path, html);
-  if (existsSync(`${path}.gz`)) await writeFileAtomic(`${path}.gz`, gzipSync(html, { level: 9 }));
-  if (existsSync(`${path}.br`)) await writeFileAtomic(`${path}.br`, brotliCompressSync(html));
+  const { br, gz } = compressLikeTheBuild(html);
+  if (existsSync(`${path}.gz`)) await writeFileAtomic(`${path}.gz`, gz);
+  if (existsSync(`${path}.br`)) await writeFileAtomic(`${path}.br`, br);
 }
 
 const INDEX_LIMIT = { bytes: MAX_LAYER_INDEX_BYTES, what: 'a layer index' };

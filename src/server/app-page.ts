@@ -8,10 +8,10 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { Negotiator } from '@fastify/accept-negotiator';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { withDefaultDataset } from '../core/address/address.ts';
+import { compressLikeTheBuild } from '../node/app-build.ts';
 import type { DatasetRegistry } from './datasets/registry.ts';
 
 interface Page {
@@ -33,13 +33,10 @@ export async function appPageRoutes(
     let page = pages.get(dataset);
     if (!page) {
       const identity = Buffer.from(dataset ? withDefaultDataset(html, dataset) : html);
+      const { br, gz } = compressLikeTheBuild(identity);
       page = {
         etag: `"${createHash('sha1').update(identity).digest('base64url')}"`,
-        bodies: {
-          identity,
-          br: brotliCompressSync(identity),
-          gzip: gzipSync(identity, { level: 9 }),
-        },
+        bodies: { identity, br, gzip: gz },
       };
       pages.set(dataset, page);
     }
