@@ -102,7 +102,7 @@ test.describe('Your text on the demo', () => {
     });
   });
 
-  test('the header link opens the page cross-origin isolated: the model gets threads', async ({
+  test('the page opens cross-origin isolated, by link or address: the model gets threads', async ({
     page,
   }) => {
     await page.goto('#/d/demo/layers/0/neurons/0');
@@ -133,6 +133,13 @@ test.describe('Your text on the demo', () => {
       .getByRole('link', { name: 'Your text' })
       .click();
     await expect(modelLoaded(page)).resolves.toBeTruthy();
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+
+    // A Your text address opened directly (a shared permalink) is isolated too, its text kept.
+    await page.goto('about:blank');
+    await page.goto(`#/d/demo/text?t=${encodeURIComponent(TEXT)}`);
+    await expect(page.getByLabel('Text', { exact: true })).toHaveValue(TEXT);
+    await expect(page).toHaveURL(/\/\?isolated#\/d\/demo\/text\?t=/);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   });
 
